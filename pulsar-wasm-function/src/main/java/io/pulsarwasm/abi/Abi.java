@@ -1,0 +1,85 @@
+package io.pulsarwasm.abi;
+
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The names and signatures of the guest ABI: what a module exports for the host to call, and what
+ * the host offers under the import module {@value #IMPORT_MODULE}. {@code pip/pip-331.md} is the
+ * specification; this class is its single source in code.
+ */
+public final class Abi {
+
+    /** Import module name of every host function. */
+    public static final String IMPORT_MODULE = "pulsar";
+
+    /** The PIP-331 entry point: {@code process(i64) -> i64}. */
+    public static final String PROCESS = "process";
+
+    /** Optional export called once after instantiation: {@code init() -> ()}. */
+    public static final String INIT = "init";
+
+    /** Optional export called once before the instance is discarded: {@code close() -> ()}. */
+    public static final String CLOSE = "close";
+
+    /**
+     * Guest allocator, required when the module imports a host function that returns data:
+     * {@code alloc(len i32) -> ptr i32}. The guest owns the memory it returns.
+     */
+    public static final String ALLOC = "alloc";
+
+    /** The guest's linear memory export, required when the module imports any host function. */
+    public static final String MEMORY = "memory";
+
+    /** Packed pointer/length value meaning "no such value" (all 64 bits set). */
+    public static final long ABSENT = -1L;
+
+    public static final FunctionType LONG_PROCESS_TYPE =
+            FunctionType.of(List.of(ValType.I64), List.of(ValType.I64));
+    public static final FunctionType LIFECYCLE_TYPE = FunctionType.empty();
+    public static final FunctionType ALLOC_TYPE =
+            FunctionType.of(List.of(ValType.I32), List.of(ValType.I32));
+
+    private Abi() {}
+
+    /**
+     * Packs a guest pointer and length into one i64: pointer in the high 32 bits, length in the
+     * low 32 bits.
+     *
+     * @param ptr guest address
+     * @param len number of bytes at {@code ptr}
+     * @return {@code (ptr << 32) | len}, both taken as unsigned 32-bit values
+     */
+    public static long pack(int ptr, int len) {
+        return (Integer.toUnsignedLong(ptr) << 32) | Integer.toUnsignedLong(len);
+    }
+
+    /**
+     * Renders a function type the way error messages show it, e.g. {@code (i64) -> (i64)}.
+     *
+     * @param type a wasm function type
+     * @return its text form
+     */
+    public static String describe(FunctionType type) {
+        return "(" + names(type.params()) + ") -> (" + names(type.returns()) + ")";
+    }
+
+    private static String names(List<ValType> types) {
+        return types.stream().map(Abi::name).collect(Collectors.joining(", "));
+    }
+
+    private static String name(ValType type) {
+        if (type.equals(ValType.I32)) {
+            return "i32";
+        } else if (type.equals(ValType.I64)) {
+            return "i64";
+        } else if (type.equals(ValType.F32)) {
+            return "f32";
+        } else if (type.equals(ValType.F64)) {
+            return "f64";
+        }
+        return type.toString();
+    }
+}
