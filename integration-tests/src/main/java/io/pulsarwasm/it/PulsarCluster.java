@@ -1,0 +1,60 @@
+package io.pulsarwasm.it;
+
+import java.nio.file.Path;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * A real Pulsar with the functions worker on, as the integration suite and the demo use it: a
+ * Testcontainers container where a Docker engine runs, otherwise the binary distribution started
+ * as {@code bin/pulsar standalone} on free ports.
+ */
+public interface PulsarCluster extends AutoCloseable {
+
+    /**
+     * Starts a Pulsar: a container if Docker is available, else a local standalone process.
+     *
+     * @return the running cluster
+     */
+    static PulsarCluster start() {
+        if (DockerClientFactory.instance().isDockerAvailable()) {
+            return ContainerPulsar.start();
+        }
+        return StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir());
+    }
+
+    /** @return the broker URL, {@code pulsar://host:port} */
+    String serviceUrl();
+
+    /** @return the web service URL, {@code http://host:port} */
+    String adminUrl();
+
+    /**
+     * Runs Pulsar's own {@code bin/pulsar-admin} CLI against this cluster.
+     *
+     * @param args the CLI arguments, e.g. {@code "functions", "status", "--name", "f"}
+     * @return exit code and output
+     */
+    CommandResult pulsarAdmin(String... args);
+
+    /**
+     * Makes a local file visible to the functions worker.
+     *
+     * @param file a local file
+     * @return its absolute path as the worker (and {@code pulsar-admin}) sees it
+     */
+    String visibleToWorker(Path file);
+
+    /**
+     * Reads the log file of one function instance.
+     *
+     * @param tenant the function's tenant
+     * @param namespace the function's namespace
+     * @param name the function's name
+     * @return the log's content so far, empty if there is none yet
+     */
+    String functionLog(String tenant, String namespace, String name);
+
+    /** Stops the cluster and everything it started. */
+    @Override
+    void close();
+}

@@ -1,0 +1,90 @@
+package io.pulsarwasm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.stream.LongStream;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The non-Java path: the project's generic NAR plus a module of the user's own named by
+ * {@code wasm.module}, deployed through the {@code PulsarAdmin} Java API.
+ */
+@ExtendWith(SharedPulsar.class)
+class GenericNarIT {
+
+    private static final String WASM_FUNCTION = "io.pulsarwasm.function.WasmFunction";
+    private static final LongFunction<String> KEY = value -> "k" + (value % 5);
+
+    private static PulsarCluster pulsar;
+    private static PulsarClient client;
+    private static PulsarAdmin admin;
+
+    @BeforeAll
+    static void connect(PulsarCluster cluster) throws Exception {
+        pulsar = cluster;
+        client = PulsarClient.builder().serviceUrl(cluster.serviceUrl()).build();
+        admin = PulsarAdmin.builder().serviceHttpUrl(cluster.adminUrl()).build();
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        client.close();
+        admin.close();
+    }
+
+    @Test
+    void rustModuleFromAFileRunsWithUserConfigAndLogsThroughTheContext() throws Exception {
+        String name = "scaler-generic";
+        String input = "persistent://public/default/scaler-in";
+        String output = "persistent://public/default/scaler-out";
+        String module = "file://" + pulsar.visibleToWorker(Artifacts.sample("scaler.wasm"));
+        List<Long> inputs = LongStream.rangeClosed(1, 1000).boxed().toList();
+        try (Consumer<Long> outputs = LongFunctions.subscribe(client, output)) {
+            long createdAt = System.currentTimeMillis();
+            admin.functions().createFunction(scaler(name, input, output, module, 3), Artifacts.genericNar().toString());
+            LongFunctions.produce(client, input, inputs, KEY);
+
+            List<Message<Long>> messages = LongFunctions.receive(outputs, 1000, Duration.ofMinutes(2));
+
+            assertEquals(Outputs.expectedByKey(inputs, KEY, x -> 3 * x + 1), Outputs.actualByKey(messages));
+            System.out.printf("[scaler-generic] functions create -> first output: %d ms%n",
+                    messages.get(0).getPublishTime() - createdAt);
+            awaitLogLine(name, "scaler ready: factor=3 offset=1");
+
+            // Every input acknowledged, so the restarted instance starts after them.
+            Awaitility.await("input backlog of " + name).atMost(Duration.ofSeconds(60)).until(() ->
+                    admin.topics().getStats(input).getSubscriptions().get("public/default/" + name).getMsgBacklog() == 0);
+            admin.functions().updateFunction(scaler(name, input, output, module, 5), Artifacts.genericNar().toString());
+            awaitLogLine(name, "scaler ready: factor=5 offset=1");
+            LongFunctions.produce(client, input, List.of(100L, 200L), KEY);
+
+            assertEquals(List.of(501L, 1001L), LongFunctions.receive(outputs, 2, Duration.ofMinutes(2)).stream()
+                    .map(Message::getValue).toList());
+        } finally {
+            LongFunctions.delete(admin, name);
+        }
+    }
+
+    private static FunctionConfig scaler(String name, String input, String output, String module, int factor) {
+        return LongFunctions.config(name, WASM_FUNCTION, input, output,
+                Map.of("wasm.module", module, "factor", factor, "offset", 1));
+    }
+
+    private static void awaitLogLine(String name, String line) {
+        Awaitility.await("'" + line + "' in the log of " + name).atMost(Duration.ofSeconds(90))
+                .until(() -> pulsar.functionLog("public", "default", name).contains(line));
+    }
+}
