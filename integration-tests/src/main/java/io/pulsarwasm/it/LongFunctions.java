@@ -68,11 +68,13 @@ public final class LongFunctions {
         } catch (PulsarAdminException.NotFoundException e) {
             // not deployed
         }
+        String kept = "function://public/default/" + name + "@0";
         try {
-            admin.packages().delete("function://public/default/" + name + "@0");
+            admin.packages().getMetadata(kept);
         } catch (PulsarAdminException.NotFoundException e) {
-            // no package kept
+            return; // deleting a missing package fails with HTTP 500, so look first
         }
+        admin.packages().delete(kept);
     }
 
     /**
