@@ -17,8 +17,10 @@ public interface PulsarCluster extends AutoCloseable {
      */
     static PulsarCluster start() {
         if (DockerClientFactory.instance().isDockerAvailable()) {
+            System.out.println("PulsarCluster: Docker engine found, starting Pulsar in a Testcontainers container");
             return ContainerPulsar.start();
         }
+        System.out.println("PulsarCluster: no Docker engine, starting " + Artifacts.pulsarHome().getFileName() + " standalone");
         return StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir());
     }
 
