@@ -2,17 +2,34 @@
 # Builds every committed .wasm in the repository from its source.
 #   scripts/build-wasm.sh           rebuild in place
 #   scripts/build-wasm.sh --check   rebuild into a scratch tree and fail if any committed byte differs
-# Toolchains (Debian 12 packages): wabt; rustc cargo libstd-rust-dev-wasm32 lld-14.
+# Toolchains (Debian 12 packages): wabt; clang-14 lld-14; rustc cargo libstd-rust-dev-wasm32;
+# Node.js with npm (AssemblyScript, pinned by wasm-samples/assemblyscript/package-lock.json).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
 build_all() {
   local root=$1
-  # WAT: the samples and the library's test modules.
-  wat2wasm wasm-samples/wat/doubler.wat -o "$root/wasm-samples/src/main/resources/io.pulsarwasm.samples.Doubler.wasm"
+  local samples="$root/wasm-samples/src/main/resources"
+  # WAT: the samples (doubler is bundled under the PIP-331 name of the class that runs it) and
+  # the library's test modules.
+  wat2wasm wasm-samples/wat/doubler.wat -o "$samples/io.pulsarwasm.samples.Doubler.wasm"
+  for wat in wasm-samples/wat/*.wat; do
+    [ "$(basename "$wat")" = doubler.wat ] || wat2wasm "$wat" -o "$samples/$(basename "${wat%.wat}").wasm"
+  done
   for wat in pulsar-wasm-function/src/test/wat/*.wat; do
     wat2wasm "$wat" -o "$root/pulsar-wasm-function/src/test/resources/wasm/$(basename "${wat%.wat}").wasm"
+  done
+  # C, freestanding, against sdk/c/pulsar_wasm.h.
+  for c in wasm-samples/c/*.c; do
+    clang-14 --target=wasm32-unknown-unknown -O2 -nostdlib -Wl,--no-entry -Wall -Werror -Wno-unused-function \
+      -o "$samples/$(basename "${c%.c}").wasm" "$c"
+  done
+  # AssemblyScript, against sdk/assemblyscript/pulsar.ts, with the compiler the lockfile pins.
+  [ -d wasm-samples/assemblyscript/node_modules ] || (cd wasm-samples/assemblyscript && npm ci --silent --no-audit --no-fund)
+  for ts in wasm-samples/assemblyscript/*.ts; do
+    (cd wasm-samples/assemblyscript && npx --no-install asc "$(basename "$ts")" -O3 \
+      --use abort=../../sdk/assemblyscript/pulsar/abortHandler -o "$samples/$(basename "${ts%.ts}").wasm")
   done
   # Rust, with Debian's rustc called explicitly: a rustup toolchain earlier in PATH has no
   # offline wasm target. Paths are remapped so the output does not depend on the checkout's place.
@@ -23,7 +40,7 @@ build_all() {
       RUSTFLAGS="--remap-path-prefix=$repo=." \
       /usr/bin/cargo build --quiet --offline --release --target wasm32-unknown-unknown)
     cp "wasm-samples/target/rust/wasm32-unknown-unknown/release/$name.wasm" \
-      "$root/wasm-samples/src/main/resources/$name.wasm"
+      "$samples/$name.wasm"
   done
 }
 

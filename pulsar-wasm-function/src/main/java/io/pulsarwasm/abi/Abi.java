@@ -15,7 +15,7 @@ public final class Abi {
     /** Import module name of every host function. */
     public static final String IMPORT_MODULE = "pulsar";
 
-    /** The PIP-331 entry point: {@code process(i64) -> i64}. */
+    /** The entry point's export name; its signature says which {@link EntryPoint} it is. */
     public static final String PROCESS = "process";
 
     /** Optional export called once after instantiation: {@code init() -> ()}. */
@@ -25,10 +25,17 @@ public final class Abi {
     public static final String CLOSE = "close";
 
     /**
-     * Guest allocator, required when the module imports a host function that returns data:
-     * {@code alloc(len i32) -> ptr i32}. The guest owns the memory it returns.
+     * Guest allocator, required for the bytes entry point and when the module imports a host
+     * function that returns data: {@code alloc(len i32) -> ptr i32}. The guest owns the memory
+     * it returns, and so everything the host writes there.
      */
     public static final String ALLOC = "alloc";
+
+    /** Optional export {@code pulsar_abi_version() -> i32}: the ABI version the module was built for. */
+    public static final String ABI_VERSION = "pulsar_abi_version";
+
+    /** The ABI version this host implements; a module without the marker is taken to be this version. */
+    public static final int VERSION = 1;
 
     /** The guest's linear memory export, required when the module imports any host function. */
     public static final String MEMORY = "memory";
@@ -36,11 +43,10 @@ public final class Abi {
     /** Packed pointer/length value meaning "no such value" (all 64 bits set). */
     public static final long ABSENT = -1L;
 
-    public static final FunctionType LONG_PROCESS_TYPE =
-            FunctionType.of(List.of(ValType.I64), List.of(ValType.I64));
     public static final FunctionType LIFECYCLE_TYPE = FunctionType.empty();
     public static final FunctionType ALLOC_TYPE =
             FunctionType.of(List.of(ValType.I32), List.of(ValType.I32));
+    public static final FunctionType ABI_VERSION_TYPE = FunctionType.returning(ValType.I32);
 
     private Abi() {}
 

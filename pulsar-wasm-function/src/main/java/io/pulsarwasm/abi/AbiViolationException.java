@@ -4,7 +4,7 @@ package io.pulsarwasm.abi;
  * A guest broke the ABI during a host call: a pointer or length outside its memory, text that is
  * not UTF-8, an unknown log level. The message names the host call and what was wrong.
  */
-public class AbiViolationException extends RuntimeException {
+public class AbiViolationException extends HostCallException {
 
     private static final long serialVersionUID = 1L;
 

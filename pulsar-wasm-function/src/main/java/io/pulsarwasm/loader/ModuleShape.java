@@ -7,19 +7,23 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import io.pulsarwasm.abi.Abi;
-import io.pulsarwasm.abi.HostCalls;
+import io.pulsarwasm.abi.EntryPoint;
+import io.pulsarwasm.abi.HostImport;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Checks a parsed module against the ABI before anything runs: every import is a host function
- * with the right signature, the entry point exists with the right signature, and the exports the
- * imports rely on ({@code memory}, {@code alloc}) are there.
+ * with the right signature, {@code process} is one of the {@link EntryPoint}s, and the exports the
+ * entry point and the imports rely on ({@code memory}, {@code alloc}) are there.
  */
 final class ModuleShape {
 
     private final String name;
     private final WasmModule module;
+    private EntryPoint entryPoint;
 
     private ModuleShape(String name, WasmModule module) {
         this.name = name;
@@ -33,6 +37,10 @@ final class ModuleShape {
         return shape;
     }
 
+    EntryPoint entryPoint() {
+        return entryPoint;
+    }
+
     /** Whether the module exports a function of this name (its signature already checked). */
     boolean exportsFunction(String exportName) {
         return export(exportName).filter(e -> e.exportType() == ExternalType.FUNCTION).isPresent();
@@ -42,62 +50,80 @@ final class ModuleShape {
         boolean importsHost = false;
         boolean needsAlloc = false;
         for (int i = 0; i < module.importSection().importCount(); i++) {
-            String imported = checkImport(module.importSection().getImport(i));
+            HostImport imported = checkImport(module.importSection().getImport(i));
             importsHost = true;
-            needsAlloc |= HostCalls.needsAlloc(imported);
+            needsAlloc |= imported.returnsGuestData();
         }
-        requireFunction(Abi.PROCESS, Abi.LONG_PROCESS_TYPE);
+        entryPoint = checkEntryPoint();
         optionalFunction(Abi.INIT, Abi.LIFECYCLE_TYPE);
         optionalFunction(Abi.CLOSE, Abi.LIFECYCLE_TYPE);
-        if (importsHost && export(Abi.MEMORY).filter(e -> e.exportType() == ExternalType.MEMORY).isEmpty()) {
-            throw fail("imports host functions but does not export its memory as '" + Abi.MEMORY + "'");
+        optionalFunction(Abi.ABI_VERSION, Abi.ABI_VERSION_TYPE);
+        if ((importsHost || entryPoint == EntryPoint.BYTES)
+                && export(Abi.MEMORY).filter(e -> e.exportType() == ExternalType.MEMORY).isEmpty()) {
+            throw fail((entryPoint == EntryPoint.BYTES ? "has the bytes entry point" : "imports host functions")
+                    + " but does not export its memory as '" + Abi.MEMORY + "'");
         }
-        if (needsAlloc) {
+        if (needsAlloc || entryPoint == EntryPoint.BYTES) {
             requireFunction(Abi.ALLOC, Abi.ALLOC_TYPE);
         }
     }
 
-    /** Returns the host function's name, or fails naming the import the host does not provide. */
-    private String checkImport(Import imported) {
+    private EntryPoint checkEntryPoint() {
+        String expected = Arrays.stream(EntryPoint.values()).map(EntryPoint::describe)
+                .collect(Collectors.joining(" or "));
+        Optional<Export> process = export(Abi.PROCESS);
+        if (process.isEmpty() || process.get().exportType() != ExternalType.FUNCTION) {
+            throw fail("has no function export '" + Abi.PROCESS + "'; expected " + expected);
+        }
+        FunctionType actual = functionType(process.get().index());
+        EntryPoint entry = EntryPoint.of(actual);
+        if (entry == null) {
+            throw fail("export '" + Abi.PROCESS + "' has signature " + Abi.describe(actual) + "; expected " + expected);
+        }
+        return entry;
+    }
+
+    /** Returns the host import, or fails naming the import the host does not provide. */
+    private HostImport checkImport(Import imported) {
         String qualified = imported.module() + "." + imported.name();
         if (imported.importType() != ExternalType.FUNCTION) {
-            throw fail("imports " + imported.importType().name().toLowerCase(java.util.Locale.ROOT)
-                    + " '" + qualified + "'; the host provides functions only (" + providedList() + ")");
+            throw fail("imports " + imported.importType().name().toLowerCase(Locale.ROOT)
+                    + " '" + qualified + "'; the host provides functions only, under module '" + Abi.IMPORT_MODULE + "'");
         }
         FunctionType type = module.typeSection().getType(((FunctionImport) imported).typeIndex());
-        FunctionType provided = Abi.IMPORT_MODULE.equals(imported.module())
-                ? HostCalls.provided().get(imported.name())
-                : null;
+        HostImport provided = Abi.IMPORT_MODULE.equals(imported.module()) ? HostImport.byName(imported.name()) : null;
         if (provided == null) {
             throw fail("imports function '" + qualified + "' " + Abi.describe(type)
-                    + ", which the host does not provide (it provides " + providedList() + ")");
+                    + ", which the host does not provide (it provides functions of module '" + Abi.IMPORT_MODULE
+                    + "': " + Arrays.stream(HostImport.values()).map(HostImport::importName)
+                    .collect(Collectors.joining(", ")) + ")");
         }
-        if (!provided.equals(type)) {
+        if (!provided.type().equals(type)) {
             throw fail("imports '" + qualified + "' with signature " + Abi.describe(type)
-                    + "; the host provides " + Abi.describe(provided));
+                    + "; the host provides " + Abi.describe(provided.type()));
         }
-        return imported.name();
+        return provided;
     }
 
-    private void requireFunction(String export, FunctionType expected) {
-        if (export(export).isEmpty()) {
-            throw fail("has no export '" + export + "'; expected a function " + export + Abi.describe(expected));
+    private void requireFunction(String exportName, FunctionType expected) {
+        if (export(exportName).isEmpty()) {
+            throw fail("has no export '" + exportName + "'; expected a function " + exportName + Abi.describe(expected));
         }
-        optionalFunction(export, expected);
+        optionalFunction(exportName, expected);
     }
 
-    private void optionalFunction(String export, FunctionType expected) {
-        Optional<Export> found = export(export);
+    private void optionalFunction(String exportName, FunctionType expected) {
+        Optional<Export> found = export(exportName);
         if (found.isEmpty()) {
             return;
         }
         if (found.get().exportType() != ExternalType.FUNCTION) {
-            throw fail("exports '" + export + "' as a " + found.get().exportType().name().toLowerCase(java.util.Locale.ROOT)
+            throw fail("exports '" + exportName + "' as a " + found.get().exportType().name().toLowerCase(Locale.ROOT)
                     + "; expected a function " + Abi.describe(expected));
         }
         FunctionType actual = functionType(found.get().index());
         if (!actual.equals(expected)) {
-            throw fail("export '" + export + "' has signature " + Abi.describe(actual)
+            throw fail("export '" + exportName + "' has signature " + Abi.describe(actual)
                     + "; expected " + Abi.describe(expected));
         }
     }
@@ -123,12 +149,6 @@ final class ModuleShape {
             return module.typeSection().getType(functionImport.typeIndex());
         }
         return module.functionSection().getFunctionType(functionIndex - imported, module.typeSection());
-    }
-
-    private static String providedList() {
-        return HostCalls.provided().entrySet().stream()
-                .map(e -> Abi.IMPORT_MODULE + "." + e.getKey() + Abi.describe(e.getValue()))
-                .collect(Collectors.joining(", "));
     }
 
     private WasmLoadException fail(String problem) {

@@ -4,64 +4,128 @@ import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.ChicoryException;
 import io.pulsarwasm.abi.Abi;
-import io.pulsarwasm.abi.AbiViolationException;
+import io.pulsarwasm.abi.EntryPoint;
+import io.pulsarwasm.abi.HostCallException;
 import io.pulsarwasm.abi.HostCalls;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.pulsar.functions.api.Context;
 
 /**
  * One live guest: a Chicory instance linked to its {@link HostCalls}.
  *
  * <p>Not thread-safe, because Chicory instances are not: use one per thread (Pulsar gives each
- * function instance its own thread, and {@code WasmFunction} its own {@code WasmInstance}).
+ * function instance its own thread, and each Wasm function class its own {@code WasmInstance}).
  */
 public final class WasmInstance implements AutoCloseable {
 
     private final String moduleName;
+    private final Instance instance;
     private final HostCalls host;
+    private final Context defaultContext;
+    private final EntryPoint entryPoint;
     private final Consumer<WasmInstance> onClose;
     private final ExportFunction process;
     private final ExportFunction init;
     private final ExportFunction close;
+    private final ExportFunction abiVersion;
     private boolean closed;
 
-    WasmInstance(String moduleName, Instance instance, HostCalls host, ModuleShape shape,
+    WasmInstance(String moduleName, Instance instance, HostCalls host, Context defaultContext, ModuleShape shape,
             Consumer<WasmInstance> onClose) {
         this.moduleName = moduleName;
+        this.instance = instance;
         this.host = host;
+        this.defaultContext = defaultContext;
+        this.entryPoint = shape.entryPoint();
         this.onClose = onClose;
         this.process = instance.export(Abi.PROCESS);
-        this.init = shape.exportsFunction(Abi.INIT) ? instance.export(Abi.INIT) : null;
-        this.close = shape.exportsFunction(Abi.CLOSE) ? instance.export(Abi.CLOSE) : null;
+        this.init = exportIf(shape, Abi.INIT);
+        this.close = exportIf(shape, Abi.CLOSE);
+        this.abiVersion = exportIf(shape, Abi.ABI_VERSION);
+    }
+
+    private ExportFunction exportIf(ModuleShape shape, String name) {
+        return shape.exportsFunction(name) ? instance.export(name) : null;
+    }
+
+    /** @return which {@code process} the module exports */
+    public EntryPoint entryPoint() {
+        return entryPoint;
     }
 
     /**
-     * Calls the guest's {@code process(i64) -> i64} with the context bound at creation.
+     * Calls the Long entry point {@code process(i64) -> i64} with the context given at creation.
      *
      * @param input the value passed to the guest
      * @return the guest's result
-     * @throws WasmExecutionException if the guest traps or breaks the ABI in a host call
+     * @throws WasmExecutionException if the guest traps or a host call fails
      */
     public long process(long input) {
-        return call(Abi.PROCESS, process, input)[0];
+        return process(input, defaultContext);
     }
 
     /**
-     * Calls the guest's {@code process(i64) -> i64} with host calls acting on {@code context}.
+     * Calls the Long entry point {@code process(i64) -> i64} with host calls acting on {@code context}.
      *
      * @param input the value passed to the guest
      * @param context the Pulsar context of this invocation
      * @return the guest's result
-     * @throws WasmExecutionException if the guest traps or breaks the ABI in a host call
+     * @throws WasmExecutionException if the guest traps or a host call fails
      */
     public long process(long input, Context context) {
-        host.bind(context);
-        return process(input);
+        requireEntryPoint(EntryPoint.LONG, "process(long)");
+        host.begin(context, EntryPoint.LONG);
+        long result = call(Abi.PROCESS, () -> process.apply(input)[0]);
+        finish();
+        return result;
+    }
+
+    /**
+     * Calls the bytes entry point with the context given at creation.
+     *
+     * @param input the bytes passed to the guest
+     * @return the output the guest set, or null if it set none
+     * @throws WasmExecutionException if the guest traps, returns a non-zero status
+     *     ({@link GuestErrorException}) or a host call fails
+     */
+    public byte[] process(byte[] input) {
+        return process(input, defaultContext);
+    }
+
+    /**
+     * Calls the bytes entry point {@code process(ptr i32, len i32) -> i32}: places the input in guest
+     * memory from the guest's {@code alloc}, calls it, waits for its publishes, and returns its output.
+     *
+     * @param input the bytes passed to the guest
+     * @param context the Pulsar context of this invocation
+     * @return the output the guest set, or null if it set none
+     * @throws WasmExecutionException if the guest traps, returns a non-zero status
+     *     ({@link GuestErrorException}) or a host call fails
+     */
+    public byte[] process(byte[] input, Context context) {
+        requireEntryPoint(EntryPoint.BYTES, "process(byte[])");
+        host.begin(context, EntryPoint.BYTES);
+        int ptr = (int) call(Abi.PROCESS, () -> host.placeInput(instance, input));
+        int status = (int) call(Abi.PROCESS, () -> process.apply(ptr, input.length)[0]);
+        HostCalls.Outcome outcome = finish();
+        if (status != 0) {
+            throw new GuestErrorException(moduleName, status, outcome.error());
+        }
+        return outcome.output();
     }
 
     void init() {
+        host.bind(defaultContext);
+        if (abiVersion != null) {
+            int version = (int) call(Abi.ABI_VERSION, () -> abiVersion.apply()[0]);
+            if (version != Abi.VERSION) {
+                throw new WasmLoadException("wasm module '" + moduleName + "' was built for ABI version " + version
+                        + "; this host implements version " + Abi.VERSION);
+            }
+        }
         if (init != null) {
-            call(Abi.INIT, init);
+            call(Abi.INIT, () -> init.apply());
         }
     }
 
@@ -73,7 +137,7 @@ public final class WasmInstance implements AutoCloseable {
         }
         try {
             if (close != null) {
-                call(Abi.CLOSE, close);
+                call(Abi.CLOSE, () -> close.apply());
             }
         } finally {
             closed = true;
@@ -81,17 +145,39 @@ public final class WasmInstance implements AutoCloseable {
         }
     }
 
-    private long[] call(String export, ExportFunction function, long... args) {
+    private HostCalls.Outcome finish() {
+        try {
+            return host.finish();
+        } catch (HostCallException e) {
+            throw failure(Abi.PROCESS, "failed in host call " + e.getMessage(), e);
+        }
+    }
+
+    private void requireEntryPoint(EntryPoint expected, String method) {
+        if (entryPoint != expected) {
+            throw new IllegalStateException("wasm module '" + moduleName + "' exports " + entryPoint.describe()
+                    + ", not " + expected.describe() + "; " + method + " cannot call it");
+        }
+    }
+
+    private long call(String export, LongSupplier function) {
         if (closed) {
             throw new IllegalStateException("wasm module '" + moduleName + "': instance is closed");
         }
         try {
-            return function.apply(args);
-        } catch (AbiViolationException e) {
+            return function.getAsLong();
+        } catch (HostCallException e) {
             throw failure(export, "failed in host call " + e.getMessage(), e);
         } catch (ChicoryException e) {
             throw failure(export, "trapped: " + e.getMessage(), e);
         }
+    }
+
+    private void call(String export, Runnable function) {
+        call(export, () -> {
+            function.run();
+            return 0L;
+        });
     }
 
     private WasmExecutionException failure(String export, String reason, Exception cause) {

@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.pulsarwasm.abi.EntryPoint;
 import io.pulsarwasm.abi.HostCalls;
 import java.net.URL;
 import java.nio.file.Path;
@@ -143,6 +144,15 @@ public final class WasmLoader implements AutoCloseable {
     }
 
     /**
+     * Which {@code process} the module exports.
+     *
+     * @return the entry point
+     */
+    public EntryPoint entryPoint() {
+        return shape.entryPoint();
+    }
+
+    /**
      * The parsed module.
      *
      * @return the Chicory module
@@ -170,7 +180,6 @@ public final class WasmLoader implements AutoCloseable {
      */
     public WasmInstance newInstance(Context context) {
         HostCalls host = new HostCalls(name);
-        host.bind(context);
         Instance instance;
         try {
             instance = Instance.builder(module)
@@ -181,13 +190,16 @@ public final class WasmLoader implements AutoCloseable {
         } catch (ChicoryException e) {
             throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: " + e.getMessage(), e);
         }
-        WasmInstance guest = new WasmInstance(name, instance, host, shape, open::remove);
+        WasmInstance guest = new WasmInstance(name, instance, host, context, shape, open::remove);
         open.add(guest);
         try {
             guest.init();
         } catch (WasmExecutionException e) {
-            guest.close();
+            open.remove(guest);
             throw new WasmLoadException(e.getMessage(), e);
+        } catch (WasmLoadException e) {
+            open.remove(guest);
+            throw e;
         }
         return guest;
     }

@@ -4,36 +4,75 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.pulsarwasm.RecordingContext;
+import io.pulsarwasm.loader.WasmExecutionException;
 import io.pulsarwasm.loader.WasmLoadException;
+import io.pulsarwasm.testing.WasmFunctionTester;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WasmFunctionTest {
 
     @Test
     void runsTheModuleNamedByUserConfig() {
-        RecordingContext recording = new RecordingContext(
-                Map.of(WasmFunction.MODULE_KEY, "classpath:wasm/greeter.wasm", "greeting", "hey"));
-        WasmFunction function = new WasmFunction();
-        function.initialize(recording.context());
-        assertEquals(8L, function.process(5L, recording.context()));
-        assertNull(function.process(null, recording.context()));
-        function.close();
+        WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs("classpath:wasm/greeter.wasm")
+                .config("greeting", "hey");
+        assertEquals(8L, tester.process(5L));
+        assertNull(tester.process((Long) null));
+        tester.close();
         assertEquals(List.of("INFO ready",
                         "INFO pulsar-wasm: loaded module 'greeter.wasm' for test-function",
                         "INFO hey",
                         "INFO bye"),
-                recording.logLines());
+                tester.context().logLines());
     }
 
     @Test
     void withoutUserConfigLooksForTheResourceNamedAfterTheClass() {
-        RecordingContext recording = new RecordingContext(Map.of());
-        WasmLoadException error = assertThrows(WasmLoadException.class,
-                () -> new WasmFunction().initialize(recording.context()));
-        assertEquals("wasm module resource 'io.pulsarwasm.function.WasmFunction.wasm' not found on the classpath",
-                error.getMessage());
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.of(new WasmFunction())) {
+            WasmLoadException error = assertThrows(WasmLoadException.class, () -> tester.process(1L));
+            assertEquals("wasm module resource 'io.pulsarwasm.function.WasmFunction.wasm' not found on the classpath",
+                    error.getMessage());
+        }
+    }
+
+    @Test
+    void stringFunctionPassesUtf8BothWaysAndRefusesOutputThatIsNot() {
+        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:wasm/echo.wasm")) {
+            assertEquals("héllo wörld ✓", tester.process("héllo wörld ✓"));
+            assertNull(tester.process(""));
+            WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> tester.process("U"));
+            assertEquals("WasmStringFunction: the guest's output (2 bytes) is not valid UTF-8", error.getMessage());
+        }
+    }
+
+    @Test
+    void bytesFunctionPassesBytesUnchanged() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:wasm/echo.wasm")) {
+            byte[] binary = {'b', 0, (byte) 0xff, 1};
+            assertEquals(List.of((byte) 'b', (byte) 0, (byte) 0xff, (byte) 1), boxed(tester.process(binary)));
+        }
+    }
+
+    @Test
+    void aModuleWithTheOtherEntryPointNamesTheClassToDeployItWith() {
+        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:wasm/greeter.wasm")) {
+            assertEquals("wasm module 'greeter.wasm' exports process(i64) -> (i64), but WasmStringFunction calls "
+                            + "process(i32, i32) -> (i32); deploy it with --classname io.pulsarwasm.function.WasmFunction",
+                    assertThrows(WasmLoadException.class, () -> tester.process("x")).getMessage());
+        }
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs("classpath:wasm/echo.wasm")) {
+            assertEquals("wasm module 'echo.wasm' exports process(i32, i32) -> (i32), but WasmFunction calls "
+                            + "process(i64) -> (i64); deploy it with --classname io.pulsarwasm.function.WasmBytesFunction "
+                            + "or io.pulsarwasm.function.WasmStringFunction",
+                    assertThrows(WasmLoadException.class, () -> tester.process(1L)).getMessage());
+        }
+    }
+
+    private static List<Byte> boxed(byte[] bytes) {
+        List<Byte> list = new java.util.ArrayList<>();
+        for (byte b : bytes) {
+            list.add(b);
+        }
+        return list;
     }
 }

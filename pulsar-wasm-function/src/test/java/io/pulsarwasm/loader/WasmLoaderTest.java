@@ -1,13 +1,15 @@
 package io.pulsarwasm.loader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.pulsarwasm.RecordingContext;
-import java.net.URISyntaxException;
+import io.pulsarwasm.testing.InMemoryContext;
+import io.pulsarwasm.abi.EntryPoint;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WasmLoaderTest {
@@ -24,9 +26,9 @@ class WasmLoaderTest {
 
     @Test
     void guestReadsConfigAndLogsThroughTheContext() {
-        RecordingContext recording = new RecordingContext(Map.of("greeting", "hello"));
+        InMemoryContext recording = new InMemoryContext().userConfig("greeting", "hello");
         try (WasmLoader loader = WasmLoader.fromResource(GREETER)) {
-            WasmInstance greeter = loader.newInstance(recording.context());
+            WasmInstance greeter = loader.newInstance(recording);
             assertEquals(15L, greeter.process(10));
             assertEquals(25L, greeter.process(20));
             greeter.close();
@@ -36,19 +38,19 @@ class WasmLoaderTest {
 
     @Test
     void wholeNumbersFromJsonConfigReadWithoutFraction() {
-        RecordingContext recording = new RecordingContext(Map.of("greeting", 300.0));
+        InMemoryContext recording = new InMemoryContext().userConfig("greeting", 300.0);
         try (WasmLoader loader = WasmLoader.fromResource(GREETER)) {
-            assertEquals(3L, loader.newInstance(recording.context()).process(0));
+            assertEquals(3L, loader.newInstance(recording).process(0));
         }
         assertEquals("INFO 300", recording.logLines().get(1));
     }
 
     @Test
     void closingTheLoaderClosesItsInstances() {
-        RecordingContext recording = new RecordingContext(Map.of());
+        InMemoryContext recording = new InMemoryContext();
         WasmInstance greeter;
         try (WasmLoader loader = WasmLoader.fromResource(GREETER)) {
-            greeter = loader.newInstance(recording.context());
+            greeter = loader.newInstance(recording);
         }
         assertEquals(List.of("INFO ready", "INFO bye"), recording.logLines());
         IllegalStateException closed = assertThrows(IllegalStateException.class, () -> greeter.process(1));
@@ -58,7 +60,7 @@ class WasmLoaderTest {
     @Test
     void loadsTheSameModuleFromEverySourceKind() throws Exception {
         Path file = Path.of(getClass().getClassLoader().getResource(GREETER).toURI());
-        RecordingContext recording = new RecordingContext(Map.of("greeting", "hi"));
+        InMemoryContext recording = new InMemoryContext().userConfig("greeting", "hi");
         List<WasmLoader> loaders = List.of(
                 WasmLoader.fromFile(file),
                 WasmLoader.fromUrl(file.toUri().toURL()),
@@ -68,7 +70,7 @@ class WasmLoaderTest {
                 WasmLoader.fromLocation(file.toString(), getClass().getClassLoader()));
         for (WasmLoader loader : loaders) {
             try (loader) {
-                assertEquals(3L, loader.newInstance(recording.context()).process(1), loader.name());
+                assertEquals(3L, loader.newInstance(recording).process(1), loader.name());
             }
         }
         assertEquals(List.of("greeter.wasm", "greeter.wasm", "bytes", "greeter.wasm", "greeter.wasm", "greeter.wasm"),
@@ -114,22 +116,25 @@ class WasmLoaderTest {
     @Test
     void entryWithTheWrongSignatureSaysExpectedAndFound() {
         assertLoadError("wasm module 'wasm/wrong_signature.wasm' export 'process' has signature (i32) -> (i32); "
-                        + "expected (i64) -> (i64)",
+                        + "expected process(i64) -> (i64) or process(i32, i32) -> (i32)",
                 () -> WasmLoader.fromResource("wasm/wrong_signature.wasm"));
     }
 
     @Test
     void missingEntryIsNamed() {
-        assertLoadError("wasm module 'wasm/no_process.wasm' has no export 'process'; "
-                        + "expected a function process(i64) -> (i64)",
+        assertLoadError("wasm module 'wasm/no_process.wasm' has no function export 'process'; "
+                        + "expected process(i64) -> (i64) or process(i32, i32) -> (i32)",
                 () -> WasmLoader.fromResource("wasm/no_process.wasm"));
     }
 
     @Test
     void unknownImportIsNamedWithWhatTheHostProvides() {
         assertLoadError("wasm module 'wasm/unknown_import.wasm' imports function 'env.abort' (i32, i32, i32, i32) -> (), "
-                        + "which the host does not provide (it provides pulsar.log(i32, i32, i32) -> (), "
-                        + "pulsar.get_config(i32, i32) -> (i64))",
+                        + "which the host does not provide (it provides functions of module 'pulsar': log, get_config, "
+                        + "get_secret, set_output, set_error, get_key, get_topic, get_property, get_properties, "
+                        + "get_event_time, get_message_id, get_tenant, get_namespace, get_function_name, get_instance_id, "
+                        + "get_num_instances, state_get, state_put, state_delete, counter_incr, counter_get, publish, "
+                        + "record_metric)",
                 () -> WasmLoader.fromResource("wasm/unknown_import.wasm"));
     }
 
@@ -175,6 +180,51 @@ class WasmLoaderTest {
             assertExecutionError(prefix + "trapped: Trapped on unreachable instruction", () -> guest.process(3));
             assertExecutionError(prefix + "trapped: integer divide by zero", () -> guest.process(4));
             assertEquals(42L, guest.process(42));
+        }
+    }
+
+    @Test
+    void bytesEntryPointEchoesFiltersAndReportsGuestErrors() {
+        try (WasmLoader loader = WasmLoader.fromResource("wasm/echo.wasm");
+                WasmInstance echo = loader.newInstance()) {
+            assertEquals(EntryPoint.BYTES, loader.entryPoint());
+            assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), echo.process("hello".getBytes(StandardCharsets.UTF_8)));
+            assertNull(echo.process(new byte[0]));
+            GuestErrorException error = assertThrows(GuestErrorException.class, () -> echo.process(new byte[] {'E'}));
+            assertEquals("wasm module 'wasm/echo.wasm': export 'process' returned status 1: boom", error.getMessage());
+            assertEquals(1, error.status());
+            assertEquals("boom", error.guestMessage());
+            assertExecutionError("wasm module 'wasm/echo.wasm': export 'process' returned status 7: "
+                    + "(no message: the guest did not call pulsar.set_error)", () -> echo.process(new byte[] {'S'}));
+            assertExecutionError("wasm module 'wasm/echo.wasm': export 'process' failed in host call "
+                    + "pulsar.set_output: called twice in one invocation; a function has one output",
+                    () -> echo.process(new byte[] {'T'}));
+            assertArrayEquals(new byte[] {'o', 'k'}, echo.process(new byte[] {'o', 'k'}));
+        }
+    }
+
+    @Test
+    void callingTheOtherEntryPointSaysWhichOneTheModuleHas() {
+        try (WasmLoader loader = WasmLoader.fromResource("wasm/echo.wasm");
+                WasmInstance echo = loader.newInstance()) {
+            IllegalStateException error = assertThrows(IllegalStateException.class, () -> echo.process(1L));
+            assertEquals("wasm module 'wasm/echo.wasm' exports process(i32, i32) -> (i32), not process(i64) -> (i64); "
+                    + "process(long) cannot call it", error.getMessage());
+        }
+    }
+
+    @Test
+    void bytesEntryPointNeedsAlloc() {
+        assertLoadError("wasm module 'wasm/bytes_without_alloc.wasm' has no export 'alloc'; "
+                        + "expected a function alloc(i32) -> (i32)",
+                () -> WasmLoader.fromResource("wasm/bytes_without_alloc.wasm"));
+    }
+
+    @Test
+    void moduleBuiltForAnotherAbiVersionIsRefused() {
+        try (WasmLoader loader = WasmLoader.fromResource("wasm/future_abi.wasm")) {
+            assertLoadError("wasm module 'wasm/future_abi.wasm' was built for ABI version 2; "
+                    + "this host implements version 1", loader::newInstance);
         }
     }
 

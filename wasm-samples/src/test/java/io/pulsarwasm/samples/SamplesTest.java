@@ -1,16 +1,25 @@
 package io.pulsarwasm.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pulsarwasm.loader.GuestErrorException;
 import io.pulsarwasm.loader.WasmInstance;
 import io.pulsarwasm.loader.WasmLoader;
+import io.pulsarwasm.testing.PublishedMessage;
+import io.pulsarwasm.testing.TestRecord;
+import io.pulsarwasm.testing.WasmFunctionTester;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The samples unit-tested the way a user tests a module: WasmLoader, no broker. */
+/** The samples, unit-tested the way a user tests a module: no broker, exact outputs and effects. */
 class SamplesTest {
 
     @Test
-    void doublerDoubles() {
+    void doublerAsAPlainModule() {
         try (WasmLoader loader = WasmLoader.fromResource(Doubler.class.getName() + ".wasm");
                 WasmInstance doubler = loader.newInstance()) {
             assertEquals(42L, doubler.process(21));
@@ -20,10 +29,177 @@ class SamplesTest {
     }
 
     @Test
-    void scalerUsesItsDefaultsWithoutConfig() {
-        try (WasmLoader loader = WasmLoader.fromResource("scaler.wasm");
-                WasmInstance scaler = loader.newInstance()) {
-            assertEquals(14L, scaler.process(7));
+    void doublerAsThePip331StyleFunctionClass() {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.of(new Doubler())) {
+            assertEquals(84L, tester.process(42L));
         }
+    }
+
+    @Test
+    void scalerReadsItsConfigInInitAndLogs() {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs("classpath:scaler.wasm")
+                .config("factor", 3.0)
+                .config("offset", "1")) {
+            assertEquals(22L, tester.process(7L));
+            assertEquals("INFO scaler ready: factor=3 offset=1", tester.context().logLines().get(0));
+        }
+        try (WasmFunctionTester<Long, Long> defaults = WasmFunctionTester.longs("classpath:scaler.wasm")) {
+            assertEquals(14L, defaults.process(7L));
+        }
+    }
+
+    @Test
+    void filterInCDropsBlockedMessagesAndCountsThem() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:filter.wasm")
+                .config("blocked", "spam")) {
+            assertEquals("hello", text(tester.process(bytes("hello"))));
+            assertNull(tester.process(bytes("buy spam now")));
+            assertNull(tester.process(bytes("spam")));
+            assertEquals("spa", text(tester.process(bytes("spa"))));
+            assertEquals(Map.of("dropped", 2L), tester.context().counters());
+        }
+        try (WasmFunctionTester<byte[], byte[]> unset = WasmFunctionTester.bytes("classpath:filter.wasm")) {
+            assertEquals("spam", text(unset.process(bytes("spam"))));
+            assertEquals("WARN filter: user config 'blocked' is not set; passing every message",
+                    unset.context().logLines().get(0));
+        }
+    }
+
+    @Test
+    void enricherInWatPrefixesFromConfig() {
+        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:enricher.wasm")
+                .config("prefix", "» ")) {
+            assertEquals("» hello", tester.process("hello"));
+            assertEquals("» ünïcödé ✓", tester.process("ünïcödé ✓"));
+            assertEquals("» " + "x".repeat(200_000), tester.process("x".repeat(200_000)));
+        }
+        try (WasmFunctionTester<String, String> unset = WasmFunctionTester.strings("classpath:enricher.wasm")) {
+            assertEquals("as is", unset.process("as is"));
+        }
+    }
+
+    @Test
+    void wordCounterInRustCountsPublishesSummariesAndRecordsMetrics() {
+        String summaries = "persistent://public/default/summaries";
+        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:wordcount.wasm")
+                .config("every", 2.0)
+                .config("summary-topic", summaries)) {
+            assertEquals("2", tester.process("Hello world"));
+            assertEquals("3", tester.process("hello again, World!"));
+            assertEquals("0", tester.process("..."));
+            assertEquals(Map.of("hello", 2L, "world", 2L, "again", 1L, "__messages", 3L, "__words", 5L),
+                    tester.context().counters());
+            assertEquals(Map.of("words", List.of(2.0, 3.0, 0.0)), tester.context().metrics());
+            List<PublishedMessage> published = tester.context().published();
+            assertEquals(1, published.size());
+            assertEquals(summaries, published.get(0).topic());
+            assertEquals("test-function", published.get(0).key());
+            assertEquals(Map.of("kind", "summary"), published.get(0).properties());
+            assertEquals("2 messages, 5 words", published.get(0).text());
+        }
+    }
+
+    @Test
+    void wordCounterFailsClearlyWithoutItsSummaryTopic() {
+        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:wordcount.wasm")
+                .config("every", 1.0)) {
+            GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process("one"));
+            assertEquals("wasm module 'wordcount.wasm': export 'process' returned status 1: "
+                    + "user config 'summary-topic' is not set", error.getMessage());
+        }
+    }
+
+    @Test
+    void routerInAssemblyScriptPublishesToTheTopicNamedInTheMessage() {
+        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:router.wasm")
+                .config("topic-prefix", "persistent://public/default/route-")) {
+            assertNull(tester.process(TestRecord.of("orders:42 apples").withKey("k1")));
+            assertNull(tester.process(TestRecord.of("audit:a:b")));
+            List<PublishedMessage> published = tester.context().published();
+            assertEquals(2, published.size());
+            assertEquals("persistent://public/default/route-orders", published.get(0).topic());
+            assertEquals("k1", published.get(0).key());
+            assertEquals(Map.of("routed-from", WasmFunctionTester.INPUT_TOPIC), published.get(0).properties());
+            assertEquals("42 apples", published.get(0).text());
+            assertEquals("persistent://public/default/route-audit", published.get(1).topic());
+            assertNull(published.get(1).key());
+            assertEquals("a:b", published.get(1).text());
+            assertEquals(Map.of("routed:orders", 1L, "routed:audit", 1L), tester.context().counters());
+
+            GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process("nothing"));
+            assertEquals("wasm module 'router.wasm': export 'process' returned status 1: "
+                    + "no route: expected <route>:<payload>, got 'nothing'", error.getMessage());
+        }
+    }
+
+    @Test
+    void probeReachesTheWholeContextThroughTheRustSdk() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:probe.wasm")
+                .config("colour", "blue")
+                .secret("token", "s3cr3t")) {
+            tester.context().identity("acme", "streams", "probe", 2, 3);
+            assertEquals("blue", probe(tester, "config colour"));
+            assertEquals("<absent>", probe(tester, "config shape"));
+            assertEquals("s3cr3t", probe(tester, "secret token"));
+            assertEquals("<absent>", probe(tester, "secret other"));
+            assertEquals("acme/streams/probe 2/3", probe(tester, "identity"));
+            TestRecord<byte[]> record = TestRecord.of(bytes("key")).withKey("k-1").withTopic("persistent://acme/streams/in")
+                    .withProperty("a", "1").withProperty("b", "two").withEventTime(1_700_000_000_123L);
+            assertEquals("k-1", text(tester.process(record)));
+            assertEquals("persistent://acme/streams/in", text(tester.process(withValue(record, "topic"))));
+            assertEquals("two", text(tester.process(withValue(record, "property b"))));
+            assertEquals("a=1,b=two", text(tester.process(withValue(record, "properties"))));
+            assertEquals("1700000000123", text(tester.process(withValue(record, "event-time"))));
+            assertEquals("<absent>", probe(tester, "key"));
+            assertEquals("<absent>", probe(tester, "event-time"));
+            assertEquals("<absent>", probe(tester, "message-id"));
+            assertEquals("", probe(tester, "properties"));
+
+            assertEquals("<absent>", probe(tester, "state-get colour"));
+            assertEquals("ok", probe(tester, "state-put colour green"));
+            assertEquals("green", probe(tester, "state-get colour"));
+            assertEquals("ok", probe(tester, "state-delete colour"));
+            assertEquals("<absent>", probe(tester, "state-get colour"));
+            assertEquals("5", probe(tester, "incr hits 5"));
+            assertEquals("3", probe(tester, "incr hits -2"));
+            assertEquals("3", probe(tester, "counter hits"));
+            assertEquals("0", probe(tester, "counter never"));
+
+            assertEquals("ok", probe(tester, "publish persistent://acme/streams/out k9 some value"));
+            PublishedMessage published = tester.context().published().get(0);
+            assertEquals(List.of("persistent://acme/streams/out", "k9", Map.of("via", "probe"), "some value"),
+                    List.of(published.topic(), published.key(), published.properties(), published.text()));
+            assertEquals("ok", probe(tester, "metric latency 2.5"));
+            assertEquals(Map.of("latency", List.of(2.5)), tester.context().metrics());
+            assertEquals("ok", probe(tester, "log warn careful now"));
+            assertEquals("WARN careful now", tester.context().logLines().get(tester.context().logLines().size() - 1));
+
+            assertNull(tester.process(bytes("drop")));
+            assertEquals("anything else", probe(tester, "anything else"));
+            GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail no good")));
+            assertEquals("no good", error.guestMessage());
+            assertEquals("still here", probe(tester, "still here"));
+        }
+    }
+
+    private static String probe(WasmFunctionTester<byte[], byte[]> tester, String command) {
+        return text(tester.process(bytes(command)));
+    }
+
+    private static TestRecord<byte[]> withValue(TestRecord<byte[]> record, String command) {
+        TestRecord<byte[]> copy = TestRecord.of(bytes(command)).withKey(record.getKey().orElseThrow())
+                .withTopic(record.getTopicName().orElseThrow()).withEventTime(record.getEventTime().orElseThrow());
+        for (Map.Entry<String, String> property : record.getProperties().entrySet()) {
+            copy = copy.withProperty(property.getKey(), property.getValue());
+        }
+        return copy;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 }
