@@ -29,7 +29,10 @@ fn probe(input: &[u8], ctx: &Context) -> Result<Option<Vec<u8>>, String> {
             .collect::<Vec<_>>()
             .join(","),
         "event-time" => ctx.event_time().map(|t| t.to_string()).unwrap_or_else(|| "<absent>".to_string()),
-        "message-id" => ctx.message_id().map(|id| format!("{} bytes", id.len())).unwrap_or_else(|| "<absent>".to_string()),
+        "message-id" => ctx
+            .message_id()
+            .map(|id| id.iter().map(|b| format!("{:02x}", b)).collect())
+            .unwrap_or_else(|| "<absent>".to_string()),
         "identity" => format!(
             "{}/{}/{} {}/{}",
             ctx.tenant(),

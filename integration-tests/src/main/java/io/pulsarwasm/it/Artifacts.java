@@ -42,6 +42,11 @@ public final class Artifacts {
         return file;
     }
 
+    /** @return the repository's root, where {@code scripts/} is */
+    public static Path repoDir() {
+        return existing("pulsarwasm.repoDir").normalize();
+    }
+
     private static Path existing(String key) {
         Path path = Path.of(property(key));
         if (!Files.exists(path)) {

@@ -8,6 +8,7 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
 
 /**
  * The demo: deploys the PIP-331 sample (a Doubler written in WAT, bundled in the samples NAR) on
@@ -40,8 +41,8 @@ public final class Demo {
         String output = "persistent://public/default/wasm-demo-out-" + run;
         try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl).build();
                 PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build();
-                Consumer<Long> outputs = LongFunctions.subscribe(client, output)) {
-            LongFunctions.delete(admin, name);
+                Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
+            Functions.delete(admin, name);
             long start = System.currentTimeMillis();
             admin.functions().createFunction(
                     LongFunctions.config(name, "io.pulsarwasm.samples.Doubler", input, output, Map.of()),
@@ -50,13 +51,13 @@ public final class Demo {
                     + " (module io.pulsarwasm.samples.Doubler.wasm, built from wasm-samples/wat/doubler.wat)");
             List<Long> inputs = LongStream.rangeClosed(1, 10).map(i -> i * 7).boxed().toList();
             LongFunctions.produce(client, input, inputs, value -> "demo");
-            List<Message<Long>> results = LongFunctions.receive(outputs, inputs.size(), Duration.ofMinutes(3));
+            List<Message<Long>> results = Messages.receive(outputs, inputs.size(), Duration.ofMinutes(3));
             System.out.println("input -> output (" + input + " -> " + output + ")");
             for (int i = 0; i < inputs.size(); i++) {
                 System.out.printf("%5d -> %d%n", inputs.get(i), results.get(i).getValue());
             }
             System.out.printf("First output %d ms after functions create.%n", results.get(0).getPublishTime() - start);
-            LongFunctions.delete(admin, name);
+            Functions.delete(admin, name);
         } finally {
             if (local != null) {
                 local.close();

@@ -1,16 +1,9 @@
 package io.pulsarwasm.it;
 
 import io.pulsarwasm.schema.Int64Schema;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
-import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.admin.PulsarAdminException;
-import org.apache.pulsar.client.api.Consumer;
-import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -19,7 +12,7 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.common.functions.ConsumerConfig;
 import org.apache.pulsar.common.functions.FunctionConfig;
 
-/** Deploying, feeding and draining Long functions on topics that use {@code Schema.INT64}. */
+/** Deploying and feeding Long functions on topics that use {@code Schema.INT64}. */
 public final class LongFunctions {
 
     /** The schema class the NARs ship for INT64 topics (see README, "Schema.INT64"). */
@@ -55,29 +48,6 @@ public final class LongFunctions {
     }
 
     /**
-     * Deletes a function and the package its NAR was stored as, so that the name can be used
-     * again: Pulsar 4.0.8 standalone keeps {@code function://tenant/ns/name@0} otherwise
-     * (apache/pulsar#20930). Missing ones are fine.
-     *
-     * @param admin the admin client
-     * @param name function name in {@code public/default}
-     */
-    public static void delete(PulsarAdmin admin, String name) throws PulsarAdminException {
-        try {
-            admin.functions().deleteFunction("public", "default", name);
-        } catch (PulsarAdminException.NotFoundException e) {
-            // not deployed
-        }
-        String kept = "function://public/default/" + name + "@0";
-        try {
-            admin.packages().getMetadata(kept);
-        } catch (PulsarAdminException.NotFoundException e) {
-            return; // deleting a missing package fails with HTTP 500, so look first
-        }
-        admin.packages().delete(kept);
-    }
-
-    /**
      * Sends values with {@code Schema.INT64}, each with the key chosen for it, and waits until all are stored.
      *
      * @param client the client
@@ -93,48 +63,5 @@ public final class LongFunctions {
             }
             producer.flush();
         }
-    }
-
-    /**
-     * Subscribes to a topic from its earliest message with {@code Schema.INT64}.
-     *
-     * @param client the client
-     * @param topic the topic
-     * @return the consumer
-     */
-    public static Consumer<Long> subscribe(PulsarClient client, String topic) throws PulsarClientException {
-        return client.newConsumer(Schema.INT64)
-                .topic(topic)
-                .subscriptionName("verify")
-                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
-                .subscribe();
-    }
-
-    /**
-     * Receives exactly {@code count} messages, then checks that no more arrive for a moment.
-     *
-     * @param consumer the consumer
-     * @param count how many messages are expected
-     * @param timeout how long to wait for each
-     * @return the messages in arrival order
-     * @throws IllegalStateException if fewer arrive in time, or more than {@code count}
-     */
-    public static List<Message<Long>> receive(Consumer<Long> consumer, int count, Duration timeout)
-            throws PulsarClientException {
-        List<Message<Long>> messages = new ArrayList<>();
-        while (messages.size() < count) {
-            Message<Long> message = consumer.receive((int) timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (message == null) {
-                throw new IllegalStateException("received " + messages.size() + " of " + count
-                        + " messages; none more within " + timeout);
-            }
-            consumer.acknowledge(message);
-            messages.add(message);
-        }
-        Message<Long> extra = consumer.receive(2, TimeUnit.SECONDS);
-        if (extra != null) {
-            throw new IllegalStateException("received more than " + count + " messages: extra value " + extra.getValue());
-        }
-        return messages;
     }
 }

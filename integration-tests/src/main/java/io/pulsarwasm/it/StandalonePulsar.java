@@ -18,9 +18,10 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Pulsar's binary distribution run as {@code bin/pulsar standalone}, functions worker on, broker
- * and web service on free ports of 127.0.0.1, all data and logs under a fresh work directory, so a
- * Pulsar already running on the default ports is left alone. Function instances run as child
+ * Pulsar's binary distribution run as {@code bin/pulsar standalone}, functions worker and stream
+ * storage (function state) on, every port (broker, web service, ZooKeeper, bookie, stream storage)
+ * a free one on 127.0.0.1, all data and logs under a fresh work directory, so a Pulsar already
+ * running on the default ports is left alone. Function instances run as child
  * processes (the process runtime) and are stopped with it.
  */
 public final class StandalonePulsar implements PulsarCluster {
@@ -52,14 +53,13 @@ public final class StandalonePulsar implements PulsarCluster {
         try {
             deleteRecursively(workDir);
             Files.createDirectories(workDir);
-            int[] ports = freePorts(4);
+            int[] ports = freePorts(5);
             Path config = workDir.resolve("standalone.conf");
-            Files.writeString(config, configure(Files.readString(home.resolve("conf/standalone.conf")), ports[0], ports[1])
-                    // function packages, kept in the distribution's directory otherwise
-                    + "\nSTORAGE_PATH=" + workDir.resolve("packages-storage") + "\n");
+            Files.writeString(config, configure(Files.readString(home.resolve("conf/standalone.conf")), ports[0], ports[1]));
             Path workerConfig = workDir.resolve("functions_worker.yml");
             Files.writeString(workerConfig, Files.readString(home.resolve("conf/functions_worker.yml"))
                     .replace("logDirectory: logs/", "logDirectory: " + workDir.resolve("logs"))
+                    .replace("functionsWorkerEnablePackageManagement: false", "functionsWorkerEnablePackageManagement: true")
                     .replace("downloadDirectory: download/pulsar_functions",
                             "downloadDirectory: " + workDir.resolve("download/pulsar_functions")));
             Path output = workDir.resolve("standalone.out");
@@ -67,14 +67,17 @@ public final class StandalonePulsar implements PulsarCluster {
                     home.resolve("bin/pulsar").toString(), "standalone",
                     "--config", config.toString(),
                     "--functions-worker-conf", workerConfig.toString(),
-                    "--metadata-dir", workDir.resolve("data/metadata").toString(),
+                    "--zookeeper-port", Integer.toString(ports[2]),
+                    "--zookeeper-dir", workDir.resolve("data/zookeeper").toString(),
+                    "--bookkeeper-port", Integer.toString(ports[3]),
                     "--bookkeeper-dir", workDir.resolve("data/bookkeeper").toString(),
-                    "--bookkeeper-port", Integer.toString(ports[2]),
-                    "--stream-storage-port", Integer.toString(ports[3]))
+                    "--stream-storage-port", Integer.toString(ports[4]))
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             builder.environment().put("PULSAR_LOG_DIR", workDir.resolve("logs").toString());
+            // ZooKeeper mode is the one that starts stream storage, which function state needs.
+            builder.environment().put("PULSAR_STANDALONE_USE_ZOOKEEPER", "1");
             builder.environment().put("PULSAR_MEM", "-Xms512m -Xmx1g -XX:MaxDirectMemorySize=1g");
             StandalonePulsar pulsar = new StandalonePulsar(home, workDir, builder.start(), ports[0], ports[1]);
             Runtime.getRuntime().addShutdownHook(new Thread(pulsar::close, "stop-pulsar-standalone"));
@@ -93,6 +96,8 @@ public final class StandalonePulsar implements PulsarCluster {
                 case "brokerServicePort" -> key + "=" + brokerPort;
                 case "webServicePort" -> key + "=" + webPort;
                 case "bindAddress", "advertisedAddress" -> key + "=127.0.0.1";
+                // as in the default (RocksDB) standalone users run, which ZooKeeper mode turns off
+                case "enablePackagesManagement" -> key + "=true";
                 default -> line;
             });
         }
@@ -108,7 +113,9 @@ public final class StandalonePulsar implements PulsarCluster {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("pulsar standalone exited " + process.exitValue());
                         }
-                        return httpOk("/admin/v2/namespaces/public/default") && httpOk("/admin/v3/functions/public/default");
+                        return httpOk("/admin/v2/namespaces/public/default")
+                                && httpOk("/admin/v2/worker/cluster/leader")
+                                && httpOk("/admin/v3/functions/public/default");
                     });
         } catch (IllegalStateException | ConditionTimeoutException e) {
             String tail = tail(output, 40);

@@ -11,6 +11,7 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -52,12 +53,12 @@ class GenericNarIT {
         String output = "persistent://public/default/scaler-out";
         String module = "file://" + pulsar.visibleToWorker(Artifacts.sample("scaler.wasm"));
         List<Long> inputs = LongStream.rangeClosed(1, 1000).boxed().toList();
-        try (Consumer<Long> outputs = LongFunctions.subscribe(client, output)) {
+        try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
             long createdAt = System.currentTimeMillis();
             admin.functions().createFunction(scaler(name, input, output, module, 3), Artifacts.genericNar().toString());
             LongFunctions.produce(client, input, inputs, KEY);
 
-            List<Message<Long>> messages = LongFunctions.receive(outputs, 1000, Duration.ofMinutes(2));
+            List<Message<Long>> messages = Messages.receive(outputs, 1000, Duration.ofMinutes(2));
 
             assertEquals(Outputs.expectedByKey(inputs, KEY, x -> 3 * x + 1), Outputs.actualByKey(messages));
             System.out.printf("[scaler-generic] functions create -> first output: %d ms%n",
@@ -71,10 +72,10 @@ class GenericNarIT {
             awaitLogLine(name, "scaler ready: factor=5 offset=1");
             LongFunctions.produce(client, input, List.of(100L, 200L), KEY);
 
-            assertEquals(List.of(501L, 1001L), LongFunctions.receive(outputs, 2, Duration.ofMinutes(2)).stream()
+            assertEquals(List.of(501L, 1001L), Messages.receive(outputs, 2, Duration.ofMinutes(2)).stream()
                     .map(Message::getValue).toList());
         } finally {
-            LongFunctions.delete(admin, name);
+            Functions.delete(admin, name);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.stream.LongStream;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,12 +48,12 @@ class PipStyleFunctionIT {
         String input = "persistent://public/default/doubler-cli-in";
         String output = "persistent://public/default/doubler-cli-out";
         List<Long> inputs = LongStream.rangeClosed(1, 1000).boxed().toList();
-        try (Consumer<Long> outputs = LongFunctions.subscribe(client, output)) {
+        try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
             long createdAt = System.currentTimeMillis();
             assertEquals("Created successfully", createWithCli(name, input, output).stdout().trim());
             LongFunctions.produce(client, input, inputs, KEY);
 
-            List<Message<Long>> messages = LongFunctions.receive(outputs, 1000, Duration.ofMinutes(2));
+            List<Message<Long>> messages = Messages.receive(outputs, 1000, Duration.ofMinutes(2));
 
             assertEquals(Outputs.expectedByKey(inputs, KEY, x -> 2 * x), Outputs.actualByKey(messages));
             System.out.printf("[doubler-cli] functions create -> first output: %d ms%n",
@@ -77,10 +78,10 @@ class PipStyleFunctionIT {
         String name = "doubler-again";
         String input = "persistent://public/default/doubler-again-in";
         String output = "persistent://public/default/doubler-again-out";
-        try (Consumer<Long> outputs = LongFunctions.subscribe(client, output)) {
+        try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
             createWithCli(name, input, output);
             LongFunctions.produce(client, input, List.of(1L, 2L, 3L), KEY);
-            assertEquals(List.of(2L, 4L, 6L), values(LongFunctions.receive(outputs, 3, Duration.ofMinutes(2))));
+            assertEquals(List.of(2L, 4L, 6L), Messages.values(Messages.receive(outputs, 3, Duration.ofMinutes(2))));
 
             assertEquals("Deleted successfully", pulsar.pulsarAdmin("functions", "delete", "--tenant", "public",
                     "--namespace", "default", "--name", name).orFail("functions delete").stdout().trim());
@@ -90,7 +91,7 @@ class PipStyleFunctionIT {
             assertEquals("Created successfully", createWithCli(name, input, output).stdout().trim());
             LongFunctions.produce(client, input, List.of(10L, 20L), KEY);
             // Deleting a function deletes its subscription: the new one reads the topic from the start.
-            assertEquals(List.of(2L, 4L, 6L, 20L, 40L), values(LongFunctions.receive(outputs, 5, Duration.ofMinutes(2))));
+            assertEquals(List.of(2L, 4L, 6L, 20L, 40L), Messages.values(Messages.receive(outputs, 5, Duration.ofMinutes(2))));
         }
     }
 
@@ -106,10 +107,6 @@ class PipStyleFunctionIT {
                         "--schema-type", LongFunctions.INT64_SCHEMA,
                         "--subs-position", "Earliest")
                 .orFail("functions create " + name);
-    }
-
-    private static List<Long> values(List<Message<Long>> messages) {
-        return messages.stream().map(Message::getValue).toList();
     }
 
     private static long field(String json, String name) {
