@@ -55,7 +55,8 @@ public final class StandalonePulsar implements PulsarCluster {
             Files.createDirectories(workDir);
             int[] ports = freePorts(5);
             Path config = workDir.resolve("standalone.conf");
-            Files.writeString(config, configure(Files.readString(home.resolve("conf/standalone.conf")), ports[0], ports[1]));
+            Files.writeString(config, configure(Files.readString(home.resolve("conf/standalone.conf")), ports[0], ports[1])
+                    + "\nSTORAGE_PATH=" + workDir.resolve("packages-storage") + "\n");
             Path workerConfig = workDir.resolve("functions_worker.yml");
             Files.writeString(workerConfig, Files.readString(home.resolve("conf/functions_worker.yml"))
                     .replace("logDirectory: logs/", "logDirectory: " + workDir.resolve("logs"))
@@ -96,8 +97,11 @@ public final class StandalonePulsar implements PulsarCluster {
                 case "brokerServicePort" -> key + "=" + brokerPort;
                 case "webServicePort" -> key + "=" + webPort;
                 case "bindAddress", "advertisedAddress" -> key + "=127.0.0.1";
-                // as in the default (RocksDB) standalone users run, which ZooKeeper mode turns off
+                // function packages as the default (RocksDB) standalone keeps them, which ZooKeeper
+                // mode turns off; under the work directory, not the distribution's
                 case "enablePackagesManagement" -> key + "=true";
+                case "packagesManagementStorageProvider" ->
+                        key + "=org.apache.pulsar.packages.management.storage.filesystem.FileSystemPackagesStorageProvider";
                 default -> line;
             });
         }
@@ -153,25 +157,7 @@ public final class StandalonePulsar implements PulsarCluster {
     public CommandResult pulsarAdmin(String... args) {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/pulsar-admin").toString(), "--admin-url", adminUrl()));
         command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile(workDir, "pulsar-admin", ".out");
-            Path err = Files.createTempFile(workDir, "pulsar-admin", ".err");
-            Process admin = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!admin.waitFor(2, TimeUnit.MINUTES)) {
-                admin.destroyForcibly();
-                throw new IllegalStateException("pulsar-admin did not finish in 2 minutes: " + command);
-            }
-            CommandResult result = new CommandResult(admin.exitValue(), Files.readString(out), Files.readString(err));
-            Files.delete(out);
-            Files.delete(err);
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return CommandResult.run(command, workDir, Duration.ofMinutes(2));
     }
 
     @Override

@@ -7,44 +7,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
-import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
-import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The non-Java path: the project's generic NAR plus a module of the user's own named by
  * {@code wasm.module}, deployed through the {@code PulsarAdmin} Java API.
  */
-@ExtendWith(SharedPulsar.class)
-class GenericNarIT {
+class GenericNarIT extends RealPulsarTest {
 
     private static final String WASM_FUNCTION = "io.pulsarwasm.function.WasmFunction";
     private static final LongFunction<String> KEY = value -> "k" + (value % 5);
-
-    private static PulsarCluster pulsar;
-    private static PulsarClient client;
-    private static PulsarAdmin admin;
-
-    @BeforeAll
-    static void connect(PulsarCluster cluster) throws Exception {
-        pulsar = cluster;
-        client = PulsarClient.builder().serviceUrl(cluster.serviceUrl()).build();
-        admin = PulsarAdmin.builder().serviceHttpUrl(cluster.adminUrl()).build();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        client.close();
-        admin.close();
-    }
 
     @Test
     void rustModuleFromAFileRunsWithUserConfigAndLogsThroughTheContext() throws Exception {

@@ -9,24 +9,18 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
-import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.functions.FunctionState;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole ABI on a real Pulsar, through the guest SDKs: bytes and String functions, filtering,
@@ -34,35 +28,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * generic NAR with {@code wasm.module}, and in a NAR packaged from a module by
  * {@code scripts/package-wasm.sh}.
  */
-@ExtendWith(SharedPulsar.class)
-class GuestSdkIT {
+class GuestSdkIT extends RealPulsarTest {
 
     private static final String NS = "persistent://public/default/";
     private static final String BYTES_FUNCTION = "io.pulsarwasm.function.WasmBytesFunction";
     private static final String STRING_FUNCTION = "io.pulsarwasm.function.WasmStringFunction";
 
-    private static PulsarCluster pulsar;
-    private static PulsarClient client;
-    private static PulsarAdmin admin;
-
-    @BeforeAll
-    static void connect(PulsarCluster cluster) throws Exception {
-        pulsar = cluster;
-        client = PulsarClient.builder().serviceUrl(cluster.serviceUrl()).build();
-        admin = PulsarAdmin.builder().serviceHttpUrl(cluster.adminUrl()).build();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        client.close();
-        admin.close();
-    }
-
     @Test
     void packagedRustWordCounterKeepsCountersInStatePublishesSummariesAndRecordsMetrics() throws Exception {
         Path nar = Artifacts.workDir().resolveSibling("wordcount.nar");
-        CommandResult packaged = run(Artifacts.repoDir().resolve("scripts/package-wasm.sh").toString(),
-                Artifacts.sample("wordcount.wasm").toString(), "--type", "string", "--output", nar.toString());
+        CommandResult packaged = CommandResult.run(List.of(Artifacts.repoDir().resolve("scripts/package-wasm.sh").toString(),
+                Artifacts.sample("wordcount.wasm").toString(), "--type", "string", "--output", nar.toString()),
+                Artifacts.repoDir(), Duration.ofMinutes(3)).orFail("package-wasm.sh");
         assertEquals("Wrote " + nar + ". Deploy it with:", packaged.stdout().lines().findFirst().orElseThrow());
 
         String name = "wordcount";
@@ -209,17 +186,5 @@ class GuestSdkIT {
             throw new AssertionError("no " + field + " in " + json);
         }
         return Double.parseDouble(matcher.group(1));
-    }
-
-    private static CommandResult run(String... command) throws Exception {
-        Path out = java.nio.file.Files.createTempFile("command", ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("did not finish in 3 minutes: " + String.join(" ", command));
-        }
-        String output = java.nio.file.Files.readString(out);
-        java.nio.file.Files.delete(out);
-        return new CommandResult(process.exitValue(), output, "").orFail(String.join(" ", command));
     }
 }

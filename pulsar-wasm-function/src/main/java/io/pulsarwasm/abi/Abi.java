@@ -2,6 +2,10 @@ package io.pulsarwasm.abi;
 
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -60,6 +64,21 @@ public final class Abi {
      */
     public static long pack(int ptr, int len) {
         return (Integer.toUnsignedLong(ptr) << 32) | Integer.toUnsignedLong(len);
+    }
+
+    /**
+     * Decodes UTF-8, refusing malformed input instead of replacing it.
+     *
+     * @param bytes the encoded text
+     * @return the text
+     * @throws CharacterCodingException if the bytes are not valid UTF-8
+     */
+    public static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
     }
 
     /**

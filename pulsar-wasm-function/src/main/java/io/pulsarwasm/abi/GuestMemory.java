@@ -3,10 +3,7 @@ package io.pulsarwasm.abi;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Bounds-checked access to one guest's linear memory. Every pointer and length a guest passes goes
@@ -34,11 +31,7 @@ final class GuestMemory {
 
     static String decodeUtf8(byte[] bytes, String call, String what) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            return Abi.strictUtf8(bytes);
         } catch (CharacterCodingException e) {
             throw new AbiViolationException(call + ": " + what + " are not valid UTF-8");
         }

@@ -1,11 +1,10 @@
 package io.pulsarwasm.function;
 
+import io.pulsarwasm.abi.Abi;
 import io.pulsarwasm.abi.EntryPoint;
 import io.pulsarwasm.loader.WasmExecutionException;
 import io.pulsarwasm.loader.WasmInstance;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.pulsar.functions.api.Context;
 
@@ -27,11 +26,7 @@ public class WasmStringFunction extends AbstractWasmFunction<String, String> {
             return null;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(output))
-                    .toString();
+            return Abi.strictUtf8(output);
         } catch (CharacterCodingException e) {
             throw new WasmExecutionException("WasmStringFunction: the guest's output (" + output.length
                     + " bytes) is not valid UTF-8", e);

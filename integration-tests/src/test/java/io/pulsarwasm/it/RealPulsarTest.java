@@ -1,0 +1,29 @@
+package io.pulsarwasm.it;
+
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What every class of the suite starts from: the shared Pulsar, a client and an admin client for it. */
+@ExtendWith(SharedPulsar.class)
+abstract class RealPulsarTest {
+
+    static PulsarCluster pulsar;
+    static PulsarClient client;
+    static PulsarAdmin admin;
+
+    @BeforeAll
+    static void connect(PulsarCluster cluster) throws Exception {
+        pulsar = cluster;
+        client = PulsarClient.builder().serviceUrl(cluster.serviceUrl()).build();
+        admin = PulsarAdmin.builder().serviceHttpUrl(cluster.adminUrl()).build();
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        client.close();
+        admin.close();
+    }
+}
