@@ -32,15 +32,14 @@ build_all() {
       --use abort=../../sdk/assemblyscript/pulsar/abortHandler -o "$samples/$(basename "${ts%.ts}").wasm")
   done
   # Rust, with Debian's rustc called explicitly: a rustup toolchain earlier in PATH has no
-  # offline wasm target. Paths are remapped so the output does not depend on the checkout's place.
+  # offline wasm target. One workspace (Cargo.toml at the top) keeps the output independent of
+  # the checkout's location; so does remapping the paths rustc embeds.
+  RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$repo/target/rust" RUSTFLAGS="--remap-path-prefix=$repo=." \
+    /usr/bin/cargo build --quiet --offline --release --target wasm32-unknown-unknown --workspace
   for crate in wasm-samples/rust/*/; do
     local name
     name=$(basename "$crate")
-    (cd "$crate" && RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$repo/wasm-samples/target/rust" \
-      RUSTFLAGS="--remap-path-prefix=$repo=." \
-      /usr/bin/cargo build --quiet --offline --release --target wasm32-unknown-unknown)
-    cp "wasm-samples/target/rust/wasm32-unknown-unknown/release/$name.wasm" \
-      "$samples/$name.wasm"
+    cp "target/rust/wasm32-unknown-unknown/release/$name.wasm" "$samples/$name.wasm"
   done
 }
 
