@@ -18,6 +18,7 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Record;
+import io.pulsarwasm.sandbox.Limits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class HostCalls {
 
     private final Logger fallbackLogger;
+    private final Limits limits;
     private GuestMemory memory;
     private Context context;
     private EntryPoint entry;
@@ -45,9 +47,22 @@ public final class HostCalls {
      * Creates the host calls for one guest instance.
      *
      * @param moduleName the module's name, used for the logger when no context is bound
+     * @param limits the output and host data sizes allowed
      */
-    public HostCalls(String moduleName) {
+    public HostCalls(String moduleName, Limits limits) {
         this.fallbackLogger = LoggerFactory.getLogger("io.pulsarwasm.guest." + moduleName);
+        this.limits = limits;
+    }
+
+    /**
+     * Logs a line the guest wrote outside the ABI (WASI stdout and stderr) through the function's
+     * logger, as the {@code log} import would.
+     *
+     * @param level 2 (info) or 3 (warn)
+     * @param line the text
+     */
+    public void logLine(int level, String line) {
+        log(level, line).run();
     }
 
     /** What one invocation produced: its output (null when the guest set none) and its error message. */
@@ -177,6 +192,10 @@ public final class HostCalls {
 
     private Runnable setOutput(String name, byte[] bytes) {
         requireBytesInvocation(name);
+        if (bytes.length > limits.maxOutputBytes()) {
+            throw new AbiViolationException(name + ": an output of " + bytes.length + " bytes is more than the limit of "
+                    + limits.maxOutputBytes() + " bytes (user config " + Limits.MAX_OUTPUT_BYTES + ")");
+        }
         if (output != null) {
             throw new AbiViolationException(name + ": called twice in one invocation; a function has one output");
         }
@@ -229,6 +248,11 @@ public final class HostCalls {
             return new long[] {Abi.ABSENT};
         }
         byte[] data = value.get();
+        if (data.length > limits.maxHostDataBytes()) {
+            throw new HostCallException(name + ": the value is " + data.length + " bytes, more than the limit of "
+                    + limits.maxHostDataBytes() + " bytes a host call returns (user config "
+                    + Limits.MAX_HOST_DATA_BYTES + ")");
+        }
         return new long[] {Abi.pack(guest.writeAllocated(name, data), data.length)};
     }
 

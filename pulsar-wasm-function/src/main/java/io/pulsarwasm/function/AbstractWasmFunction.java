@@ -1,9 +1,12 @@
 package io.pulsarwasm.function;
 
 import io.pulsarwasm.abi.EntryPoint;
+import io.pulsarwasm.loader.GuestErrorException;
+import io.pulsarwasm.loader.WasmExecutionException;
 import io.pulsarwasm.loader.WasmInstance;
 import io.pulsarwasm.loader.WasmLoadException;
 import io.pulsarwasm.loader.WasmLoader;
+import io.pulsarwasm.sandbox.Sandbox;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
 
@@ -26,6 +29,12 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     /** User config key naming the module to run. Part of the public contract. */
     public static final String MODULE_KEY = "wasm.module";
 
+    /**
+     * The metric recorded (value 1) each time a guest instance is discarded after a trap, a timeout
+     * or a broken host call; {@code functions stats} shows it as {@code user_metric_wasm_instance_recycles_count}.
+     */
+    public static final String RECYCLES_METRIC = "wasm_instance_recycles";
+
     private final EntryPoint entryPoint;
     private WasmLoader loader;
     private WasmInstance guest;
@@ -44,14 +53,16 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
         String location = context.getUserConfigValue(MODULE_KEY)
                 .map(String::valueOf)
                 .orElseGet(this::defaultModuleLocation);
-        loader = WasmLoader.fromLocation(location, getClass().getClassLoader());
+        Sandbox sandbox = Sandbox.fromConfig(context::getUserConfigValue);
+        loader = WasmLoader.fromLocation(location, getClass().getClassLoader(), sandbox);
         if (loader.entryPoint() != entryPoint) {
             throw new WasmLoadException("wasm module '" + loader.name() + "' exports " + loader.entryPoint().describe()
                     + ", but " + getClass().getSimpleName() + " calls " + entryPoint.describe()
                     + "; deploy it with --classname " + classFor(loader.entryPoint()));
         }
         guest = loader.newInstance(context);
-        context.getLogger().info("pulsar-wasm: loaded module '{}' for {}", loader.name(), context.getFunctionName());
+        context.getLogger().info("pulsar-wasm: loaded module '{}' for {} ({})", loader.name(),
+                context.getFunctionName(), sandbox.describe());
     }
 
     /**
@@ -66,14 +77,31 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     /**
      * Passes the input to the guest and returns its output. A null input (a message without a
-     * value) produces no output, and so does a guest that sets none (a filter).
+     * value) produces no output, and so does a guest that sets none (a filter). After a trap, a
+     * timeout or a broken host call the guest instance is discarded, since its memory may be
+     * inconsistent, and the next message gets a fresh one; a guest that reports an error with a
+     * status keeps its instance.
      */
     @Override
     public O process(I input, Context context) {
         if (input == null) {
             return null;
         }
-        return call(guest, input, context);
+        if (guest == null) {
+            guest = loader.newInstance(context);
+        }
+        try {
+            return call(guest, input, context);
+        } catch (GuestErrorException e) {
+            throw e;
+        } catch (WasmExecutionException e) {
+            guest.discard();
+            guest = null;
+            context.recordMetric(RECYCLES_METRIC, 1);
+            context.getLogger().warn("pulsar-wasm: discarded the guest instance after: {}; the next message gets a fresh one",
+                    e.getMessage());
+            throw e;
+        }
     }
 
     /**

@@ -6,9 +6,13 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.pulsarwasm.abi.Abi;
 import io.pulsarwasm.abi.EntryPoint;
 import io.pulsarwasm.abi.HostImport;
+import io.pulsarwasm.sandbox.Limits;
+import io.pulsarwasm.sandbox.Sandbox;
+import io.pulsarwasm.sandbox.WasiConfig;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,20 +25,41 @@ import java.util.stream.Collectors;
  */
 final class ModuleShape {
 
+    /** The import module of WASI preview 1. */
+    static final String WASI_MODULE = "wasi_snapshot_preview1";
+
     private final String name;
     private final WasmModule module;
+    private final Sandbox sandbox;
     private EntryPoint entryPoint;
 
-    private ModuleShape(String name, WasmModule module) {
+    private ModuleShape(String name, WasmModule module, Sandbox sandbox) {
         this.name = name;
         this.module = module;
+        this.sandbox = sandbox;
     }
 
     /** Checks the module and returns its shape; fails with a {@link WasmLoadException} naming the problem. */
-    static ModuleShape check(String name, WasmModule module) {
-        ModuleShape shape = new ModuleShape(name, module);
+    static ModuleShape check(String name, WasmModule module, Sandbox sandbox) {
+        ModuleShape shape = new ModuleShape(name, module, sandbox);
         shape.check();
         return shape;
+    }
+
+    /** The memory the module declares, with its maximum lowered to the sandbox's limit. */
+    MemoryLimits memoryLimits() {
+        MemoryLimits declared = declaredMemory();
+        return new MemoryLimits(declared.initialPages(),
+                Math.min(declared.maximumPages(), sandbox.limits().maxMemoryPages()));
+    }
+
+    private MemoryLimits declaredMemory() {
+        return module.memorySection().filter(m -> m.memoryCount() > 0)
+                .map(m -> m.getMemory(0).limits()).orElse(new MemoryLimits(0, 0));
+    }
+
+    boolean importsWasi() {
+        return module.importSection().stream().anyMatch(i -> WASI_MODULE.equals(i.module()));
     }
 
     EntryPoint entryPoint() {
@@ -50,9 +75,19 @@ final class ModuleShape {
         boolean importsHost = false;
         boolean needsAlloc = false;
         for (int i = 0; i < module.importSection().importCount(); i++) {
-            HostImport imported = checkImport(module.importSection().getImport(i));
+            Import imported = module.importSection().getImport(i);
+            if (WASI_MODULE.equals(imported.module())) {
+                checkWasiImport(imported);
+                continue;
+            }
+            HostImport host = checkImport(imported);
             importsHost = true;
-            needsAlloc |= imported.returnsGuestData();
+            needsAlloc |= host.returnsGuestData();
+        }
+        int initialPages = declaredMemory().initialPages();
+        if (initialPages > sandbox.limits().maxMemoryPages()) {
+            throw fail("declares a memory of " + initialPages + " initial pages, more than the limit of "
+                    + sandbox.limits().describeMemory() + " (user config " + Limits.MAX_MEMORY_PAGES + ")");
         }
         entryPoint = checkEntryPoint();
         optionalFunction(Abi.INIT, Abi.LIFECYCLE_TYPE);
@@ -81,6 +116,13 @@ final class ModuleShape {
             throw fail("export '" + Abi.PROCESS + "' has signature " + Abi.describe(actual) + "; expected " + expected);
         }
         return entry;
+    }
+
+    private void checkWasiImport(Import imported) {
+        if (!sandbox.wasi().enabled()) {
+            throw fail("imports '" + imported.module() + "." + imported.name() + "', but WASI is off; "
+                    + "set user config " + WasiConfig.ENABLED + " to true to give the guest WASI");
+        }
     }
 
     /** Returns the host import, or fails naming the import the host does not provide. */

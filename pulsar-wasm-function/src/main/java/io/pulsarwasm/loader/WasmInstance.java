@@ -2,11 +2,14 @@ package io.pulsarwasm.loader;
 
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.ChicoryException;
 import io.pulsarwasm.abi.Abi;
 import io.pulsarwasm.abi.EntryPoint;
 import io.pulsarwasm.abi.HostCallException;
 import io.pulsarwasm.abi.HostCalls;
+import io.pulsarwasm.sandbox.Limits;
+import io.pulsarwasm.sandbox.Watchdog;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.pulsar.functions.api.Context;
@@ -29,14 +32,19 @@ public final class WasmInstance implements AutoCloseable {
     private final ExportFunction init;
     private final ExportFunction close;
     private final ExportFunction abiVersion;
+    private final Limits limits;
+    private final WasiLink wasi;
+    private final Watchdog.Deadline deadline = Watchdog.newDeadline();
     private boolean closed;
 
     WasmInstance(String moduleName, Instance instance, HostCalls host, Context defaultContext, ModuleShape shape,
-            Consumer<WasmInstance> onClose) {
+            Limits limits, WasiLink wasi, Consumer<WasmInstance> onClose) {
         this.moduleName = moduleName;
         this.instance = instance;
         this.host = host;
         this.defaultContext = defaultContext;
+        this.limits = limits;
+        this.wasi = wasi;
         this.entryPoint = shape.entryPoint();
         this.onClose = onClose;
         this.process = instance.export(Abi.PROCESS);
@@ -140,9 +148,24 @@ public final class WasmInstance implements AutoCloseable {
                 call(Abi.CLOSE, () -> close.apply());
             }
         } finally {
-            closed = true;
-            onClose.accept(this);
+            discard();
         }
+    }
+
+    /**
+     * Releases the instance without calling into the guest again: after a trap or a timeout its
+     * memory may be inconsistent, so it is dropped rather than closed.
+     */
+    public void discard() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        deadline.close();
+        if (wasi != null) {
+            wasi.close();
+        }
+        onClose.accept(this);
     }
 
     private HostCalls.Outcome finish() {
@@ -164,13 +187,39 @@ public final class WasmInstance implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("wasm module '" + moduleName + "': instance is closed");
         }
+        deadline.arm(limits.timeout());
+        long result;
         try {
-            return function.getAsLong();
+            result = function.getAsLong();
         } catch (HostCallException e) {
-            throw failure(export, "failed in host call " + e.getMessage(), e);
+            throw deadline.disarm() ? timeout(export, e) : failure(export, "failed in host call " + e.getMessage(), e);
         } catch (ChicoryException e) {
-            throw failure(export, "trapped: " + e.getMessage(), e);
+            throw deadline.disarm() ? timeout(export, e) : failure(export, "trapped: " + e.getMessage() + atMemoryLimit(), e);
+        } catch (StackOverflowError e) {
+            deadline.disarm();
+            throw failure(export, "trapped: call stack exhausted", e);
         }
+        deadline.disarm();
+        return result;
+    }
+
+    private WasmTimeoutException timeout(String export, Exception cause) {
+        return new WasmTimeoutException("wasm module '" + moduleName + "': export '" + export + "' timed out after "
+                + limits.timeout().toMillis() + " ms (user config " + Limits.TIMEOUT_MS + ")", cause);
+    }
+
+    /** Most guests trap when memory.grow is refused, so say when memory was already at the limit. */
+    private String atMemoryLimit() {
+        try {
+            Memory memory = instance.memory();
+            if (memory != null && memory.pages() >= limits.maxMemoryPages()) {
+                return " (guest memory is at its limit of " + limits.describeMemory() + ", user config "
+                        + Limits.MAX_MEMORY_PAGES + "; a refused memory.grow is the likely cause)";
+            }
+        } catch (RuntimeException e) {
+            // a module without memory
+        }
+        return "";
     }
 
     private void call(String export, Runnable function) {
@@ -180,7 +229,7 @@ public final class WasmInstance implements AutoCloseable {
         });
     }
 
-    private WasmExecutionException failure(String export, String reason, Exception cause) {
+    private WasmExecutionException failure(String export, String reason, Throwable cause) {
         return new WasmExecutionException("wasm module '" + moduleName + "': export '" + export + "' " + reason, cause);
     }
 }

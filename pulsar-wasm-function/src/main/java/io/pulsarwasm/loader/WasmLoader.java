@@ -8,6 +8,7 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.pulsarwasm.abi.EntryPoint;
 import io.pulsarwasm.abi.HostCalls;
+import io.pulsarwasm.sandbox.Sandbox;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -36,12 +37,14 @@ public final class WasmLoader implements AutoCloseable {
     private final String name;
     private final WasmModule module;
     private final ModuleShape shape;
+    private final Sandbox sandbox;
     private final Set<WasmInstance> open = ConcurrentHashMap.newKeySet();
 
-    private WasmLoader(String name, WasmModule module, ModuleShape shape) {
+    private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox) {
         this.name = name;
         this.module = module;
         this.shape = shape;
+        this.sandbox = sandbox;
     }
 
     /**
@@ -100,7 +103,21 @@ public final class WasmLoader implements AutoCloseable {
      * @throws WasmLoadException if the location is unsupported or the module cannot be loaded
      */
     public static WasmLoader fromLocation(String location, ClassLoader classLoader) {
-        return fromBytes(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader));
+        return fromLocation(location, classLoader, Sandbox.DEFAULT);
+    }
+
+    /**
+     * Loads a module from a location as the {@code wasm.module} user config key takes it, to run
+     * inside the given sandbox.
+     *
+     * @param location the location
+     * @param classLoader the class loader {@code classpath:} locations are resolved with
+     * @param sandbox the limits and WASI settings instances get
+     * @return the loaded module
+     * @throws WasmLoadException if the location is unsupported or the module cannot be loaded
+     */
+    public static WasmLoader fromLocation(String location, ClassLoader classLoader, Sandbox sandbox) {
+        return fromBytes(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader), sandbox);
     }
 
     /**
@@ -112,14 +129,30 @@ public final class WasmLoader implements AutoCloseable {
      * @throws WasmLoadException if the bytes are not wasm or not shaped as the ABI requires
      */
     public static WasmLoader fromBytes(String name, byte[] bytes) {
+        return fromBytes(name, bytes, Sandbox.DEFAULT);
+    }
+
+    /**
+     * Loads a module from its bytes, to run inside the given sandbox.
+     *
+     * @param name the name errors and log lines use for the module
+     * @param bytes the module in the wasm binary format
+     * @param sandbox the limits and WASI settings instances get
+     * @return the loaded module
+     * @throws WasmLoadException if the bytes are not wasm or not shaped as the ABI and sandbox require
+     */
+    public static WasmLoader fromBytes(String name, byte[] bytes, Sandbox sandbox) {
         checkHeader(name, bytes);
         WasmModule module;
         try {
             module = Parser.parse(bytes);
-        } catch (ChicoryException e) {
-            throw new WasmLoadException("wasm module '" + name + "' is malformed: " + e.getMessage(), e);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // Chicory reports most malformations as ChicoryException, some as other runtime errors;
+            // a corrupt length can make it try a huge allocation. All mean the same: not a valid module.
+            throw new WasmLoadException("wasm module '" + name + "' is malformed: "
+                    + (e instanceof ChicoryException ? e.getMessage() : e.toString()), e);
         }
-        return new WasmLoader(name, module, ModuleShape.check(name, module));
+        return new WasmLoader(name, module, ModuleShape.check(name, module, sandbox), sandbox);
     }
 
     private static void checkHeader(String name, byte[] bytes) {
@@ -153,6 +186,15 @@ public final class WasmLoader implements AutoCloseable {
     }
 
     /**
+     * The sandbox instances of this module run in.
+     *
+     * @return limits and WASI settings
+     */
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /**
      * The parsed module.
      *
      * @return the Chicory module
@@ -179,18 +221,27 @@ public final class WasmLoader implements AutoCloseable {
      * @throws WasmLoadException if instantiation or the guest's {@code init} fails
      */
     public WasmInstance newInstance(Context context) {
-        HostCalls host = new HostCalls(name);
+        HostCalls host = new HostCalls(name, sandbox.limits());
+        host.bind(context);
+        WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), host) : null;
         Instance instance;
         try {
-            instance = Instance.builder(module)
-                    .withImportValues(ImportValues.builder()
-                            .addFunction(host.functions().toArray(HostFunction[]::new))
-                            .build())
-                    .build();
+            ImportValues.Builder imports = ImportValues.builder().addFunction(host.functions().toArray(HostFunction[]::new));
+            if (wasi != null) {
+                imports.addFunction(wasi.functions());
+            }
+            Instance.Builder builder = Instance.builder(module).withImportValues(imports.build());
+            if (module.memorySection().filter(m -> m.memoryCount() > 0).isPresent()) {
+                builder.withMemoryLimits(shape.memoryLimits());
+            }
+            instance = builder.build();
         } catch (ChicoryException e) {
+            if (wasi != null) {
+                wasi.close();
+            }
             throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: " + e.getMessage(), e);
         }
-        WasmInstance guest = new WasmInstance(name, instance, host, context, shape, open::remove);
+        WasmInstance guest = new WasmInstance(name, instance, host, context, shape, sandbox.limits(), wasi, open::remove);
         open.add(guest);
         try {
             guest.init();

@@ -20,7 +20,8 @@ class WasmFunctionTest {
         assertNull(tester.process((Long) null));
         tester.close();
         assertEquals(List.of("INFO ready",
-                        "INFO pulsar-wasm: loaded module 'greeter.wasm' for test-function",
+                        "INFO pulsar-wasm: loaded module 'greeter.wasm' for test-function (memory 256 pages (16 MiB), "
+                                + "timeout 5000 ms, output 5242880 bytes, host data 5242880 bytes, WASI off)",
                         "INFO hey",
                         "INFO bye"),
                 tester.context().logLines());
