@@ -78,6 +78,14 @@ public final class ContainerPulsar implements PulsarCluster {
     }
 
     @Override
+    public int killFunctionInstances(String name) {
+        String pattern = "\"name\":\"" + name + "\"";
+        int before = exec("pgrep", "-f", pattern).stdout().strip().lines().toList().size();
+        exec("pkill", "-9", "-f", pattern);
+        return before;
+    }
+
+    @Override
     public void close() {
         container.stop();
     }

@@ -4,6 +4,7 @@ import io.pulsarwasm.schema.Int64Schema;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
+import org.apache.pulsar.client.api.BatcherBuilder;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -57,7 +58,10 @@ public final class LongFunctions {
      */
     public static void produce(PulsarClient client, String topic, List<Long> values, LongFunction<String> key)
             throws PulsarClientException {
-        try (Producer<Long> producer = client.newProducer(Schema.INT64).topic(topic).enableBatching(true).create()) {
+        // Key-based batches: a Key_Shared subscription (--retain-key-ordering) keeps per-key order only
+        // when no batch mixes keys.
+        try (Producer<Long> producer = client.newProducer(Schema.INT64).topic(topic)
+                .enableBatching(true).batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
             for (long value : values) {
                 producer.newMessage().key(key.apply(value)).value(value).sendAsync();
             }

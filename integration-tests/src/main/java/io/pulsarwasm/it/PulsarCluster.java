@@ -56,6 +56,15 @@ public interface PulsarCluster extends AutoCloseable {
      */
     String functionLog(String tenant, String namespace, String name);
 
+    /**
+     * Kills the process of every instance of a function at once (SIGKILL), as a crash would; the
+     * functions worker starts them again at its next liveness check.
+     *
+     * @param name the function's name; its instances' command lines carry it
+     * @return how many processes were killed
+     */
+    int killFunctionInstances(String name);
+
     /** Stops the cluster and everything it started. */
     @Override
     void close();

@@ -175,6 +175,15 @@ public final class StandalonePulsar implements PulsarCluster {
         }
     }
 
+    @Override
+    public int killFunctionInstances(String name) {
+        List<ProcessHandle> instances = process.descendants()
+                .filter(child -> child.info().commandLine().orElse("").contains("\"name\":\"" + name + "\""))
+                .toList();
+        instances.forEach(ProcessHandle::destroyForcibly);
+        return instances.size();
+    }
+
     /** Stops the standalone and the function instance processes it started. */
     @Override
     public void close() {

@@ -14,6 +14,7 @@ final class GuestMemory {
 
     private final Instance instance;
     private ExportFunction alloc;
+    private final long[] allocArgument = new long[1];
 
     GuestMemory(Instance instance) {
         this.instance = instance;
@@ -45,7 +46,8 @@ final class GuestMemory {
         if (alloc == null) {
             alloc = instance.export(Abi.ALLOC);
         }
-        int ptr = (int) alloc.apply(data.length)[0];
+        allocArgument[0] = data.length;
+        int ptr = (int) alloc.apply(allocArgument)[0];
         Memory memory = instance.memory();
         checkBounds(call + " (the guest's alloc returned " + Integer.toUnsignedString(ptr) + ")", memory, ptr, data.length);
         memory.write(ptr, data);

@@ -1,6 +1,7 @@
 package io.pulsarwasm.function;
 
 import io.pulsarwasm.abi.EntryPoint;
+import io.pulsarwasm.loader.ExecutionMode;
 import io.pulsarwasm.loader.GuestErrorException;
 import io.pulsarwasm.loader.WasmExecutionException;
 import io.pulsarwasm.loader.WasmInstance;
@@ -54,15 +55,20 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
                 .map(String::valueOf)
                 .orElseGet(this::defaultModuleLocation);
         Sandbox sandbox = Sandbox.fromConfig(context::getUserConfigValue);
-        loader = WasmLoader.fromLocation(location, getClass().getClassLoader(), sandbox);
+        ExecutionMode mode = ExecutionMode.fromConfig(context::getUserConfigValue);
+        loader = mode == ExecutionMode.AOT
+                ? WasmLoader.fromAot(context.getUserConfigValue(ExecutionMode.AOT_CLASS_KEY).map(String::valueOf)
+                        .orElse(getClass().getName() + "Module"), getClass().getClassLoader(), sandbox)
+                : WasmLoader.fromLocation(location, getClass().getClassLoader(), sandbox).withExecution(mode);
+        loader.executionWarning().ifPresent(warning -> context.getLogger().warn("pulsar-wasm: {}", warning));
         if (loader.entryPoint() != entryPoint) {
             throw new WasmLoadException("wasm module '" + loader.name() + "' exports " + loader.entryPoint().describe()
                     + ", but " + getClass().getSimpleName() + " calls " + entryPoint.describe()
                     + "; deploy it with --classname " + classFor(loader.entryPoint()));
         }
         guest = loader.newInstance(context);
-        context.getLogger().info("pulsar-wasm: loaded module '{}' for {} ({})", loader.name(),
-                context.getFunctionName(), sandbox.describe());
+        context.getLogger().info("pulsar-wasm: loaded module '{}' for {} ({}, {})", loader.name(),
+                context.getFunctionName(), mode.name().toLowerCase(java.util.Locale.ROOT), sandbox.describe());
     }
 
     /**

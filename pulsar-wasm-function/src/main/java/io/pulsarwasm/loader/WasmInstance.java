@@ -35,6 +35,9 @@ public final class WasmInstance implements AutoCloseable {
     private final Limits limits;
     private final WasiLink wasi;
     private final Watchdog.Deadline deadline = Watchdog.newDeadline();
+    // argument arrays reused on every call: the per-message path allocates nothing of its own here
+    private final long[] longArgument = new long[1];
+    private final long[] bytesArguments = new long[2];
     private boolean closed;
 
     WasmInstance(String moduleName, Instance instance, HostCalls host, Context defaultContext, ModuleShape shape,
@@ -84,7 +87,8 @@ public final class WasmInstance implements AutoCloseable {
     public long process(long input, Context context) {
         requireEntryPoint(EntryPoint.LONG, "process(long)");
         host.begin(context, EntryPoint.LONG);
-        long result = call(Abi.PROCESS, () -> process.apply(input)[0]);
+        longArgument[0] = input;
+        long result = call(Abi.PROCESS, () -> process.apply(longArgument)[0]);
         finish();
         return result;
     }
@@ -114,8 +118,9 @@ public final class WasmInstance implements AutoCloseable {
     public byte[] process(byte[] input, Context context) {
         requireEntryPoint(EntryPoint.BYTES, "process(byte[])");
         host.begin(context, EntryPoint.BYTES);
-        int ptr = (int) call(Abi.PROCESS, () -> host.placeInput(instance, input));
-        int status = (int) call(Abi.PROCESS, () -> process.apply(ptr, input.length)[0]);
+        bytesArguments[0] = call(Abi.PROCESS, () -> host.placeInput(instance, input));
+        bytesArguments[1] = input.length;
+        int status = (int) call(Abi.PROCESS, () -> process.apply(bytesArguments)[0]);
         HostCalls.Outcome outcome = finish();
         if (status != 0) {
             throw new GuestErrorException(moduleName, status, outcome.error());

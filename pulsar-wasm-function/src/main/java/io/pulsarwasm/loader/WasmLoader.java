@@ -3,6 +3,7 @@ package io.pulsarwasm.loader;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -12,6 +13,8 @@ import io.pulsarwasm.sandbox.Sandbox;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pulsar.functions.api.Context;
@@ -38,13 +41,66 @@ public final class WasmLoader implements AutoCloseable {
     private final WasmModule module;
     private final ModuleShape shape;
     private final Sandbox sandbox;
+    private final ExecutionMode executionMode;
+    private final Function<Instance, Machine> machineFactory;
+    private final String executionWarning;
     private final Set<WasmInstance> open = ConcurrentHashMap.newKeySet();
 
-    private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox) {
+    private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox,
+            ExecutionMode executionMode, Function<Instance, Machine> machineFactory, String executionWarning) {
         this.name = name;
         this.module = module;
         this.shape = shape;
         this.sandbox = sandbox;
+        this.executionMode = executionMode;
+        this.machineFactory = machineFactory;
+        this.executionWarning = executionWarning;
+    }
+
+    /**
+     * Loads the module of a class generated at build time by {@code chicory-compiler-maven-plugin}
+     * (its static {@code load()} and {@code create(Instance)}), to run as compiled bytecode with no
+     * start-up compilation.
+     *
+     * @param className the generated class
+     * @param classLoader where to find it
+     * @param sandbox the limits and WASI settings instances get
+     * @return the loaded module, in {@link ExecutionMode#AOT}
+     * @throws WasmLoadException if the class is missing, is not such a class, or its module breaks the ABI
+     */
+    public static WasmLoader fromAot(String className, ClassLoader classLoader, Sandbox sandbox) {
+        MachineFactories.Aot aot = MachineFactories.aot(className, classLoader);
+        return new WasmLoader(className, aot.module(), ModuleShape.check(className, aot.module(), sandbox), sandbox,
+                ExecutionMode.AOT, aot.factory(), null);
+    }
+
+    /**
+     * The same module, run in another mode: {@link ExecutionMode#COMPILER} compiles it to JVM
+     * bytecode once per JVM, {@link ExecutionMode#INTERPRETER} interprets it. Loaders start in the
+     * interpreter.
+     *
+     * @param mode interpreter or compiler ({@link #fromAot} for build-time compiled modules)
+     * @return a loader for the same module in that mode
+     */
+    public WasmLoader withExecution(ExecutionMode mode) {
+        return switch (mode) {
+            case INTERPRETER -> new WasmLoader(name, module, shape, sandbox, mode, null, null);
+            case COMPILER -> {
+                MachineFactories.Compiled compiled = MachineFactories.compiled(name, module);
+                yield new WasmLoader(name, compiled.module(), shape, sandbox, mode, compiled.factory(), compiled.warning());
+            }
+            case AOT -> throw new IllegalArgumentException("AOT modules are loaded with WasmLoader.fromAot");
+        };
+    }
+
+    /** @return how this loader's instances run guest code */
+    public ExecutionMode executionMode() {
+        return executionMode;
+    }
+
+    /** @return a warning to log when the compiler left part of the module to the interpreter */
+    public Optional<String> executionWarning() {
+        return Optional.ofNullable(executionWarning);
     }
 
     /**
@@ -152,7 +208,8 @@ public final class WasmLoader implements AutoCloseable {
             throw new WasmLoadException("wasm module '" + name + "' is malformed: "
                     + (e instanceof ChicoryException ? e.getMessage() : e.toString()), e);
         }
-        return new WasmLoader(name, module, ModuleShape.check(name, module, sandbox), sandbox);
+        return new WasmLoader(name, module, ModuleShape.check(name, module, sandbox), sandbox,
+                ExecutionMode.INTERPRETER, null, null);
     }
 
     private static void checkHeader(String name, byte[] bytes) {
@@ -233,6 +290,9 @@ public final class WasmLoader implements AutoCloseable {
             Instance.Builder builder = Instance.builder(module).withImportValues(imports.build());
             if (module.memorySection().filter(m -> m.memoryCount() > 0).isPresent()) {
                 builder.withMemoryLimits(shape.memoryLimits());
+            }
+            if (machineFactory != null) {
+                builder.withMachineFactory(machineFactory);
             }
             instance = builder.build();
         } catch (ChicoryException e) {

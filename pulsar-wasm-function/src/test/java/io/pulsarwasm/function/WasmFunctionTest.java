@@ -20,7 +20,7 @@ class WasmFunctionTest {
         assertNull(tester.process((Long) null));
         tester.close();
         assertEquals(List.of("INFO ready",
-                        "INFO pulsar-wasm: loaded module 'greeter.wasm' for test-function (memory 256 pages (16 MiB), "
+                        "INFO pulsar-wasm: loaded module 'greeter.wasm' for test-function (compiler, memory 256 pages (16 MiB), "
                                 + "timeout 5000 ms, output 5242880 bytes, host data 5242880 bytes, WASI off)",
                         "INFO hey",
                         "INFO bye"),
@@ -66,6 +66,15 @@ class WasmFunctionTest {
                             + "process(i64) -> (i64); deploy it with --classname io.pulsarwasm.function.WasmBytesFunction "
                             + "or io.pulsarwasm.function.WasmStringFunction",
                     assertThrows(WasmLoadException.class, () -> tester.process(1L)).getMessage());
+        }
+    }
+
+    @Test
+    void executionModeIsValidated() {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs("classpath:wasm/greeter.wasm")
+                .config("wasm.execution", "jit")) {
+            assertEquals("user config wasm.execution must be interpreter, compiler or aot, got 'jit'",
+                    assertThrows(IllegalArgumentException.class, () -> tester.process(1L)).getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.pulsarwasm.loader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pulsarwasm.testing.InMemoryContext;
@@ -225,6 +226,17 @@ class WasmLoaderTest {
         try (WasmLoader loader = WasmLoader.fromResource("wasm/future_abi.wasm")) {
             assertLoadError("wasm module 'wasm/future_abi.wasm' was built for ABI version 2; "
                     + "this host implements version 1", loader::newInstance);
+        }
+    }
+
+    @Test
+    void aModuleIsCompiledOncePerJvmAndSharedByItsLoaders() {
+        try (WasmLoader first = WasmLoader.fromResource(GREETER).withExecution(ExecutionMode.COMPILER);
+                WasmLoader second = WasmLoader.fromResource(GREETER).withExecution(ExecutionMode.COMPILER)) {
+            assertSame(MachineFactories.compiled("a", first.module()), MachineFactories.compiled("b", second.module()));
+            assertEquals(ExecutionMode.COMPILER, first.executionMode());
+            assertEquals(-1L, first.newInstance().process(3));
+            assertEquals(-1L, second.newInstance().process(3));
         }
     }
 

@@ -133,6 +133,39 @@ class SamplesTest {
     }
 
     @Test
+    void hashInCIsFnv1a64() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:hash.wasm")) {
+            // FNV-1a 64 test vectors: "" -> cbf29ce484222325, "a" -> af63dc4c8601ec8c
+            assertEquals("252322e4ce9cf2cb", java.util.HexFormat.of().formatHex(tester.process(new byte[0])));
+            assertEquals("8cec01864cdc63af", java.util.HexFormat.of().formatHex(tester.process(bytes("a"))));
+        }
+    }
+
+    @Test
+    void doublerRunsInEveryExecutionMode() {
+        for (String mode : List.of("interpreter", "compiler", "aot")) {
+            try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.of(new Doubler()).config("wasm.execution", mode)) {
+                assertEquals(-84L, tester.process(-42L), mode);
+                assertEquals("INFO pulsar-wasm: loaded module '" + (mode.equals("aot")
+                                ? "io.pulsarwasm.samples.DoublerModule" : "io.pulsarwasm.samples.Doubler.wasm")
+                                + "' for test-function (" + mode + ", memory 256 pages (16 MiB), timeout 5000 ms, "
+                                + "output 5242880 bytes, host data 5242880 bytes, WASI off)",
+                        tester.context().logLines().get(0), mode);
+            }
+        }
+    }
+
+    @Test
+    void aotNamesTheClassItCouldNotFind() {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.of(new Doubler()).config("wasm.execution", "aot")
+                .config("wasm.aot.class", "io.pulsarwasm.samples.Missing")) {
+            assertEquals("AOT class 'io.pulsarwasm.samples.Missing' not found: generate it with chicory-compiler-maven-plugin "
+                            + "(goal compile, name io.pulsarwasm.samples.Missing) or set user config wasm.aot.class",
+                    assertThrows(io.pulsarwasm.loader.WasmLoadException.class, () -> tester.process(1L)).getMessage());
+        }
+    }
+
+    @Test
     void probeReachesTheWholeContextThroughTheRustSdk() {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:probe.wasm")
                 .config("colour", "blue")

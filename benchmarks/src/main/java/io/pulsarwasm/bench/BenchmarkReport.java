@@ -1,0 +1,185 @@
+package io.pulsarwasm.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the benchmarks and writes a results table (markdown) and a chart (PNG), every wasm figure
+ * next to its Java baseline from the same run. {@code quick} settings prove the benchmarks run (CI)
+ * and write to {@code benchmarks/target/}; {@code full} settings give real numbers and write to {@code docs/}.
+ */
+public final class BenchmarkReport {
+
+    private static final List<String> RUNTIMES = List.of("java", "interpreter", "compiler", "aot", "wasmtime");
+
+    private BenchmarkReport() {}
+
+    /**
+     * Runs everything.
+     *
+     * @param args settings ({@code quick} or {@code full}), the samples directory, the docs directory
+     */
+    public static void main(String[] args) throws Exception {
+        boolean full = args[0].equals("full");
+        Path samples = Path.of(args[1]).toAbsolutePath().normalize();
+        Path out = full ? Path.of(args[2]) : Path.of("target");
+        Files.createDirectories(out);
+
+        List<RunResult> results = new ArrayList<>();
+        results.addAll(run(settings(full)
+                .include(LongCallBenchmark.class.getSimpleName())
+                .include(BytesRoundTripBenchmark.class.getSimpleName())
+                .include(ComputeBenchmark.class.getSimpleName()), samples));
+        results.addAll(run(new OptionsBuilder()
+                .include(ColdStartBenchmark.class.getSimpleName())
+                .forks(full ? 5 : 0).warmupIterations(0).measurementIterations(1), samples));
+
+        Map<String, Map<String, RunResult>> groups = group(results);
+        String markdown = markdown(groups, full);
+        if (full) {
+            markdown += endToEnd(EndToEnd.run(100_000));
+        }
+        Files.writeString(out.resolve("benchmarks.md"), markdown);
+        chart(groups).forEach((name, chart) -> save(chart, out.resolve(name)));
+        System.out.println(markdown);
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    private static ChainedOptionsBuilder settings(boolean full) {
+        return full
+                ? new OptionsBuilder().forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                : new OptionsBuilder().forks(0).warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
+                        .measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
+    }
+
+    private static Collection<RunResult> run(ChainedOptionsBuilder options, Path samples) throws Exception {
+        System.setProperty("bench.samples", samples.toString());
+        return new Runner(options.jvmArgsAppend("-Dbench.samples=" + samples, "-Xmx2g").build()).run();
+    }
+
+    /** Results by group (benchmark class and parameters), then by runtime (method). */
+    private static Map<String, Map<String, RunResult>> group(List<RunResult> results) {
+        Map<String, Map<String, RunResult>> groups = new LinkedHashMap<>();
+        for (RunResult result : results) {
+            String benchmark = result.getParams().getBenchmark();
+            String[] parts = benchmark.split("\\.");
+            String group = switch (parts[parts.length - 2]) {
+                case "LongCallBenchmark" -> "Long call";
+                case "BytesRoundTripBenchmark" -> "Bytes round trip";
+                case "ComputeBenchmark" -> "FNV-1a over 64 KiB";
+                default -> "Cold start";
+            };
+            String size = result.getParams().getParam("size");
+            if (size != null) {
+                group = "Bytes " + humanBytes(Integer.parseInt(size));
+            }
+            groups.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(parts[parts.length - 1], result);
+        }
+        return groups;
+    }
+
+    private static String markdown(Map<String, Map<String, RunResult>> groups, boolean full) {
+        StringBuilder text = new StringBuilder("# Benchmarks\n\n");
+        text.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(cpu()).append("; JDK ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(Runtime.version()).append("; ").append(full ? "full" : "quick").append(" settings. ")
+                .append("Regenerate with `./mvnw -pl benchmarks -am -Dbench.settings=full verify`.\n\n");
+        text.append("Lower is better. \"× Java\" is the ratio to the plain Java baseline measured in the same run; "
+                + "\"+ Java\" the time added to it.\n\n");
+        for (Map.Entry<String, Map<String, RunResult>> group : groups.entrySet()) {
+            text.append("## ").append(group.getKey()).append("\n\n| runtime | score | error | × Java | + Java |\n| --- | ---: | ---: | ---: | ---: |\n");
+            RunResult java = group.getValue().get("java");
+            for (Map.Entry<String, RunResult> row : group.getValue().entrySet()) {
+                var score = row.getValue().getPrimaryResult();
+                text.append("| ").append(row.getKey()).append(" | ")
+                        .append(format(score.getScore())).append(' ').append(score.getScoreUnit()).append(" | ± ")
+                        .append(format(score.getScoreError())).append(" | ")
+                        .append(java == null ? "" : format(score.getScore() / java.getPrimaryResult().getScore()))
+                        .append(" | ")
+                        .append(java == null ? "" : format(score.getScore() - java.getPrimaryResult().getScore()) + " "
+                                + score.getScoreUnit())
+                        .append(" |\n");
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String endToEnd(List<EndToEnd.Result> results) {
+        StringBuilder text = new StringBuilder("## End to end on a Pulsar standalone (process runtime)\n\n"
+                + "| function | messages | throughput | × Java | p50 latency | p99 latency |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        double java = results.get(0).throughputPerSecond();
+        for (EndToEnd.Result result : results) {
+            text.append("| ").append(result.function()).append(" | ").append(result.messages()).append(" | ")
+                    .append(format(result.throughputPerSecond())).append(" msg/s | ")
+                    .append(format(result.throughputPerSecond() / java)).append(" | ")
+                    .append(result.p50Millis()).append(" ms | ").append(result.p99Millis()).append(" ms |\n");
+        }
+        return text.append('\n').toString();
+    }
+
+    /** One bar chart: each group's runtimes as multiples of its Java baseline (log scale). */
+    private static Map<String, CategoryChart> chart(Map<String, Map<String, RunResult>> groups) {
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
+                .title("Cost relative to the same function in Java (lower is better)")
+                .xAxisTitle("benchmark").yAxisTitle("× Java (log scale)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        // bars need a positive base on a log axis
+        chart.getStyler().setYAxisMin(0.5);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        List<String> compared = groups.entrySet().stream().filter(g -> g.getValue().containsKey("java"))
+                .map(Map.Entry::getKey).toList();
+        for (String runtime : RUNTIMES.subList(1, RUNTIMES.size())) {
+            List<Double> ratios = new ArrayList<>();
+            for (String group : compared) {
+                RunResult result = groups.get(group).get(runtime);
+                double java = groups.get(group).get("java").getPrimaryResult().getScore();
+                ratios.add(result == null ? 1.0 : result.getPrimaryResult().getScore() / java);
+            }
+            chart.addSeries(runtime, compared, ratios);
+        }
+        return Map.of("benchmarks.png", chart);
+    }
+
+    private static void save(CategoryChart chart, Path file) {
+        try {
+            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String humanBytes(int bytes) {
+        return bytes >= 1024 ? (bytes / 1024) + " KiB" : bytes + " B";
+    }
+
+    private static String format(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
+    }
+
+    private static String cpu() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
+                    .findFirst().map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+}

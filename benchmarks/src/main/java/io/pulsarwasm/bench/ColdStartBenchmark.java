@@ -1,0 +1,56 @@
+package io.pulsarwasm.bench;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.wasm.Parser;
+import io.pulsarwasm.loader.WasmInstance;
+import io.pulsarwasm.loader.WasmLoader;
+import io.pulsarwasm.sandbox.Sandbox;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * From bytes to a ready guest, measured once per fresh JVM (single shot): load and instantiate in
+ * each mode, and the runtime compiler on the largest sample (the Rust word counter).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class ColdStartBenchmark {
+
+    private final byte[] doubler = Guests.bytes("io.pulsarwasm.samples.Doubler.wasm");
+    private final byte[] wordcount = Guests.bytes("wordcount.wasm");
+
+    @Benchmark
+    public long interpreterDoubler() {
+        try (WasmLoader loader = WasmLoader.fromBytes("doubler", doubler); WasmInstance guest = loader.newInstance()) {
+            return guest.process(1);
+        }
+    }
+
+    @Benchmark
+    public long aotDoubler() {
+        try (WasmLoader loader = WasmLoader.fromAot("io.pulsarwasm.bench.aot.DoublerModule",
+                getClass().getClassLoader(), Sandbox.DEFAULT); WasmInstance guest = loader.newInstance()) {
+            return guest.process(1);
+        }
+    }
+
+    @Benchmark
+    public long compilerDoubler() {
+        try (WasmLoader loader = WasmLoader.fromBytes("doubler", doubler).withExecution(
+                io.pulsarwasm.loader.ExecutionMode.COMPILER); WasmInstance guest = loader.newInstance()) {
+            return guest.process(1);
+        }
+    }
+
+    /** Compiling the 62 KB Rust word counter to JVM bytecode: what a runtime-compiled module pays once per JVM. */
+    @Benchmark
+    public Object compileWordcount() {
+        return MachineFactoryCompiler.compile(Parser.parse(wordcount));
+    }
+}

@@ -1,0 +1,47 @@
+package io.pulsarwasm.bench;
+
+import io.pulsarwasm.function.AbstractWasmFunction;
+import io.pulsarwasm.loader.ExecutionMode;
+import io.pulsarwasm.testing.InMemoryContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.pulsar.functions.api.Function;
+
+/** The benchmarks' guests: sample modules, set up as Pulsar functions in each execution mode. */
+final class Guests {
+
+    /** The module set-ups the benchmarks compare; WASMTIME is PIP-331's prototype runtime. */
+    enum Runtime { INTERPRETER, COMPILER, AOT }
+
+    private Guests() {}
+
+    static Path samples() {
+        return Path.of(System.getProperty("bench.samples", "../wasm-samples/src/main/resources"));
+    }
+
+    static byte[] bytes(String file) {
+        try {
+            return Files.readAllBytes(samples().resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A wasm function class initialized as Pulsar would, for a sample module in a mode.
+     *
+     * @param function a fresh WasmFunction, WasmBytesFunction or WasmStringFunction
+     * @param file the sample's file name
+     * @param aotClass the class chicory-compiler-maven-plugin generated for it
+     */
+    static <I, O> Function<I, O> initialized(AbstractWasmFunction<I, O> function, String file, String aotClass,
+            Runtime runtime, InMemoryContext context) {
+        context.userConfig(AbstractWasmFunction.MODULE_KEY, samples().resolve(file).toAbsolutePath().toString())
+                .userConfig(ExecutionMode.KEY, runtime.name())
+                .userConfig(ExecutionMode.AOT_CLASS_KEY, aotClass);
+        function.initialize(context);
+        return function;
+    }
+}

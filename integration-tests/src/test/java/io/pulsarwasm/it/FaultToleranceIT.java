@@ -1,0 +1,254 @@
+package io.pulsarwasm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.stream.LongStream;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionStatus;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No message lost, whatever a guest does: poison messages are dead-lettered while the rest flow
+ * exactly once, restarts and crashed instances lose nothing, a runaway guest does not stop its
+ * neighbour, and three instances share a stream exactly.
+ */
+class FaultToleranceIT extends RealPulsarTest {
+
+    private static final String NS = "persistent://public/default/";
+    private static final String BYTES_FUNCTION = "io.pulsarwasm.function.WasmBytesFunction";
+    private static final String LONG_FUNCTION = "io.pulsarwasm.function.WasmFunction";
+
+    @Test
+    void poisonMessagesAreDeadLetteredAndEveryOtherMessageIsProcessedExactlyOnce() throws Exception {
+        String name = "poison";
+        // The probe answers "fail <why>" with a guest error and a bare "fail" with a trap (a Rust panic).
+        admin.functions().createFunction(FunctionConfig.builder()
+                .tenant("public").namespace("default").name(name).className(BYTES_FUNCTION)
+                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "poison-in")).output(NS + "poison-out")
+                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                .maxMessageRetries(1).deadLetterTopic(NS + "poison-dlq")
+                .userConfig(Map.of("wasm.module", module("wasm-samples/src/main/resources/probe.wasm"))).build(),
+                Artifacts.genericNar().toString());
+        List<String> inputs = new ArrayList<>();
+        Set<String> poison = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String value = i % 100 == 37 ? (i % 200 == 37 ? "fail poison " + i : "fail") : "message " + i;
+            inputs.add(value);
+            if (value.startsWith("fail")) {
+                poison.add(value + "#" + i);
+            }
+        }
+        try (Consumer<byte[]> outputs = Messages.subscribe(client, NS + "poison-out", Schema.BYTES);
+                Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "poison-dlq", Schema.BYTES);
+                Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(NS + "poison-in").create()) {
+            for (int i = 0; i < inputs.size(); i++) {
+                producer.newMessage().key(Integer.toString(i)).value(inputs.get(i).getBytes(StandardCharsets.UTF_8)).send();
+            }
+            List<String> processed = Messages.receive(outputs, 990, Duration.ofMinutes(2)).stream()
+                    .map(m -> new String(m.getValue(), StandardCharsets.UTF_8)).toList();
+            assertEquals(inputs.stream().filter(value -> !value.startsWith("fail")).toList(), processed);
+            // negative acknowledgements come back after the client's default minute
+            Set<String> dead = new HashSet<>();
+            for (Message<byte[]> message : Messages.receive(deadLetters, 10, Duration.ofMinutes(4))) {
+                dead.add(new String(message.getValue(), StandardCharsets.UTF_8) + "#" + message.getKey());
+            }
+            assertEquals(poison, dead);
+        }
+        FunctionStatus status = admin.functions().getFunctionStatus("public", "default", name);
+        assertEquals(1, status.getNumRunning());
+        Functions.delete(admin, name);
+    }
+
+    @Test
+    void restartsAndCrashesMidStreamLoseNothing() throws Exception {
+        admin.namespaces().createNamespace("public/once");
+        admin.namespaces().setDeduplicationStatus("public/once", true);
+        for (FunctionConfig.ProcessingGuarantees guarantee : List.of(FunctionConfig.ProcessingGuarantees.EFFECTIVELY_ONCE,
+                FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE)) {
+            String name = "doubler-" + guarantee.name().toLowerCase().replace('_', '-');
+            String input = "persistent://public/once/" + name + "-in";
+            String output = "persistent://public/once/" + name + "-out";
+            admin.functions().createFunction(FunctionConfig.builder()
+                    .tenant("public").namespace("once").name(name).className("io.pulsarwasm.samples.Doubler")
+                    .runtime(FunctionConfig.Runtime.JAVA)
+                    .inputSpecs(Map.of(input, org.apache.pulsar.common.functions.ConsumerConfig.builder()
+                            .schemaType(LongFunctions.INT64_SCHEMA).build()))
+                    .output(output).outputSchemaType(LongFunctions.INT64_SCHEMA)
+                    .processingGuarantees(guarantee)
+                    .subscriptionPosition(SubscriptionInitialPosition.Earliest).build(),
+                    Artifacts.samplesNar().toString());
+            List<Long> inputs = LongStream.rangeClosed(1, 10_000).boxed().toList();
+            List<Long> received = new ArrayList<>();
+            try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
+                    // unbatched: effectively-once derives output sequence ids from input message ids
+                    Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).enableBatching(false).create()) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> send(producer, inputs));
+                receiveUntil(outputs, received, 2_000);
+                admin.functions().restartFunction("public", "once", name);
+                receiveUntil(outputs, received, 5_000);
+                if (guarantee == FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE) {
+                    // Under EFFECTIVELY_ONCE a killed instance loses outputs in Pulsar 4.0.8: its successor's
+                    // resends meet the broker's "cannot determine whether duplicate" and are dropped
+                    // (see README, Operating notes); at-least-once is the guarantee that survives a crash.
+                    assertEquals(1, pulsar.killFunctionInstances(name), "instance processes of " + name);
+                }
+                sending.get(2, TimeUnit.MINUTES);
+                receiveAll(outputs, received, inputs.size(), Duration.ofMinutes(3));
+            }
+            List<Long> expected = inputs.stream().map(x -> 2 * x).toList();
+            if (guarantee == FunctionConfig.ProcessingGuarantees.EFFECTIVELY_ONCE) {
+                assertEquals(expected, received, "effectively once: every output once, in order");
+            } else {
+                assertEquals(new HashSet<>(expected), new HashSet<>(received), "at least once: no gaps, nothing else");
+            }
+            System.out.printf("[%s] %d outputs for %d inputs across a restart%s%n", name, received.size(),
+                    inputs.size(), guarantee == FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE ? " and a killed instance" : "");
+        }
+    }
+
+    @Test
+    void runawayGuestDoesNotStopItsNeighbour() throws Exception {
+        admin.functions().createFunction(FunctionConfig.builder()
+                .tenant("public").namespace("default").name("runaway").className(LONG_FUNCTION)
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .inputSpecs(Map.of(NS + "runaway-in", org.apache.pulsar.common.functions.ConsumerConfig.builder()
+                        .schemaType(LongFunctions.INT64_SCHEMA).build()))
+                .output(NS + "runaway-out").outputSchemaType(LongFunctions.INT64_SCHEMA)
+                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                .maxMessageRetries(1).deadLetterTopic(NS + "runaway-dlq")
+                .userConfig(Map.of("wasm.module", module("pulsar-wasm-function/src/test/resources/wasm/faults.wasm"),
+                        "wasm.timeout-ms", 300, "wasm.max-memory-pages", 8)).build(),
+                Artifacts.genericNar().toString());
+        admin.functions().createFunction(LongFunctions.config("bystander", "io.pulsarwasm.samples.Doubler",
+                NS + "bystander-in", NS + "bystander-out", Map.of()), Artifacts.samplesNar().toString());
+        try (Consumer<Long> runawayOut = Messages.subscribe(client, NS + "runaway-out", Schema.INT64);
+                Consumer<byte[]> runawayDlq = Messages.subscribe(client, NS + "runaway-dlq", Schema.BYTES);
+                Consumer<Long> bystanderOut = Messages.subscribe(client, NS + "bystander-out", Schema.INT64)) {
+            // an infinite loop and a memory bomb, then an ordinary message; unbatched, since a negative
+            // acknowledgement redelivers (and dead-letters) a whole batch
+            try (Producer<Long> producer = client.newProducer(Schema.INT64).topic(NS + "runaway-in")
+                    .enableBatching(false).create()) {
+                for (long value : List.of(11L, 12L, 11L, 12L, 5L)) {
+                    producer.send(value);
+                }
+            }
+            List<Long> inputs = LongStream.rangeClosed(1, 500).boxed().toList();
+            LongFunctions.produce(client, NS + "bystander-in", inputs, value -> "b");
+            assertEquals(inputs.stream().map(x -> 2 * x).toList(),
+                    Messages.values(Messages.receive(bystanderOut, 500, Duration.ofMinutes(2))));
+            assertEquals(List.of(5L), Messages.values(Messages.receive(runawayOut, 1, Duration.ofMinutes(2))));
+            // each fault fails twice (one retry), then lands on the dead-letter topic
+            assertEquals(List.of(11L, 11L, 12L, 12L), Messages.receive(runawayDlq, 4, Duration.ofMinutes(4)).stream()
+                    .map(message -> Schema.INT64.decode(message.getValue())).sorted().toList());
+        }
+        Awaitility.await("runaway's recycles in its metrics").atMost(Duration.ofSeconds(90)).until(() ->
+                Double.valueOf(8.0).equals(admin.functions().getFunctionStats("public", "default", "runaway")
+                        .getInstances().get(0).getMetrics().getUserMetrics().get("user_metric_wasm_instance_recycles_count")));
+        assertEquals(1, admin.functions().getFunctionStatus("public", "default", "runaway").getNumRunning());
+        String log = pulsar.functionLog("public", "default", "runaway");
+        assertTrue(log.contains("wasm module 'faults.wasm': export 'process' timed out after 300 ms (user config wasm.timeout-ms)"));
+        assertTrue(log.contains("guest memory is at its limit of 8 pages (512 KiB)"));
+        Functions.delete(admin, "runaway");
+        Functions.delete(admin, "bystander");
+    }
+
+    @Test
+    void threeInstancesShareThirtyThousandMessagesExactlyWithKeyOrder() throws Exception {
+        String name = "doubler-x3";
+        FunctionConfig config = LongFunctions.config(name, "io.pulsarwasm.samples.Doubler", NS + "x3-in", NS + "x3-out", Map.of());
+        config.setParallelism(3);
+        config.setRetainKeyOrdering(true);
+        admin.functions().createFunction(config, Artifacts.samplesNar().toString());
+        LongFunction<String> key = value -> "key-" + (value % 101);
+        List<Long> inputs = LongStream.rangeClosed(1, 30_000).boxed().toList();
+        Awaitility.await(name + " running 3 instances").atMost(Duration.ofMinutes(2))
+                .until(() -> admin.functions().getFunctionStatus("public", "default", name).getNumRunning() == 3);
+        try (Consumer<Long> outputs = Messages.subscribe(client, NS + "x3-out", Schema.INT64)) {
+            LongFunctions.produce(client, NS + "x3-in", inputs, key);
+            List<Message<Long>> messages = Messages.receive(outputs, 30_000, Duration.ofMinutes(2));
+            assertEquals(Outputs.expectedByKey(inputs, key, x -> 2 * x), Outputs.actualByKey(messages));
+        }
+        Awaitility.await("per-instance counts of " + name).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<Long> perInstance = admin.functions().getFunctionStatus("public", "default", name).getInstances().stream()
+                    .map(instance -> instance.getStatus().getNumReceived()).toList();
+            assertEquals(30_000L, perInstance.stream().mapToLong(Long::longValue).sum(), perInstance.toString());
+            assertTrue(perInstance.stream().allMatch(count -> count > 0), perInstance.toString());
+            System.out.println("[" + name + "] messages per instance: " + perInstance);
+        });
+        Functions.delete(admin, name);
+    }
+
+    private static String module(String pathInRepo) {
+        return "file://" + pulsar.visibleToWorker(Artifacts.repoDir().resolve(pathInRepo));
+    }
+
+    private static void send(Producer<Long> producer, List<Long> values) {
+        try {
+            for (int i = 0; i < values.size(); i++) {
+                producer.newMessage().key("k").value(values.get(i)).sendAsync();
+                if (i % 500 == 499) {
+                    producer.flush();
+                    Thread.sleep(250);
+                }
+            }
+            producer.flush();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void receiveUntil(Consumer<Long> consumer, List<Long> received, int count) throws Exception {
+        while (received.size() < count) {
+            Message<Long> message = consumer.receive(2, TimeUnit.MINUTES);
+            if (message == null) {
+                throw new AssertionError("stalled at " + received.size() + " outputs");
+            }
+            consumer.acknowledge(message);
+            received.add(message.getValue());
+        }
+    }
+
+    /**
+     * Receives until every expected output has arrived at least once (a killed instance is restarted
+     * by the worker's liveness check, up to 30 s later), then for as long as more keep coming, so
+     * that duplicates are seen too.
+     */
+    private static void receiveAll(Consumer<Long> consumer, List<Long> received, int distinct, Duration atMost)
+            throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        Set<Long> seen = new HashSet<>(received);
+        while (seen.size() < distinct) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("after " + atMost + ": " + seen.size() + " of " + distinct + " distinct outputs");
+            }
+            Message<Long> message = consumer.receive(1, TimeUnit.SECONDS);
+            if (message != null) {
+                consumer.acknowledge(message);
+                received.add(message.getValue());
+                seen.add(message.getValue());
+            }
+        }
+        for (Message<Long> message = consumer.receive(5, TimeUnit.SECONDS); message != null;
+                message = consumer.receive(5, TimeUnit.SECONDS)) {
+            consumer.acknowledge(message);
+            received.add(message.getValue());
+        }
+    }
+}
