@@ -136,7 +136,7 @@ class SamplesTest {
     void hashInCIsFnv1a64() {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:hash.wasm")) {
             // FNV-1a 64 test vectors: "" -> cbf29ce484222325, "a" -> af63dc4c8601ec8c
-            assertEquals("252322e4ce9cf2cb", java.util.HexFormat.of().formatHex(tester.process(new byte[0])));
+            assertEquals("25232284e49cf2cb", java.util.HexFormat.of().formatHex(tester.process(new byte[0])));
             assertEquals("8cec01864cdc63af", java.util.HexFormat.of().formatHex(tester.process(bytes("a"))));
         }
     }
