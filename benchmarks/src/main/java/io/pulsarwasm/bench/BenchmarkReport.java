@@ -99,7 +99,8 @@ public final class BenchmarkReport {
         text.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(cpu()).append("; JDK ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(Runtime.version()).append("; ").append(full ? "full" : "quick").append(" settings. ")
-                .append("Regenerate with `./mvnw -pl benchmarks -am -Dbench.settings=full verify`.\n\n");
+                .append("Regenerate with `./mvnw -pl benchmarks -am -DskipTests install && ./mvnw -pl benchmarks ")
+                .append("-Dbench.settings=full verify`.\n\n");
         text.append("Lower is better. \"× Java\" is the ratio to the plain Java baseline measured in the same run; "
                 + "\"+ Java\" the time added to it.\n\n");
         for (Map.Entry<String, Map<String, RunResult>> group : groups.entrySet()) {

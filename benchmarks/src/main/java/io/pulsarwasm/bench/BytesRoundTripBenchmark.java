@@ -1,12 +1,8 @@
 package io.pulsarwasm.bench;
 
-import io.pulsarwasm.function.WasmBytesFunction;
-import io.pulsarwasm.testing.InMemoryContext;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
-import org.apache.pulsar.functions.api.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -16,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A message's bytes into the guest and back out: the C filter with nothing blocked passes its input
@@ -25,65 +20,36 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class BytesRoundTripBenchmark {
+public class BytesRoundTripBenchmark extends BytesGuestBenchmark {
 
     @Param({"16", "1024", "65536"})
     public int size;
 
-    private final InMemoryContext context = new InMemoryContext();
     private byte[] payload;
-    private Function<byte[], byte[]> interpreter;
-    private Function<byte[], byte[]> compiler;
-    private Function<byte[], byte[]> aot;
-    private WasmtimeGuest wasmtimeGuest;
-    private UnaryOperator<byte[]> wasmtime;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUpPayload() {
         payload = new byte[size];
         new Random(size).nextBytes(payload);
-        interpreter = filter(Guests.Runtime.INTERPRETER);
-        compiler = filter(Guests.Runtime.COMPILER);
-        aot = filter(Guests.Runtime.AOT);
-        wasmtimeGuest = new WasmtimeGuest(Guests.bytes("filter.wasm"));
-        wasmtime = wasmtimeGuest.bytesProcess();
-        if (!Arrays.equals(payload, wasmtime.apply(payload))) {
-            throw new IllegalStateException("wasmtime guest does not echo");
-        }
     }
 
-    private Function<byte[], byte[]> filter(Guests.Runtime runtime) {
-        return Guests.initialized(new WasmBytesFunction(), "filter.wasm", "io.pulsarwasm.bench.aot.FilterModule",
-                runtime, new InMemoryContext());
+    @Override
+    String module() {
+        return "filter.wasm";
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        wasmtimeGuest.close();
+    @Override
+    String aotClass() {
+        return "io.pulsarwasm.bench.aot.FilterModule";
+    }
+
+    @Override
+    byte[] payload() {
+        return payload;
     }
 
     @Benchmark
     public byte[] java() {
         return Arrays.copyOf(payload, payload.length);
-    }
-
-    @Benchmark
-    public byte[] interpreter() throws Exception {
-        return interpreter.process(payload, context);
-    }
-
-    @Benchmark
-    public byte[] compiler() throws Exception {
-        return compiler.process(payload, context);
-    }
-
-    @Benchmark
-    public byte[] aot() throws Exception {
-        return aot.process(payload, context);
-    }
-
-    @Benchmark
-    public byte[] wasmtime() {
-        return wasmtime.apply(payload);
     }
 }

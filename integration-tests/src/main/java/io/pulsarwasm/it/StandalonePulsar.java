@@ -14,6 +14,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.common.functions.FunctionConfig;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -110,22 +114,48 @@ public final class StandalonePulsar implements PulsarCluster {
 
     private void awaitReady(Path output) {
         try {
-            Awaitility.await("Pulsar standalone with functions worker at " + adminUrl())
-                    .atMost(STARTUP)
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException("pulsar standalone exited " + process.exitValue());
-                        }
-                        return httpOk("/admin/v2/namespaces/public/default")
-                                && httpOk("/admin/v2/worker/cluster/leader")
-                                && httpOk("/admin/v3/functions/public/default");
-                    });
+            awaitHttp();
+            awaitFunctionCreation();
         } catch (IllegalStateException | ConditionTimeoutException e) {
             String tail = tail(output, 40);
             close();
             throw new IllegalStateException("Pulsar standalone did not start: " + e.getMessage() + "\n" + tail, e);
         }
+    }
+
+    /**
+     * The worker can answer "Leader not yet ready" for a while after it names a leader: the only
+     * reliable probe is creating a function (Pulsar's own example) and deleting it again.
+     */
+    private void awaitFunctionCreation() {
+        FunctionConfig probe = FunctionConfig.builder().tenant("public").namespace("default").name("readiness-probe")
+                .className("org.apache.pulsar.functions.api.examples.ExclamationFunction")
+                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of("persistent://public/default/readiness-probe")).build();
+        try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl()).build()) {
+            Awaitility.await("a function can be created on " + adminUrl()).atMost(STARTUP)
+                    .pollInterval(Duration.ofSeconds(1)).ignoreException(PulsarAdminException.class)
+                    .until(() -> {
+                        admin.functions().createFunction(probe, home.resolve("examples/api-examples.jar").toString());
+                        return true;
+                    });
+            Functions.delete(admin, probe.getName());
+        } catch (PulsarClientException | PulsarAdminException e) {
+            throw new IllegalStateException("readiness probe failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitHttp() {
+        Awaitility.await("Pulsar standalone with functions worker at " + adminUrl())
+                .atMost(STARTUP)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("pulsar standalone exited " + process.exitValue());
+                    }
+                    return httpOk("/admin/v2/namespaces/public/default")
+                            && httpOk("/admin/v2/worker/cluster/leader")
+                            && httpOk("/admin/v3/functions/public/default");
+                });
     }
 
     private boolean httpOk(String path) {

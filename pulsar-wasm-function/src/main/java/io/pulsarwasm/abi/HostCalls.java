@@ -110,6 +110,10 @@ public final class HostCalls {
      * @throws HostCallException if a publish failed
      */
     public Outcome finish() {
+        if (publishes.isEmpty()) {
+            entry = null;
+            return new Outcome(output, error);
+        }
         try {
             CompletableFuture.allOf(publishes.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
