@@ -20,6 +20,17 @@ build_all() {
   for wat in pulsar-wasm-function/src/test/wat/*.wat; do
     wat2wasm "$wat" -o "$root/pulsar-wasm-function/src/test/resources/wasm/$(basename "${wat%.wat}").wasm"
   done
+  # A function too large for one JVM method (the compiler's interpreter fallback): process(x)
+  # returns x + 120000, one i64.add at a time.
+  local huge
+  huge=$(mktemp --suffix=.wat)
+  {
+    echo '(module (func (export "process") (param i64) (result i64) local.get 0'
+    for _ in $(seq 120000); do echo 'i64.const 1 i64.add'; done
+    echo '))'
+  } > "$huge"
+  wat2wasm "$huge" -o "$root/pulsar-wasm-function/src/test/resources/wasm/huge.wasm"
+  rm -f "$huge"
   # C, freestanding, against sdk/c/pulsar_wasm.h.
   for c in wasm-samples/c/*.c; do
     clang-14 --target=wasm32-unknown-unknown -O2 -nostdlib -Wl,--no-entry -Wall -Werror -Wno-unused-function \

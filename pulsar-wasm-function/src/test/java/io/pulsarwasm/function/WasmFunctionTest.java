@@ -78,6 +78,16 @@ class WasmFunctionTest {
         }
     }
 
+    @Test
+    void aFunctionTooLargeForTheCompilerRunsInTheInterpreterWithAWarning() {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs("classpath:wasm/huge.wasm")) {
+            assertEquals(120_005L, tester.process(5L));
+            String warning = tester.context().logLines().get(0);
+            assertEquals("WARN pulsar-wasm: wasm module 'huge.wasm': some functions are too large for the compiler and "
+                    + "run in the interpreter (", warning.substring(0, warning.indexOf('(') + 1));
+        }
+    }
+
     private static List<Byte> boxed(byte[] bytes) {
         List<Byte> list = new java.util.ArrayList<>();
         for (byte b : bytes) {
