@@ -12,7 +12,7 @@ import org.apache.pulsar.functions.api.Function;
 /** The benchmarks' guests: sample modules, set up as Pulsar functions in each execution mode. */
 final class Guests {
 
-    /** The module set-ups the benchmarks compare; WASMTIME is PIP-331's prototype runtime. */
+    /** The execution modes the benchmarks compare (wasmtime-java is {@link WasmtimeGuest}). */
     enum Runtime { INTERPRETER, COMPILER, AOT }
 
     private Guests() {}

@@ -31,10 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class FaultToleranceIT extends RealPulsarTest {
 
-    private static final String NS = "persistent://public/default/";
-    private static final String BYTES_FUNCTION = "io.pulsarwasm.function.WasmBytesFunction";
-    private static final String LONG_FUNCTION = "io.pulsarwasm.function.WasmFunction";
-
     @Test
     void poisonMessagesAreDeadLetteredAndEveryOtherMessageIsProcessedExactlyOnce() throws Exception {
         String name = "poison";
@@ -85,15 +81,10 @@ class FaultToleranceIT extends RealPulsarTest {
             String name = "doubler-" + guarantee.name().toLowerCase().replace('_', '-');
             String input = "persistent://public/once/" + name + "-in";
             String output = "persistent://public/once/" + name + "-out";
-            admin.functions().createFunction(FunctionConfig.builder()
-                    .tenant("public").namespace("once").name(name).className("io.pulsarwasm.samples.Doubler")
-                    .runtime(FunctionConfig.Runtime.JAVA)
-                    .inputSpecs(Map.of(input, org.apache.pulsar.common.functions.ConsumerConfig.builder()
-                            .schemaType(LongFunctions.INT64_SCHEMA).build()))
-                    .output(output).outputSchemaType(LongFunctions.INT64_SCHEMA)
-                    .processingGuarantees(guarantee)
-                    .subscriptionPosition(SubscriptionInitialPosition.Earliest).build(),
-                    Artifacts.samplesNar().toString());
+            FunctionConfig config = LongFunctions.config(name, DOUBLER, input, output, Map.of());
+            config.setNamespace("once");
+            config.setProcessingGuarantees(guarantee);
+            admin.functions().createFunction(config, Artifacts.samplesNar().toString());
             List<Long> inputs = LongStream.rangeClosed(1, 10_000).boxed().toList();
             List<Long> received = new ArrayList<>();
             try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
@@ -137,18 +128,13 @@ class FaultToleranceIT extends RealPulsarTest {
 
     @Test
     void runawayGuestDoesNotStopItsNeighbour() throws Exception {
-        admin.functions().createFunction(FunctionConfig.builder()
-                .tenant("public").namespace("default").name("runaway").className(LONG_FUNCTION)
-                .runtime(FunctionConfig.Runtime.JAVA)
-                .inputSpecs(Map.of(NS + "runaway-in", org.apache.pulsar.common.functions.ConsumerConfig.builder()
-                        .schemaType(LongFunctions.INT64_SCHEMA).build()))
-                .output(NS + "runaway-out").outputSchemaType(LongFunctions.INT64_SCHEMA)
-                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .maxMessageRetries(1).deadLetterTopic(NS + "runaway-dlq")
-                .userConfig(Map.of("wasm.module", module("pulsar-wasm-function/src/test/resources/wasm/faults.wasm"),
-                        "wasm.timeout-ms", 300, "wasm.max-memory-pages", 8)).build(),
-                Artifacts.genericNar().toString());
-        admin.functions().createFunction(LongFunctions.config("bystander", "io.pulsarwasm.samples.Doubler",
+        FunctionConfig runaway = LongFunctions.config("runaway", LONG_FUNCTION, NS + "runaway-in", NS + "runaway-out",
+                Map.of("wasm.module", module("pulsar-wasm-function/src/test/resources/wasm/faults.wasm"),
+                        "wasm.timeout-ms", 300, "wasm.max-memory-pages", 8));
+        runaway.setMaxMessageRetries(1);
+        runaway.setDeadLetterTopic(NS + "runaway-dlq");
+        admin.functions().createFunction(runaway, Artifacts.genericNar().toString());
+        admin.functions().createFunction(LongFunctions.config("bystander", DOUBLER,
                 NS + "bystander-in", NS + "bystander-out", Map.of()), Artifacts.samplesNar().toString());
         try (Consumer<Long> runawayOut = Messages.subscribe(client, NS + "runaway-out", Schema.INT64);
                 Consumer<byte[]> runawayDlq = Messages.subscribe(client, NS + "runaway-dlq", Schema.BYTES);
@@ -184,7 +170,7 @@ class FaultToleranceIT extends RealPulsarTest {
     @Test
     void threeInstancesShareThirtyThousandMessagesExactlyWithKeyOrder() throws Exception {
         String name = "doubler-x3";
-        FunctionConfig config = LongFunctions.config(name, "io.pulsarwasm.samples.Doubler", NS + "x3-in", NS + "x3-out", Map.of());
+        FunctionConfig config = LongFunctions.config(name, DOUBLER, NS + "x3-in", NS + "x3-out", Map.of());
         config.setParallelism(3);
         config.setRetainKeyOrdering(true);
         admin.functions().createFunction(config, Artifacts.samplesNar().toString());

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class GenericNarIT extends RealPulsarTest {
 
-    private static final String WASM_FUNCTION = "io.pulsarwasm.function.WasmFunction";
     private static final LongFunction<String> KEY = value -> "k" + (value % 5);
 
     @Test
@@ -57,7 +56,7 @@ class GenericNarIT extends RealPulsarTest {
     }
 
     private static FunctionConfig scaler(String name, String input, String output, String module, int factor) {
-        return LongFunctions.config(name, WASM_FUNCTION, input, output,
+        return LongFunctions.config(name, LONG_FUNCTION, input, output,
                 Map.of("wasm.module", module, "factor", factor, "offset", 1));
     }
 

@@ -30,10 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class GuestSdkIT extends RealPulsarTest {
 
-    private static final String NS = "persistent://public/default/";
-    private static final String BYTES_FUNCTION = "io.pulsarwasm.function.WasmBytesFunction";
-    private static final String STRING_FUNCTION = "io.pulsarwasm.function.WasmStringFunction";
-
     @Test
     void packagedRustWordCounterKeepsCountersInStatePublishesSummariesAndRecordsMetrics() throws Exception {
         Path nar = Artifacts.workDir().resolveSibling("wordcount.nar");

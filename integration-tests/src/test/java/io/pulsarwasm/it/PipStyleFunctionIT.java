@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class PipStyleFunctionIT extends RealPulsarTest {
 
-    private static final String DOUBLER = "io.pulsarwasm.samples.Doubler";
     private static final LongFunction<String> KEY = value -> "key-" + (value % 7);
 
     @Test

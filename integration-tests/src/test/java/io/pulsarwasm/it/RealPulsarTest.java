@@ -10,6 +10,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedPulsar.class)
 abstract class RealPulsarTest {
 
+    static final String NS = "persistent://public/default/";
+    static final String LONG_FUNCTION = "io.pulsarwasm.function.WasmFunction";
+    static final String BYTES_FUNCTION = "io.pulsarwasm.function.WasmBytesFunction";
+    static final String STRING_FUNCTION = "io.pulsarwasm.function.WasmStringFunction";
+    /** The PIP-331 style function in the samples NAR. */
+    static final String DOUBLER = "io.pulsarwasm.samples.Doubler";
+
     static PulsarCluster pulsar;
     static PulsarClient client;
     static PulsarAdmin admin;

@@ -55,14 +55,23 @@ public final class HostCalls {
     }
 
     /**
-     * Logs a line the guest wrote outside the ABI (WASI stdout and stderr) through the function's
-     * logger, as the {@code log} import would.
+     * Logs a line through the function's logger (or, without a context, the module's SLF4J
+     * logger): the {@code log} import, and what the guest writes to WASI stdout and stderr.
      *
-     * @param level 2 (info) or 3 (warn)
+     * @param level 0 trace, 1 debug, 2 info, 3 warn, 4 error
      * @param line the text
      */
     public void logLine(int level, String line) {
-        log(level, line).run();
+        Logger logger = context().map(Context::getLogger).orElse(fallbackLogger);
+        switch (level) {
+            case 0 -> logger.trace(line);
+            case 1 -> logger.debug(line);
+            case 2 -> logger.info(line);
+            case 3 -> logger.warn(line);
+            case 4 -> logger.error(line);
+            default -> throw new AbiViolationException(HostImport.LOG.qualifiedName() + ": level " + level
+                    + " is not one of 0 (trace), 1 (debug), 2 (info), 3 (warn), 4 (error)");
+        }
     }
 
     /** What one invocation produced: its output (null when the guest set none) and its error message. */
@@ -150,12 +159,12 @@ public final class HostCalls {
     private long[] handle(HostImport call, GuestMemory guest, long[] args) {
         String name = call.qualifiedName();
         return switch (call) {
-            case LOG -> none(log((int) args[0], guest.readUtf8(name, (int) args[1], (int) args[2])));
+            case LOG -> none(() -> logLine((int) args[0], guest.readUtf8(name, (int) args[1], (int) args[2])));
             case GET_CONFIG -> text(guest, name, context().flatMap(c -> c.getUserConfigValue(key(guest, name, args)))
                     .map(HostCalls::configText));
             case GET_SECRET -> text(guest, name, context().map(c -> c.getSecret(key(guest, name, args))));
-            case SET_OUTPUT -> none(setOutput(name, guest.read(name, (int) args[0], (int) args[1])));
-            case SET_ERROR -> none(setError(name, guest.readUtf8(name, (int) args[0], (int) args[1])));
+            case SET_OUTPUT -> none(() -> setOutput(name, guest.read(name, (int) args[0], (int) args[1])));
+            case SET_ERROR -> none(() -> setError(name, guest.readUtf8(name, (int) args[0], (int) args[1])));
             case GET_KEY -> text(guest, name, record().flatMap(Record::getKey));
             case GET_TOPIC -> text(guest, name, record().flatMap(Record::getTopicName));
             case GET_PROPERTY -> text(guest, name, record().map(r -> r.getProperties().get(key(guest, name, args))));
@@ -181,20 +190,7 @@ public final class HostCalls {
         };
     }
 
-    private Runnable log(int level, String message) {
-        Logger logger = context().map(Context::getLogger).orElse(fallbackLogger);
-        return switch (level) {
-            case 0 -> () -> logger.trace(message);
-            case 1 -> () -> logger.debug(message);
-            case 2 -> () -> logger.info(message);
-            case 3 -> () -> logger.warn(message);
-            case 4 -> () -> logger.error(message);
-            default -> throw new AbiViolationException(HostImport.LOG.qualifiedName() + ": level " + level
-                    + " is not one of 0 (trace), 1 (debug), 2 (info), 3 (warn), 4 (error)");
-        };
-    }
-
-    private Runnable setOutput(String name, byte[] bytes) {
+    private void setOutput(String name, byte[] bytes) {
         requireBytesInvocation(name);
         if (bytes.length > limits.maxOutputBytes()) {
             throw new AbiViolationException(name + ": an output of " + bytes.length + " bytes is more than the limit of "
@@ -203,12 +199,12 @@ public final class HostCalls {
         if (output != null) {
             throw new AbiViolationException(name + ": called twice in one invocation; a function has one output");
         }
-        return () -> output = bytes;
+        output = bytes;
     }
 
-    private Runnable setError(String name, String message) {
+    private void setError(String name, String message) {
         requireBytesInvocation(name);
-        return () -> error = message;
+        error = message;
     }
 
     private void requireBytesInvocation(String name) {

@@ -33,6 +33,7 @@ public final class WasmInstance implements AutoCloseable {
     private final ExportFunction close;
     private final ExportFunction abiVersion;
     private final Limits limits;
+    private final long timeoutNanos;
     private final WasiLink wasi;
     private final Watchdog.Deadline deadline = Watchdog.newDeadline();
     // argument arrays reused on every call: the per-message path allocates nothing of its own here
@@ -47,6 +48,7 @@ public final class WasmInstance implements AutoCloseable {
         this.host = host;
         this.defaultContext = defaultContext;
         this.limits = limits;
+        this.timeoutNanos = limits.timeout().toNanos();
         this.wasi = wasi;
         this.entryPoint = shape.entryPoint();
         this.onClose = onClose;
@@ -192,7 +194,7 @@ public final class WasmInstance implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("wasm module '" + moduleName + "': instance is closed");
         }
-        deadline.arm(limits.timeout());
+        deadline.arm(timeoutNanos);
         long result;
         try {
             result = function.getAsLong();

@@ -1,6 +1,5 @@
 package io.pulsarwasm.sandbox;
 
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,11 +67,11 @@ public final class Watchdog {
         /**
          * Starts timing a call made by the current thread.
          *
-         * @param timeout how long the call may take
+         * @param timeoutNanos how long the call may take, in nanoseconds
          */
-        public void arm(Duration timeout) {
+        public void arm(long timeoutNanos) {
             owner = Thread.currentThread();
-            dueAt = INSTANCE.now + timeout.toNanos();
+            dueAt = INSTANCE.now + timeoutNanos;
             state.set(RUNNING);
         }
 
