@@ -1,7 +1,7 @@
 package io.pulsarwasm.bench;
 
 import io.pulsarwasm.function.WasmBytesFunction;
-import io.pulsarwasm.testing.InMemoryContext;
+import io.pulsarwasm.testing.InMemoryHost;
 import java.util.function.UnaryOperator;
 import org.apache.pulsar.functions.api.Function;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 public abstract class BytesGuestBenchmark {
 
-    private final InMemoryContext context = new InMemoryContext();
+    private final InMemoryHost context = new InMemoryHost();
     private Function<byte[], byte[]> interpreter;
     private Function<byte[], byte[]> compiler;
     private Function<byte[], byte[]> aot;
@@ -41,7 +41,7 @@ public abstract class BytesGuestBenchmark {
     }
 
     private Function<byte[], byte[]> function(Guests.Runtime runtime) {
-        return Guests.initialized(new WasmBytesFunction(), module(), aotClass(), runtime, new InMemoryContext());
+        return Guests.initialized(new WasmBytesFunction(), module(), aotClass(), runtime, new InMemoryHost());
     }
 
     @TearDown(Level.Trial)

@@ -1,10 +1,10 @@
 package io.pulsarwasm.bench;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.wasm.Parser;
-import io.pulsarwasm.loader.WasmInstance;
-import io.pulsarwasm.loader.WasmLoader;
-import io.pulsarwasm.sandbox.Sandbox;
+import run.endive.compiler.MachineFactoryCompiler;
+import run.endive.wasm.Parser;
+import io.pulsarwasm.engine.WasmInstance;
+import io.pulsarwasm.engine.WasmLoader;
+import io.pulsarwasm.engine.Sandbox;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,7 +43,7 @@ public class ColdStartBenchmark {
     @Benchmark
     public long compilerDoubler() {
         try (WasmLoader loader = WasmLoader.fromBytes("doubler", doubler).withExecution(
-                io.pulsarwasm.loader.ExecutionMode.COMPILER); WasmInstance guest = loader.newInstance()) {
+                io.pulsarwasm.engine.ExecutionMode.COMPILER); WasmInstance guest = loader.newInstance()) {
             return guest.process(1);
         }
     }

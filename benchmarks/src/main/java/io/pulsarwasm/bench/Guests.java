@@ -1,8 +1,8 @@
 package io.pulsarwasm.bench;
 
 import io.pulsarwasm.function.AbstractWasmFunction;
-import io.pulsarwasm.loader.ExecutionMode;
-import io.pulsarwasm.testing.InMemoryContext;
+import io.pulsarwasm.engine.ExecutionMode;
+import io.pulsarwasm.testing.InMemoryHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ final class Guests {
      * @param aotClass the class chicory-compiler-maven-plugin generated for it
      */
     static <I, O> Function<I, O> initialized(AbstractWasmFunction<I, O> function, String file, String aotClass,
-            Runtime runtime, InMemoryContext context) {
+            Runtime runtime, InMemoryHost context) {
         context.userConfig(AbstractWasmFunction.MODULE_KEY, samples().resolve(file).toAbsolutePath().toString())
                 .userConfig(ExecutionMode.KEY, runtime.name())
                 .userConfig(ExecutionMode.AOT_CLASS_KEY, aotClass);

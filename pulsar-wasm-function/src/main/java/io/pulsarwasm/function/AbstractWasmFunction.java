@@ -1,26 +1,30 @@
 package io.pulsarwasm.function;
 
-import io.pulsarwasm.abi.EntryPoint;
-import io.pulsarwasm.loader.ExecutionMode;
-import io.pulsarwasm.loader.GuestErrorException;
-import io.pulsarwasm.loader.WasmExecutionException;
-import io.pulsarwasm.loader.WasmInstance;
-import io.pulsarwasm.loader.WasmLoadException;
-import io.pulsarwasm.loader.WasmLoader;
-import io.pulsarwasm.sandbox.Sandbox;
+import io.pulsarwasm.engine.EntryPoint;
+import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.engine.WasmLoadException;
+import io.pulsarwasm.engine.WasmLoader;
+import io.pulsarwasm.engine.WasmSession;
+import io.pulsarwasm.function.internal.PulsarHost;
+import io.pulsarwasm.host.Host;
+import io.pulsarwasm.host.LogLevel;
+import java.util.Locale;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
 
 /**
- * What every wasm-backed Pulsar Function shares: finding and loading the module, one guest
- * instance per function instance, and the guest's {@code init}/{@code close} lifecycle.
+ * What every wasm-backed Pulsar Function shares: its {@code wasm.*} user config parsed once at
+ * {@code initialize}, the module found and loaded, one guest per function instance over a host
+ * that maps the ABI onto Pulsar's {@link Context}, and the guest's {@code init}/{@code close}.
  *
  * <p>The module is the user config value {@value #MODULE_KEY} when set
  * ({@code classpath:<resource>}, {@code file:///<absolute path>} or a URL); otherwise the resource
  * named after the concrete class, {@code <fully.qualified.ClassName>.wasm} (PIP-331's convention).
  *
- * <p>Each function instance owns one guest instance: Chicory instances are not thread-safe, and
- * Pulsar calls {@link #process} of one function instance from one thread.
+ * <p>A function object serves one thread, as Pulsar runs each function instance: Endive
+ * instances are not thread-safe, and a call made while another is in progress fails with an
+ * {@link IllegalStateException}. {@code close} runs the guest's {@code close} export; Pulsar calls
+ * it when the function instance stops (stop, restart, delete, update).
  *
  * @param <I> the input type
  * @param <O> the output type
@@ -28,17 +32,10 @@ import org.apache.pulsar.functions.api.Function;
 public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     /** User config key naming the module to run. Part of the public contract. */
-    public static final String MODULE_KEY = "wasm.module";
-
-    /**
-     * The metric recorded (value 1) each time a guest instance is discarded after a trap, a timeout
-     * or a broken host call; {@code functions stats} shows it as {@code user_metric_wasm_instance_recycles_count}.
-     */
-    public static final String RECYCLES_METRIC = "wasm_instance_recycles";
+    public static final String MODULE_KEY = WasmConfig.MODULE;
 
     private final EntryPoint entryPoint;
-    private WasmLoader loader;
-    private WasmInstance guest;
+    private WasmSession session;
 
     /**
      * Creates a function for modules with the given entry point.
@@ -51,24 +48,32 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     @Override
     public void initialize(Context context) {
-        String location = context.getUserConfigValue(MODULE_KEY)
-                .map(String::valueOf)
-                .orElseGet(this::defaultModuleLocation);
-        Sandbox sandbox = Sandbox.fromConfig(context::getUserConfigValue);
-        ExecutionMode mode = ExecutionMode.fromConfig(context::getUserConfigValue);
-        loader = mode == ExecutionMode.AOT
-                ? WasmLoader.fromAot(context.getUserConfigValue(ExecutionMode.AOT_CLASS_KEY).map(String::valueOf)
-                        .orElse(getClass().getName() + "Module"), getClass().getClassLoader(), sandbox)
-                : WasmLoader.fromLocation(location, getClass().getClassLoader(), sandbox).withExecution(mode);
-        loader.executionWarning().ifPresent(warning -> context.getLogger().warn("pulsar-wasm: {}", warning));
+        Host host = new PulsarHost(context);
+        session = new WasmSession(load(WasmConfig.parse(context.getUserConfigMap()), host), host);
+    }
+
+    /**
+     * Loads this function's module for a configuration, exactly as {@code initialize} does, and
+     * checks that the module's entry point is the one this class calls. The tester uses it too.
+     *
+     * @param config the parsed user config
+     * @param host where the load's log lines go
+     * @return the loaded module
+     * @throws WasmLoadException if the module cannot be loaded or does not fit this class
+     */
+    public WasmLoader load(WasmConfig config, Host host) {
+        WasmLoader loader = WasmLoader.fromConfig(config, getClass().getClassLoader(), defaultModuleLocation(),
+                getClass().getName() + "Module");
+        loader.executionWarning().ifPresent(warning -> host.log(LogLevel.WARN, "pulsar-wasm: " + warning));
         if (loader.entryPoint() != entryPoint) {
+            loader.close();
             throw new WasmLoadException("wasm module '" + loader.name() + "' exports " + loader.entryPoint().describe()
                     + ", but " + getClass().getSimpleName() + " calls " + entryPoint.describe()
                     + "; deploy it with --classname " + classFor(loader.entryPoint()));
         }
-        guest = loader.newInstance(context);
-        context.getLogger().info("pulsar-wasm: loaded module '{}' for {} ({}, {})", loader.name(),
-                context.getFunctionName(), mode.name().toLowerCase(java.util.Locale.ROOT), sandbox.describe());
+        host.log(LogLevel.INFO, "pulsar-wasm: loaded module '" + loader.name() + "' for " + host.functionName() + " ("
+                + config.execution().name().toLowerCase(Locale.ROOT) + ", " + config.sandbox().describe() + ")");
+        return loader;
     }
 
     /**
@@ -77,53 +82,36 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      *
      * @return a location in the form {@value #MODULE_KEY} takes
      */
-    protected String defaultModuleLocation() {
+    public String defaultModuleLocation() {
         return "classpath:" + getClass().getName() + ".wasm";
     }
 
     /**
-     * Passes the input to the guest and returns its output. A null input (a message without a
-     * value) produces no output, and so does a guest that sets none (a filter). After a trap, a
-     * timeout or a broken host call the guest instance is discarded, since its memory may be
-     * inconsistent, and the next message gets a fresh one; a guest that reports an error with a
-     * status keeps its instance.
+     * Passes the input to the guest. A null input (a message without a value) produces no output;
+     * see {@link WasmSession} for what happens to the guest instance when a call fails.
      */
     @Override
     public O process(I input, Context context) {
         if (input == null) {
             return null;
         }
-        if (guest == null) {
-            guest = loader.newInstance(context);
-        }
-        try {
-            return call(guest, input, context);
-        } catch (GuestErrorException e) {
-            throw e;
-        } catch (WasmExecutionException e) {
-            guest.discard();
-            guest = null;
-            context.recordMetric(RECYCLES_METRIC, 1);
-            context.getLogger().warn("pulsar-wasm: discarded the guest instance after: {}; the next message gets a fresh one",
-                    e.getMessage());
-            throw e;
-        }
+        return call(session, input);
     }
 
     /**
      * Calls the guest for one non-null input.
      *
-     * @param guest this function instance's guest
+     * @param session this function instance's guest
      * @param input the input
-     * @param context the context of the message
      * @return the output, or null for none
      */
-    protected abstract O call(WasmInstance guest, I input, Context context);
+    protected abstract O call(WasmSession session, I input);
 
     @Override
     public void close() {
-        if (loader != null) {
-            loader.close();
+        if (session != null) {
+            session.close();
+            session = null;
         }
     }
 

@@ -1,18 +1,17 @@
 package io.pulsarwasm.function;
 
-import io.pulsarwasm.abi.Abi;
-import io.pulsarwasm.abi.EntryPoint;
-import io.pulsarwasm.loader.WasmExecutionException;
-import io.pulsarwasm.loader.WasmInstance;
-import java.nio.charset.CharacterCodingException;
+import io.pulsarwasm.engine.EntryPoint;
+import io.pulsarwasm.engine.Invocation;
+import io.pulsarwasm.engine.WasmSession;
 import java.nio.charset.StandardCharsets;
-import org.apache.pulsar.functions.api.Context;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * A module exporting the bytes entry point, as a {@code Function<String, String>}: the input is
- * passed as UTF-8, and the guest's output must be valid UTF-8 or the message fails.
+ * A module exporting the bytes entry point, as an asynchronous {@code Function<String, String>}:
+ * the input is passed as UTF-8, and the guest's output must be valid UTF-8 or the message fails.
+ * Completes as {@link WasmBytesFunction} does.
  */
-public class WasmStringFunction extends AbstractWasmFunction<String, String> {
+public class WasmStringFunction extends AbstractWasmFunction<String, CompletableFuture<String>> {
 
     /** Creates the function; Pulsar calls this reflectively. */
     public WasmStringFunction() {
@@ -20,16 +19,9 @@ public class WasmStringFunction extends AbstractWasmFunction<String, String> {
     }
 
     @Override
-    protected String call(WasmInstance guest, String input, Context context) {
-        byte[] output = guest.process(input.getBytes(StandardCharsets.UTF_8), context);
-        if (output == null) {
-            return null;
-        }
-        try {
-            return Abi.strictUtf8(output);
-        } catch (CharacterCodingException e) {
-            throw new WasmExecutionException("WasmStringFunction: the guest's output (" + output.length
-                    + " bytes) is not valid UTF-8", e);
-        }
+    protected CompletableFuture<String> call(WasmSession session, String input) {
+        Invocation invocation = session.process(input.getBytes(StandardCharsets.UTF_8));
+        String output = invocation.text(session.moduleName());
+        return invocation.stored().thenApply(stored -> output);
     }
 }

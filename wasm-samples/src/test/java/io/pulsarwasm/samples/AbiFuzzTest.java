@@ -1,6 +1,6 @@
 package io.pulsarwasm.samples;
 
-import io.pulsarwasm.loader.WasmExecutionException;
+import io.pulsarwasm.engine.WasmExecutionException;
 import io.pulsarwasm.testing.TestRecord;
 import io.pulsarwasm.testing.WasmFunctionTester;
 import net.jqwik.api.ForAll;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.pulsarwasm.loader.GuestErrorException;
-import io.pulsarwasm.loader.WasmInstance;
-import io.pulsarwasm.loader.WasmLoader;
+import io.pulsarwasm.engine.GuestErrorException;
+import io.pulsarwasm.engine.WasmInstance;
+import io.pulsarwasm.engine.WasmLoader;
 import io.pulsarwasm.testing.PublishedMessage;
 import io.pulsarwasm.testing.TestRecord;
 import io.pulsarwasm.testing.WasmFunctionTester;
@@ -41,7 +41,7 @@ class SamplesTest {
                 .config("factor", 3.0)
                 .config("offset", "1")) {
             assertEquals(22L, tester.process(7L));
-            assertEquals("INFO scaler ready: factor=3 offset=1", tester.context().logLines().get(0));
+            assertEquals("INFO scaler ready: factor=3 offset=1", tester.host().logLines().get(0));
         }
         try (WasmFunctionTester<Long, Long> defaults = WasmFunctionTester.longs("classpath:scaler.wasm")) {
             assertEquals(14L, defaults.process(7L));
@@ -56,12 +56,12 @@ class SamplesTest {
             assertNull(tester.process(bytes("buy spam now")));
             assertNull(tester.process(bytes("spam")));
             assertEquals("spa", text(tester.process(bytes("spa"))));
-            assertEquals(Map.of("dropped", 2L), tester.context().counters());
+            assertEquals(Map.of("dropped", 2L), tester.host().counters());
         }
         try (WasmFunctionTester<byte[], byte[]> unset = WasmFunctionTester.bytes("classpath:filter.wasm")) {
             assertEquals("spam", text(unset.process(bytes("spam"))));
             assertEquals("WARN filter: user config 'blocked' is not set; passing every message",
-                    unset.context().logLines().get(0));
+                    unset.host().logLines().get(0));
         }
     }
 
@@ -88,9 +88,9 @@ class SamplesTest {
             assertEquals("3", tester.process("hello again, World!"));
             assertEquals("0", tester.process("..."));
             assertEquals(Map.of("hello", 2L, "world", 2L, "again", 1L, "__messages", 3L, "__words", 5L),
-                    tester.context().counters());
-            assertEquals(Map.of("words", List.of(2.0, 3.0, 0.0)), tester.context().metrics());
-            List<PublishedMessage> published = tester.context().published();
+                    tester.host().counters());
+            assertEquals(Map.of("words", List.of(2.0, 3.0, 0.0)), tester.host().metrics());
+            List<PublishedMessage> published = tester.host().published();
             assertEquals(1, published.size());
             assertEquals(summaries, published.get(0).topic());
             assertEquals("test-function", published.get(0).key());
@@ -115,7 +115,7 @@ class SamplesTest {
                 .config("topic-prefix", "persistent://public/default/route-")) {
             assertNull(tester.process(TestRecord.of("orders:42 apples").withKey("k1")));
             assertNull(tester.process(TestRecord.of("audit:a:b")));
-            List<PublishedMessage> published = tester.context().published();
+            List<PublishedMessage> published = tester.host().published();
             assertEquals(2, published.size());
             assertEquals("persistent://public/default/route-orders", published.get(0).topic());
             assertEquals("k1", published.get(0).key());
@@ -124,7 +124,7 @@ class SamplesTest {
             assertEquals("persistent://public/default/route-audit", published.get(1).topic());
             assertNull(published.get(1).key());
             assertEquals("a:b", published.get(1).text());
-            assertEquals(Map.of("routed:orders", 1L, "routed:audit", 1L), tester.context().counters());
+            assertEquals(Map.of("routed:orders", 1L, "routed:audit", 1L), tester.host().counters());
 
             GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process("nothing"));
             assertEquals("wasm module 'router.wasm': export 'process' returned status 1: "
@@ -150,7 +150,7 @@ class SamplesTest {
                                 ? "io.pulsarwasm.samples.DoublerModule" : "io.pulsarwasm.samples.Doubler.wasm")
                                 + "' for test-function (" + mode + ", memory 256 pages (16 MiB), timeout 5000 ms, "
                                 + "output 5242880 bytes, host data 5242880 bytes, WASI off)",
-                        tester.context().logLines().get(0), mode);
+                        tester.host().logLines().get(0), mode);
             }
         }
     }
@@ -161,7 +161,7 @@ class SamplesTest {
                 .config("wasm.aot.class", "io.pulsarwasm.samples.Missing")) {
             assertEquals("AOT class 'io.pulsarwasm.samples.Missing' not found: generate it with chicory-compiler-maven-plugin "
                             + "(goal compile, name io.pulsarwasm.samples.Missing) or set user config wasm.aot.class",
-                    assertThrows(io.pulsarwasm.loader.WasmLoadException.class, () -> tester.process(1L)).getMessage());
+                    assertThrows(io.pulsarwasm.engine.WasmLoadException.class, () -> tester.process(1L)).getMessage());
         }
     }
 
@@ -170,7 +170,7 @@ class SamplesTest {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:probe.wasm")
                 .config("colour", "blue")
                 .secret("token", "s3cr3t")) {
-            tester.context().identity("acme", "streams", "probe", 2, 3);
+            tester.host().identity("acme", "streams", "probe", 2, 3);
             assertEquals("blue", probe(tester, "config colour"));
             assertEquals("<absent>", probe(tester, "config shape"));
             assertEquals("s3cr3t", probe(tester, "secret token"));
@@ -199,13 +199,13 @@ class SamplesTest {
             assertEquals("0", probe(tester, "counter never"));
 
             assertEquals("ok", probe(tester, "publish persistent://acme/streams/out k9 some value"));
-            PublishedMessage published = tester.context().published().get(0);
+            PublishedMessage published = tester.host().published().get(0);
             assertEquals(List.of("persistent://acme/streams/out", "k9", Map.of("via", "probe"), "some value"),
                     List.of(published.topic(), published.key(), published.properties(), published.text()));
             assertEquals("ok", probe(tester, "metric latency 2.5"));
-            assertEquals(Map.of("latency", List.of(2.5)), tester.context().metrics());
+            assertEquals(Map.of("latency", List.of(2.5)), tester.host().metrics());
             assertEquals("ok", probe(tester, "log warn careful now"));
-            assertEquals("WARN careful now", tester.context().logLines().get(tester.context().logLines().size() - 1));
+            assertEquals("WARN careful now", tester.host().logLines().get(tester.host().logLines().size() - 1));
 
             assertNull(tester.process(bytes("drop")));
             assertEquals("anything else", probe(tester, "anything else"));

@@ -1,0 +1,30 @@
+package io.pulsarwasm.engine;
+
+/**
+ * The guest's bytes entry point returned a non-zero status: the function itself reported a
+ * failure, with the message it passed to {@code pulsar.set_error} if it did.
+ */
+public class GuestErrorException extends WasmExecutionException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String guestMessage;
+
+    GuestErrorException(String moduleName, int status, String guestMessage) {
+        super("wasm module '" + moduleName + "': export 'process' returned status " + status + ": "
+                + (guestMessage != null ? guestMessage : "(no message: the guest did not call pulsar.set_error)"), null);
+        this.status = status;
+        this.guestMessage = guestMessage;
+    }
+
+    /** @return the status the guest returned, never 0 */
+    public int status() {
+        return status;
+    }
+
+    /** @return the message the guest passed to {@code pulsar.set_error}, or null */
+    public String guestMessage() {
+        return guestMessage;
+    }
+}

@@ -1,0 +1,227 @@
+package io.pulsarwasm.engine;
+
+import io.pulsarwasm.engine.internal.Abi;
+import io.pulsarwasm.engine.internal.HostCallException;
+import io.pulsarwasm.engine.internal.Watchdog;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import run.endive.runtime.ExportFunction;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Memory;
+import run.endive.wasm.WasmEngineException;
+
+/**
+ * One live guest: an Endive instance linked to its host. Every call into it — the start function,
+ * {@code init}, {@code alloc}, {@code process}, {@code close}, and any wait the host does on the
+ * guest's behalf — runs under the deadline {@code wasm.timeout-ms}.
+ *
+ * <p>Not thread-safe, because Endive instances are not: use one per thread ({@link WasmSession}
+ * checks it).
+ */
+public final class WasmInstance implements AutoCloseable {
+
+    private final String moduleName;
+    private final Instance instance;
+    private final HostFunctions host;
+    private final EntryPoint entryPoint;
+    private final Consumer<WasmInstance> onClose;
+    private final ModuleShape shape;
+    private final Limits limits;
+    private final long timeoutNanos;
+    private final WasiLink wasi;
+    private final Watchdog.Deadline deadline = Watchdog.newDeadline();
+    private ExportFunction process;
+    // argument arrays reused on every call: the per-message path allocates nothing of its own here
+    private final long[] longArgument = new long[1];
+    private final long[] bytesArguments = new long[2];
+    private boolean closed;
+
+    WasmInstance(String moduleName, Instance instance, HostFunctions host, ModuleShape shape, Limits limits,
+            WasiLink wasi, Consumer<WasmInstance> onClose) {
+        this.moduleName = moduleName;
+        this.instance = instance;
+        this.host = host;
+        this.shape = shape;
+        this.limits = limits;
+        this.timeoutNanos = limits.timeout().toNanos();
+        this.wasi = wasi;
+        this.entryPoint = shape.entryPoint();
+        this.onClose = onClose;
+    }
+
+    /** @return which {@code process} the module exports */
+    public EntryPoint entryPoint() {
+        return entryPoint;
+    }
+
+    /**
+     * Calls the Long entry point {@code process(i64) -> i64}, and waits, still under the deadline,
+     * until what the guest published or wrote to state on the way is stored.
+     *
+     * @param input the value passed to the guest
+     * @return the guest's result
+     * @throws WasmExecutionException if the guest traps, times out, a host call fails, or a write fails
+     */
+    public long process(long input) {
+        requireEntryPoint(EntryPoint.LONG, "process(long)");
+        host.begin(EntryPoint.LONG);
+        longArgument[0] = input;
+        return call(Abi.PROCESS, () -> {
+            long result = process.apply(longArgument)[0];
+            awaitStored(host.finish());
+            return result;
+        });
+    }
+
+    /**
+     * Calls the bytes entry point {@code process(ptr i32, len i32) -> i32}: places the input in guest
+     * memory from the guest's {@code alloc}, calls it, and returns its output with the writes it made
+     * still in flight.
+     *
+     * @param input the bytes passed to the guest
+     * @return the output and when the call's writes are stored
+     * @throws WasmExecutionException if the guest traps, times out, returns a non-zero status
+     *     ({@link GuestErrorException}) or a host call fails
+     */
+    public Invocation process(byte[] input) {
+        requireEntryPoint(EntryPoint.BYTES, "process(byte[])");
+        host.begin(EntryPoint.BYTES);
+        int status = (int) call(Abi.PROCESS, () -> {
+            bytesArguments[0] = host.placeInput(instance, input);
+            bytesArguments[1] = input.length;
+            return process.apply(bytesArguments)[0];
+        });
+        HostFunctions.Outcome outcome = host.finish();
+        if (status != 0) {
+            throw new GuestErrorException(moduleName, status, outcome.error());
+        }
+        return new Invocation(outcome.output(), outcome.stored());
+    }
+
+    /** Runs the module's start function, checks its ABI version, and calls {@code init}. */
+    void start() {
+        call("start", () -> {
+            instance.initialize(false);
+            return 0;
+        });
+        process = instance.export(Abi.PROCESS);
+        if (shape.exportsFunction(Abi.ABI_VERSION)) {
+            ExportFunction abiVersion = instance.export(Abi.ABI_VERSION);
+            int version = (int) call(Abi.ABI_VERSION, () -> abiVersion.apply()[0]);
+            if (version != Abi.VERSION) {
+                throw new WasmLoadException("wasm module '" + moduleName + "' was built for ABI version " + version
+                        + "; this host implements version " + Abi.VERSION);
+            }
+        }
+        if (shape.exportsFunction(Abi.INIT)) {
+            ExportFunction init = instance.export(Abi.INIT);
+            call(Abi.INIT, () -> {
+                init.apply();
+                awaitStored(host.finish());
+                return 0;
+            });
+        }
+    }
+
+    /** Calls the guest's {@code close} export if it has one, then releases the instance. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (shape.exportsFunction(Abi.CLOSE)) {
+                ExportFunction close = instance.export(Abi.CLOSE);
+                call(Abi.CLOSE, () -> {
+                    close.apply();
+                    awaitStored(host.finish());
+                    return 0;
+                });
+            }
+        } finally {
+            discard();
+        }
+    }
+
+    /**
+     * Releases the instance without calling into the guest again: after a trap or a timeout its
+     * memory may be inconsistent, so it is dropped rather than closed.
+     */
+    public void discard() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        deadline.close();
+        if (wasi != null) {
+            wasi.close();
+        }
+        onClose.accept(this);
+    }
+
+    /** Waits, inside a call and so under its deadline, for writes made outside {@code process}. */
+    private static void awaitStored(HostFunctions.Outcome outcome) {
+        try {
+            outcome.stored().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostCallException("interrupted while waiting for the guest's writes to be stored", e);
+        } catch (ExecutionException e) {
+            throw new HostCallException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void requireEntryPoint(EntryPoint expected, String method) {
+        if (entryPoint != expected) {
+            throw new IllegalStateException("wasm module '" + moduleName + "' exports " + entryPoint.describe()
+                    + ", not " + expected.describe() + "; " + method + " cannot call it");
+        }
+    }
+
+    private long call(String export, LongSupplier function) {
+        if (closed) {
+            throw new IllegalStateException("wasm module '" + moduleName + "': instance is closed");
+        }
+        deadline.arm(timeoutNanos);
+        long result;
+        try {
+            result = function.getAsLong();
+        } catch (HostCallException e) {
+            throw deadline.disarm() ? timeout(export, e) : failure(export, "failed in host call " + e.getMessage(), e);
+        } catch (WasmEngineException e) {
+            throw deadline.disarm() ? timeout(export, e) : failure(export, "trapped: " + e.getMessage() + atMemoryLimit(), e);
+        } catch (StackOverflowError e) {
+            deadline.disarm();
+            throw failure(export, "trapped: call stack exhausted", e);
+        } catch (RuntimeException | Error e) {
+            deadline.disarm();
+            throw e;
+        }
+        deadline.disarm();
+        return result;
+    }
+
+    private WasmTimeoutException timeout(String export, Exception cause) {
+        return new WasmTimeoutException("wasm module '" + moduleName + "': export '" + export + "' timed out after "
+                + limits.timeout().toMillis() + " ms (user config " + Limits.TIMEOUT_MS + ")", cause);
+    }
+
+    /** Most guests trap when memory.grow is refused, so say when memory was already at the limit. */
+    private String atMemoryLimit() {
+        try {
+            Memory memory = instance.memory();
+            if (memory != null && memory.pages() >= limits.maxMemoryPages()) {
+                return " (guest memory is at its limit of " + limits.describeMemory() + ", user config "
+                        + Limits.MAX_MEMORY_PAGES + "; a refused memory.grow is the likely cause)";
+            }
+        } catch (RuntimeException e) {
+            // a module without memory
+        }
+        return "";
+    }
+
+    private WasmExecutionException failure(String export, String reason, Throwable cause) {
+        return new WasmExecutionException("wasm module '" + moduleName + "': export '" + export + "' " + reason, cause);
+    }
+}

@@ -1,0 +1,360 @@
+package io.pulsarwasm.engine;
+
+import run.endive.runtime.ImportValues;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
+import io.pulsarwasm.host.Host;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Loads a wasm module once — reads, parses and checks it against the ABI and the sandbox — and
+ * makes guest instances of it linked to the host functions under import module {@code pulsar}.
+ *
+ * <p>A loader is safe to share between threads; the {@link WasmInstance}s it makes are not.
+ * Closing the loader closes every instance it made that is still open, and releases its compiled
+ * code.
+ *
+ * <pre>{@code
+ * try (WasmLoader loader = WasmLoader.fromResource("my.pkg.Doubler.wasm");
+ *      WasmInstance doubler = loader.newInstance()) {
+ *     assertEquals(42L, doubler.process(21L));
+ * }
+ * }</pre>
+ */
+public final class WasmLoader implements AutoCloseable {
+
+    private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
+
+    private final String name;
+    private final WasmModule module;
+    private final ModuleShape shape;
+    private final Sandbox sandbox;
+    private final ExecutionMode executionMode;
+    private final Function<Instance, Machine> machineFactory;
+    private final String executionWarning;
+    private final MachineFactories.Compiled compiled;
+    private final Set<WasmInstance> open = ConcurrentHashMap.newKeySet();
+    private boolean closed;
+
+    private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox,
+            ExecutionMode executionMode, Function<Instance, Machine> machineFactory, String executionWarning,
+            MachineFactories.Compiled compiled) {
+        this.name = name;
+        this.module = module;
+        this.shape = shape;
+        this.sandbox = sandbox;
+        this.executionMode = executionMode;
+        this.machineFactory = machineFactory;
+        this.executionWarning = executionWarning;
+        this.compiled = compiled;
+    }
+
+    /**
+     * Loads the module a configuration names, in the mode it chooses: what a function instance
+     * does at {@code initialize}.
+     *
+     * @param config the parsed {@code wasm.*} user config
+     * @param classLoader where {@code classpath:} modules and AOT classes are looked up
+     * @param defaultModule the module location when {@value WasmConfig#MODULE} is unset
+     * @param defaultAotClass the AOT class when {@value ExecutionMode#AOT_CLASS_KEY} is unset
+     * @return the loaded module
+     * @throws WasmLoadException if the module cannot be loaded
+     */
+    public static WasmLoader fromConfig(WasmConfig config, ClassLoader classLoader, String defaultModule,
+            String defaultAotClass) {
+        if (config.execution() == ExecutionMode.AOT) {
+            return fromAot(config.aotClass().orElse(defaultAotClass), classLoader, config.sandbox());
+        }
+        return fromLocation(config.module().orElse(defaultModule), classLoader, config.sandbox())
+                .withExecution(config.execution());
+    }
+
+    /**
+     * Loads the module of a class generated at build time by {@code endive-compiler-maven-plugin}
+     * (its static {@code load()} and {@code create(Instance)}), to run as compiled bytecode with no
+     * start-up compilation.
+     *
+     * @param className the generated class
+     * @param classLoader where to find it
+     * @param sandbox the limits and WASI settings instances get
+     * @return the loaded module, in {@link ExecutionMode#AOT}
+     * @throws WasmLoadException if the class is missing, is not such a class, or its module breaks the ABI
+     */
+    public static WasmLoader fromAot(String className, ClassLoader classLoader, Sandbox sandbox) {
+        MachineFactories.Aot aot = MachineFactories.aot(className, classLoader);
+        return new WasmLoader(className, aot.module(), ModuleShape.check(className, aot.module(), sandbox), sandbox,
+                ExecutionMode.AOT, aot.factory(), null, null);
+    }
+
+    /**
+     * The same module, run in another mode: {@link ExecutionMode#COMPILER} compiles it to JVM
+     * bytecode once per JVM, {@link ExecutionMode#INTERPRETER} interprets it. Loaders start in the
+     * interpreter.
+     *
+     * @param mode interpreter or compiler ({@link #fromAot} for build-time compiled modules)
+     * @return a loader for the same module in that mode
+     */
+    public WasmLoader withExecution(ExecutionMode mode) {
+        return switch (mode) {
+            case INTERPRETER -> new WasmLoader(name, module, shape, sandbox, mode, null, null, null);
+            case COMPILER -> {
+                MachineFactories.Compiled code = MachineFactories.acquire(name, module);
+                yield new WasmLoader(name, code.module(), shape, sandbox, mode, code.factory(), code.warning(), code);
+            }
+            case AOT -> throw new IllegalArgumentException("AOT modules are loaded with WasmLoader.fromAot");
+        };
+    }
+
+    /** @return how this loader's instances run guest code */
+    public ExecutionMode executionMode() {
+        return executionMode;
+    }
+
+    /** @return a warning to log when the compiler left part of the module to the interpreter */
+    public Optional<String> executionWarning() {
+        return Optional.ofNullable(executionWarning);
+    }
+
+    /**
+     * Loads a module bundled as a resource, looked up with this class's class loader.
+     *
+     * @param resource resource name, e.g. {@code my.pkg.Doubler.wasm}
+     * @return the loaded module
+     * @throws WasmLoadException if the resource is missing, not wasm, or not shaped as the ABI requires
+     */
+    public static WasmLoader fromResource(String resource) {
+        return fromResource(WasmLoader.class.getClassLoader(), resource);
+    }
+
+    /**
+     * Loads a module bundled as a resource of the given class loader (for example, a NAR's).
+     *
+     * @param classLoader where to look the resource up
+     * @param resource resource name, e.g. {@code my.pkg.Doubler.wasm}
+     * @return the loaded module
+     * @throws WasmLoadException if the resource is missing, not wasm, or not shaped as the ABI requires
+     */
+    public static WasmLoader fromResource(ClassLoader classLoader, String resource) {
+        return fromBytes(resource, ModuleSource.readResource(classLoader, resource));
+    }
+
+    /**
+     * Loads a module from a file.
+     *
+     * @param path the {@code .wasm} file
+     * @return the loaded module
+     * @throws WasmLoadException if the file is missing, not wasm, or not shaped as the ABI requires
+     */
+    public static WasmLoader fromFile(Path path) {
+        return fromBytes(path.getFileName().toString(), ModuleSource.readFile(path));
+    }
+
+    /**
+     * Loads a module from a URL.
+     *
+     * @param url where to read the module
+     * @return the loaded module
+     * @throws WasmLoadException if it cannot be read, is not wasm, or is not shaped as the ABI requires
+     */
+    public static WasmLoader fromUrl(URL url) {
+        return fromBytes(ModuleSource.nameOf(url.getPath()), ModuleSource.readUrl(url));
+    }
+
+    /**
+     * Loads a module from a location as the {@code wasm.module} user config key takes it:
+     * {@code classpath:<resource>}, {@code file:///<absolute path>}, a plain absolute path, or any
+     * other URL.
+     *
+     * @param location the location
+     * @param classLoader the class loader {@code classpath:} locations are resolved with
+     * @return the loaded module
+     * @throws WasmLoadException if the location is unsupported or the module cannot be loaded
+     */
+    public static WasmLoader fromLocation(String location, ClassLoader classLoader) {
+        return fromLocation(location, classLoader, Sandbox.DEFAULT);
+    }
+
+    /**
+     * Loads a module from a location as the {@code wasm.module} user config key takes it, to run
+     * inside the given sandbox.
+     *
+     * @param location the location
+     * @param classLoader the class loader {@code classpath:} locations are resolved with
+     * @param sandbox the limits and WASI settings instances get
+     * @return the loaded module
+     * @throws WasmLoadException if the location is unsupported or the module cannot be loaded
+     */
+    public static WasmLoader fromLocation(String location, ClassLoader classLoader, Sandbox sandbox) {
+        return fromBytes(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader), sandbox);
+    }
+
+    /**
+     * Loads a module from its bytes.
+     *
+     * @param name the name errors and log lines use for the module
+     * @param bytes the module in the wasm binary format
+     * @return the loaded module
+     * @throws WasmLoadException if the bytes are not wasm or not shaped as the ABI requires
+     */
+    public static WasmLoader fromBytes(String name, byte[] bytes) {
+        return fromBytes(name, bytes, Sandbox.DEFAULT);
+    }
+
+    /**
+     * Loads a module from its bytes, to run inside the given sandbox.
+     *
+     * @param name the name errors and log lines use for the module
+     * @param bytes the module in the wasm binary format
+     * @param sandbox the limits and WASI settings instances get
+     * @return the loaded module
+     * @throws WasmLoadException if the bytes are not wasm or not shaped as the ABI and sandbox require
+     */
+    public static WasmLoader fromBytes(String name, byte[] bytes, Sandbox sandbox) {
+        checkHeader(name, bytes);
+        WasmModule module;
+        try {
+            module = Parser.parse(bytes);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // Endive reports most malformations as WasmEngineException, some as other runtime errors;
+            // a corrupt length can make it try a huge allocation. All mean the same: not a valid module.
+            throw new WasmLoadException("wasm module '" + name + "' is malformed: "
+                    + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
+        }
+        return new WasmLoader(name, module, ModuleShape.check(name, module, sandbox), sandbox,
+                ExecutionMode.INTERPRETER, null, null, null);
+    }
+
+    private static void checkHeader(String name, byte[] bytes) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (i >= bytes.length || bytes[i] != MAGIC[i]) {
+                int shown = Math.min(bytes.length, MAGIC.length);
+                throw new WasmLoadException("wasm module '" + name
+                        + "' is not a WebAssembly module: it starts with bytes ["
+                        + HexFormat.ofDelimiter(" ").formatHex(bytes, 0, shown)
+                        + "], expected the magic number [00 61 73 6d]");
+            }
+        }
+    }
+
+    /**
+     * The module's name as errors and log lines show it.
+     *
+     * @return the resource or file name the module was loaded from
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Which {@code process} the module exports.
+     *
+     * @return the entry point
+     */
+    public EntryPoint entryPoint() {
+        return shape.entryPoint();
+    }
+
+    /**
+     * The sandbox instances of this module run in.
+     *
+     * @return limits and WASI settings
+     */
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /**
+     * The parsed module; loaders of one module in {@link ExecutionMode#COMPILER} share one, with its
+     * compiled code.
+     *
+     * @return the Endive module
+     */
+    public WasmModule module() {
+        return module;
+    }
+
+    /**
+     * Makes a guest instance with no host behind it (for tests of a bare module): log lines go to
+     * the SLF4J logger {@code io.pulsarwasm.guest.<module>}, config, secrets and record fields are
+     * absent, and state and publishing fail.
+     *
+     * @return a new instance; its start function, and {@code init} if it exports one, have run
+     * @throws WasmLoadException if instantiation or the guest's {@code init} fails
+     */
+    public WasmInstance newInstance() {
+        return newInstance(new NoHost(name));
+    }
+
+    /**
+     * Makes a guest instance whose host calls go to the given host.
+     *
+     * @param host the guest's world
+     * @return a new instance; its start function, and {@code init} if it exports one, have run under
+     *     the deadline
+     * @throws WasmLoadException if instantiation, the start function or the guest's {@code init} fails
+     */
+    public WasmInstance newInstance(Host host) {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("wasm module '" + name + "': the loader is closed");
+            }
+        }
+        HostFunctions functions = new HostFunctions(name, sandbox.limits(), host);
+        WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), functions) : null;
+        Instance instance;
+        try {
+            ImportValues.Builder imports = ImportValues.builder().addFunction(functions.functions());
+            if (wasi != null) {
+                imports.addFunction(wasi.functions());
+            }
+            Instance.Builder builder = Instance.builder(module).withImportValues(imports.build()).withInitialize(false);
+            if (module.memorySection().filter(m -> m.memoryCount() > 0).isPresent()) {
+                builder.withMemoryLimits(shape.memoryLimits());
+            }
+            if (machineFactory != null) {
+                builder.withMachineFactory(machineFactory);
+            }
+            instance = builder.build();
+        } catch (WasmEngineException e) {
+            if (wasi != null) {
+                wasi.close();
+            }
+            throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: " + e.getMessage(), e);
+        }
+        WasmInstance guest = new WasmInstance(name, instance, functions, shape, sandbox.limits(), wasi, open::remove);
+        open.add(guest);
+        try {
+            guest.start();
+        } catch (WasmExecutionException e) {
+            guest.discard();
+            throw new WasmLoadException(e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            guest.discard();
+            throw e;
+        }
+        return guest;
+    }
+
+    /** Closes every instance this loader made that is still open, and releases its compiled code. */
+    @Override
+    public void close() {
+        for (WasmInstance instance : Set.copyOf(open)) {
+            instance.close();
+        }
+        synchronized (this) {
+            if (!closed && compiled != null) {
+                compiled.release();
+            }
+            closed = true;
+        }
+    }
+}

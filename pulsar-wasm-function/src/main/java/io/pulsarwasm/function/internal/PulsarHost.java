@@ -1,0 +1,166 @@
+package io.pulsarwasm.function.internal;
+
+import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.host.Host;
+import io.pulsarwasm.host.LogLevel;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.functions.api.Context;
+import org.apache.pulsar.functions.api.Record;
+import org.slf4j.Logger;
+
+/**
+ * The host over a Pulsar function instance's {@link Context}: the only class that turns guest
+ * requests into Pulsar calls. Writes use Pulsar's asynchronous calls ({@code sendAsync},
+ * {@code putStateAsync}, {@code incrCounterAsync}, ...), so a guest that publishes does not wait
+ * for each message's batch to be sent.
+ */
+public final class PulsarHost implements Host {
+
+    private final Context context;
+
+    /**
+     * Creates the host of one function instance.
+     *
+     * @param context the instance's context
+     */
+    public PulsarHost(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public void log(LogLevel level, String line) {
+        Logger logger = context.getLogger();
+        switch (level) {
+            case TRACE -> logger.trace(line);
+            case DEBUG -> logger.debug(line);
+            case INFO -> logger.info(line);
+            case WARN -> logger.warn(line);
+            case ERROR -> logger.error(line);
+        }
+    }
+
+    @Override
+    public Optional<String> config(String key) {
+        return context.getUserConfigValue(key).map(WasmConfig::configText);
+    }
+
+    @Override
+    public Optional<String> secret(String name) {
+        return Optional.ofNullable(context.getSecret(name));
+    }
+
+    @Override
+    public Optional<String> key() {
+        return record().flatMap(Record::getKey);
+    }
+
+    @Override
+    public Optional<String> topic() {
+        return record().flatMap(Record::getTopicName);
+    }
+
+    @Override
+    public Map<String, String> properties() {
+        return record().map(Record::getProperties).orElse(Map.of());
+    }
+
+    @Override
+    public OptionalLong eventTime() {
+        return record().flatMap(Record::getEventTime).map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    @Override
+    public Optional<byte[]> messageId() {
+        return record().flatMap(Record::getMessage).map(Message::getMessageId).map(id -> id.toByteArray());
+    }
+
+    @Override
+    public String tenant() {
+        return context.getTenant();
+    }
+
+    @Override
+    public String namespace() {
+        return context.getNamespace();
+    }
+
+    @Override
+    public String functionName() {
+        return context.getFunctionName();
+    }
+
+    @Override
+    public int instanceId() {
+        return context.getInstanceId();
+    }
+
+    @Override
+    public int numInstances() {
+        return context.getNumInstances();
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> stateGet(String key) {
+        return context.getStateAsync(key).thenApply(value -> Optional.ofNullable(value).map(PulsarHost::toArray));
+    }
+
+    @Override
+    public CompletableFuture<Void> statePut(String key, byte[] value) {
+        return context.putStateAsync(key, ByteBuffer.wrap(value));
+    }
+
+    @Override
+    public CompletableFuture<Void> stateDelete(String key) {
+        return context.deleteStateAsync(key);
+    }
+
+    @Override
+    public CompletableFuture<Void> counterIncr(String key, long amount) {
+        return context.incrCounterAsync(key, amount);
+    }
+
+    @Override
+    public CompletableFuture<Long> counterGet(String key) {
+        return context.getCounterAsync(key);
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String topic, byte[] value, String key, Map<String, String> properties) {
+        TypedMessageBuilder<byte[]> message;
+        try {
+            message = context.newOutputMessage(topic, Schema.BYTES).value(value);
+        } catch (PulsarClientException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (key != null) {
+            message.key(key);
+        }
+        if (!properties.isEmpty()) {
+            message.properties(properties);
+        }
+        return message.sendAsync().thenApply(id -> null);
+    }
+
+    @Override
+    public void recordMetric(String name, double value) {
+        context.recordMetric(name, value);
+    }
+
+    private Optional<Record<?>> record() {
+        return Optional.ofNullable(context.getCurrentRecord());
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

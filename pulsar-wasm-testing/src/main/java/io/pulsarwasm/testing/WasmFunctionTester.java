@@ -1,0 +1,219 @@
+package io.pulsarwasm.testing;
+
+import io.pulsarwasm.engine.Invocation;
+import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.engine.WasmSession;
+import io.pulsarwasm.function.AbstractWasmFunction;
+import io.pulsarwasm.function.WasmBytesFunction;
+import io.pulsarwasm.function.WasmFunction;
+import io.pulsarwasm.function.WasmStringFunction;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Runs a wasm function class with its module the way a function instance would, without a broker:
+ * the user config parsed and the module loaded exactly as {@code initialize} does, then one call
+ * per message with the record on an {@link InMemoryHost}, then the guest's {@code close}. Outputs
+ * come back from {@link #process}; effects are on {@link #host()}.
+ *
+ * <pre>{@code
+ * try (var tester = WasmFunctionTester.strings("classpath:enricher.wasm").config("prefix", ">> ")) {
+ *     assertEquals(">> hello", tester.process("hello"));
+ *     assertEquals(List.of("INFO ..."), tester.host().logLines());
+ * }
+ * }</pre>
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class WasmFunctionTester<I, O> implements AutoCloseable {
+
+    /** The input topic records come from unless they say otherwise. */
+    public static final String INPUT_TOPIC = "persistent://public/default/input";
+
+    private final AbstractWasmFunction<?, ?> function;
+    private final Call<I, O> call;
+    private final InMemoryHost host = new InMemoryHost();
+    private WasmSession session;
+    private RuntimeException startFailure;
+    private boolean started;
+
+    /** How a function class calls its guest for one input. */
+    private interface Call<I, O> {
+        O apply(WasmSession session, I input);
+    }
+
+    private WasmFunctionTester(AbstractWasmFunction<?, ?> function, Call<I, O> call) {
+        this.function = function;
+        this.call = call;
+    }
+
+    /**
+     * A tester for a Long function, e.g. a PIP-331 style {@code new Doubler()} whose module is its
+     * {@code <class name>.wasm} resource.
+     *
+     * @param function the function
+     * @return the tester
+     */
+    public static WasmFunctionTester<Long, Long> of(WasmFunction function) {
+        return new WasmFunctionTester<>(function, WasmSession::process);
+    }
+
+    /**
+     * A tester for a bytes function.
+     *
+     * @param function the function
+     * @return the tester
+     */
+    public static WasmFunctionTester<byte[], byte[]> of(WasmBytesFunction function) {
+        return new WasmFunctionTester<>(function, (session, input) -> {
+            Invocation invocation = session.process(input);
+            settle(invocation.stored());
+            return invocation.output();
+        });
+    }
+
+    /**
+     * A tester for a String function.
+     *
+     * @param function the function
+     * @return the tester
+     */
+    public static WasmFunctionTester<String, String> of(WasmStringFunction function) {
+        return new WasmFunctionTester<>(function, (session, input) -> {
+            Invocation invocation = session.process(input.getBytes(StandardCharsets.UTF_8));
+            String output = invocation.text(session.moduleName());
+            settle(invocation.stored());
+            return output;
+        });
+    }
+
+    /**
+     * A tester running a module with {@link WasmBytesFunction}.
+     *
+     * @param moduleLocation as the {@code wasm.module} key takes it, e.g. {@code classpath:filter.wasm}
+     * @return the tester
+     */
+    public static WasmFunctionTester<byte[], byte[]> bytes(String moduleLocation) {
+        return of(new WasmBytesFunction()).config(WasmConfig.MODULE, moduleLocation);
+    }
+
+    /**
+     * A tester running a module with {@link WasmStringFunction}.
+     *
+     * @param moduleLocation as the {@code wasm.module} key takes it
+     * @return the tester
+     */
+    public static WasmFunctionTester<String, String> strings(String moduleLocation) {
+        return of(new WasmStringFunction()).config(WasmConfig.MODULE, moduleLocation);
+    }
+
+    /**
+     * A tester running a module with {@link WasmFunction} (Long to Long).
+     *
+     * @param moduleLocation as the {@code wasm.module} key takes it
+     * @return the tester
+     */
+    public static WasmFunctionTester<Long, Long> longs(String moduleLocation) {
+        return of(new WasmFunction()).config(WasmConfig.MODULE, moduleLocation);
+    }
+
+    /**
+     * Sets a user config value; only before the first message.
+     *
+     * @param key the key
+     * @param value the value (JSON numbers as {@code Double}, as Pulsar parses them)
+     * @return this tester
+     */
+    public WasmFunctionTester<I, O> config(String key, Object value) {
+        requireNotStarted();
+        host.userConfig(key, value);
+        return this;
+    }
+
+    /**
+     * Sets a secret; only before the first message.
+     *
+     * @param name the secret's name
+     * @param value its value
+     * @return this tester
+     */
+    public WasmFunctionTester<I, O> secret(String name, String value) {
+        requireNotStarted();
+        host.secret(name, value);
+        return this;
+    }
+
+    /** @return the host: set identity before the first message, read effects after */
+    public InMemoryHost host() {
+        return host;
+    }
+
+    /**
+     * Processes one message with this value and no metadata.
+     *
+     * @param input the value
+     * @return the function's output, or null for none
+     */
+    public O process(I input) {
+        return process(TestRecord.of(input));
+    }
+
+    /**
+     * Processes one message; the first one loads the module and starts the guest, and a failure to
+     * do so is thrown again by every later call.
+     *
+     * @param record the value with its key, topic, properties and event time
+     * @return the function's output, or null for none
+     */
+    public O process(TestRecord<I> record) {
+        start();
+        if (record.value() == null) {
+            return null;
+        }
+        host.setRecord(record);
+        try {
+            return call.apply(session, record.value());
+        } finally {
+            host.setRecord(null);
+        }
+    }
+
+    private void start() {
+        if (!started) {
+            started = true;
+            try {
+                session = new WasmSession(function.load(WasmConfig.parse(host.userConfig()), host), host);
+            } catch (RuntimeException e) {
+                startFailure = e;
+            }
+        }
+        if (startFailure != null) {
+            throw startFailure;
+        }
+    }
+
+    /** Runs the guest's {@code close}, if the guest was started. */
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+    private static void settle(CompletableFuture<Void> stored) {
+        try {
+            stored.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private void requireNotStarted() {
+        if (started) {
+            throw new IllegalStateException("configure the tester before the first message");
+        }
+    }
+}

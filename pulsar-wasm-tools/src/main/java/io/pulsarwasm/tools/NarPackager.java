@@ -1,0 +1,145 @@
+package io.pulsarwasm.tools;
+
+import io.pulsarwasm.engine.EntryPoint;
+import io.pulsarwasm.function.WasmBytesFunction;
+import io.pulsarwasm.function.WasmFunction;
+import io.pulsarwasm.function.WasmStringFunction;
+import io.pulsarwasm.engine.WasmLoadException;
+import io.pulsarwasm.engine.WasmLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Turns a {@code .wasm} into a self-contained function NAR: the generic NAR plus the module,
+ * bundled under the PIP-331 name of the function class that runs it
+ * ({@code <function class>.wasm}), and a {@code pulsar-io.yaml} naming that class. Deploying it
+ * needs no {@code wasm.module} user config.
+ *
+ * <pre>
+ * scripts/package-wasm.sh wordcount.wasm --type string --output wordcount.nar
+ * </pre>
+ */
+public final class NarPackager {
+
+    private static final String SERVICE_DESCRIPTOR = "META-INF/services/pulsar-io.yaml";
+
+    /** The function class a packaged NAR runs its module with. */
+    public enum Type {
+        /** {@link WasmFunction}: {@code process(i64) -> i64}. */
+        LONG(WasmFunction.class.getName(), EntryPoint.LONG),
+        /** {@link WasmBytesFunction}: the bytes entry point, values as bytes. */
+        BYTES(WasmBytesFunction.class.getName(), EntryPoint.BYTES),
+        /** {@link WasmStringFunction}: the bytes entry point, values as UTF-8 text. */
+        STRING(WasmStringFunction.class.getName(), EntryPoint.BYTES);
+
+        private final String functionClass;
+        private final EntryPoint entryPoint;
+
+        Type(String functionClass, EntryPoint entryPoint) {
+            this.functionClass = functionClass;
+            this.entryPoint = entryPoint;
+        }
+
+        /** @return the fully qualified function class, for {@code --classname} */
+        public String functionClass() {
+            return functionClass;
+        }
+    }
+
+    private NarPackager() {}
+
+    /**
+     * Packages a module.
+     *
+     * @param genericNar the project's generic NAR
+     * @param module the {@code .wasm} file
+     * @param type the function class to run it with, or null to choose by its entry point
+     *     ({@code long} or {@code bytes})
+     * @param output the NAR to write
+     * @return the type used
+     * @throws WasmLoadException if the module does not load or does not fit the type
+     */
+    public static Type packageModule(Path genericNar, Path module, Type type, Path output) {
+        byte[] wasm;
+        EntryPoint entryPoint;
+        try (WasmLoader loader = WasmLoader.fromFile(module)) {
+            entryPoint = loader.entryPoint();
+            wasm = Files.readAllBytes(module);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Type chosen = type != null ? type : (entryPoint == EntryPoint.LONG ? Type.LONG : Type.BYTES);
+        if (chosen.entryPoint != entryPoint) {
+            throw new WasmLoadException("wasm module '" + module.getFileName() + "' exports " + entryPoint.describe()
+                    + "; --type " + chosen.name().toLowerCase(Locale.ROOT) + " needs " + chosen.entryPoint.describe());
+        }
+        String name = module.getFileName().toString().replaceFirst("\\.wasm$", "");
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(genericNar));
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(output))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (!entry.getName().equals(SERVICE_DESCRIPTOR)) {
+                    copy(in, out, entry.getName());
+                }
+            }
+            write(out, SERVICE_DESCRIPTOR, ("name: " + name + "\n"
+                    + "description: " + name + ".wasm run by pulsar-wasm\n"
+                    + "functionClass: " + chosen.functionClass + "\n").getBytes(StandardCharsets.UTF_8));
+            write(out, chosen.functionClass + ".wasm", wasm);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+        }
+        return chosen;
+    }
+
+    /**
+     * Command line: {@code --nar <generic nar> <module.wasm> [--type long|bytes|string] [--output <nar>]}.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        Path nar = null;
+        Path module = null;
+        Type type = null;
+        Path output = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--nar" -> nar = Path.of(args[++i]);
+                case "--type" -> type = Type.valueOf(args[++i].toUpperCase(Locale.ROOT));
+                case "--output" -> output = Path.of(args[++i]);
+                default -> module = Path.of(args[i]);
+            }
+        }
+        if (nar == null || module == null) {
+            System.err.println("usage: --nar <generic nar> <module.wasm> [--type long|bytes|string] [--output <nar>]");
+            System.exit(2);
+        }
+        if (output == null) {
+            output = Path.of(module.getFileName().toString().replaceFirst("\\.wasm$", "") + ".nar");
+        }
+        Type used = packageModule(nar, module, type, output);
+        System.out.println("Wrote " + output.toAbsolutePath() + ". Deploy it with:");
+        System.out.println("  bin/pulsar-admin functions create --jar " + output.toAbsolutePath()
+                + " --classname " + used.functionClass + " --inputs <topic> --output <topic> --name <name>");
+    }
+
+    private static void copy(InputStream in, ZipOutputStream out, String name) throws IOException {
+        out.putNextEntry(new ZipEntry(name));
+        in.transferTo(out);
+        out.closeEntry();
+    }
+
+    private static void write(ZipOutputStream out, String name, byte[] content) throws IOException {
+        out.putNextEntry(new ZipEntry(name));
+        ((OutputStream) out).write(content);
+        out.closeEntry();
+    }
+}

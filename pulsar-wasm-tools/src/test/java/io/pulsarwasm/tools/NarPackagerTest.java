@@ -1,0 +1,85 @@
+package io.pulsarwasm.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.pulsarwasm.engine.WasmLoadException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NarPackagerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bundlesTheModuleUnderTheFunctionClassNameAndRewritesTheDescriptor() throws Exception {
+        Path generic = genericNar();
+        Path module = resource("wasm/echo.wasm");
+        Path output = dir.resolve("echo.nar");
+
+        assertEquals(NarPackager.Type.STRING, NarPackager.packageModule(generic, module, NarPackager.Type.STRING, output));
+
+        Map<String, byte[]> entries = entries(output);
+        assertEquals(java.util.List.of("META-INF/MANIFEST.MF", "io/pulsarwasm/Some.class",
+                "META-INF/services/pulsar-io.yaml", "io.pulsarwasm.function.WasmStringFunction.wasm"),
+                java.util.List.copyOf(entries.keySet()));
+        assertEquals("name: echo\ndescription: echo.wasm run by pulsar-wasm\n"
+                + "functionClass: io.pulsarwasm.function.WasmStringFunction\n",
+                new String(entries.get("META-INF/services/pulsar-io.yaml"), StandardCharsets.UTF_8));
+        assertArrayEquals(Files.readAllBytes(module), entries.get("io.pulsarwasm.function.WasmStringFunction.wasm"));
+        assertArrayEquals("class".getBytes(StandardCharsets.UTF_8), entries.get("io/pulsarwasm/Some.class"));
+    }
+
+    @Test
+    void choosesTheTypeFromTheEntryPointAndRefusesAMismatch() throws Exception {
+        Path generic = genericNar();
+        assertEquals(NarPackager.Type.LONG,
+                NarPackager.packageModule(generic, resource("wasm/greeter.wasm"), null, dir.resolve("a.nar")));
+        assertEquals(NarPackager.Type.BYTES,
+                NarPackager.packageModule(generic, resource("wasm/echo.wasm"), null, dir.resolve("b.nar")));
+        WasmLoadException error = assertThrows(WasmLoadException.class, () -> NarPackager.packageModule(
+                generic, resource("wasm/greeter.wasm"), NarPackager.Type.BYTES, dir.resolve("c.nar")));
+        assertEquals("wasm module 'greeter.wasm' exports process(i64) -> (i64); --type bytes needs "
+                + "process(i32, i32) -> (i32)", error.getMessage());
+    }
+
+    private Path genericNar() throws IOException {
+        Path nar = dir.resolve("generic.nar");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(nar))) {
+            for (String[] entry : new String[][] {
+                    {"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"},
+                    {"META-INF/services/pulsar-io.yaml", "name: wasm\nfunctionClass: x\n"},
+                    {"io/pulsarwasm/Some.class", "class"}}) {
+                out.putNextEntry(new ZipEntry(entry[0]));
+                out.write(entry[1].getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return nar;
+    }
+
+    private static Path resource(String name) throws Exception {
+        return Path.of(NarPackagerTest.class.getClassLoader().getResource(name).toURI());
+    }
+
+    private static Map<String, byte[]> entries(Path zip) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(file.entries())) {
+                entries.put(entry.getName(), file.getInputStream(entry).readAllBytes());
+            }
+        }
+        return entries;
+    }
+}
