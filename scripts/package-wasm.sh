@@ -20,9 +20,10 @@ else
 fi
 nar=$(ls "$repo"/pulsar-wasm-function/target/pulsar-wasm-function-*-nar.nar 2>/dev/null | head -1 || true)
 if [ -z "$nar" ]; then
-  "$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-function package -DskipTests
+  "$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-function -am install -DskipTests
   nar=$(ls "$repo"/pulsar-wasm-function/target/pulsar-wasm-function-*-nar.nar | head -1)
 fi
-"$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-function exec:java \
+"$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-tools -am install -DskipTests
+"$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-tools exec:java \
   -Dexec.mainClass=io.pulsarwasm.tools.NarPackager -Dexec.classpathScope=compile \
   -Dexec.args="--nar $nar ${args[*]}"

@@ -1,8 +1,10 @@
 package io.pulsarwasm.bench;
 
 import io.pulsarwasm.function.WasmBytesFunction;
-import io.pulsarwasm.testing.InMemoryHost;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -15,17 +17,17 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 public abstract class BytesGuestBenchmark {
 
-    private final InMemoryHost context = new InMemoryHost();
-    private Function<byte[], byte[]> interpreter;
-    private Function<byte[], byte[]> compiler;
-    private Function<byte[], byte[]> aot;
+    private final Context context = BenchContext.with(Map.of());
+    private Function<byte[], CompletableFuture<byte[]>> interpreter;
+    private Function<byte[], CompletableFuture<byte[]>> compiler;
+    private Function<byte[], CompletableFuture<byte[]>> aot;
     private WasmtimeGuest wasmtimeGuest;
     private UnaryOperator<byte[]> wasmtime;
 
     /** @return the sample module's file name */
     abstract String module();
 
-    /** @return the class chicory-compiler-maven-plugin generated for it */
+    /** @return the class endive-compiler-maven-plugin generated for it */
     abstract String aotClass();
 
     /** @return the message the benchmark passes */
@@ -40,8 +42,8 @@ public abstract class BytesGuestBenchmark {
         wasmtime = wasmtimeGuest.bytesProcess();
     }
 
-    private Function<byte[], byte[]> function(Guests.Runtime runtime) {
-        return Guests.initialized(new WasmBytesFunction(), module(), aotClass(), runtime, new InMemoryHost());
+    private Function<byte[], CompletableFuture<byte[]>> function(Guests.Runtime runtime) {
+        return Guests.initialized(new WasmBytesFunction(), module(), aotClass(), runtime);
     }
 
     @TearDown(Level.Trial)
@@ -51,17 +53,17 @@ public abstract class BytesGuestBenchmark {
 
     @Benchmark
     public byte[] interpreter() throws Exception {
-        return interpreter.process(payload(), context);
+        return interpreter.process(payload(), context).join();
     }
 
     @Benchmark
     public byte[] compiler() throws Exception {
-        return compiler.process(payload(), context);
+        return compiler.process(payload(), context).join();
     }
 
     @Benchmark
     public byte[] aot() throws Exception {
-        return aot.process(payload(), context);
+        return aot.process(payload(), context).join();
     }
 
     @Benchmark

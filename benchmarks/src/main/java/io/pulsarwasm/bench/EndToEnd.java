@@ -5,30 +5,42 @@ import io.pulsarwasm.it.Functions;
 import io.pulsarwasm.it.LongFunctions;
 import io.pulsarwasm.it.Messages;
 import io.pulsarwasm.it.StandalonePulsar;
-import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.functions.FunctionConfig;
 
 /**
- * End to end on a real Pulsar standalone (the integration suite's fixture): the same messages
- * through the Java doubler and the wasm doubler (runtime-compiled) on the same broker, alternately,
- * twice each, keeping the second pass of each so neither profits from a warmer broker; throughput,
- * and per-message latency from the producer's send to the consumer's receipt of its output.
+ * End to end on a real Pulsar standalone (the integration suite's fixture, process runtime). Each
+ * case runs its functions on the same broker alternately, twice each, keeping the second pass so
+ * none profits from a warmer broker. Each function is measured at saturation (every message sent
+ * at once) and at a fixed offered load well below it, where latency is processing latency rather
+ * than queueing. Latency is from the producer's send to the consumer's receipt of the output.
  */
 final class EndToEnd {
 
-    /** One function's figures. */
-    record Result(String function, int messages, double throughputPerSecond, long p50Millis, long p99Millis) {}
+    /** One function's figures under one load. */
+    record Result(String scenario, String function, String load, int messages, double throughputPerSecond,
+            long p50Millis, long p99Millis, String check) {}
+
+    /** A function to deploy: its NAR, class and user config, and what its messages are. */
+    private record Subject(String label, Path nar, String className, Map<String, Object> config, boolean longs,
+            String sideTopic, String counter) {}
+
+    private static final int RATE = 1000;
+    private static final int PACED_MESSAGES = 5000;
 
     private EndToEnd() {}
 
@@ -37,12 +49,33 @@ final class EndToEnd {
         try (StandalonePulsar pulsar = StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir());
                 PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.adminUrl()).build();
                 PulsarClient client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build()) {
-            List<String> functions = List.of("io.pulsarwasm.samples.JavaDoubler", "io.pulsarwasm.samples.Doubler");
-            for (int pass = 0; pass < 2; pass++) {
-                for (String className : functions) {
-                    Result result = measure(admin, client, className, messages, pass);
-                    if (pass == 1) {
-                        results.add(result);
+            Path relay = Artifacts.sample("relay.wasm");
+            String module = "file://" + relay.toAbsolutePath();
+            String side = "persistent://public/default/e2e-side";
+            Map<String, List<Subject>> scenarios = new LinkedHashMap<>();
+            scenarios.put("Long doubler", List.of(
+                    new Subject("Java", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaDoubler", Map.of(), true, null, null),
+                    new Subject("wasm", Artifacts.samplesNar(), "io.pulsarwasm.samples.Doubler", Map.of(), true, null, null)));
+            scenarios.put("Publish per message", List.of(
+                    new Subject("Java, sendAsync", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
+                            Map.of("side-topic", side), false, side, null),
+                    new Subject("wasm, no publish", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
+                            Map.of("wasm.module", module), false, null, null),
+                    new Subject("wasm, publish", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
+                            Map.of("wasm.module", module, "side-topic", side), false, side, null)));
+            scenarios.put("Counter per message", List.of(
+                    new Subject("Java, incrCounterAsync", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
+                            Map.of("counter", "seen"), false, null, "seen"),
+                    new Subject("wasm, counter_incr", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
+                            Map.of("wasm.module", module, "counter", "seen"), false, null, "seen")));
+            for (Map.Entry<String, List<Subject>> scenario : scenarios.entrySet()) {
+                int count = scenario.getKey().startsWith("Long") ? messages : messages / 5;
+                for (int pass = 0; pass < 2; pass++) {
+                    for (Subject subject : scenario.getValue()) {
+                        List<Result> measured = measure(admin, client, scenario.getKey(), subject, count, pass);
+                        if (pass == 1) {
+                            results.addAll(measured);
+                        }
                     }
                 }
             }
@@ -50,46 +83,131 @@ final class EndToEnd {
         return results;
     }
 
-    private static Result measure(PulsarAdmin admin, PulsarClient client, String className, int messages, int pass)
-            throws Exception {
-        String name = className.substring(className.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) + "-" + pass;
-        String input = "persistent://public/default/e2e-" + name + "-in";
-        String output = "persistent://public/default/e2e-" + name + "-out";
-        admin.functions().createFunction(LongFunctions.config(name, className, input, output, Map.of()),
-                Artifacts.samplesNar().toString());
-        try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
-                Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).create()) {
-            // warm-up: the instance is up and its first messages are through
-            producer.send(-1L);
-            outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
-            long[] sentAt = new long[messages];
-            long start = System.nanoTime();
-            Thread sender = new Thread(() -> {
-                for (int i = 0; i < messages; i++) {
-                    sentAt[i] = System.nanoTime();
-                    producer.sendAsync((long) i);
+    private static List<Result> measure(PulsarAdmin admin, PulsarClient client, String scenario, Subject subject,
+            int messages, int pass) throws Exception {
+        String name = "e2e-" + Integer.toHexString((scenario + subject.label()).hashCode()) + "-" + pass;
+        String input = "persistent://public/default/" + name + "-in";
+        String output = "persistent://public/default/" + name + "-out";
+        Map<String, Object> config = new LinkedHashMap<>(subject.config());
+        String sideTopic = subject.sideTopic() == null ? null : subject.sideTopic() + "-" + name;
+        if (sideTopic != null) {
+            config.put("side-topic", sideTopic);
+        }
+        FunctionConfig function = subject.longs()
+                ? LongFunctions.config(name, subject.className(), input, output, config)
+                : FunctionConfig.builder().tenant("public").namespace("default").name(name)
+                        .className(subject.className()).runtime(FunctionConfig.Runtime.JAVA)
+                        .inputs(List.of(input)).output(output).userConfig(config).build();
+        admin.functions().createFunction(function, subject.nar().toString());
+        List<Result> results = new ArrayList<>();
+        try (Consumer<byte[]> side = sideTopic == null ? null : Messages.subscribe(client, sideTopic, Schema.BYTES)) {
+            if (subject.longs()) {
+                try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
+                        Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).create()) {
+                    producer.send(-1L);
+                    outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
+                    results.add(drive(scenario, subject.label(), "saturation", messages, 0,
+                            i -> producer.sendAsync((long) i), () -> {
+                                Message<Long> message = outputs.receive(2, TimeUnit.MINUTES);
+                                outputs.acknowledge(message);
+                                return (int) (message.getValue() / 2);
+                            }));
+                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE,
+                            i -> producer.sendAsync((long) i), () -> {
+                                Message<Long> message = outputs.receive(2, TimeUnit.MINUTES);
+                                outputs.acknowledge(message);
+                                return (int) (message.getValue() / 2);
+                            }));
                 }
-            });
-            sender.start();
-            long[] latencies = new long[messages];
-            for (int i = 0; i < messages; i++) {
-                Message<Long> message = outputs.receive(2, TimeUnit.MINUTES);
-                if (message == null) {
-                    throw new IllegalStateException(name + ": received " + i + " of " + messages);
+            } else {
+                try (Consumer<byte[]> outputs = Messages.subscribe(client, output, Schema.BYTES);
+                        Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input).create()) {
+                    producer.send(index(-1));
+                    outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
+                    Drive.Receive receive = () -> {
+                        Message<byte[]> message = outputs.receive(2, TimeUnit.MINUTES);
+                        outputs.acknowledge(message);
+                        return ByteBuffer.wrap(message.getValue()).getInt();
+                    };
+                    results.add(drive(scenario, subject.label(), "saturation", messages, 0,
+                            i -> producer.sendAsync(index(i)), receive));
+                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE,
+                            i -> producer.sendAsync(index(i)), receive));
                 }
-                latencies[i] = System.nanoTime() - sentAt[(int) (message.getValue() / 2)];
-                outputs.acknowledge(message);
             }
-            sender.join();
-            double seconds = Duration.ofNanos(System.nanoTime() - start).toNanos() / 1e9;
-            for (int i = 0; i < messages; i++) {
-                latencies[i] = TimeUnit.NANOSECONDS.toMillis(latencies[i]);
+            int expected = 1 + messages + PACED_MESSAGES;
+            String check = "";
+            if (side != null) {
+                int seen = 0;
+                while (side.receive(10, TimeUnit.SECONDS) != null) {
+                    seen++;
+                }
+                check = seen + " of " + expected + " published";
+                if (seen != expected) {
+                    throw new IllegalStateException(name + ": " + check);
+                }
             }
-            Arrays.sort(latencies);
-            return new Result(className, messages, messages / seconds,
-                    latencies[messages / 2], latencies[(int) (messages * 0.99)]);
+            if (subject.counter() != null) {
+                long counted = admin.functions().getFunctionState("public", "default", name, subject.counter())
+                        .getNumberValue();
+                check = "counter " + counted + " of " + expected;
+                if (counted != expected) {
+                    throw new IllegalStateException(name + ": " + check);
+                }
+            }
+            String verified = check;
+            return results.stream().map(r -> new Result(r.scenario(), r.function(), r.load(), r.messages(),
+                    r.throughputPerSecond(), r.p50Millis(), r.p99Millis(), verified)).toList();
         } finally {
             Functions.delete(admin, name);
         }
+    }
+
+    private interface Drive {
+        void send(int index);
+
+        interface Receive {
+            int next() throws Exception;
+        }
+    }
+
+    /**
+     * Sends {@code messages} (all at once when {@code rate} is 0, else paced at {@code rate} per
+     * second) and receives every output, whose value says which send it answers.
+     */
+    private static Result drive(String scenario, String function, String load, int messages, int rate, Drive send,
+            Drive.Receive receive) throws Exception {
+        long[] sentAt = new long[messages];
+        long start = System.nanoTime();
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < messages; i++) {
+                if (rate > 0) {
+                    long due = start + i * 1_000_000_000L / rate;
+                    while (System.nanoTime() < due) {
+                        LockSupport.parkNanos(due - System.nanoTime());
+                    }
+                }
+                sentAt[i] = System.nanoTime();
+                send.send(i);
+            }
+        });
+        sender.start();
+        long[] latencies = new long[messages];
+        for (int i = 0; i < messages; i++) {
+            int index = receive.next();
+            latencies[i] = System.nanoTime() - sentAt[index];
+        }
+        sender.join();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        for (int i = 0; i < messages; i++) {
+            latencies[i] = TimeUnit.NANOSECONDS.toMillis(latencies[i]);
+        }
+        Arrays.sort(latencies);
+        return new Result(scenario, function, load, messages, messages / seconds, latencies[messages / 2],
+                latencies[(int) (messages * 0.99)], "");
+    }
+
+    private static byte[] index(int i) {
+        return ByteBuffer.allocate(4).putInt(i).array();
     }
 }

@@ -2,11 +2,12 @@ package io.pulsarwasm.bench;
 
 import io.pulsarwasm.function.AbstractWasmFunction;
 import io.pulsarwasm.engine.ExecutionMode;
-import io.pulsarwasm.testing.InMemoryHost;
+import io.pulsarwasm.engine.WasmConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.pulsar.functions.api.Function;
 
 /** The benchmarks' guests: sample modules, set up as Pulsar functions in each execution mode. */
@@ -34,14 +35,14 @@ final class Guests {
      *
      * @param function a fresh WasmFunction, WasmBytesFunction or WasmStringFunction
      * @param file the sample's file name
-     * @param aotClass the class chicory-compiler-maven-plugin generated for it
+     * @param aotClass the class endive-compiler-maven-plugin generated for it
      */
     static <I, O> Function<I, O> initialized(AbstractWasmFunction<I, O> function, String file, String aotClass,
-            Runtime runtime, InMemoryHost context) {
-        context.userConfig(AbstractWasmFunction.MODULE_KEY, samples().resolve(file).toAbsolutePath().toString())
-                .userConfig(ExecutionMode.KEY, runtime.name())
-                .userConfig(ExecutionMode.AOT_CLASS_KEY, aotClass);
-        function.initialize(context);
+            Runtime runtime) {
+        function.initialize(BenchContext.with(Map.of(
+                WasmConfig.MODULE, samples().resolve(file).toAbsolutePath().toString(),
+                ExecutionMode.KEY, runtime.name(),
+                ExecutionMode.AOT_CLASS_KEY, aotClass)));
         return function;
     }
 }

@@ -2,7 +2,7 @@ package io.pulsarwasm.bench;
 
 import io.github.kawamuray.wasmtime.WasmFunctions;
 import io.pulsarwasm.function.WasmFunction;
-import io.pulsarwasm.testing.InMemoryHost;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
@@ -30,7 +30,7 @@ public class LongCallBenchmark {
         }
     }
 
-    private final InMemoryHost context = new InMemoryHost();
+    private final Context context = BenchContext.with(Map.of());
     private Function<Long, Long> java;
     private Function<Long, Long> interpreter;
     private Function<Long, Long> compiler;
@@ -51,7 +51,7 @@ public class LongCallBenchmark {
 
     private Function<Long, Long> doubler(Guests.Runtime runtime) {
         return Guests.initialized(new WasmFunction(), "io.pulsarwasm.samples.Doubler.wasm",
-                "io.pulsarwasm.bench.aot.DoublerModule", runtime, new InMemoryHost());
+                "io.pulsarwasm.bench.aot.DoublerModule", runtime);
     }
 
     @TearDown(Level.Trial)

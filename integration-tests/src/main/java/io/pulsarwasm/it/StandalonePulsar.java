@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
@@ -25,11 +26,25 @@ import org.awaitility.core.ConditionTimeoutException;
  * Pulsar's binary distribution run as {@code bin/pulsar standalone}, functions worker and stream
  * storage (function state) on, every port (broker, web service, ZooKeeper, bookie, stream storage)
  * a free one on 127.0.0.1, all data and logs under a fresh work directory, so a Pulsar already
- * running on the default ports is left alone. Function instances run as child
- * processes (the process runtime) and are stopped with it.
+ * running on the default ports is left alone. Function instances run as child processes (the
+ * process runtime, the default) and are stopped with it, or as threads of the standalone's own
+ * JVM (the thread runtime), which then listens for JMX on a free port (see {@link #jvm()}).
  */
 public final class StandalonePulsar implements PulsarCluster {
 
+    /** Where the functions worker runs function instances. */
+    public enum FunctionRuntime {
+        /** Each instance is a child process ({@code ProcessRuntimeFactory}), as Pulsar's standalone ships. */
+        PROCESS,
+        /** Each instance is a thread of the worker's JVM ({@code ThreadRuntimeFactory}). */
+        THREAD
+    }
+
+    static final String THREAD_RUNTIME_FACTORY = "org.apache.pulsar.functions.runtime.thread.ThreadRuntimeFactory";
+    static final String THREAD_GROUP = "pulsar-wasm-thread-runtime";
+    /** What conf/pulsar_env.sh puts in PULSAR_EXTRA_OPTS when it is unset; setting it replaces them. */
+    private static final String DEFAULT_EXTRA_OPTS =
+            "-Dpulsar.allocator.exit_on_oom=true -Dio.netty.recycler.maxCapacityPerThread=4096";
     private static final Duration STARTUP = Duration.ofMinutes(4);
 
     private final Path home;
@@ -37,36 +52,57 @@ public final class StandalonePulsar implements PulsarCluster {
     private final Process process;
     private final int brokerPort;
     private final int webPort;
+    private final FunctionRuntime runtime;
+    private final int jmxPort;
 
-    private StandalonePulsar(Path home, Path workDir, Process process, int brokerPort, int webPort) {
+    private StandalonePulsar(Path home, Path workDir, Process process, int brokerPort, int webPort,
+            FunctionRuntime runtime, int jmxPort) {
         this.home = home;
         this.workDir = workDir;
         this.process = process;
         this.brokerPort = brokerPort;
         this.webPort = webPort;
+        this.runtime = runtime;
+        this.jmxPort = jmxPort;
     }
 
     /**
-     * Starts a standalone and waits until the broker and the functions worker answer.
+     * Starts a standalone whose function instances are processes, and waits until the broker and
+     * the functions worker answer.
      *
      * @param home the unpacked distribution ({@code apache-pulsar-<version>})
      * @param workDir scratch directory, emptied first
      * @return the running standalone
      */
     public static StandalonePulsar start(Path home, Path workDir) {
+        return start(home, workDir, FunctionRuntime.PROCESS);
+    }
+
+    /**
+     * Starts a standalone and waits until the broker and the functions worker answer. With
+     * {@link FunctionRuntime#THREAD} the standalone's JVM also listens for JMX on a free port of
+     * 127.0.0.1, without authentication, for {@link #jvm()}.
+     *
+     * @param home the unpacked distribution ({@code apache-pulsar-<version>})
+     * @param workDir scratch directory, emptied first
+     * @param runtime where function instances run
+     * @return the running standalone
+     */
+    public static StandalonePulsar start(Path home, Path workDir, FunctionRuntime runtime) {
         try {
             deleteRecursively(workDir);
             Files.createDirectories(workDir);
-            int[] ports = freePorts(5);
+            int[] ports = freePorts(6);
             Path config = workDir.resolve("standalone.conf");
             Files.writeString(config, configure(Files.readString(home.resolve("conf/standalone.conf")), ports[0], ports[1])
                     + "\nSTORAGE_PATH=" + workDir.resolve("packages-storage") + "\n");
             Path workerConfig = workDir.resolve("functions_worker.yml");
-            Files.writeString(workerConfig, Files.readString(home.resolve("conf/functions_worker.yml"))
+            String workerYaml = Files.readString(home.resolve("conf/functions_worker.yml"))
                     .replace("logDirectory: logs/", "logDirectory: " + workDir.resolve("logs"))
                     .replace("functionsWorkerEnablePackageManagement: false", "functionsWorkerEnablePackageManagement: true")
                     .replace("downloadDirectory: download/pulsar_functions",
-                            "downloadDirectory: " + workDir.resolve("download/pulsar_functions")));
+                            "downloadDirectory: " + workDir.resolve("download/pulsar_functions"));
+            Files.writeString(workerConfig, runtime == FunctionRuntime.THREAD ? threadRuntime(workerYaml) : workerYaml);
             Path output = workDir.resolve("standalone.out");
             ProcessBuilder builder = new ProcessBuilder(
                     home.resolve("bin/pulsar").toString(), "standalone",
@@ -84,13 +120,62 @@ public final class StandalonePulsar implements PulsarCluster {
             // ZooKeeper mode is the one that starts stream storage, which function state needs.
             builder.environment().put("PULSAR_STANDALONE_USE_ZOOKEEPER", "1");
             builder.environment().put("PULSAR_MEM", "-Xms512m -Xmx1g -XX:MaxDirectMemorySize=1g");
-            StandalonePulsar pulsar = new StandalonePulsar(home, workDir, builder.start(), ports[0], ports[1]);
+            int jmxPort = runtime == FunctionRuntime.THREAD ? ports[5] : 0;
+            if (runtime == FunctionRuntime.THREAD) {
+                // bin/pulsar appends PULSAR_EXTRA_OPTS to the standalone's java command line
+                builder.environment().put("PULSAR_EXTRA_OPTS", DEFAULT_EXTRA_OPTS
+                        + " -Dcom.sun.management.jmxremote.port=" + jmxPort
+                        + " -Dcom.sun.management.jmxremote.rmi.port=" + jmxPort
+                        + " -Dcom.sun.management.jmxremote.authenticate=false"
+                        + " -Dcom.sun.management.jmxremote.ssl=false"
+                        + " -Djava.rmi.server.hostname=127.0.0.1");
+            }
+            StandalonePulsar pulsar = new StandalonePulsar(home, workDir, builder.start(), ports[0], ports[1],
+                    runtime, jmxPort);
             Runtime.getRuntime().addShutdownHook(new Thread(pulsar::close, "stop-pulsar-standalone"));
             pulsar.awaitReady(output);
             return pulsar;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Swaps the worker's runtime for the thread runtime: the active
+     * {@code functionRuntimeFactoryClassName} line and the indented
+     * {@code functionRuntimeFactoryConfigs:} block under it (the process runtime's settings) are
+     * replaced; the commented-out examples for the other runtimes are left as they are.
+     */
+    static String threadRuntime(String workerYaml) {
+        List<String> lines = new ArrayList<>();
+        int classNames = 0;
+        int blocks = 0;
+        boolean skippingBlock = false;
+        for (String line : workerYaml.split("\n", -1)) {
+            if (skippingBlock) {
+                if (line.startsWith(" ") || line.startsWith("\t")) {
+                    continue;
+                }
+                skippingBlock = false;
+            }
+            if (line.startsWith("functionRuntimeFactoryClassName:")) {
+                lines.add("functionRuntimeFactoryClassName: " + THREAD_RUNTIME_FACTORY);
+                classNames++;
+            } else if (line.startsWith("functionRuntimeFactoryConfigs:")) {
+                lines.add("functionRuntimeFactoryConfigs:");
+                lines.add("  threadGroupName: \"" + THREAD_GROUP + "\"");
+                skippingBlock = true;
+                blocks++;
+            } else {
+                lines.add(line);
+            }
+        }
+        if (classNames != 1 || blocks != 1) {
+            throw new IllegalStateException("functions_worker.yml has " + classNames
+                    + " active functionRuntimeFactoryClassName lines and " + blocks
+                    + " functionRuntimeFactoryConfigs blocks; expected one of each");
+        }
+        return String.join("\n", lines);
     }
 
     private static String configure(String standaloneConf, int brokerPort, int webPort) {
@@ -195,18 +280,80 @@ public final class StandalonePulsar implements PulsarCluster {
         return file.toAbsolutePath().toString();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Process runtime: the instance's own log file. Thread runtime: instances log through the
+     * standalone's log4j, whose routing appender still writes what the instance thread logs
+     * (log4j's thread context names the function) to the same per-instance file; lines about the
+     * instance logged on its thread but outside that context go to the standalone's console
+     * output ({@code standalone.out}), so those naming the instance thread
+     * ({@code [tenant/namespace/name-0]}) are appended after the file's content.
+     */
     @Override
     public String functionLog(String tenant, String namespace, String name) {
         Path log = workDir.resolve("logs/functions").resolve(tenant).resolve(namespace).resolve(name).resolve(name + "-0.log");
         try {
-            return Files.exists(log) ? Files.readString(log) : "";
+            String own = Files.exists(log) ? Files.readString(log) : "";
+            if (runtime == FunctionRuntime.PROCESS) {
+                return own;
+            }
+            String thread = "[" + tenant + "/" + namespace + "/" + name + "-0]";
+            Path console = workDir.resolve("standalone.out");
+            if (!Files.exists(console)) {
+                return own;
+            }
+            try (Stream<String> lines = Files.lines(console, StandardCharsets.UTF_8)) {
+                String fromConsole = lines.filter(line -> line.contains(thread)).collect(Collectors.joining("\n"));
+                return fromConsole.isEmpty() ? own : own + fromConsole + "\n";
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** @return where this standalone runs function instances */
+    public FunctionRuntime functionRuntime() {
+        return runtime;
+    }
+
+    /**
+     * The JMX address of the standalone's JVM (thread runtime only).
+     *
+     * @return {@code service:jmx:rmi:///jndi/rmi://127.0.0.1:<port>/jmxrmi}
+     * @throws IllegalStateException for the process runtime, which does not open JMX
+     */
+    public String jmxUrl() {
+        if (runtime != FunctionRuntime.THREAD) {
+            throw new IllegalStateException("JMX is on only for the thread runtime");
+        }
+        return "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi";
+    }
+
+    /**
+     * Connects to the standalone's JVM over JMX (thread runtime only), where function instances run.
+     *
+     * @return a connection; close it when done
+     */
+    public JvmProbe jvm() {
+        return JvmProbe.connect(jmxUrl());
+    }
+
+    /** @return the scratch directory: data, logs, {@code standalone.out} */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnsupportedOperationException under the thread runtime, where instances are threads of the worker
+     */
     @Override
     public int killFunctionInstances(String name) {
+        if (runtime == FunctionRuntime.THREAD) {
+            throw new UnsupportedOperationException("thread runtime: instances of " + name + " are threads of the worker");
+        }
         List<ProcessHandle> instances = process.descendants()
                 .filter(child -> child.info().commandLine().orElse("").contains("\"name\":\"" + name + "\""))
                 .toList();

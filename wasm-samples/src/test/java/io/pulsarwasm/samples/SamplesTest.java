@@ -41,7 +41,7 @@ class SamplesTest {
                 .config("factor", 3.0)
                 .config("offset", "1")) {
             assertEquals(22L, tester.process(7L));
-            assertEquals("INFO scaler ready: factor=3 offset=1", tester.host().logLines().get(0));
+            assertEquals("INFO scaler ready: factor=3 offset=1", tester.host().logLines().get(1));
         }
         try (WasmFunctionTester<Long, Long> defaults = WasmFunctionTester.longs("classpath:scaler.wasm")) {
             assertEquals(14L, defaults.process(7L));
@@ -61,7 +61,7 @@ class SamplesTest {
         try (WasmFunctionTester<byte[], byte[]> unset = WasmFunctionTester.bytes("classpath:filter.wasm")) {
             assertEquals("spam", text(unset.process(bytes("spam"))));
             assertEquals("WARN filter: user config 'blocked' is not set; passing every message",
-                    unset.host().logLines().get(0));
+                    unset.host().logLines().get(1));
         }
     }
 
@@ -159,7 +159,7 @@ class SamplesTest {
     void aotNamesTheClassItCouldNotFind() {
         try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.of(new Doubler()).config("wasm.execution", "aot")
                 .config("wasm.aot.class", "io.pulsarwasm.samples.Missing")) {
-            assertEquals("AOT class 'io.pulsarwasm.samples.Missing' not found: generate it with chicory-compiler-maven-plugin "
+            assertEquals("AOT class 'io.pulsarwasm.samples.Missing' not found: generate it with endive-compiler-maven-plugin "
                             + "(goal compile, name io.pulsarwasm.samples.Missing) or set user config wasm.aot.class",
                     assertThrows(io.pulsarwasm.engine.WasmLoadException.class, () -> tester.process(1L)).getMessage());
         }
@@ -215,14 +215,31 @@ class SamplesTest {
         }
     }
 
+    @Test
+    void relayInWatOutputsEachMessageAfterPublishingAndCountingIt() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:relay.wasm")
+                .config("side-topic", "persistent://public/default/side").config("counter", "seen")) {
+            assertEquals("a", text(tester.process(bytes("a"))));
+            assertEquals("bc", text(tester.process(bytes("bc"))));
+            assertEquals(List.of("persistent://public/default/side:a", "persistent://public/default/side:bc"),
+                    tester.host().published().stream().map(m -> m.topic() + ":" + m.text()).toList());
+            assertEquals(Map.of("seen", 2L), tester.host().counters());
+        }
+        try (WasmFunctionTester<byte[], byte[]> plain = WasmFunctionTester.bytes("classpath:relay.wasm")) {
+            assertEquals("x", text(plain.process(bytes("x"))));
+            assertEquals(List.of(), plain.host().published());
+            assertEquals(Map.of(), plain.host().counters());
+        }
+    }
+
     private static String probe(WasmFunctionTester<byte[], byte[]> tester, String command) {
         return text(tester.process(bytes(command)));
     }
 
     private static TestRecord<byte[]> withValue(TestRecord<byte[]> record, String command) {
-        TestRecord<byte[]> copy = TestRecord.of(bytes(command)).withKey(record.getKey().orElseThrow())
-                .withTopic(record.getTopicName().orElseThrow()).withEventTime(record.getEventTime().orElseThrow());
-        for (Map.Entry<String, String> property : record.getProperties().entrySet()) {
+        TestRecord<byte[]> copy = TestRecord.of(bytes(command)).withKey(record.key().orElseThrow())
+                .withTopic(record.topic().orElseThrow()).withEventTime(record.eventTime().orElseThrow());
+        for (Map.Entry<String, String> property : record.properties().entrySet()) {
             copy = copy.withProperty(property.getKey(), property.getValue());
         }
         return copy;

@@ -1,0 +1,37 @@
+package io.pulsarwasm.bench;
+
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pulsar.functions.api.Context;
+import org.slf4j.helpers.NOPLogger;
+
+/**
+ * The least of a Pulsar {@link Context} a wasm function class needs to run in a benchmark: user
+ * config, identity, a silent logger, and metrics ignored. Anything else fails, so a benchmark
+ * cannot measure a path it does not mean to.
+ */
+final class BenchContext {
+
+    private BenchContext() {}
+
+    static Context with(Map<String, Object> userConfig) {
+        Map<String, Object> config = new HashMap<>(userConfig);
+        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getUserConfigMap" -> config;
+                    case "getUserConfigValue" -> Optional.ofNullable(config.get((String) args[0]));
+                    case "getLogger" -> NOPLogger.NOP_LOGGER;
+                    case "getFunctionName" -> "bench";
+                    case "getTenant" -> "public";
+                    case "getNamespace" -> "default";
+                    case "getCurrentRecord" -> null;
+                    case "recordMetric" -> null;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "BenchContext";
+                    default -> throw new UnsupportedOperationException("BenchContext has no " + method.getName());
+                });
+    }
+}
