@@ -20,6 +20,7 @@ import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.common.functions.FunctionConfig;
 
 /**
@@ -97,7 +98,8 @@ final class EndToEnd {
                 ? LongFunctions.config(name, subject.className(), input, output, config)
                 : FunctionConfig.builder().tenant("public").namespace("default").name(name)
                         .className(subject.className()).runtime(FunctionConfig.Runtime.JAVA)
-                        .inputs(List.of(input)).output(output).userConfig(config).build();
+                        .inputs(List.of(input)).output(output).userConfig(config)
+                        .subscriptionPosition(SubscriptionInitialPosition.Earliest).build();
         admin.functions().createFunction(function, subject.nar().toString());
         List<Result> results = new ArrayList<>();
         try (Consumer<byte[]> side = sideTopic == null ? null : Messages.subscribe(client, sideTopic, Schema.BYTES)) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * exactly once, restarts and crashed instances lose nothing, a runaway guest does not stop its
  * neighbour, and three instances share a stream exactly.
  */
+@org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class FaultToleranceIT extends RealPulsarTest {
 
     @Test

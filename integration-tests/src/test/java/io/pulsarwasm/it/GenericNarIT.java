@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * The non-Java path: the project's generic NAR plus a module of the user's own named by
  * {@code wasm.module}, deployed through the {@code PulsarAdmin} Java API.
  */
+@org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class GenericNarIT extends RealPulsarTest {
 
     private static final LongFunction<String> KEY = value -> "k" + (value % 5);

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * generic NAR with {@code wasm.module}, and in a NAR packaged from a module by
  * {@code scripts/package-wasm.sh}.
  */
+@org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class GuestSdkIT extends RealPulsarTest {
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * PIP-331 as a Java developer uses it: a class extending WasmFunction with its module bundled in
  * the same NAR, deployed with Pulsar's own {@code bin/pulsar-admin}, on {@code Schema.INT64} topics.
  */
+@org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class PipStyleFunctionIT extends RealPulsarTest {
 
     private static final LongFunction<String> KEY = value -> "key-" + (value % 7);

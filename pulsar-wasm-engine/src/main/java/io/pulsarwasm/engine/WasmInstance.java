@@ -21,6 +21,9 @@ import run.endive.wasm.WasmEngineException;
  */
 public final class WasmInstance implements AutoCloseable {
 
+    private static final String PROCESS = "export '" + Abi.PROCESS + "'";
+    private static final String START = "the start function";
+
     private final String moduleName;
     private final Instance instance;
     private final HostFunctions host;
@@ -67,7 +70,7 @@ public final class WasmInstance implements AutoCloseable {
         requireEntryPoint(EntryPoint.LONG, "process(long)");
         host.begin(EntryPoint.LONG);
         longArgument[0] = input;
-        return call(Abi.PROCESS, () -> {
+        return call(PROCESS, () -> {
             long result = process.apply(longArgument)[0];
             awaitStored(host.finish());
             return result;
@@ -87,7 +90,7 @@ public final class WasmInstance implements AutoCloseable {
     public Invocation process(byte[] input) {
         requireEntryPoint(EntryPoint.BYTES, "process(byte[])");
         host.begin(EntryPoint.BYTES);
-        int status = (int) call(Abi.PROCESS, () -> {
+        int status = (int) call(PROCESS, () -> {
             bytesArguments[0] = host.placeInput(instance, input);
             bytesArguments[1] = input.length;
             return process.apply(bytesArguments)[0];
@@ -101,14 +104,14 @@ public final class WasmInstance implements AutoCloseable {
 
     /** Runs the module's start function, checks its ABI version, and calls {@code init}. */
     void start() {
-        call("start", () -> {
+        call(START, () -> {
             instance.initialize(false);
             return 0;
         });
         process = instance.export(Abi.PROCESS);
         if (shape.exportsFunction(Abi.ABI_VERSION)) {
             ExportFunction abiVersion = instance.export(Abi.ABI_VERSION);
-            int version = (int) call(Abi.ABI_VERSION, () -> abiVersion.apply()[0]);
+            int version = (int) call("export '" + Abi.ABI_VERSION + "'", () -> abiVersion.apply()[0]);
             if (version != Abi.VERSION) {
                 throw new WasmLoadException("wasm module '" + moduleName + "' was built for ABI version " + version
                         + "; this host implements version " + Abi.VERSION);
@@ -116,7 +119,7 @@ public final class WasmInstance implements AutoCloseable {
         }
         if (shape.exportsFunction(Abi.INIT)) {
             ExportFunction init = instance.export(Abi.INIT);
-            call(Abi.INIT, () -> {
+            call("export '" + Abi.INIT + "'", () -> {
                 init.apply();
                 awaitStored(host.finish());
                 return 0;
@@ -133,7 +136,7 @@ public final class WasmInstance implements AutoCloseable {
         try {
             if (shape.exportsFunction(Abi.CLOSE)) {
                 ExportFunction close = instance.export(Abi.CLOSE);
-                call(Abi.CLOSE, () -> {
+                call("export '" + Abi.CLOSE + "'", () -> {
                     close.apply();
                     awaitStored(host.finish());
                     return 0;
@@ -179,7 +182,8 @@ public final class WasmInstance implements AutoCloseable {
         }
     }
 
-    private long call(String export, LongSupplier function) {
+    /** Runs guest code under the deadline; {@code what} names it in errors, e.g. {@code export 'process'}. */
+    private long call(String what, LongSupplier function) {
         if (closed) {
             throw new IllegalStateException("wasm module '" + moduleName + "': instance is closed");
         }
@@ -188,12 +192,12 @@ public final class WasmInstance implements AutoCloseable {
         try {
             result = function.getAsLong();
         } catch (HostCallException e) {
-            throw deadline.disarm() ? timeout(export, e) : failure(export, "failed in host call " + e.getMessage(), e);
+            throw deadline.disarm() ? timeout(what, e) : failure(what, "failed in host call " + e.getMessage(), e);
         } catch (WasmEngineException e) {
-            throw deadline.disarm() ? timeout(export, e) : failure(export, "trapped: " + e.getMessage() + atMemoryLimit(), e);
+            throw deadline.disarm() ? timeout(what, e) : failure(what, "trapped: " + e.getMessage() + atMemoryLimit(), e);
         } catch (StackOverflowError e) {
             deadline.disarm();
-            throw failure(export, "trapped: call stack exhausted", e);
+            throw failure(what, "trapped: call stack exhausted", e);
         } catch (RuntimeException | Error e) {
             deadline.disarm();
             throw e;
@@ -202,8 +206,8 @@ public final class WasmInstance implements AutoCloseable {
         return result;
     }
 
-    private WasmTimeoutException timeout(String export, Exception cause) {
-        return new WasmTimeoutException("wasm module '" + moduleName + "': export '" + export + "' timed out after "
+    private WasmTimeoutException timeout(String what, Exception cause) {
+        return new WasmTimeoutException("wasm module '" + moduleName + "': " + what + " timed out after "
                 + limits.timeout().toMillis() + " ms (user config " + Limits.TIMEOUT_MS + ")", cause);
     }
 
@@ -221,7 +225,7 @@ public final class WasmInstance implements AutoCloseable {
         return "";
     }
 
-    private WasmExecutionException failure(String export, String reason, Throwable cause) {
-        return new WasmExecutionException("wasm module '" + moduleName + "': export '" + export + "' " + reason, cause);
+    private WasmExecutionException failure(String what, String reason, Throwable cause) {
+        return new WasmExecutionException("wasm module '" + moduleName + "': " + what + " " + reason, cause);
     }
 }

@@ -35,6 +35,7 @@ public final class InMemoryHost implements Host {
     private int instanceId;
     private int numInstances = 1;
     private TestRecord<?> record;
+    private RuntimeException publishFailure;
 
     /**
      * Sets a user config value, as {@code --user-config} would.
@@ -91,6 +92,18 @@ public final class InMemoryHost implements Host {
      */
     public void setRecord(TestRecord<?> record) {
         this.record = record;
+    }
+
+    /**
+     * Makes publishes fail, as a broker refusing them would: each publish's future fails with the
+     * given exception until this is called with null.
+     *
+     * @param failure the failure, or null to publish again
+     * @return this host
+     */
+    public InMemoryHost failPublishes(RuntimeException failure) {
+        this.publishFailure = failure;
+        return this;
     }
 
     /** @return state values by key, as the guest stored them */
@@ -215,6 +228,9 @@ public final class InMemoryHost implements Host {
 
     @Override
     public CompletableFuture<Void> publish(String topic, byte[] value, String key, Map<String, String> properties) {
+        if (publishFailure != null) {
+            return CompletableFuture.failedFuture(publishFailure);
+        }
         published.add(new PublishedMessage(topic, key, Map.copyOf(properties), value.clone()));
         return CompletableFuture.completedFuture(null);
     }

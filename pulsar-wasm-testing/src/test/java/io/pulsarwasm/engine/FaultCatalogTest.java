@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.function.Executable;
  * processed normally afterwards (by a fresh instance when the old one may be inconsistent) — in the
  * interpreter and in compiled code alike.
  */
+@org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
 class FaultCatalogTest {
 
     private static final String FAULTS = "classpath:wasm/faults.wasm";
@@ -166,5 +168,29 @@ class FaultCatalogTest {
 
     private static void assertFault(String expected, Executable call) {
         assertEquals(expected, assertThrows(WasmExecutionException.class, call).getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
+    void aStartFunctionThatNeverReturnsIsStoppedByTheDeadline(ExecutionMode mode) {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs("classpath:wasm/start_loops.wasm")
+                .config(ExecutionMode.KEY, mode.name()).config("wasm.timeout-ms", 200.0)) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertEquals("wasm module 'start_loops.wasm': the start function timed out after 200 ms "
+                        + "(user config wasm.timeout-ms)",
+                        assertThrows(WasmLoadException.class, () -> tester.process(1L)).getMessage());
+            }
+        }
+    }
+
+    @Test
+    void anUnknownWasmKeyIsRefusedWithTheNearestKnownOne() {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(FAULTS).config("wasm.timeout_ms", 200.0)) {
+            assertEquals("unknown user config key 'wasm.timeout_ms'; did you mean 'wasm.timeout-ms'? (the wasm.* keys are "
+                    + "wasm.aot.class, wasm.execution, wasm.max-host-data-bytes, wasm.max-memory-pages, "
+                    + "wasm.max-output-bytes, wasm.module, wasm.timeout-ms, wasm.wasi.args, wasm.wasi.dirs, "
+                    + "wasm.wasi.enabled, wasm.wasi.env)",
+                    assertThrows(IllegalArgumentException.class, () -> tester.process(1L)).getMessage());
+        }
     }
 }

@@ -44,7 +44,30 @@ class WasmFunctionTest {
             assertNull(tester.process(""));
             WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> tester.process("U"));
             assertEquals("wasm module 'echo.wasm': the guest's output (2 bytes) is not valid UTF-8", error.getMessage());
+            assertEquals("after", tester.process("after"));
+            // the guest's memory is not in doubt: its instance is kept
+            assertEquals(java.util.Map.of(), tester.host().metrics());
         }
+    }
+
+    @Test
+    void aPublishThatFailsAfterTheGuestReturnedFailsTheMessageAndKeepsTheInstance() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:wasm/publisher.wasm")) {
+            assertEquals(1, count(tester.process(new byte[] {'a'})));
+            tester.host().failPublishes(new IllegalStateException("broker says no"));
+            WasmExecutionException error = assertThrows(WasmExecutionException.class,
+                    () -> tester.process(new byte[] {'b'}));
+            assertEquals("wasm module 'publisher.wasm': pulsar.publish to 'side' failed: "
+                    + "java.lang.IllegalStateException: broker says no", error.getMessage());
+            tester.host().failPublishes(null);
+            assertEquals(3, count(tester.process(new byte[] {'c'})));
+            assertEquals(java.util.Map.of(), tester.host().metrics());
+            assertEquals(List.of("a", "c"), tester.host().published().stream().map(m -> m.text()).toList());
+        }
+    }
+
+    private static int count(byte[] output) {
+        return java.nio.ByteBuffer.wrap(output).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
     @Test

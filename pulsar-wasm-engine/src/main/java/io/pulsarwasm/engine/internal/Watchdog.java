@@ -37,6 +37,11 @@ public final class Watchdog {
         return deadline;
     }
 
+    /** @return how many deadlines exist: one per live guest instance */
+    public static int deadlines() {
+        return WATCHED.size();
+    }
+
     /** @return whether the watchdog thread is running (it stops once no deadline exists) */
     public static synchronized boolean running() {
         return thread != null;

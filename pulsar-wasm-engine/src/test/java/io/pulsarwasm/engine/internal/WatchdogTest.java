@@ -1,0 +1,116 @@
+package io.pulsarwasm.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class WatchdogTest {
+
+    /**
+     * Four threads arm a 1 ms deadline and disarm it a million times in all, doing so little in
+     * between that the watchdog's tick often expires a deadline at the very moment it is being
+     * disarmed: no interrupt may ever be left on a thread once disarm has returned.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aMillionArmDisarmCyclesRacingA1msDeadlineLeaveNoStrayInterrupt() throws Exception {
+        AtomicLong stray = new AtomicLong();
+        AtomicLong expired = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                try (Watchdog.Deadline deadline = Watchdog.newDeadline()) {
+                    long sink = 0;
+                    for (int i = 0; i < 250_000; i++) {
+                        deadline.arm(1_000_000);
+                        for (int spin = 0; spin < (i & 63); spin++) {
+                            sink += spin;
+                        }
+                        if (deadline.disarm()) {
+                            expired.incrementAndGet();
+                        }
+                        if (Thread.currentThread().isInterrupted()) {
+                            stray.incrementAndGet();
+                            Thread.interrupted();
+                        }
+                    }
+                    if (sink == 42) {
+                        System.out.print("");
+                    }
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(0, stray.get(), "interrupts left after disarm returned (" + expired.get() + " expirations)");
+        System.out.println("WatchdogTest: 1,000,000 cycles, " + expired.get() + " expired at disarm, 0 stray interrupts");
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aCallPastItsDeadlineIsInterruptedAndTheInterruptIsCleared() throws Exception {
+        try (Watchdog.Deadline deadline = Watchdog.newDeadline()) {
+            deadline.arm(Duration.ofMillis(20).toNanos());
+            boolean interrupted = false;
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            assertTrue(interrupted);
+            assertTrue(deadline.disarm());
+            assertFalse(Thread.currentThread().isInterrupted());
+            assertFalse(deadline.disarm(), "disarming an idle deadline");
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void theThreadRunsOnlyWhileADeadlineExistsAndSurvivesAnError() throws Exception {
+        Watchdog.Deadline deadline = Watchdog.newDeadline();
+        assertTrue(Watchdog.running());
+        deadline.close();
+        while (Watchdog.running()) {
+            Thread.sleep(1);
+        }
+        assertEquals(0, Watchdog.deadlines());
+        // a deadline whose owner cannot be interrupted (an Error in the watchdog's loop) does not end the watchdog
+        try (Watchdog.Deadline broken = Watchdog.newDeadline(); Watchdog.Deadline later = Watchdog.newDeadline()) {
+            Thread failing = new Thread(() -> { }) {
+                @Override
+                public void interrupt() {
+                    throw new OutOfMemoryError("simulated");
+                }
+            };
+            failing.start();
+            failing.join();
+            Thread armer = new Thread(() -> broken.arm(0));
+            armer.start();
+            armer.join();
+            // point the broken deadline's owner at the thread whose interrupt throws
+            var owner = Watchdog.Deadline.class.getDeclaredField("owner");
+            owner.setAccessible(true);
+            owner.set(broken, failing);
+            later.arm(Duration.ofMillis(20).toNanos());
+            boolean interrupted = false;
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            assertTrue(interrupted, "a later deadline is still enforced");
+            assertTrue(later.disarm());
+        }
+    }
+}
