@@ -42,9 +42,11 @@ public final class BenchmarkReport {
             System.out.println(markdown);
             return;
         }
-        boolean full = args[0].equals("full");
+        // jmh: the JMH benchmarks alone with full settings, into target/
+        boolean jmhOnly = args[0].equals("jmh");
+        boolean full = args[0].equals("full") || jmhOnly;
         Path samples = Path.of(args[1]).toAbsolutePath().normalize();
-        Path out = full ? Path.of(args[2]) : Path.of("target");
+        Path out = full && !jmhOnly ? Path.of(args[2]) : Path.of("target");
         Files.createDirectories(out);
 
         List<RunResult> results = new ArrayList<>();
@@ -58,7 +60,7 @@ public final class BenchmarkReport {
 
         Map<String, Map<String, RunResult>> groups = group(results);
         String markdown = markdown(groups, full);
-        if (full) {
+        if (full && !jmhOnly) {
             markdown += endToEnd(EndToEnd.run(50_000));
         }
         Files.writeString(out.resolve("benchmarks.md"), markdown);

@@ -70,7 +70,7 @@ final class EndToEnd {
                     new Subject("wasm, counter_incr", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
                             Map.of("wasm.module", module, "counter", "seen"), false, null, "seen")));
             for (Map.Entry<String, List<Subject>> scenario : scenarios.entrySet()) {
-                int count = scenario.getKey().startsWith("Long") ? messages : messages / 5;
+                int count = scenario.getKey().startsWith("Counter") ? messages / 5 : messages;
                 for (int pass = 0; pass < 2; pass++) {
                     for (Subject subject : scenario.getValue()) {
                         List<Result> measured = measure(admin, client, scenario.getKey(), subject, count, pass);

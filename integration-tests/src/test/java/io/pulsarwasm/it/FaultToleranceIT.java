@@ -130,7 +130,7 @@ class FaultToleranceIT extends RealPulsarTest {
     @Test
     void runawayGuestDoesNotStopItsNeighbour() throws Exception {
         FunctionConfig runaway = LongFunctions.config("runaway", LONG_FUNCTION, NS + "runaway-in", NS + "runaway-out",
-                Map.of("wasm.module", module("pulsar-wasm-function/src/test/resources/wasm/faults.wasm"),
+                Map.of("wasm.module", module("pulsar-wasm-testing/src/test/resources/wasm/faults.wasm"),
                         "wasm.timeout-ms", 300, "wasm.max-memory-pages", 8));
         runaway.setMaxMessageRetries(1);
         runaway.setDeadLetterTopic(NS + "runaway-dlq");

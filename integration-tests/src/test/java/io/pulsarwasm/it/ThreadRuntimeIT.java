@@ -196,13 +196,21 @@ class ThreadRuntimeIT {
                     + "retained after %d cycles %+d (bound %d); heap %+.1f MiB%n", firstCycleLoads, perCycle, CYCLES,
                     retained, bound, (after.heapUsed() - before.heapUsed()) / (double) MIB);
             if (retained >= bound) {
-                Path dump = pulsar.workDir().resolve("after-cycles.hprof");
-                jvm.dumpHeap(dump);
-                System.out.println("[thread-runtime] classes retained; heap dump " + dump + "; histogram excerpt:\n"
-                        + histogram.lines().filter(line -> line.contains("ClassLoader") || line.contains("pulsarwasm")
-                                || line.contains("endive")).limit(60).collect(Collectors.joining("\n")));
+                System.out.println("[thread-runtime] classes retained; histogram excerpt:\n" + histogram.lines()
+                        .filter(line -> line.contains("ClassLoader") || line.contains("pulsarwasm"))
+                        .limit(40).collect(Collectors.joining("\n")));
+                if (Boolean.getBoolean("pulsarwasm.heapDumpOnLeak")) {
+                    Path dump = pulsar.workDir().resolve("after-cycles.hprof");
+                    jvm.dumpHeap(dump);
+                    System.out.println("[thread-runtime] heap dump of live objects: " + dump);
+                }
             }
             assertTrue(firstCycleLoads > 0, "a cycle loads the NAR's classes");
+            // Pulsar 4.0.8's org.apache.pulsar.common.util.Reflections keeps a static map from class to
+            // constructor (constructorCache), filled for the function class and the custom schema class
+            // (Int64Schema); its strong keys kept every NarClassLoader reachable (a heap dump showed no
+            // other path). AbstractWasmFunction.close() removes its class loader's entries
+            // (ClassLoaderRelease); without that, 20 cycles retained about 11,700 classes.
             assertTrue(retained < bound, "classes retained after " + CYCLES + " cycles: " + retained
                     + ", not below three cycles' worth (" + bound + ")");
             assertTrue(after.heapUsed() <= before.heapUsed() + 64 * MIB,

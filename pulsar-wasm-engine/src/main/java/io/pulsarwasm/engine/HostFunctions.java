@@ -80,14 +80,20 @@ final class HostFunctions {
 
     /** Ends the invocation. */
     Outcome finish() {
-        CompletableFuture<Void> stored = switch (pending.size()) {
-            case 0 -> NOTHING_PENDING;
-            case 1 -> pending.get(0);
-            default -> CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
-        };
-        pending.clear();
+        return new Outcome(output, error, finishWrites());
+    }
+
+    /** Ends the invocation, for an entry point with no output to collect: only its writes. */
+    CompletableFuture<Void> finishWrites() {
         entry = null;
-        return new Outcome(output, error, stored);
+        if (pending.isEmpty()) {
+            return NOTHING_PENDING;
+        }
+        CompletableFuture<Void> stored = pending.size() == 1
+                ? pending.get(0)
+                : CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+        pending.clear();
+        return stored;
     }
 
     /** The host functions to link into a guest instance, one per {@link HostImport}. */

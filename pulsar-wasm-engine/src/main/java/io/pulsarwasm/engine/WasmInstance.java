@@ -72,7 +72,7 @@ public final class WasmInstance implements AutoCloseable {
         longArgument[0] = input;
         return call(PROCESS, () -> {
             long result = process.apply(longArgument)[0];
-            awaitStored(host.finish());
+            awaitStored(host.finishWrites());
             return result;
         });
     }
@@ -121,7 +121,7 @@ public final class WasmInstance implements AutoCloseable {
             ExportFunction init = instance.export(Abi.INIT);
             call("export '" + Abi.INIT + "'", () -> {
                 init.apply();
-                awaitStored(host.finish());
+                awaitStored(host.finishWrites());
                 return 0;
             });
         }
@@ -138,7 +138,7 @@ public final class WasmInstance implements AutoCloseable {
                 ExportFunction close = instance.export(Abi.CLOSE);
                 call("export '" + Abi.CLOSE + "'", () -> {
                     close.apply();
-                    awaitStored(host.finish());
+                    awaitStored(host.finishWrites());
                     return 0;
                 });
             }
@@ -164,9 +164,12 @@ public final class WasmInstance implements AutoCloseable {
     }
 
     /** Waits, inside a call and so under its deadline, for writes made outside {@code process}. */
-    private static void awaitStored(HostFunctions.Outcome outcome) {
+    private static void awaitStored(java.util.concurrent.CompletableFuture<Void> stored) {
+        if (stored.isDone() && !stored.isCompletedExceptionally()) {
+            return;
+        }
         try {
-            outcome.stored().get();
+            stored.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HostCallException("interrupted while waiting for the guest's writes to be stored", e);

@@ -5,6 +5,7 @@ import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WasmLoadException;
 import io.pulsarwasm.engine.WasmLoader;
 import io.pulsarwasm.engine.WasmSession;
+import io.pulsarwasm.function.internal.ClassLoaderRelease;
 import io.pulsarwasm.function.internal.PulsarHost;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
@@ -107,11 +108,20 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      */
     protected abstract O call(WasmSession session, I input);
 
+    /**
+     * Runs the guest's {@code close} export and releases the guest, its compiled code (once no
+     * other instance in this JVM runs the module) and what Pulsar keeps of this function's classes,
+     * so that a function deleted from a worker running instances in-process leaves nothing behind.
+     */
     @Override
     public void close() {
-        if (session != null) {
-            session.close();
-            session = null;
+        try {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+        } finally {
+            ClassLoaderRelease.release(getClass().getClassLoader());
         }
     }
 
