@@ -20,13 +20,7 @@ final class NoHost implements Host {
 
     @Override
     public void log(LogLevel level, String line) {
-        switch (level) {
-            case TRACE -> logger.trace(line);
-            case DEBUG -> logger.debug(line);
-            case INFO -> logger.info(line);
-            case WARN -> logger.warn(line);
-            case ERROR -> logger.error(line);
-        }
+        level.log(logger, line);
     }
 
     @Override

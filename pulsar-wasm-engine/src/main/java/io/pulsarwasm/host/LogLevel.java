@@ -1,5 +1,7 @@
 package io.pulsarwasm.host;
 
+import org.slf4j.Logger;
+
 /** The level of a guest's log line; the ABI passes it as its ordinal (0 trace … 4 error). */
 public enum LogLevel {
     /** 0 */
@@ -23,5 +25,21 @@ public enum LogLevel {
      */
     public static LogLevel ofCode(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    /**
+     * Writes a line to an SLF4J logger at this level.
+     *
+     * @param logger the logger
+     * @param line the text
+     */
+    public void log(Logger logger, String line) {
+        switch (this) {
+            case TRACE -> logger.trace(line);
+            case DEBUG -> logger.debug(line);
+            case INFO -> logger.info(line);
+            case WARN -> logger.warn(line);
+            case ERROR -> logger.error(line);
+        }
     }
 }

@@ -100,13 +100,14 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     }
 
     /**
-     * Calls the guest for one non-null input.
+     * Calls the guest for one non-null input: what {@code process} does once Pulsar's context is
+     * set, and what the tester calls with its own session.
      *
      * @param session this function instance's guest
      * @param input the input
      * @return the output, or null for none
      */
-    protected abstract O call(WasmSession session, I input);
+    public abstract O call(WasmSession session, I input);
 
     /**
      * Runs the guest's {@code close} export and releases the guest, its compiled code (once no

@@ -22,7 +22,7 @@ public class WasmBytesFunction extends AbstractWasmFunction<byte[], CompletableF
     }
 
     @Override
-    protected CompletableFuture<byte[]> call(WasmSession session, byte[] input) {
+    public CompletableFuture<byte[]> call(WasmSession session, byte[] input) {
         Invocation invocation = session.process(input);
         return invocation.stored().thenApply(stored -> invocation.output());
     }

@@ -1,13 +1,11 @@
 package io.pulsarwasm.testing;
 
-import io.pulsarwasm.engine.Invocation;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WasmSession;
 import io.pulsarwasm.function.AbstractWasmFunction;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmStringFunction;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -32,21 +30,14 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
     /** The input topic records come from unless they say otherwise. */
     public static final String INPUT_TOPIC = "persistent://public/default/input";
 
-    private final AbstractWasmFunction<?, ?> function;
-    private final Call<I, O> call;
+    private final AbstractWasmFunction<I, ?> function;
     private final InMemoryHost host = new InMemoryHost();
     private WasmSession session;
     private RuntimeException startFailure;
     private boolean started;
 
-    /** How a function class calls its guest for one input. */
-    private interface Call<I, O> {
-        O apply(WasmSession session, I input);
-    }
-
-    private WasmFunctionTester(AbstractWasmFunction<?, ?> function, Call<I, O> call) {
+    private WasmFunctionTester(AbstractWasmFunction<I, ?> function) {
         this.function = function;
-        this.call = call;
     }
 
     /**
@@ -57,7 +48,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
      * @return the tester
      */
     public static WasmFunctionTester<Long, Long> of(WasmFunction function) {
-        return new WasmFunctionTester<>(function, WasmSession::process);
+        return new WasmFunctionTester<>(function);
     }
 
     /**
@@ -67,11 +58,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
      * @return the tester
      */
     public static WasmFunctionTester<byte[], byte[]> of(WasmBytesFunction function) {
-        return new WasmFunctionTester<>(function, (session, input) -> {
-            Invocation invocation = session.process(input);
-            settle(invocation.stored());
-            return invocation.output();
-        });
+        return new WasmFunctionTester<>(function);
     }
 
     /**
@@ -81,12 +68,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
      * @return the tester
      */
     public static WasmFunctionTester<String, String> of(WasmStringFunction function) {
-        return new WasmFunctionTester<>(function, (session, input) -> {
-            Invocation invocation = session.process(input.getBytes(StandardCharsets.UTF_8));
-            String output = invocation.text(session.moduleName());
-            settle(invocation.stored());
-            return output;
-        });
+        return new WasmFunctionTester<>(function);
     }
 
     /**
@@ -174,7 +156,10 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         }
         host.setRecord(record);
         try {
-            return call.apply(session, record.value());
+            Object output = function.call(session, record.value());
+            @SuppressWarnings("unchecked")
+            O value = (O) (output instanceof CompletableFuture<?> result ? settle(result) : output);
+            return value;
         } finally {
             host.setRecord(null);
         }
@@ -203,9 +188,10 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         }
     }
 
-    private static void settle(CompletableFuture<Void> stored) {
+    /** What an asynchronous function's result completes with, its failure thrown as the function's exception. */
+    private static Object settle(CompletableFuture<?> result) {
         try {
-            stored.join();
+            return result.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }

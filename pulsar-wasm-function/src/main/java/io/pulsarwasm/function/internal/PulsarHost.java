@@ -14,7 +14,6 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Record;
-import org.slf4j.Logger;
 
 /**
  * The host over a Pulsar function instance's {@link Context}: the only class that turns guest
@@ -37,14 +36,7 @@ public final class PulsarHost implements Host {
 
     @Override
     public void log(LogLevel level, String line) {
-        Logger logger = context.getLogger();
-        switch (level) {
-            case TRACE -> logger.trace(line);
-            case DEBUG -> logger.debug(line);
-            case INFO -> logger.info(line);
-            case WARN -> logger.warn(line);
-            case ERROR -> logger.error(line);
-        }
+        level.log(context.getLogger(), line);
     }
 
     @Override
