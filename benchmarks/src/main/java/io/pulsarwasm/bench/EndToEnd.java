@@ -150,8 +150,15 @@ final class EndToEnd {
                 }
             }
             if (subject.counter() != null) {
-                long counted = admin.functions().getFunctionState("public", "default", name, subject.counter())
-                        .getNumberValue();
+                // the state store's reads may trail its acknowledged writes briefly: read until it settles
+                long counted = 0;
+                for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); ; Thread.sleep(500)) {
+                    counted = admin.functions().getFunctionState("public", "default", name, subject.counter())
+                            .getNumberValue();
+                    if (counted == expected || System.nanoTime() - until > 0) {
+                        break;
+                    }
+                }
                 check = "counter " + counted + " of " + expected;
                 if (counted != expected) {
                     throw new IllegalStateException(name + ": " + check);

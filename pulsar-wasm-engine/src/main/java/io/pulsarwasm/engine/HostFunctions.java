@@ -17,6 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +42,20 @@ final class HostFunctions {
     private final String moduleName;
     private final Limits limits;
     private final Host host;
+    // limits read on every host call, kept as fields
+    private final long maxLogBytesPerCall;
+    private final int maxLogLineBytes;
+    private final int maxWritesPerCall;
+    private final long maxWriteBytesPerCall;
+    private final int maxKeyBytes;
+    private final int maxStateValueBytes;
+    private final int maxMetricNames;
+    private final Set<String> metricNames = new HashSet<>();
+    // what the current call into the guest has used
+    private long logBytes;
+    private boolean logLimitSaid;
+    private int writes;
+    private long writeBytes;
     private GuestMemory memory;
     private EntryPoint entry;
     private byte[] output;
@@ -50,6 +67,13 @@ final class HostFunctions {
         this.moduleName = moduleName;
         this.limits = limits;
         this.host = host;
+        this.maxLogBytesPerCall = limits.get(Limit.MAX_LOG_BYTES_PER_CALL);
+        this.maxLogLineBytes = limits.intValue(Limit.MAX_LOG_LINE_BYTES);
+        this.maxWritesPerCall = limits.intValue(Limit.MAX_WRITES_PER_CALL);
+        this.maxWriteBytesPerCall = limits.get(Limit.MAX_WRITE_BYTES_PER_CALL);
+        this.maxKeyBytes = limits.intValue(Limit.MAX_KEY_BYTES);
+        this.maxStateValueBytes = limits.intValue(Limit.MAX_STATE_VALUE_BYTES);
+        this.maxMetricNames = limits.intValue(Limit.MAX_METRIC_NAMES);
     }
 
     /** What one invocation produced: its output (null when none), its error text, and when its writes are stored. */
@@ -59,11 +83,41 @@ final class HostFunctions {
         return host;
     }
 
+    /** Starts a call into the guest: its log and write budgets start again. */
+    void beginCall() {
+        logBytes = 0;
+        logLimitSaid = false;
+        writes = 0;
+        writeBytes = 0;
+    }
+
+    /** @return the longest line the host logs for the guest */
+    int maxLogLineBytes() {
+        return maxLogLineBytes;
+    }
+
     /**
-     * Logs a line: the {@code log} import, and what the guest writes to WASI stdout and stderr.
+     * Logs a line for the guest (the {@code log} import, WASI stdout and stderr) within the call's log
+     * budget: a line longer than the line limit comes cut, and says so; once the budget is spent,
+     * one line says so and the call's further lines are dropped.
+     *
+     * @param line the line, already cut to {@link #maxLogLineBytes()} if it was longer
+     * @param fullBytes the line's length in UTF-8 bytes before any cut
      */
-    void logLine(LogLevel level, String line) {
-        host.log(level, line);
+    void logLine(LogLevel level, String line, long fullBytes) {
+        if (logLimitSaid) {
+            return;
+        }
+        long bytes = Math.min(fullBytes, maxLogLineBytes);
+        if (logBytes + bytes > maxLogBytesPerCall) {
+            logLimitSaid = true;
+            host.log(LogLevel.WARN, "pulsar-wasm: wasm module '" + moduleName + "' logged more than "
+                    + limits.limitOf(Limit.MAX_LOG_BYTES_PER_CALL) + " in one call; its further lines in this call are dropped");
+            return;
+        }
+        logBytes += bytes;
+        host.log(level, fullBytes <= maxLogLineBytes ? line : line + " [pulsar-wasm: a line of " + fullBytes
+                + " bytes, cut to " + limits.limitOf(Limit.MAX_LOG_LINE_BYTES) + "]");
     }
 
     void begin(EntryPoint entry) {
@@ -117,7 +171,7 @@ final class HostFunctions {
     private long[] handle(HostImport call, GuestMemory guest, long[] args) {
         String name = call.qualifiedName();
         return switch (call) {
-            case LOG -> none(() -> log(name, (int) args[0], guest.readUtf8(name, (int) args[1], (int) args[2])));
+            case LOG -> none(() -> log(name, guest, args));
             case GET_CONFIG -> text(guest, name, host.config(key(guest, name, args)));
             case GET_SECRET -> text(guest, name, host.secret(key(guest, name, args)));
             case SET_OUTPUT -> none(() -> setOutput(name, guest.read(name, (int) args[0], (int) args[1])));
@@ -138,34 +192,38 @@ final class HostFunctions {
                 awaitStateWrites(name);
                 yield bytes(guest, name, await(name, host.stateGet(key)));
             }
-            case STATE_PUT -> none(() -> stateWrite(name, host.statePut(key(guest, name, args),
-                    guest.read(name, (int) args[2], (int) args[3]))));
-            case STATE_DELETE -> none(() -> stateWrite(name, host.stateDelete(key(guest, name, args))));
-            case COUNTER_INCR -> none(() -> stateWrite(name, host.counterIncr(key(guest, name, args), args[2])));
+            case STATE_PUT -> none(() -> statePut(name, guest, args));
+            case STATE_DELETE -> none(() -> stateWrite(name, 0, () -> host.stateDelete(key(guest, name, args))));
+            case COUNTER_INCR -> none(() -> stateWrite(name, 0, () -> host.counterIncr(key(guest, name, args), args[2])));
             case COUNTER_GET -> {
                 String key = key(guest, name, args);
                 awaitStateWrites(name);
                 yield new long[] {await(name, host.counterGet(key))};
             }
             case PUBLISH -> none(() -> publish(name, guest, args));
-            case RECORD_METRIC -> none(() -> host.recordMetric(key(guest, name, args), Double.longBitsToDouble(args[2])));
+            case RECORD_METRIC -> none(() -> recordMetric(name, key(guest, name, args), Double.longBitsToDouble(args[2])));
         };
     }
 
-    private void log(String name, int code, String line) {
+    private void log(String name, GuestMemory guest, long[] args) {
+        int code = (int) args[0];
         LogLevel level = LogLevel.ofCode(code);
         if (level == null) {
             throw new AbiViolationException(name + ": level " + code
                     + " is not one of 0 (trace), 1 (debug), 2 (info), 3 (warn), 4 (error)");
         }
-        host.log(level, line);
+        long length = Integer.toUnsignedLong((int) args[2]);
+        String line = length <= maxLogLineBytes
+                ? guest.readUtf8(name, (int) args[1], (int) length)
+                : guest.readUtf8Prefix(name, (int) args[1], (int) length, maxLogLineBytes);
+        logLine(level, line, length);
     }
 
     private void setOutput(String name, byte[] bytes) {
         requireBytesInvocation(name);
-        if (bytes.length > limits.maxOutputBytes()) {
-            throw new AbiViolationException(name + ": an output of " + bytes.length + " bytes is more than the limit of "
-                    + limits.maxOutputBytes() + " bytes (user config " + Limits.MAX_OUTPUT_BYTES + ")");
+        if (bytes.length > limits.get(Limit.MAX_OUTPUT_BYTES)) {
+            throw new AbiViolationException(name + ": an output of " + bytes.length + " bytes is more than "
+                    + limits.limitOf(Limit.MAX_OUTPUT_BYTES));
         }
         if (output != null) {
             throw new AbiViolationException(name + ": called twice in one invocation; a function has one output");
@@ -185,16 +243,53 @@ final class HostFunctions {
         }
     }
 
+    private void recordMetric(String name, String metric, double value) {
+        if (!metricNames.contains(metric)) {
+            if (metricNames.size() >= maxMetricNames) {
+                throw new AbiViolationException(name + ": metric '" + metric + "' would be distinct metric name "
+                        + (maxMetricNames + 1) + " of this instance, more than " + limits.limitOf(Limit.MAX_METRIC_NAMES));
+            }
+            metricNames.add(metric);
+        }
+        host.recordMetric(metric, value);
+    }
+
     private void publish(String name, GuestMemory guest, long[] args) {
-        String topic = guest.readUtf8(name, (int) args[0], (int) args[1]);
+        String topic = text(guest, name, "topic", (int) args[0], (int) args[1]);
+        countWrite(name, Integer.toUnsignedLong((int) args[3]) + Integer.toUnsignedLong((int) args[7]));
         byte[] value = guest.read(name, (int) args[2], (int) args[3]);
-        String key = (int) args[5] != -1 ? guest.readUtf8(name, (int) args[4], (int) args[5]) : null;
+        String key = (int) args[5] != -1 ? text(guest, name, "message key", (int) args[4], (int) args[5]) : null;
         Map<String, String> properties = StringMapCodec.decode(guest.read(name, (int) args[6], (int) args[7]), name);
         track(name + " to '" + topic + "'", host.publish(topic, value, key, properties));
     }
 
-    private void stateWrite(String name, CompletableFuture<Void> write) {
-        CompletableFuture<Void> tracked = track(name, write);
+    private void statePut(String name, GuestMemory guest, long[] args) {
+        String key = key(guest, name, args);
+        int length = (int) args[3];
+        if (Integer.toUnsignedLong(length) > maxStateValueBytes) {
+            throw new AbiViolationException(name + ": a value of " + Integer.toUnsignedLong(length)
+                    + " bytes is more than " + limits.limitOf(Limit.MAX_STATE_VALUE_BYTES));
+        }
+        stateWrite(name, Integer.toUnsignedLong(length), () -> host.statePut(key, guest.read(name, (int) args[2], length)));
+    }
+
+    /** Counts a write against the call's budget, or fails naming the limit it would pass. */
+    private void countWrite(String name, long bytes) {
+        if (writes >= maxWritesPerCall) {
+            throw new AbiViolationException(name + ": more than " + limits.limitOf(Limit.MAX_WRITES_PER_CALL)
+                    + " in one call");
+        }
+        if (writeBytes + bytes > maxWriteBytesPerCall) {
+            throw new AbiViolationException(name + ": " + (writeBytes + bytes) + " bytes written in one call, more than "
+                    + limits.limitOf(Limit.MAX_WRITE_BYTES_PER_CALL));
+        }
+        writes++;
+        writeBytes += bytes;
+    }
+
+    private void stateWrite(String name, long bytes, Supplier<CompletableFuture<Void>> write) {
+        countWrite(name, bytes);
+        CompletableFuture<Void> tracked = track(name, write.get());
         stateWrites.removeIf(CompletableFuture::isDone);
         if (!tracked.isDone()) {
             stateWrites.add(tracked);
@@ -244,8 +339,17 @@ final class HostFunctions {
         }
     }
 
-    private static String key(GuestMemory guest, String name, long[] args) {
-        return guest.readUtf8(name, (int) args[0], (int) args[1]);
+    /** The key or name a host call's first two arguments point at: at most {@value Limit#MAX_KEY_BYTES}. */
+    private String key(GuestMemory guest, String name, long[] args) {
+        return text(guest, name, "key", (int) args[0], (int) args[1]);
+    }
+
+    private String text(GuestMemory guest, String name, String what, int ptr, int length) {
+        if (Integer.toUnsignedLong(length) > maxKeyBytes) {
+            throw new AbiViolationException(name + ": a " + what + " of " + Integer.toUnsignedLong(length)
+                    + " bytes is more than " + limits.limitOf(Limit.MAX_KEY_BYTES));
+        }
+        return guest.readUtf8(name, ptr, length);
     }
 
     private long[] text(GuestMemory guest, String name, Optional<String> value) {
@@ -257,10 +361,10 @@ final class HostFunctions {
             return new long[] {Abi.ABSENT};
         }
         byte[] data = value.get();
-        if (data.length > limits.maxHostDataBytes()) {
+        if (data.length > limits.get(Limit.MAX_HOST_DATA_BYTES)) {
             throw new HostCallException(name + ": the value is " + data.length + " bytes, more than the limit of "
-                    + limits.maxHostDataBytes() + " bytes a host call returns (user config "
-                    + Limits.MAX_HOST_DATA_BYTES + ")");
+                    + limits.describe(Limit.MAX_HOST_DATA_BYTES) + " a host call returns (user config "
+                    + Limit.MAX_HOST_DATA_BYTES.key() + ")");
         }
         return new long[] {Abi.pack(guest.writeAllocated(name, data), data.length)};
     }

@@ -1,34 +1,101 @@
 package io.pulsarwasm.engine;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
- * What one guest may use, per function, from user config (see {@link WasmConfig}). The defaults are safe for a function
- * written by someone else: 16 MiB of memory, 5 s per message, and Pulsar's default 5 MiB message
- * size for output and for data a host call returns.
+ * What one guest may use: a value for every {@link Limit}, from user config (see
+ * {@link WasmConfig}). Immutable.
  *
- * @param maxMemoryPages wasm pages (64 KiB) a guest instance may have ({@value #MAX_MEMORY_PAGES})
- * @param timeout wall-clock time one call into the guest may take ({@value #TIMEOUT_MS})
- * @param maxOutputBytes largest output a guest may set ({@value #MAX_OUTPUT_BYTES})
- * @param maxHostDataBytes largest value one host call returns into the guest ({@value #MAX_HOST_DATA_BYTES})
+ * <pre>{@code
+ * Limits limits = Limits.DEFAULTS.with(Limit.TIMEOUT_MS, 200).with(Limit.MAX_MEMORY_PAGES, 16);
+ * }</pre>
  */
-public record Limits(int maxMemoryPages, Duration timeout, int maxOutputBytes, int maxHostDataBytes) {
+public final class Limits {
 
-    /** User config key: maximum wasm pages (64 KiB each) per guest instance. */
-    public static final String MAX_MEMORY_PAGES = "wasm.max-memory-pages";
-    /** User config key: wall-clock milliseconds one call into the guest may take. */
-    public static final String TIMEOUT_MS = "wasm.timeout-ms";
-    /** User config key: largest output, in bytes, a guest may set. */
-    public static final String MAX_OUTPUT_BYTES = "wasm.max-output-bytes";
-    /** User config key: largest value, in bytes, one host call returns into the guest. */
-    public static final String MAX_HOST_DATA_BYTES = "wasm.max-host-data-bytes";
+    /** Every limit at its {@link Limit#defaultValue() default}. */
+    public static final Limits DEFAULTS = new Limits(Arrays.stream(Limit.values()).mapToLong(Limit::defaultValue).toArray());
 
-    /** The defaults: 256 pages (16 MiB), 5000 ms, 5 MiB, 5 MiB. */
-    public static final Limits DEFAULTS = new Limits(256, Duration.ofMillis(5000), 5 << 20, 5 << 20);
+    private final long[] values;
 
-    /** @return the memory limit as text for messages, e.g. {@code 256 pages (16 MiB)} */
-    public String describeMemory() {
-        long kib = (long) maxMemoryPages * 64;
-        return maxMemoryPages + " pages (" + (kib % 1024 == 0 ? kib / 1024 + " MiB" : kib + " KiB") + ")";
+    private Limits(long[] values) {
+        this.values = values;
+    }
+
+    /**
+     * The same limits with one changed.
+     *
+     * @param limit the limit
+     * @param value its new value
+     * @return new limits
+     * @throws IllegalArgumentException if the value is outside the limit's range, naming its key and range
+     */
+    public Limits with(Limit limit, long value) {
+        if (value < limit.min() || value > limit.max()) {
+            throw new IllegalArgumentException(outOfRange(limit, Long.toString(value)));
+        }
+        long[] changed = values.clone();
+        changed[limit.ordinal()] = value;
+        return new Limits(changed);
+    }
+
+    /**
+     * @param limit a limit
+     * @return its value
+     */
+    public long get(Limit limit) {
+        return values[limit.ordinal()];
+    }
+
+    /**
+     * @param limit a limit (every limit's range fits an {@code int})
+     * @return its value
+     */
+    public int intValue(Limit limit) {
+        return Math.toIntExact(values[limit.ordinal()]);
+    }
+
+    /** @return the deadline of one call into the guest ({@link Limit#TIMEOUT_MS}) */
+    public Duration timeout() {
+        return Duration.ofMillis(get(Limit.TIMEOUT_MS));
+    }
+
+    /**
+     * @param limit a limit
+     * @return its value as messages show it, e.g. {@code 256 pages (16 MiB)}
+     */
+    public String describe(Limit limit) {
+        return limit.describe(get(limit));
+    }
+
+    /**
+     * @param limit a limit
+     * @return the end of an error message, e.g. {@code the limit of 256 pages (16 MiB) (user config wasm.max-memory-pages)}
+     */
+    public String limitOf(Limit limit) {
+        return limit.limitOf(get(limit));
+    }
+
+    static String outOfRange(Limit limit, String given) {
+        return "user config " + limit.key() + " must be a whole number from " + limit.min() + " to " + limit.max()
+                + ", got '" + given + "'";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Limits limits && Arrays.equals(values, limits.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(values);
+    }
+
+    /** @return every limit as {@code key=value}, e.g. for a log line */
+    @Override
+    public String toString() {
+        return Arrays.stream(Limit.values()).map(limit -> limit.key() + "=" + get(limit))
+                .collect(Collectors.joining(", "));
     }
 }

@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Checks a parsed module against the ABI before anything runs: every import is a host function
@@ -42,16 +44,18 @@ final class ModuleShape {
         return shape;
     }
 
-    /** The memory the module declares, with its maximum lowered to the sandbox's limit. */
-    MemoryLimits memoryLimits() {
-        MemoryLimits declared = declaredMemory();
-        return new MemoryLimits(declared.initialPages(),
-                Math.min(declared.maximumPages(), sandbox.limits().maxMemoryPages()));
+    /** Initial pages of every memory but the first: what the first may not grow into. */
+    int initialPagesBeyondFirstMemory() {
+        return (int) (initialPages() - memories().limit(1).mapToLong(MemoryLimits::initialPages).sum());
     }
 
-    private MemoryLimits declaredMemory() {
-        return module.memorySection().filter(m -> m.memoryCount() > 0)
-                .map(m -> m.getMemory(0).limits()).orElse(new MemoryLimits(0, 0));
+    private long initialPages() {
+        return memories().mapToLong(MemoryLimits::initialPages).sum();
+    }
+
+    private Stream<MemoryLimits> memories() {
+        return module.memorySection().stream()
+                .flatMap(section -> IntStream.range(0, section.memoryCount()).mapToObj(i -> section.getMemory(i).limits()));
     }
 
     boolean importsWasi() {
@@ -80,11 +84,7 @@ final class ModuleShape {
             importsHost = true;
             needsAlloc |= host.returnsGuestData();
         }
-        int initialPages = declaredMemory().initialPages();
-        if (initialPages > sandbox.limits().maxMemoryPages()) {
-            throw fail("declares a memory of " + initialPages + " initial pages, more than the limit of "
-                    + sandbox.limits().describeMemory() + " (user config " + Limits.MAX_MEMORY_PAGES + ")");
-        }
+        checkBudget();
         entryPoint = checkEntryPoint();
         optionalFunction(Abi.INIT, Abi.LIFECYCLE_TYPE);
         optionalFunction(Abi.CLOSE, Abi.LIFECYCLE_TYPE);
@@ -96,6 +96,33 @@ final class ModuleShape {
         }
         if (needsAlloc || entryPoint == EntryPoint.BYTES) {
             requireFunction(Abi.ALLOC, Abi.ALLOC_TYPE);
+        }
+    }
+
+    /** What instantiating the module takes at once: memories, tables, globals. */
+    private void checkBudget() {
+        Limits limits = sandbox.limits();
+        long memoryCount = memories().count();
+        long pages = initialPages();
+        if (pages > limits.get(Limit.MAX_MEMORY_PAGES)) {
+            throw fail("declares " + (memoryCount == 1 ? "a memory of " : memoryCount + " memories of ") + pages
+                    + " initial pages" + (memoryCount == 1 ? "" : " together") + ", more than "
+                    + limits.limitOf(Limit.MAX_MEMORY_PAGES));
+        }
+        if (memories().anyMatch(MemoryLimits::shared)) {
+            throw fail("declares a shared memory; guests run single-threaded, so shared memories (threads) are not supported");
+        }
+        long elements = 0;
+        for (int i = 0; i < module.tableSection().tableCount(); i++) {
+            elements += module.tableSection().getTable(i).limits().min();
+        }
+        if (elements > limits.get(Limit.MAX_TABLE_ELEMENTS)) {
+            throw fail("declares tables of " + elements + " initial elements together, more than "
+                    + limits.limitOf(Limit.MAX_TABLE_ELEMENTS));
+        }
+        int globals = module.globalSection().globalCount();
+        if (globals > limits.get(Limit.MAX_GLOBALS)) {
+            throw fail("defines " + globals + " globals, more than " + limits.limitOf(Limit.MAX_GLOBALS));
         }
     }
 

@@ -1,8 +1,8 @@
 package io.pulsarwasm.engine;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A function's {@code wasm.*} user config, parsed and checked once: where the module is, how it
@@ -33,19 +35,16 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
     public static final String MODULE = "wasm.module";
 
     /** Every key the host reads; any other {@code wasm.*} key is a mistake. */
-    public static final Set<String> KEYS = Set.of(MODULE, ExecutionMode.KEY, ExecutionMode.AOT_CLASS_KEY,
-            Limits.MAX_MEMORY_PAGES, Limits.TIMEOUT_MS, Limits.MAX_OUTPUT_BYTES, Limits.MAX_HOST_DATA_BYTES,
-            WasiConfig.ENABLED, WasiConfig.ENV, WasiConfig.ARGS, WasiConfig.DIRS);
+    public static final Set<String> KEYS = Stream.concat(
+            Stream.of(MODULE, ExecutionMode.KEY, ExecutionMode.AOT_CLASS_KEY,
+                    WasiConfig.ENABLED, WasiConfig.ENV, WasiConfig.ARGS, WasiConfig.DIRS),
+            Arrays.stream(Limit.values()).map(Limit::key)).collect(Collectors.toUnmodifiableSet());
 
     /** The defaults: no module configured, the runtime compiler, the default sandbox. */
     public static final WasmConfig DEFAULTS =
             new WasmConfig(Optional.empty(), ExecutionMode.COMPILER, Optional.empty(), Sandbox.DEFAULT);
 
     private static final String PREFIX = "wasm.";
-    /** The wasm specification's largest memory: 65536 pages (4 GiB). */
-    private static final int WASM_MAX_PAGES = 65536;
-    /** An hour: longer is surely a mistake, and keeps the deadline's arithmetic far from overflow. */
-    private static final long MAX_TIMEOUT_MS = 3_600_000;
 
     /**
      * Parses the {@code wasm.*} keys of a user config.
@@ -62,11 +61,13 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
                         + nearest(key) + "'? (the wasm.* keys are " + String.join(", ", KEYS.stream().sorted().toList()) + ")");
             }
         }
-        Limits limits = new Limits(
-                (int) whole(userConfig, Limits.MAX_MEMORY_PAGES, Limits.DEFAULTS.maxMemoryPages(), WASM_MAX_PAGES),
-                Duration.ofMillis(whole(userConfig, Limits.TIMEOUT_MS, Limits.DEFAULTS.timeout().toMillis(), MAX_TIMEOUT_MS)),
-                (int) whole(userConfig, Limits.MAX_OUTPUT_BYTES, Limits.DEFAULTS.maxOutputBytes(), Integer.MAX_VALUE),
-                (int) whole(userConfig, Limits.MAX_HOST_DATA_BYTES, Limits.DEFAULTS.maxHostDataBytes(), Integer.MAX_VALUE));
+        Limits limits = Limits.DEFAULTS;
+        for (Limit limit : Limit.values()) {
+            Object value = userConfig.get(limit.key());
+            if (value != null) {
+                limits = limits.with(limit, whole(limit, value));
+            }
+        }
         return new WasmConfig(text(userConfig, MODULE), execution(userConfig), text(userConfig, ExecutionMode.AOT_CLASS_KEY),
                 new Sandbox(limits, wasi(userConfig)));
     }
@@ -100,22 +101,17 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
         }
     }
 
-    private static long whole(Map<String, ?> config, String key, long fallback, long max) {
-        Object value = config.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        String text = String.valueOf(value);
+    private static long whole(Limit limit, Object value) {
+        String text = configText(value);
         try {
             double number = Double.parseDouble(text);
-            if (number >= 1 && number <= max && number == Math.rint(number)) {
+            if (number >= limit.min() && number <= limit.max() && number == Math.rint(number)) {
                 return (long) number;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("user config " + key + " must be a whole number from 1 to " + max
-                + ", got '" + text + "'");
+        throw new IllegalArgumentException(Limits.outOfRange(limit, text));
     }
 
     private static WasiConfig wasi(Map<String, ?> config) {
@@ -125,7 +121,8 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
                     + enabled + "'");
         }
         if (!Boolean.parseBoolean(String.valueOf(enabled))) {
-            for (String key : List.of(WasiConfig.ENV, WasiConfig.ARGS, WasiConfig.DIRS)) {
+            for (String key : List.of(WasiConfig.ENV, WasiConfig.ARGS, WasiConfig.DIRS,
+                    Limit.WASI_MAX_FS_BYTES.key(), Limit.WASI_MAX_OPEN_FILES.key())) {
                 if (config.containsKey(key)) {
                     throw new IllegalArgumentException("user config " + key + " is set but WASI is off; set "
                             + WasiConfig.ENABLED + " to true");

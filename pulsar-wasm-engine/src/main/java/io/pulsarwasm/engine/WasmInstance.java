@@ -3,12 +3,15 @@ package io.pulsarwasm.engine;
 import io.pulsarwasm.engine.internal.Abi;
 import io.pulsarwasm.engine.internal.HostCallException;
 import io.pulsarwasm.engine.internal.Watchdog;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import run.endive.runtime.ExportFunction;
 import run.endive.runtime.Instance;
-import run.endive.runtime.Memory;
 import run.endive.wasm.WasmEngineException;
 
 /**
@@ -31,6 +34,7 @@ public final class WasmInstance implements AutoCloseable {
     private final Consumer<WasmInstance> onClose;
     private final ModuleShape shape;
     private final Limits limits;
+    private final GuestBudget budget;
     private final long timeoutNanos;
     private final WasiLink wasi;
     private final Watchdog.Deadline deadline = Watchdog.newDeadline();
@@ -41,12 +45,13 @@ public final class WasmInstance implements AutoCloseable {
     private boolean closed;
 
     WasmInstance(String moduleName, Instance instance, HostFunctions host, ModuleShape shape, Limits limits,
-            WasiLink wasi, Consumer<WasmInstance> onClose) {
+            GuestBudget budget, WasiLink wasi, Consumer<WasmInstance> onClose) {
         this.moduleName = moduleName;
         this.instance = instance;
         this.host = host;
         this.shape = shape;
         this.limits = limits;
+        this.budget = budget;
         this.timeoutNanos = limits.timeout().toNanos();
         this.wasi = wasi;
         this.entryPoint = shape.entryPoint();
@@ -99,7 +104,29 @@ public final class WasmInstance implements AutoCloseable {
         if (status != 0) {
             throw new GuestErrorException(moduleName, status, outcome.error());
         }
-        return new Invocation(outcome.output(), outcome.stored());
+        return new Invocation(outcome.output(), withinDeadline(outcome.stored()));
+    }
+
+    /**
+     * The bytes path returns before its writes are stored; they get the same deadline, so that a
+     * broker or state store that never answers fails the message instead of holding it forever.
+     */
+    private CompletableFuture<Void> withinDeadline(CompletableFuture<Void> stored) {
+        if (stored.isDone()) {
+            return stored;
+        }
+        return stored.copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((done, failure) -> {
+            if (failure == null) {
+                return done;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                throw new CompletionException(new WasmTimeoutException("wasm module '" + moduleName + "': the writes of "
+                        + PROCESS + " were not stored within " + limits.describe(Limit.TIMEOUT_MS) + " (user config "
+                        + Limit.TIMEOUT_MS.key() + ")", cause));
+            }
+            throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+        });
     }
 
     /** Runs the module's start function, checks its ABI version, and calls {@code init}. */
@@ -164,7 +191,7 @@ public final class WasmInstance implements AutoCloseable {
     }
 
     /** Waits, inside a call and so under its deadline, for writes made outside {@code process}. */
-    private static void awaitStored(java.util.concurrent.CompletableFuture<Void> stored) {
+    private static void awaitStored(CompletableFuture<Void> stored) {
         if (stored.isDone() && !stored.isCompletedExceptionally()) {
             return;
         }
@@ -190,6 +217,8 @@ public final class WasmInstance implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("wasm module '" + moduleName + "': instance is closed");
         }
+        host.beginCall();
+        budget.beginCall();
         deadline.arm(timeoutNanos);
         long result;
         try {
@@ -197,10 +226,15 @@ public final class WasmInstance implements AutoCloseable {
         } catch (HostCallException e) {
             throw deadline.disarm() ? timeout(what, e) : failure(what, "failed in host call " + e.getMessage(), e);
         } catch (WasmEngineException e) {
-            throw deadline.disarm() ? timeout(what, e) : failure(what, "trapped: " + e.getMessage() + atMemoryLimit(), e);
+            throw deadline.disarm() ? timeout(what, e) : failure(what, "trapped: " + e.getMessage() + atLimit(), e);
         } catch (StackOverflowError e) {
             deadline.disarm();
             throw failure(what, "trapped: call stack exhausted", e);
+        } catch (OutOfMemoryError e) {
+            // the guest's memories and host buffers are bounded, so this is the JVM's heap running out while
+            // the guest ran: the instance may be half-way through anything, so it is discarded like after a trap
+            deadline.disarm();
+            throw failure(what, "failed: the JVM ran out of memory while it ran (" + e.getMessage() + ")", e);
         } catch (RuntimeException | Error e) {
             deadline.disarm();
             throw e;
@@ -211,19 +245,18 @@ public final class WasmInstance implements AutoCloseable {
 
     private WasmTimeoutException timeout(String what, Exception cause) {
         return new WasmTimeoutException("wasm module '" + moduleName + "': " + what + " timed out after "
-                + limits.timeout().toMillis() + " ms (user config " + Limits.TIMEOUT_MS + ")", cause);
+                + limits.describe(Limit.TIMEOUT_MS) + " (user config " + Limit.TIMEOUT_MS.key() + ")", cause);
     }
 
-    /** Most guests trap when memory.grow is refused, so say when memory was already at the limit. */
-    private String atMemoryLimit() {
-        try {
-            Memory memory = instance.memory();
-            if (memory != null && memory.pages() >= limits.maxMemoryPages()) {
-                return " (guest memory is at its limit of " + limits.describeMemory() + ", user config "
-                        + Limits.MAX_MEMORY_PAGES + "; a refused memory.grow is the likely cause)";
-            }
-        } catch (RuntimeException e) {
-            // a module without memory
+    /** Most guests trap when memory.grow or table.grow is refused, so say when one was at its limit. */
+    private String atLimit() {
+        if (budget.memoryAtLimit(instance)) {
+            return " (guest memory is at its limit of " + limits.describe(Limit.MAX_MEMORY_PAGES) + ", user config "
+                    + Limit.MAX_MEMORY_PAGES.key() + "; a refused memory.grow is the likely cause)";
+        }
+        if (budget.tableGrowthRefused()) {
+            return " (a table.grow was refused: guest tables are limited to " + limits.describe(Limit.MAX_TABLE_ELEMENTS) + ", user config "
+                    + Limit.MAX_TABLE_ELEMENTS.key() + "; the likely cause)";
         }
         return "";
     }

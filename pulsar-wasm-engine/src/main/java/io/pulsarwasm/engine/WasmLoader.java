@@ -144,7 +144,7 @@ public final class WasmLoader implements AutoCloseable {
      * @throws WasmLoadException if the resource is missing, not wasm, or not shaped as the ABI requires
      */
     public static WasmLoader fromResource(ClassLoader classLoader, String resource) {
-        return fromBytes(resource, ModuleSource.readResource(classLoader, resource));
+        return fromBytes(resource, ModuleSource.readResource(classLoader, resource, Limits.DEFAULTS));
     }
 
     /**
@@ -155,7 +155,7 @@ public final class WasmLoader implements AutoCloseable {
      * @throws WasmLoadException if the file is missing, not wasm, or not shaped as the ABI requires
      */
     public static WasmLoader fromFile(Path path) {
-        return fromBytes(path.getFileName().toString(), ModuleSource.readFile(path));
+        return fromBytes(path.getFileName().toString(), ModuleSource.readFile(path, Limits.DEFAULTS));
     }
 
     /**
@@ -166,7 +166,7 @@ public final class WasmLoader implements AutoCloseable {
      * @throws WasmLoadException if it cannot be read, is not wasm, or is not shaped as the ABI requires
      */
     public static WasmLoader fromUrl(URL url) {
-        return fromBytes(ModuleSource.nameOf(url.getPath()), ModuleSource.readUrl(url));
+        return fromBytes(ModuleSource.nameOf(url.getPath()), ModuleSource.readUrl(url, Limits.DEFAULTS));
     }
 
     /**
@@ -194,7 +194,7 @@ public final class WasmLoader implements AutoCloseable {
      * @throws WasmLoadException if the location is unsupported or the module cannot be loaded
      */
     public static WasmLoader fromLocation(String location, ClassLoader classLoader, Sandbox sandbox) {
-        return fromBytes(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader), sandbox);
+        return fromBytes(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader, sandbox.limits()), sandbox);
     }
 
     /**
@@ -222,7 +222,10 @@ public final class WasmLoader implements AutoCloseable {
         checkHeader(name, bytes);
         WasmModule module;
         try {
+            ModuleSize.check(name, bytes, sandbox.limits());
             module = Parser.parse(bytes);
+        } catch (WasmLoadException e) {
+            throw e;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             // Endive reports most malformations as WasmEngineException, some as other runtime errors;
             // a corrupt length can make it try a huge allocation. All mean the same: not a valid module.
@@ -309,17 +312,16 @@ public final class WasmLoader implements AutoCloseable {
             }
         }
         HostFunctions functions = new HostFunctions(name, sandbox.limits(), host);
-        WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), functions) : null;
+        GuestBudget budget = new GuestBudget(shape, sandbox.limits());
+        WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), sandbox.limits(), functions) : null;
         Instance instance;
         try {
             ImportValues.Builder imports = ImportValues.builder().addFunction(functions.functions());
             if (wasi != null) {
                 imports.addFunction(wasi.functions());
             }
-            Instance.Builder builder = Instance.builder(module).withImportValues(imports.build()).withInitialize(false);
-            if (module.memorySection().filter(m -> m.memoryCount() > 0).isPresent()) {
-                builder.withMemoryLimits(shape.memoryLimits());
-            }
+            Instance.Builder builder = Instance.builder(module).withImportValues(imports.build()).withInitialize(false)
+                    .withMemoryFactory(budget.memoryFactory()).withTableFactory(budget.tableFactory());
             if (machineFactory != null) {
                 builder.withMachineFactory(machineFactory);
             }
@@ -330,7 +332,7 @@ public final class WasmLoader implements AutoCloseable {
             }
             throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: " + e.getMessage(), e);
         }
-        WasmInstance guest = new WasmInstance(name, instance, functions, shape, sandbox.limits(), wasi, open::remove);
+        WasmInstance guest = new WasmInstance(name, instance, functions, shape, sandbox.limits(), budget, wasi, open::remove);
         open.add(guest);
         try {
             guest.start();

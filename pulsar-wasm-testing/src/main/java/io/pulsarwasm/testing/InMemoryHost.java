@@ -29,6 +29,7 @@ public final class InMemoryHost implements Host {
     private final List<PublishedMessage> published = new ArrayList<>();
     private final Map<String, List<Double>> metrics = new LinkedHashMap<>();
     private final List<String> logLines = new ArrayList<>();
+    private boolean stalled;
     private String tenant = "public";
     private String namespace = "default";
     private String functionName = "test-function";
@@ -103,6 +104,19 @@ public final class InMemoryHost implements Host {
      */
     public InMemoryHost failPublishes(RuntimeException failure) {
         this.publishFailure = failure;
+        return this;
+    }
+
+    /**
+     * Makes every state operation and publish hang, as a broker or state store that never answers
+     * would: their futures never complete until this is called with false (which does not complete
+     * the ones already handed out).
+     *
+     * @param stalled whether to stall
+     * @return this host
+     */
+    public InMemoryHost stall(boolean stalled) {
+        this.stalled = stalled;
         return this;
     }
 
@@ -200,34 +214,52 @@ public final class InMemoryHost implements Host {
 
     @Override
     public CompletableFuture<Optional<byte[]>> stateGet(String key) {
+        if (stalled) {
+            return new CompletableFuture<>();
+        }
         return CompletableFuture.completedFuture(Optional.ofNullable(state.get(key)).map(byte[]::clone));
     }
 
     @Override
     public CompletableFuture<Void> statePut(String key, byte[] value) {
+        if (stalled) {
+            return new CompletableFuture<>();
+        }
         state.put(key, value.clone());
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletableFuture<Void> stateDelete(String key) {
+        if (stalled) {
+            return new CompletableFuture<>();
+        }
         state.remove(key);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletableFuture<Void> counterIncr(String key, long amount) {
+        if (stalled) {
+            return new CompletableFuture<>();
+        }
         counters.merge(key, amount, Long::sum);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletableFuture<Long> counterGet(String key) {
+        if (stalled) {
+            return new CompletableFuture<>();
+        }
         return CompletableFuture.completedFuture(counters.getOrDefault(key, 0L));
     }
 
     @Override
     public CompletableFuture<Void> publish(String topic, byte[] value, String key, Map<String, String> properties) {
+        if (stalled) {
+            return new CompletableFuture<>();
+        }
         if (publishFailure != null) {
             return CompletableFuture.failedFuture(publishFailure);
         }

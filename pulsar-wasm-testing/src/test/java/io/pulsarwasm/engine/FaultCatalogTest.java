@@ -45,7 +45,7 @@ class FaultCatalogTest {
     @ParameterizedTest
     @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
     void infiniteLoopIsInterruptedAtTheTimeout(ExecutionMode mode) {
-        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(FAULTS).config(ExecutionMode.KEY, mode.name()).config(Limits.TIMEOUT_MS, 200.0)) {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(FAULTS).config(ExecutionMode.KEY, mode.name()).config(Limit.TIMEOUT_MS.key(), 200.0)) {
             long start = System.nanoTime();
             WasmTimeoutException timeout = assertThrows(WasmTimeoutException.class, () -> tester.process(11L));
             long tookMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
@@ -59,7 +59,7 @@ class FaultCatalogTest {
     @ParameterizedTest
     @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
     void memoryGrowthPastTheCapNamesTheLimit(ExecutionMode mode) {
-        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(FAULTS).config(ExecutionMode.KEY, mode.name()).config(Limits.MAX_MEMORY_PAGES, 4.0)) {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(FAULTS).config(ExecutionMode.KEY, mode.name()).config(Limit.MAX_MEMORY_PAGES.key(), 4.0)) {
             assertFault(PREFIX + "trapped: Trapped on unreachable instruction (guest memory is at its limit of "
                     + "4 pages (256 KiB), user config wasm.max-memory-pages; a refused memory.grow is the likely cause)",
                     () -> tester.process(12L));
@@ -76,7 +76,7 @@ class FaultCatalogTest {
                     assertThrows(WasmLoadException.class, () -> tester.process(1L)).getMessage());
         }
         try (WasmFunctionTester<Long, Long> raised = WasmFunctionTester.longs("classpath:wasm/big_memory.wasm").config(ExecutionMode.KEY, mode.name())
-                .config(Limits.MAX_MEMORY_PAGES, 300.0)) {
+                .config(Limit.MAX_MEMORY_PAGES.key(), 300.0)) {
             assertEquals(1L, raised.process(1L));
         }
     }
@@ -94,7 +94,7 @@ class FaultCatalogTest {
     @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
     void outputLargerThanTheCapFailsTheMessage(ExecutionMode mode) {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:wasm/echo.wasm").config(ExecutionMode.KEY, mode.name())
-                .config(Limits.MAX_OUTPUT_BYTES, 10.0)) {
+                .config(Limit.MAX_OUTPUT_BYTES.key(), 10.0)) {
             assertArrayEquals(new byte[10], tester.process(new byte[10]));
             assertFault("wasm module 'echo.wasm': export 'process' failed in host call pulsar.set_output: an output of "
                     + "11 bytes is more than the limit of 10 bytes (user config wasm.max-output-bytes)",
@@ -107,7 +107,7 @@ class FaultCatalogTest {
     @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
     void hostDataLargerThanTheCapFailsTheMessage(ExecutionMode mode) {
         try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs("classpath:wasm/greeter.wasm").config(ExecutionMode.KEY, mode.name())
-                .config("greeting", "x".repeat(100)).config(Limits.MAX_HOST_DATA_BYTES, 50.0)) {
+                .config("greeting", "x".repeat(100)).config(Limit.MAX_HOST_DATA_BYTES.key(), 50.0)) {
             assertFault("wasm module 'greeter.wasm': export 'process' failed in host call pulsar.get_config: the value is "
                     + "100 bytes, more than the limit of 50 bytes a host call returns (user config wasm.max-host-data-bytes)",
                     () -> tester.process(1L));
@@ -120,7 +120,7 @@ class FaultCatalogTest {
         byte[] input = new byte[5 * 1000 * 1000];
         new Random(42).nextBytes(input);
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:wasm/echo.wasm").config(ExecutionMode.KEY, mode.name())
-                .config(Limits.MAX_OUTPUT_BYTES, 6.0 * 1000 * 1000)) {
+                .config(Limit.MAX_OUTPUT_BYTES.key(), 6.0 * 1000 * 1000)) {
             input[0] = 'x';
             assertArrayEquals(input, tester.process(input));
         }
@@ -139,7 +139,7 @@ class FaultCatalogTest {
     @ParameterizedTest
     @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
     void invalidConfigValuesAreNamed(ExecutionMode mode) {
-        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(FAULTS).config(ExecutionMode.KEY, mode.name()).config(Limits.TIMEOUT_MS, "soon")) {
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(FAULTS).config(ExecutionMode.KEY, mode.name()).config(Limit.TIMEOUT_MS.key(), "soon")) {
             assertEquals("user config wasm.timeout-ms must be a whole number from 1 to 3600000, got 'soon'",
                     assertThrows(IllegalArgumentException.class, () -> tester.process(1L)).getMessage());
         }
@@ -187,9 +187,12 @@ class FaultCatalogTest {
     void anUnknownWasmKeyIsRefusedWithTheNearestKnownOne() {
         try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(FAULTS).config("wasm.timeout_ms", 200.0)) {
             assertEquals("unknown user config key 'wasm.timeout_ms'; did you mean 'wasm.timeout-ms'? (the wasm.* keys are "
-                    + "wasm.aot.class, wasm.execution, wasm.max-host-data-bytes, wasm.max-memory-pages, "
-                    + "wasm.max-output-bytes, wasm.module, wasm.timeout-ms, wasm.wasi.args, wasm.wasi.dirs, "
-                    + "wasm.wasi.enabled, wasm.wasi.env)",
+                    + "wasm.aot.class, wasm.execution, wasm.max-code-bytes, wasm.max-functions, wasm.max-globals, "
+                    + "wasm.max-host-data-bytes, wasm.max-key-bytes, wasm.max-log-bytes-per-call, wasm.max-log-line-bytes, "
+                    + "wasm.max-memory-pages, wasm.max-metric-names, wasm.max-module-bytes, wasm.max-output-bytes, "
+                    + "wasm.max-state-value-bytes, wasm.max-table-elements, wasm.max-write-bytes-per-call, "
+                    + "wasm.max-writes-per-call, wasm.module, wasm.module-timeout-ms, wasm.timeout-ms, wasm.wasi.args, "
+                    + "wasm.wasi.dirs, wasm.wasi.enabled, wasm.wasi.env, wasm.wasi.max-fs-bytes, wasm.wasi.max-open-files)",
                     assertThrows(IllegalArgumentException.class, () -> tester.process(1L)).getMessage());
         }
     }

@@ -26,7 +26,8 @@ class WasmLoaderFuzzTest {
 
     private static final List<String> SEEDS = List.of("greeter", "echo", "faults", "misbehaving", "init_traps");
     private static final Sandbox SMALL = new Sandbox(
-            new Limits(16, Duration.ofMillis(100), 1 << 16, 1 << 16), WasiConfig.OFF);
+            Limits.DEFAULTS.with(Limit.MAX_MEMORY_PAGES, 16).with(Limit.TIMEOUT_MS, 100)
+                    .with(Limit.MAX_OUTPUT_BYTES, 1 << 16).with(Limit.MAX_HOST_DATA_BYTES, 1 << 16), WasiConfig.OFF);
 
     @Property(tries = 3000, seed = "20261121")
     void mutatedModulesFailCleanly(@ForAll @IntRange(min = 0, max = 4) int seedIndex,

@@ -20,8 +20,7 @@ class WasmFunctionTest {
         assertNull(tester.process((Long) null));
         tester.close();
         assertEquals(List.of(
-                        "INFO pulsar-wasm: loaded module 'greeter.wasm' for test-function (compiler, memory 256 pages (16 MiB), "
-                                + "timeout 5000 ms, output 5242880 bytes, host data 5242880 bytes, WASI off)",
+                        "INFO pulsar-wasm: loaded module 'greeter.wasm' for test-function (compiler, WASI off, default limits)",
                         "INFO ready",
                         "INFO hey",
                         "INFO bye"),

@@ -26,6 +26,22 @@ public final class GuestMemory {
         return memory.readBytes(ptr, len);
     }
 
+    /**
+     * Reads at most {@code max} bytes of a range that must lie wholly in guest memory, cut back to a
+     * UTF-8 character boundary when shortened; invalid UTF-8 is replaced rather than refused, for log text.
+     */
+    public String readUtf8Prefix(String call, int ptr, int len, int max) {
+        Memory memory = instance.memory();
+        checkBounds(call, memory, ptr, len);
+        int end = Math.min(len, max);
+        if (end < len) {
+            while (end > 0 && (memory.read(ptr + end) & 0xC0) == 0x80) {
+                end--;
+            }
+        }
+        return new String(memory.readBytes(ptr, end), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public String readUtf8(String call, int ptr, int len) {
         return decodeUtf8(read(call, ptr, len), call, "the " + len + " bytes at guest address " + Integer.toUnsignedString(ptr));
     }
