@@ -18,7 +18,7 @@ build_all() {
     [ "$(basename "$wat")" = doubler.wat ] || wat2wasm "$wat" -o "$samples/$(basename "${wat%.wat}").wasm"
   done
   for wat in pulsar-wasm-testing/src/test/wat/*.wat; do
-    wat2wasm "$wat" -o "$root/pulsar-wasm-testing/src/test/resources/wasm/$(basename "${wat%.wat}").wasm"
+    wat2wasm --enable-multi-memory "$wat" -o "$root/pulsar-wasm-testing/src/test/resources/wasm/$(basename "${wat%.wat}").wasm"
   done
   # A function too large for one JVM method (the compiler's interpreter fallback): process(x)
   # returns x + 120000, one i64.add at a time.

@@ -219,6 +219,13 @@ class ThreadRuntimeIT {
         }
     }
 
+    @Test
+    @Order(4)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void theWorstFiveHostileGuestsLeaveTheWorkerAndTheirNeighbourUntouched() throws Exception {
+        HostileGuests.runTheWorstFive(pulsar, client, admin, "thread-hostile-");
+    }
+
     /** One cycle: create the scaler, one exact output for one input, delete it, its instance thread gone. */
     private static void cycle(JvmProbe jvm, int i) throws Exception {
         String name = "cycle";

@@ -212,6 +212,9 @@ final class HostFunctions {
             throw new AbiViolationException(name + ": level " + code
                     + " is not one of 0 (trace), 1 (debug), 2 (info), 3 (warn), 4 (error)");
         }
+        if (logLimitSaid) {
+            return; // the call's log budget is spent: not even read
+        }
         long length = Integer.toUnsignedLong((int) args[2]);
         String line = length <= maxLogLineBytes
                 ? guest.readUtf8(name, (int) args[1], (int) length)

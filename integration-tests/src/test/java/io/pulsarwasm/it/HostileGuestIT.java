@@ -1,0 +1,18 @@
+package io.pulsarwasm.it;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The worst five hostile guests on the shared standalone, in the process runtime (each instance its
+ * own JVM); {@link ThreadRuntimeIT} runs them inside the worker's JVM.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class HostileGuestIT extends RealPulsarTest {
+
+    @Test
+    void theWorstFiveLeaveTheWorkerAndTheirNeighbourUntouched() throws Exception {
+        HostileGuests.runTheWorstFive(pulsar, client, admin, "hostile-");
+    }
+}
