@@ -223,8 +223,14 @@ public final class StandalonePulsar implements PulsarCluster {
                         admin.functions().createFunction(probe, home.resolve("examples/api-examples.jar").toString());
                         return true;
                     });
-            Functions.delete(admin, probe.getName());
-        } catch (PulsarClientException | PulsarAdminException e) {
+            // the worker can still answer "Leader not yet ready" to the delete that follows (deleting is idempotent)
+            Awaitility.await("the readiness probe can be deleted on " + adminUrl()).atMost(STARTUP)
+                    .pollInterval(Duration.ofSeconds(1)).ignoreException(PulsarAdminException.class)
+                    .until(() -> {
+                        Functions.delete(admin, probe.getName());
+                        return true;
+                    });
+        } catch (PulsarClientException e) {
             throw new IllegalStateException("readiness probe failed: " + e.getMessage(), e);
         }
     }
