@@ -127,6 +127,66 @@ class FaultToleranceIT extends RealPulsarTest {
         }
     }
 
+    /**
+     * The same effectively-once scenario — 10,000 unbatched inputs, a restart and a killed instance
+     * mid-stream — for the wasm Doubler and a plain Java function with the same logic, side by side
+     * on the same standalone: whatever the one loses that the other does not is the host's doing.
+     */
+    @Test
+    void effectivelyOnceAcrossARestartAndAKillWasmAgainstJava() throws Exception {
+        if (!admin.namespaces().getNamespaces("public").contains("public/eo")) {
+            admin.namespaces().createNamespace("public/eo");
+            admin.namespaces().setDeduplicationStatus("public/eo", true);
+        }
+        CompletableFuture<List<Long>> wasm = CompletableFuture.supplyAsync(() -> disrupted("eo-wasm", DOUBLER));
+        CompletableFuture<List<Long>> java = CompletableFuture.supplyAsync(() -> disrupted("eo-java",
+                "io.pulsarwasm.samples.JavaDoubler"));
+        for (Map.Entry<String, List<Long>> run : Map.of("eo-wasm", wasm.get(10, TimeUnit.MINUTES),
+                "eo-java", java.get(10, TimeUnit.MINUTES)).entrySet()) {
+            List<Long> received = run.getValue();
+            for (int i = 1; i < received.size(); i++) {
+                assertTrue(received.get(i) > received.get(i - 1), run.getKey() + ": duplicate or reordered output at " + i
+                        + ": " + received.subList(Math.max(0, i - 2), i + 1));
+            }
+            assertTrue(received.stream().allMatch(x -> x % 2 == 0 && x >= 2 && x <= 20_000), run.getKey() + ": only doubled inputs");
+            System.out.printf("[%s] effectively-once across a restart and a kill: %d of 10000 outputs, %d lost%n",
+                    run.getKey(), received.size(), 10_000 - received.size());
+        }
+    }
+
+    /** Runs the scenario for one function class; returns its outputs, in arrival order. */
+    private static List<Long> disrupted(String name, String className) {
+        try {
+            FunctionConfig config = LongFunctions.config(name, className, "persistent://public/eo/" + name + "-in",
+                    "persistent://public/eo/" + name + "-out", Map.of());
+            config.setNamespace("eo");
+            config.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.EFFECTIVELY_ONCE);
+            admin.functions().createFunction(config, Artifacts.samplesNar().toString());
+            List<Long> inputs = LongStream.rangeClosed(1, 10_000).boxed().toList();
+            List<Long> received = new ArrayList<>();
+            try (Consumer<Long> outputs = Messages.subscribe(client, "persistent://public/eo/" + name + "-out", Schema.INT64);
+                    Producer<Long> producer = client.newProducer(Schema.INT64).topic("persistent://public/eo/" + name + "-in")
+                            .enableBatching(false).create()) {
+                // all at once, so that both functions are busy, with outputs in flight, when disrupted
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                    inputs.forEach(value -> producer.newMessage().key("k").value(value).sendAsync());
+                    producer.flushAsync().join();
+                });
+                receiveUntil(outputs, received, 2_000);
+                admin.functions().restartFunction("public", "eo", name);
+                receiveUntil(outputs, received, 5_000);
+                assertEquals(1, pulsar.killFunctionInstances(name), "instance processes of " + name);
+                sending.get(2, TimeUnit.MINUTES);
+                receiveUntil(outputs, received, 20_000L, Duration.ofMinutes(4));
+            } finally {
+                admin.functions().deleteFunction("public", "eo", name);
+            }
+            return received;
+        } catch (Exception e) {
+            throw new IllegalStateException(name + ": " + e, e);
+        }
+    }
+
     @Test
     void runawayGuestDoesNotStopItsNeighbour() throws Exception {
         FunctionConfig runaway = LongFunctions.config("runaway", LONG_FUNCTION, NS + "runaway-in", NS + "runaway-out",
