@@ -110,7 +110,7 @@ final class HostileGuests {
                 List<Message<byte[]>> dead = Messages.receive(deadLetters, 1, Duration.ofMinutes(4));
                 assertEquals(List.of("metrics 0"), texts(dead));
                 assertTrue(pulsar.functionLog("public", "default", names.get("metrics")).contains(
-                        "metric 'dA@' would be distinct metric name 101 of this instance, more than the limit of 100 "
+                        "metric 'dA@' would be distinct metric name 101 of this function instance, more than the limit of 100 "
                                 + "metric names (user config wasm.max-metric-names)"));
                 assertEquals(1, admin.functions().getFunctionStatus("public", "default", names.get("memories")).getNumRunning());
                 assertEquals(1, admin.functions().getFunctionStatus("public", "default", scaler).getNumRunning());

@@ -17,8 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,6 +36,8 @@ import java.util.concurrent.Future;
 final class HostFunctions {
 
     private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
+    /** What a log line costs beyond its text (its framing in the log), so that empty lines are not free. */
+    static final int LOG_LINE_OVERHEAD = 64;
 
     private final String moduleName;
     private final Limits limits;
@@ -50,7 +50,8 @@ final class HostFunctions {
     private final int maxKeyBytes;
     private final int maxStateValueBytes;
     private final int maxMetricNames;
-    private final Set<String> metricNames = new HashSet<>();
+    private final DistinctNames metricNames;
+    private final DistinctNames topics;
     // what the current call into the guest has used
     private long logBytes;
     private boolean logLimitSaid;
@@ -63,7 +64,7 @@ final class HostFunctions {
     private final List<CompletableFuture<Void>> pending = new ArrayList<>();
     private final List<CompletableFuture<Void>> stateWrites = new ArrayList<>();
 
-    HostFunctions(String moduleName, Limits limits, Host host) {
+    HostFunctions(String moduleName, Limits limits, Host host, DistinctNames metricNames, DistinctNames topics) {
         this.moduleName = moduleName;
         this.limits = limits;
         this.host = host;
@@ -74,6 +75,8 @@ final class HostFunctions {
         this.maxKeyBytes = limits.intValue(Limit.MAX_KEY_BYTES);
         this.maxStateValueBytes = limits.intValue(Limit.MAX_STATE_VALUE_BYTES);
         this.maxMetricNames = limits.intValue(Limit.MAX_METRIC_NAMES);
+        this.metricNames = metricNames;
+        this.topics = topics;
     }
 
     /** What one invocation produced: its output (null when none), its error text, and when its writes are stored. */
@@ -108,7 +111,7 @@ final class HostFunctions {
         if (logLimitSaid) {
             return;
         }
-        long bytes = Math.min(fullBytes, maxLogLineBytes);
+        long bytes = Math.min(fullBytes, maxLogLineBytes) + LOG_LINE_OVERHEAD;
         if (logBytes + bytes > maxLogBytesPerCall) {
             logLimitSaid = true;
             host.log(LogLevel.WARN, "pulsar-wasm: wasm module '" + moduleName + "' logged more than "
@@ -174,8 +177,8 @@ final class HostFunctions {
             case LOG -> none(() -> log(name, guest, args));
             case GET_CONFIG -> text(guest, name, host.config(key(guest, name, args)));
             case GET_SECRET -> text(guest, name, host.secret(key(guest, name, args)));
-            case SET_OUTPUT -> none(() -> setOutput(name, guest.read(name, (int) args[0], (int) args[1])));
-            case SET_ERROR -> none(() -> setError(name, guest.readUtf8(name, (int) args[0], (int) args[1])));
+            case SET_OUTPUT -> none(() -> setOutput(name, guest, (int) args[0], (int) args[1]));
+            case SET_ERROR -> none(() -> setError(name, boundedText(guest, name, (int) args[0], (int) args[1])));
             case GET_KEY -> text(guest, name, host.key());
             case GET_TOPIC -> text(guest, name, host.topic());
             case GET_PROPERTY -> text(guest, name, Optional.ofNullable(host.properties().get(key(guest, name, args))));
@@ -215,25 +218,29 @@ final class HostFunctions {
         if (logLimitSaid) {
             return; // the call's log budget is spent: not even read
         }
-        long length = Integer.toUnsignedLong((int) args[2]);
-        String line = length <= maxLogLineBytes
-                ? guest.readUtf8(name, (int) args[1], (int) length)
-                : guest.readUtf8Prefix(name, (int) args[1], (int) length, maxLogLineBytes);
-        logLine(level, line, length);
+        logLine(level, boundedText(guest, name, (int) args[1], (int) args[2]), Integer.toUnsignedLong((int) args[2]));
     }
 
-    private void setOutput(String name, byte[] bytes) {
+    /** Text for a log line or an error: strict UTF-8 when it fits a line, else cut to the line limit. */
+    private String boundedText(GuestMemory guest, String name, int ptr, int length) {
+        return Integer.toUnsignedLong(length) <= maxLogLineBytes
+                ? guest.readUtf8(name, ptr, length)
+                : guest.readUtf8Prefix(name, ptr, length, maxLogLineBytes);
+    }
+
+    private void setOutput(String name, GuestMemory guest, int ptr, int length) {
         requireBytesInvocation(name);
-        if (bytes.length > limits.get(Limit.MAX_OUTPUT_BYTES)) {
-            throw new AbiViolationException(name + ": an output of " + bytes.length + " bytes is more than "
-                    + limits.limitOf(Limit.MAX_OUTPUT_BYTES));
+        if (Integer.toUnsignedLong(length) > limits.get(Limit.MAX_OUTPUT_BYTES)) {
+            throw new AbiViolationException(name + ": an output of " + Integer.toUnsignedLong(length)
+                    + " bytes is more than " + limits.limitOf(Limit.MAX_OUTPUT_BYTES));
         }
         if (output != null) {
             throw new AbiViolationException(name + ": called twice in one invocation; a function has one output");
         }
-        output = bytes;
+        output = guest.read(name, ptr, length);
     }
 
+    /** The guest's error text, cut like a log line: it ends up in Pulsar's log and exception stats. */
     private void setError(String name, String message) {
         requireBytesInvocation(name);
         error = message;
@@ -247,18 +254,20 @@ final class HostFunctions {
     }
 
     private void recordMetric(String name, String metric, double value) {
-        if (!metricNames.contains(metric)) {
-            if (metricNames.size() >= maxMetricNames) {
-                throw new AbiViolationException(name + ": metric '" + metric + "' would be distinct metric name "
-                        + (maxMetricNames + 1) + " of this instance, more than " + limits.limitOf(Limit.MAX_METRIC_NAMES));
-            }
-            metricNames.add(metric);
+        if (!metricNames.admit(metric)) {
+            throw new AbiViolationException(name + ": metric '" + metric + "' would be distinct metric name "
+                    + (maxMetricNames + 1) + " of this function instance, more than " + limits.limitOf(Limit.MAX_METRIC_NAMES));
         }
         host.recordMetric(metric, value);
     }
 
     private void publish(String name, GuestMemory guest, long[] args) {
         String topic = text(guest, name, "topic", (int) args[0], (int) args[1]);
+        if (!topics.admit(topic)) {
+            throw new AbiViolationException(name + ": topic '" + topic + "' would be distinct topic "
+                    + (limits.get(Limit.MAX_PUBLISH_TOPICS) + 1) + " of this function instance, more than "
+                    + limits.limitOf(Limit.MAX_PUBLISH_TOPICS));
+        }
         countWrite(name, Integer.toUnsignedLong((int) args[3]) + Integer.toUnsignedLong((int) args[7]));
         byte[] value = guest.read(name, (int) args[2], (int) args[3]);
         String key = (int) args[5] != -1 ? text(guest, name, "message key", (int) args[4], (int) args[5]) : null;
@@ -342,7 +351,7 @@ final class HostFunctions {
         }
     }
 
-    /** The key or name a host call's first two arguments point at: at most {@value Limit#MAX_KEY_BYTES}. */
+    /** The key or name a host call's first two arguments point at: at most {@link Limit#MAX_KEY_BYTES}. */
     private String key(GuestMemory guest, String name, long[] args) {
         return text(guest, name, "key", (int) args[0], (int) args[1]);
     }

@@ -2,15 +2,29 @@ package io.pulsarwasm.engine;
 
 /**
  * One bound on what a guest may make the host hold or do, with its user config key, its default
- * and the range a user may set it in. {@link Limits} holds a value for each.
+ * and the range a user may set it in. {@link Limits} holds a value for each; a loader's instances
+ * get the limits it was made with.
  *
- * <p>The defaults are chosen for code written by someone else: together they keep one guest
- * instance under about 64 MiB of host heap, and each message under 5 s.
+ * <p>What happens past a limit: at load (module, code, functions, globals, memories, tables) the
+ * module is refused; {@code memory.grow} and {@code table.grow} return -1; log lines are cut or
+ * dropped, and say so; any other host call past its limit fails the call into the guest, which
+ * fails the message and discards the instance, like a trap. "Per call" means per call into the
+ * guest: the start function, {@code init}, each {@code process}, {@code close}.
+ *
+ * <p>The defaults are chosen for code written by someone else; the README's limits table and the
+ * PIP's Security section list what each costs the host.
  */
 public enum Limit {
 
-    /** Wasm pages (64 KiB) of all the guest's memories together; {@code memory.grow} past it returns -1. */
-    MAX_MEMORY_PAGES("wasm.max-memory-pages", 256, 1, 65536, Unit.PAGES),
+    /**
+     * Wasm pages (64 KiB) of all the guest's memories together; {@code memory.grow} past it returns -1.
+     * At most 32767 pages (2 GiB), Endive's largest memory.
+     */
+    MAX_MEMORY_PAGES("wasm.max-memory-pages", 256, 1, 32767, Unit.PAGES),
+    /** Memories a module may declare (multi-memory); the ABI uses the first. */
+    MAX_MEMORIES("wasm.max-memories", 4, 1, 100, Unit.of("memories")),
+    /** Tables a module may declare. */
+    MAX_TABLES("wasm.max-tables", 16, 0, 1000, Unit.of("tables")),
     /** Elements of all the guest's tables together; {@code table.grow} past it returns -1. */
     MAX_TABLE_ELEMENTS("wasm.max-table-elements", 100_000, 0, 10_000_000, Unit.of("table elements")),
     /** Globals a module may define. */
@@ -29,7 +43,10 @@ public enum Limit {
     MAX_OUTPUT_BYTES("wasm.max-output-bytes", 5 << 20, 0, Integer.MAX_VALUE, Unit.BYTES),
     /** Largest value one host call returns into the guest. */
     MAX_HOST_DATA_BYTES("wasm.max-host-data-bytes", 5 << 20, 0, Integer.MAX_VALUE, Unit.BYTES),
-    /** Log bytes (log calls and WASI stdout/stderr) one call may write; further lines are dropped, once said. */
+    /**
+     * Log bytes (log calls and WASI stdout/stderr) one call may write, each line counting 64 bytes
+     * more than its text for the log's own framing; further lines are dropped, once said.
+     */
     MAX_LOG_BYTES_PER_CALL("wasm.max-log-bytes-per-call", 1 << 20, 0, Integer.MAX_VALUE, Unit.BYTES),
     /** Longest log line; a longer one is cut, and says so. */
     MAX_LOG_LINE_BYTES("wasm.max-log-line-bytes", 8192, 16, 1 << 24, Unit.BYTES),
@@ -41,10 +58,12 @@ public enum Limit {
     MAX_KEY_BYTES("wasm.max-key-bytes", 1024, 1, 1 << 20, Unit.BYTES),
     /** Largest value a guest may put into state. */
     MAX_STATE_VALUE_BYTES("wasm.max-state-value-bytes", 1 << 20, 0, Integer.MAX_VALUE, Unit.BYTES),
-    /** Distinct metric names one guest instance may record. */
+    /** Distinct metric names a function instance's guests may record, across recycled guest instances. */
     MAX_METRIC_NAMES("wasm.max-metric-names", 100, 0, 100_000, Unit.of("metric names")),
+    /** Distinct topics a function instance's guests may publish to (Pulsar keeps a producer for each). */
+    MAX_PUBLISH_TOPICS("wasm.max-publish-topics", 100, 0, 100_000, Unit.of("topics")),
     /** Bytes of the in-memory file system that holds private copies of WASI directories and what the guest writes there. */
-    WASI_MAX_FS_BYTES("wasm.wasi.max-fs-bytes", 16 << 20, 4096, 1 << 30, Unit.BYTES),
+    WASI_MAX_FS_BYTES("wasm.wasi.max-fs-bytes", 16 << 20, 65536, 1 << 30, Unit.BYTES),
     /** Files and directories a WASI guest may hold open at once. */
     WASI_MAX_OPEN_FILES("wasm.wasi.max-open-files", 64, 0, 100_000, Unit.of("open files"));
 

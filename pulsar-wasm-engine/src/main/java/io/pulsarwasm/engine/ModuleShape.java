@@ -99,10 +99,17 @@ final class ModuleShape {
         }
     }
 
-    /** What instantiating the module takes at once: memories, tables, globals. */
+    /** What instantiating the module takes at once (the counts were checked before decoding, by {@link ModuleSize}). */
     private void checkBudget() {
         Limits limits = sandbox.limits();
+        for (int i = 0; i < module.typeSection().subTypeCount(); i++) {
+            if (module.typeSection().getSubType(i).compType().funcType() == null) {
+                throw fail("defines a struct or array type (type " + i + ", the GC proposal); the host does not run "
+                        + "GC guests, since their objects would live on the JVM heap outside the guest's memory limit");
+            }
+        }
         long memoryCount = memories().count();
+        int tableCount = module.tableSection().tableCount();
         long pages = initialPages();
         if (pages > limits.get(Limit.MAX_MEMORY_PAGES)) {
             throw fail("declares " + (memoryCount == 1 ? "a memory of " : memoryCount + " memories of ") + pages
@@ -113,16 +120,12 @@ final class ModuleShape {
             throw fail("declares a shared memory; guests run single-threaded, so shared memories (threads) are not supported");
         }
         long elements = 0;
-        for (int i = 0; i < module.tableSection().tableCount(); i++) {
+        for (int i = 0; i < tableCount; i++) {
             elements += module.tableSection().getTable(i).limits().min();
         }
         if (elements > limits.get(Limit.MAX_TABLE_ELEMENTS)) {
             throw fail("declares tables of " + elements + " initial elements together, more than "
                     + limits.limitOf(Limit.MAX_TABLE_ELEMENTS));
-        }
-        int globals = module.globalSection().globalCount();
-        if (globals > limits.get(Limit.MAX_GLOBALS)) {
-            throw fail("defines " + globals + " globals, more than " + limits.limitOf(Limit.MAX_GLOBALS));
         }
     }
 

@@ -1,13 +1,15 @@
 package io.pulsarwasm.engine;
 
+import java.util.HashMap;
+import java.util.Map;
 import run.endive.wasm.Parser;
 import run.endive.wasm.types.RawSection;
 import run.endive.wasm.types.SectionId;
 
 /**
- * Checks a module's size, code size and function count from its section headers, before it is
- * decoded: decoding and compiling cost grows with these, and a module over them is refused before
- * it costs anything.
+ * Checks a module's size, code size and its counts of functions, globals, memories and tables
+ * from its section headers, before it is decoded: decoding, instantiating and compiling cost grows
+ * with these, and a module over them is refused before it costs anything.
  */
 final class ModuleSize {
 
@@ -19,20 +21,27 @@ final class ModuleSize {
             throw over(name, "is " + bytes.length + " bytes", limits, Limit.MAX_MODULE_BYTES);
         }
         long[] codeBytes = {0};
-        long[] functions = {0};
+        Map<Integer, Long> counts = new HashMap<>();
         Parser.parseWithoutDecoding(bytes, section -> {
             byte[] contents = ((RawSection) section).contents();
             if (section.sectionId() == SectionId.CODE) {
                 codeBytes[0] = contents.length;
-            } else if (section.sectionId() == SectionId.FUNCTION) {
-                functions[0] = leadingCount(contents);
+            } else {
+                counts.put(section.sectionId(), leadingCount(contents));
             }
         });
-        if (functions[0] > limits.get(Limit.MAX_FUNCTIONS)) {
-            throw over(name, "defines " + functions[0] + " functions", limits, Limit.MAX_FUNCTIONS);
-        }
+        count(name, counts.get(SectionId.FUNCTION), "defines", limits, Limit.MAX_FUNCTIONS);
+        count(name, counts.get(SectionId.GLOBAL), "defines", limits, Limit.MAX_GLOBALS);
+        count(name, counts.get(SectionId.MEMORY), "declares", limits, Limit.MAX_MEMORIES);
+        count(name, counts.get(SectionId.TABLE), "declares", limits, Limit.MAX_TABLES);
         if (codeBytes[0] > limits.get(Limit.MAX_CODE_BYTES)) {
             throw over(name, "has " + codeBytes[0] + " bytes of code", limits, Limit.MAX_CODE_BYTES);
+        }
+    }
+
+    private static void count(String name, Long count, String verb, Limits limits, Limit limit) {
+        if (count != null && count > limits.get(limit)) {
+            throw over(name, verb + " " + limit.describe(count), limits, limit);
         }
     }
 

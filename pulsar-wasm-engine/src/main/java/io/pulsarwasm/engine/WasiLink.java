@@ -15,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.Stream;
 import run.endive.runtime.HostFunction;
 import run.endive.runtime.WasmFunctionHandle;
@@ -37,7 +39,7 @@ final class WasiLink implements AutoCloseable {
     private final WasiPreview1 wasi;
     private final FileSystem copies;
     private final int maxOpenFiles;
-    private int openFiles;
+    private final Set<Integer> opened = new HashSet<>();
 
     private WasiLink(WasiPreview1 wasi, FileSystem copies, int maxOpenFiles) {
         this.wasi = wasi;
@@ -77,23 +79,39 @@ final class WasiLink implements AutoCloseable {
         }
     }
 
-    /** WASI's host functions, with opening files bounded by {@link Limit#WASI_MAX_OPEN_FILES}. */
+    /**
+     * WASI's host functions, with open files bounded by {@link Limit#WASI_MAX_OPEN_FILES}: the
+     * descriptors {@code path_open} hands out are tracked through {@code fd_close} and
+     * {@code fd_renumber}, and an open past the limit fails with {@code EMFILE}.
+     */
     HostFunction[] functions() {
         return Arrays.stream(wasi.toHostFunctions()).map(function -> switch (function.name()) {
             case "path_open" -> counting(function, (instance, args) -> {
-                if (openFiles >= maxOpenFiles) {
+                if (opened.size() >= maxOpenFiles) {
                     return new long[] {EMFILE};
                 }
                 long[] result = function.handle().apply(instance, args);
                 if (result[0] == SUCCESS) {
-                    openFiles++;
+                    opened.add(instance.memory().readInt((int) args[8]));
                 }
                 return result;
             });
-            case "fd_close", "fd_renumber" -> counting(function, (instance, args) -> {
+            case "fd_close" -> counting(function, (instance, args) -> {
                 long[] result = function.handle().apply(instance, args);
-                if (result[0] == SUCCESS && openFiles > 0) {
-                    openFiles--;
+                if (result[0] == SUCCESS) {
+                    opened.remove((int) args[0]);
+                }
+                return result;
+            });
+            case "fd_renumber" -> counting(function, (instance, args) -> {
+                long[] result = function.handle().apply(instance, args);
+                int from = (int) args[0];
+                int to = (int) args[1];
+                if (result[0] == SUCCESS && from != to) {
+                    opened.remove(to);
+                    if (opened.remove(from)) {
+                        opened.add(to);
+                    }
                 }
                 return result;
             });

@@ -95,6 +95,7 @@ public final class WasmInstance implements AutoCloseable {
     public Invocation process(byte[] input) {
         requireEntryPoint(EntryPoint.BYTES, "process(byte[])");
         host.begin(EntryPoint.BYTES);
+        long started = System.nanoTime();
         int status = (int) call(PROCESS, () -> {
             bytesArguments[0] = host.placeInput(instance, input);
             bytesArguments[1] = input.length;
@@ -104,18 +105,20 @@ public final class WasmInstance implements AutoCloseable {
         if (status != 0) {
             throw new GuestErrorException(moduleName, status, outcome.error());
         }
-        return new Invocation(outcome.output(), withinDeadline(outcome.stored()));
+        return new Invocation(outcome.output(), withinDeadline(outcome.stored(), started));
     }
 
     /**
-     * The bytes path returns before its writes are stored; they get the same deadline, so that a
-     * broker or state store that never answers fails the message instead of holding it forever.
+     * The bytes path returns before its writes are stored; they must be stored within what is left of
+     * the call's deadline, so that a broker or state store that never answers fails the message
+     * instead of holding it forever.
      */
-    private CompletableFuture<Void> withinDeadline(CompletableFuture<Void> stored) {
+    private CompletableFuture<Void> withinDeadline(CompletableFuture<Void> stored, long started) {
         if (stored.isDone()) {
             return stored;
         }
-        return stored.copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((done, failure) -> {
+        long left = Math.max(timeoutNanos - (System.nanoTime() - started), TimeUnit.MILLISECONDS.toNanos(1));
+        return stored.copy().orTimeout(left, TimeUnit.NANOSECONDS).handle((done, failure) -> {
             if (failure == null) {
                 return done;
             }
@@ -235,7 +238,10 @@ public final class WasmInstance implements AutoCloseable {
             // the guest ran: the instance may be half-way through anything, so it is discarded like after a trap
             deadline.disarm();
             throw failure(what, "failed: the JVM ran out of memory while it ran (" + e.getMessage() + ")", e);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            // anything else the runtime or WASI throws: the instance's state is unknown, so it fails like a trap
+            throw deadline.disarm() ? timeout(what, e) : failure(what, "failed: " + e, e);
+        } catch (Error e) {
             deadline.disarm();
             throw e;
         }

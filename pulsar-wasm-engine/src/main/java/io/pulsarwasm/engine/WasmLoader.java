@@ -43,6 +43,8 @@ public final class WasmLoader implements AutoCloseable {
     private final String executionWarning;
     private final MachineFactories.Compiled compiled;
     private final Set<WasmInstance> open = ConcurrentHashMap.newKeySet();
+    private final DistinctNames metricNames;
+    private final DistinctNames topics;
     private boolean closed;
 
     private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox,
@@ -56,6 +58,8 @@ public final class WasmLoader implements AutoCloseable {
         this.machineFactory = machineFactory;
         this.executionWarning = executionWarning;
         this.compiled = compiled;
+        this.metricNames = new DistinctNames(sandbox.limits().intValue(Limit.MAX_METRIC_NAMES));
+        this.topics = new DistinctNames(sandbox.limits().intValue(Limit.MAX_PUBLISH_TOPICS));
     }
 
     /**
@@ -311,7 +315,7 @@ public final class WasmLoader implements AutoCloseable {
                 throw new IllegalStateException("wasm module '" + name + "': the loader is closed");
             }
         }
-        HostFunctions functions = new HostFunctions(name, sandbox.limits(), host);
+        HostFunctions functions = new HostFunctions(name, sandbox.limits(), host, metricNames, topics);
         GuestBudget budget = new GuestBudget(shape, sandbox.limits());
         WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), sandbox.limits(), functions) : null;
         Instance instance;
@@ -326,11 +330,12 @@ public final class WasmLoader implements AutoCloseable {
                 builder.withMachineFactory(machineFactory);
             }
             instance = builder.build();
-        } catch (WasmEngineException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             if (wasi != null) {
                 wasi.close();
             }
-            throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: " + e.getMessage(), e);
+            throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: "
+                    + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
         }
         WasmInstance guest = new WasmInstance(name, instance, functions, shape, sandbox.limits(), budget, wasi, open::remove);
         open.add(guest);

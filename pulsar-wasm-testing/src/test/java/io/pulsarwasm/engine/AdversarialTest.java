@@ -224,6 +224,30 @@ class AdversarialTest {
     class ModuleSizes {
 
         @Test
+        void gcTypesAreRefused() {
+            assertEquals("wasm module 'hostile.wasm' defines a struct or array type (type 0, the GC proposal); the host does "
+                    + "not run GC guests, since their objects would live on the JVM heap outside the guest's memory limit",
+                    loadError(Wat.compile("(module (type $big (array (mut i64))) "
+                            + "(func (export \"process\") (param i64) (result i64) local.get 0))"), Limits.DEFAULTS));
+        }
+
+        @Test
+        void tooManyMemoriesAreRefusedBeforeDecoding() {
+            assertEquals("wasm module 'hostile.wasm' declares 5 memories, more than the limit of 4 memories "
+                    + "(user config wasm.max-memories)",
+                    loadError(Wat.compile("(module " + "(memory 0)".repeat(5)
+                            + " (func (export \"process\") (param i64) (result i64) local.get 0))"), Limits.DEFAULTS));
+        }
+
+        @Test
+        void tooManyTablesAreRefusedBeforeDecoding() {
+            assertEquals("wasm module 'hostile.wasm' declares 17 tables, more than the limit of 16 tables "
+                    + "(user config wasm.max-tables)",
+                    loadError(Wat.compile("(module " + "(table 0 funcref)".repeat(17)
+                            + " (func (export \"process\") (param i64) (result i64) local.get 0))"), Limits.DEFAULTS));
+        }
+
+        @Test
         void tooManyGlobalsAreRefused() {
             StringBuilder globals = new StringBuilder();
             for (int i = 0; i < 10_001; i++) {
@@ -415,13 +439,13 @@ class AdversarialTest {
             try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
                 List<String> lines = host.logLines();
-                assertEquals(129, lines.size()); // 128 lines of 8 KiB fill 1 MiB
-                assertEquals("INFO " + "\0".repeat(8192), lines.get(127));
+                assertEquals(128, lines.size()); // 127 lines of 8 KiB and 64 bytes of framing each fit in 1 MiB
+                assertEquals("INFO " + "\0".repeat(8192), lines.get(126));
                 assertEquals("WARN pulsar-wasm: wasm module 'hostile.wasm' logged more than the limit of 1048576 bytes "
                         + "(user config wasm.max-log-bytes-per-call) in one call; its further lines in this call are dropped",
-                        lines.get(128));
+                        lines.get(127));
                 guest.process(0L);
-                assertEquals(258, host.logLines().size());
+                assertEquals(256, host.logLines().size());
             }
         }
 
@@ -468,9 +492,65 @@ class AdversarialTest {
             InMemoryHost host = new InMemoryHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(hostCallFailure("record_metric", "metric 'dA' would be distinct metric name 101 of this "
-                        + "instance, more than the limit of 100 metric names (user config wasm.max-metric-names)"),
+                        + "function instance, more than the limit of 100 metric names (user config wasm.max-metric-names)"),
                         processError(guest));
                 assertEquals(100, host.metrics().size());
+            }
+        }
+
+        @Test
+        void emptyLogLinesAreNotFree() {
+            byte[] module = Wat.longGuest(loop(100_000, "(call $log (i32.const 2) (i32.const 0) (i32.const 0))")
+                    + " (i64.const 0)", "");
+            InMemoryHost host = new InMemoryHost();
+            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
+                guest.process(0L);
+                assertEquals(16384 + 1, host.logLines().size()); // 1 MiB / 64 bytes of framing per line, and the note
+            }
+        }
+
+        @Test
+        void aLongErrorTextIsCutLikeALogLine() {
+            byte[] module = Wat.bytesGuest("(memory.fill (i32.const 0) (i32.const 120) (i32.const 100000)) "
+                    + "(call $set_error (i32.const 0) (i32.const 100000)) (i32.const 1)", "");
+            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
+                GuestErrorException error = assertThrows(GuestErrorException.class, () -> guest.process(new byte[1]));
+                assertEquals("wasm module 'hostile.wasm': export 'process' returned status 1: " + "x".repeat(8192),
+                        error.getMessage());
+            }
+        }
+
+        @Test
+        void metricNamesAreCountedAcrossReplacedInstances() {
+            byte[] module = Wat.longGuest("""
+                    (i32.store8 (i32.const 100) (i32.add (i32.const 64) (i32.wrap_i64 (local.get $in))))
+                    (call $record_metric (i32.const 100) (i32.const 1) (f64.const 1))
+                    (if (i64.eq (local.get $in) (i64.const 0)) (then unreachable))
+                    (i64.const 0)""", "");
+            InMemoryHost host = new InMemoryHost();
+            try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_METRIC_NAMES, 2));
+                    WasmSession session = new WasmSession(loader, host)) {
+                assertEquals(0L, session.process(1L)); // 'A'
+                assertThrows(WasmExecutionException.class, () -> session.process(0L)); // '@', then a trap: a fresh instance
+                WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> session.process(2L));
+                assertEquals(hostCallFailure("record_metric", "metric 'B' would be distinct metric name 3 of this function "
+                        + "instance, more than the limit of 2 metric names (user config wasm.max-metric-names)"),
+                        error.getMessage());
+            }
+        }
+
+        @Test
+        void distinctPublishTopicsAreCapped() {
+            byte[] module = Wat.longGuest(loop(101, """
+                    (i32.store8 (i32.const 100) (i32.add (i32.const 64) (i32.rem_u (local.get $i) (i32.const 64))))
+                    (i32.store8 (i32.const 101) (i32.add (i32.const 64) (i32.div_u (local.get $i) (i32.const 64))))
+                    (call $publish (i32.const 100) (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const -1)
+                      (i32.const 0) (i32.const 0))""") + " (i64.const 0)", "");
+            InMemoryHost host = new InMemoryHost();
+            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
+                assertEquals(hostCallFailure("publish", "topic 'dA' would be distinct topic 101 of this function instance, "
+                        + "more than the limit of 100 topics (user config wasm.max-publish-topics)"), processError(guest));
+                assertEquals(100, host.published().size());
             }
         }
 
@@ -785,6 +865,24 @@ class AdversarialTest {
         }
 
         @Test
+        void renumberingADescriptorOntoItselfDoesNotFreeASlot() throws IOException {
+            Files.writeString(dir.resolve("f"), "x");
+            String module = OPEN_FILES.replace("""
+                  (memory (export "memory") 1)""", """
+                  (import "wasi_snapshot_preview1" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
+                  (memory (export "memory") 1)""").replace("""
+                    (loop $l""", """
+                    (loop $l
+                      (if (i32.ge_u (local.get $i) (i32.const 50))
+                        (then (drop (call $fd_renumber (i32.load (i32.const 300)) (i32.load (i32.const 300))))))""");
+            WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
+            try (WasmLoader loader = WasmLoader.fromBytes(NAME, Wat.compile(module), new Sandbox(Limits.DEFAULTS, wasi));
+                    WasmInstance guest = loader.newInstance()) {
+                assertEquals(64, guest.process(0L));
+            }
+        }
+
+        @Test
         void standardOutputWithoutANewlineIsHeldToOneLine() {
             byte[] module = Wat.compile("""
                     (module
@@ -826,8 +924,8 @@ class AdversarialTest {
 
         @Test
         void anUnknownKeyNamesTheNearestOne() {
-            assertTrue(configError(Map.of("wasm.max-memory", 1.0)).startsWith(
-                    "unknown user config key 'wasm.max-memory'; did you mean 'wasm.max-memory-pages'? (the wasm.* keys are "));
+            assertTrue(configError(Map.of("wasm.max-memory-page", 1.0)).startsWith(
+                    "unknown user config key 'wasm.max-memory-page'; did you mean 'wasm.max-memory-pages'? (the wasm.* keys are "));
         }
 
         @Test
@@ -838,7 +936,7 @@ class AdversarialTest {
 
         @Test
         void zeroMemoryNamesTheRange() {
-            assertEquals("user config wasm.max-memory-pages must be a whole number from 1 to 65536, got '0'",
+            assertEquals("user config wasm.max-memory-pages must be a whole number from 1 to 32767, got '0'",
                     configError(Map.of("wasm.max-memory-pages", 0.0)));
         }
 

@@ -189,8 +189,9 @@ class FaultCatalogTest {
             assertEquals("unknown user config key 'wasm.timeout_ms'; did you mean 'wasm.timeout-ms'? (the wasm.* keys are "
                     + "wasm.aot.class, wasm.execution, wasm.max-code-bytes, wasm.max-functions, wasm.max-globals, "
                     + "wasm.max-host-data-bytes, wasm.max-key-bytes, wasm.max-log-bytes-per-call, wasm.max-log-line-bytes, "
-                    + "wasm.max-memory-pages, wasm.max-metric-names, wasm.max-module-bytes, wasm.max-output-bytes, "
-                    + "wasm.max-state-value-bytes, wasm.max-table-elements, wasm.max-write-bytes-per-call, "
+                    + "wasm.max-memories, wasm.max-memory-pages, wasm.max-metric-names, wasm.max-module-bytes, "
+                    + "wasm.max-output-bytes, wasm.max-publish-topics, wasm.max-state-value-bytes, wasm.max-table-elements, "
+                    + "wasm.max-tables, wasm.max-write-bytes-per-call, "
                     + "wasm.max-writes-per-call, wasm.module, wasm.module-timeout-ms, wasm.timeout-ms, wasm.wasi.args, "
                     + "wasm.wasi.dirs, wasm.wasi.enabled, wasm.wasi.env, wasm.wasi.max-fs-bytes, wasm.wasi.max-open-files)",
                     assertThrows(IllegalArgumentException.class, () -> tester.process(1L)).getMessage());

@@ -15,6 +15,7 @@ final class Wat {
     static final String HOST = """
             (import "pulsar" "log" (func $log (param i32 i32 i32)))
             (import "pulsar" "set_output" (func $set_output (param i32 i32)))
+            (import "pulsar" "set_error" (func $set_error (param i32 i32)))
             (import "pulsar" "publish" (func $publish (param i32 i32 i32 i32 i32 i32 i32 i32)))
             (import "pulsar" "state_get" (func $state_get (param i32 i32) (result i64)))
             (import "pulsar" "state_put" (func $state_put (param i32 i32 i32 i32)))

@@ -70,7 +70,11 @@ public final class Watchdog {
             try {
                 now = System.nanoTime();
                 for (Deadline deadline : WATCHED) {
-                    deadline.expireIfDue(now);
+                    try {
+                        deadline.expireIfDue(now);
+                    } catch (RuntimeException | Error e) {
+                        // one owner whose interrupt fails must not keep the others' deadlines from being enforced
+                    }
                 }
                 Thread.sleep(TICK_MILLIS);
             } catch (InterruptedException e) {
@@ -118,16 +122,22 @@ public final class Watchdog {
             if (current == IDLE || current == RUNNING && state.compareAndSet(RUNNING, IDLE)) {
                 return false;
             }
-            while (state.get() == EXPIRING) {
+            // once EXPIRED is swapped for IDLE the watchdog interrupts no more; an interrupt it is
+            // delivering (EXPIRING) lands before EXPIRED, so the one clear below removes them all
+            while (!state.compareAndSet(EXPIRED, IDLE)) {
                 Thread.onSpinWait();
             }
             Thread.interrupted();
-            state.set(IDLE);
             return true;
         }
 
+        /**
+         * Interrupts the owner once the deadline has passed, and again at every tick until it disarms:
+         * code the guest calls into may swallow one interrupt.
+         */
         void expireIfDue(long clock) {
-            if (state.get() == RUNNING && clock - dueAt > 0 && state.compareAndSet(RUNNING, EXPIRING)) {
+            int current = state.get();
+            if ((current == EXPIRED || current == RUNNING && clock - dueAt > 0) && state.compareAndSet(current, EXPIRING)) {
                 try {
                     owner.interrupt();
                 } finally {
