@@ -95,7 +95,7 @@ public final class WasmInstance implements AutoCloseable {
     public Invocation process(byte[] input) {
         requireEntryPoint(EntryPoint.BYTES, "process(byte[])");
         host.begin(EntryPoint.BYTES);
-        long started = System.nanoTime();
+        long started = Watchdog.clock();
         int status = (int) call(PROCESS, () -> {
             bytesArguments[0] = host.placeInput(instance, input);
             bytesArguments[1] = input.length;
@@ -117,7 +117,7 @@ public final class WasmInstance implements AutoCloseable {
         if (stored.isDone()) {
             return stored;
         }
-        long left = Math.max(timeoutNanos - (System.nanoTime() - started), TimeUnit.MILLISECONDS.toNanos(1));
+        long left = Math.max(timeoutNanos - (Watchdog.clock() - started), TimeUnit.MILLISECONDS.toNanos(1));
         return stored.copy().orTimeout(left, TimeUnit.NANOSECONDS).handle((done, failure) -> {
             if (failure == null) {
                 return done;
