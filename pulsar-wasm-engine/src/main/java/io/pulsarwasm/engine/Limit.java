@@ -54,7 +54,7 @@ public enum Limit {
     MAX_WRITES_PER_CALL("wasm.max-writes-per-call", 1000, 0, 1_000_000, Unit.of("writes")),
     /** Bytes of published values and state values one call may write. */
     MAX_WRITE_BYTES_PER_CALL("wasm.max-write-bytes-per-call", 16 << 20, 0, Integer.MAX_VALUE, Unit.BYTES),
-    /** Longest state key, counter key or metric name. */
+    /** Longest state key, counter key, topic, metric name or WASI path. */
     MAX_KEY_BYTES("wasm.max-key-bytes", 1024, 1, 1 << 20, Unit.BYTES),
     /** Largest value a guest may put into state. */
     MAX_STATE_VALUE_BYTES("wasm.max-state-value-bytes", 1 << 20, 0, Integer.MAX_VALUE, Unit.BYTES),
@@ -64,7 +64,12 @@ public enum Limit {
     MAX_PUBLISH_TOPICS("wasm.max-publish-topics", 100, 0, 100_000, Unit.of("topics")),
     /** Bytes of the in-memory file system that holds private copies of WASI directories and what the guest writes there. */
     WASI_MAX_FS_BYTES("wasm.wasi.max-fs-bytes", 16 << 20, 65536, 1 << 30, Unit.BYTES),
-    /** Files and directories a WASI guest may hold open at once. */
+    /**
+     * Files and directories in the private copies of WASI directories, those copied included;
+     * creating one more fails with {@code ENOSPC}.
+     */
+    WASI_MAX_FILES("wasm.wasi.max-files", 10_000, 1, 1_000_000, Unit.of("files and directories")),
+        /** Files and directories a WASI guest may hold open at once. */
     WASI_MAX_OPEN_FILES("wasm.wasi.max-open-files", 64, 0, 100_000, Unit.of("open files"));
 
     private final String key;

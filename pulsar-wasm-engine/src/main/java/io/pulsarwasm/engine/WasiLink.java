@@ -14,8 +14,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import run.endive.runtime.HostFunction;
@@ -35,16 +38,34 @@ final class WasiLink implements AutoCloseable {
     // WASI preview 1 errno values (Endive's enum of them is package-private)
     private static final long SUCCESS = 0;
     private static final long EMFILE = 33;
+    private static final long ENAMETOOLONG = 37;
+    private static final long ENOSPC = 51;
+    /** path_open's oflags: create the file if it does not exist. */
+    private static final long O_CREAT = 1;
+    /** The argument positions of the path lengths of WASI's path_* functions. */
+    private static final Map<String, int[]> PATH_LENGTHS = Map.of(
+            "path_open", new int[] {3}, "path_create_directory", new int[] {2}, "path_remove_directory", new int[] {2},
+            "path_unlink_file", new int[] {2}, "path_filestat_get", new int[] {3}, "path_filestat_set_times", new int[] {3},
+            "path_readlink", new int[] {2}, "path_rename", new int[] {2, 5}, "path_symlink", new int[] {1, 4},
+            "path_link", new int[] {3, 6});
 
     private final WasiPreview1 wasi;
     private final FileSystem copies;
+    private final List<Path> roots;
     private final int maxOpenFiles;
+    private final int maxFiles;
+    private final int maxPathBytes;
     private final Set<Integer> opened = new HashSet<>();
+    /** Files and directories in the private copies: counted exactly now and then, estimated between. */
+    private long files;
 
-    private WasiLink(WasiPreview1 wasi, FileSystem copies, int maxOpenFiles) {
+    private WasiLink(WasiPreview1 wasi, FileSystem copies, List<Path> roots, Limits limits) {
         this.wasi = wasi;
         this.copies = copies;
-        this.maxOpenFiles = maxOpenFiles;
+        this.roots = roots;
+        this.maxOpenFiles = limits.intValue(Limit.WASI_MAX_OPEN_FILES);
+        this.maxFiles = limits.intValue(Limit.WASI_MAX_FILES);
+        this.maxPathBytes = limits.intValue(Limit.MAX_KEY_BYTES);
     }
 
     /**
@@ -63,16 +84,21 @@ final class WasiLink implements AutoCloseable {
                     .withStderr(new LineLog(host, LogLevel.WARN))
                     .withArguments(config.arguments());
             config.environment().forEach(options::withEnvironment);
-            int copy = 0;
+            List<Path> roots = new ArrayList<>();
             for (var entry : config.directories().entrySet()) {
                 Path directory = checkedDirectory(entry.getKey(), entry.getValue().hostPath());
-                options.withDirectory(entry.getKey(), entry.getValue().writable()
-                        ? directory
-                        : privateCopy(entry.getKey(), entry.getValue().hostPath(), directory,
-                                copies.getPath("/copy" + copy++), limits));
+                if (entry.getValue().writable()) {
+                    options.withDirectory(entry.getKey(), directory);
+                } else {
+                    Path root = copies.getPath("/copy" + roots.size());
+                    roots.add(privateCopy(entry.getKey(), entry.getValue().hostPath(), directory, root, limits));
+                    options.withDirectory(entry.getKey(), root);
+                }
             }
             WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build();
-            return new WasiLink(wasi, copies, limits.intValue(Limit.WASI_MAX_OPEN_FILES));
+            WasiLink link = new WasiLink(wasi, copies, roots, limits);
+            link.countFiles();
+            return link;
         } catch (RuntimeException e) {
             closeQuietly(copies);
             throw e;
@@ -80,43 +106,92 @@ final class WasiLink implements AutoCloseable {
     }
 
     /**
-     * WASI's host functions, with open files bounded by {@link Limit#WASI_MAX_OPEN_FILES}: the
-     * descriptors {@code path_open} hands out are tracked through {@code fd_close} and
-     * {@code fd_renumber}, and an open past the limit fails with {@code EMFILE}.
+     * WASI's host functions, bounded: paths by {@link Limit#MAX_KEY_BYTES} ({@code ENAMETOOLONG}),
+     * files and directories in the private copies by {@link Limit#WASI_MAX_FILES} ({@code ENOSPC}),
+     * and open files by {@link Limit#WASI_MAX_OPEN_FILES} ({@code EMFILE}: the descriptors
+     * {@code path_open} hands out are tracked through {@code fd_close} and {@code fd_renumber}).
      */
     HostFunction[] functions() {
-        return Arrays.stream(wasi.toHostFunctions()).map(function -> switch (function.name()) {
-            case "path_open" -> counting(function, (instance, args) -> {
-                if (opened.size() >= maxOpenFiles) {
-                    return new long[] {EMFILE};
-                }
-                long[] result = function.handle().apply(instance, args);
-                if (result[0] == SUCCESS) {
-                    opened.add(instance.memory().readInt((int) args[8]));
-                }
-                return result;
-            });
-            case "fd_close" -> counting(function, (instance, args) -> {
-                long[] result = function.handle().apply(instance, args);
-                if (result[0] == SUCCESS) {
-                    opened.remove((int) args[0]);
-                }
-                return result;
-            });
-            case "fd_renumber" -> counting(function, (instance, args) -> {
-                long[] result = function.handle().apply(instance, args);
-                int from = (int) args[0];
-                int to = (int) args[1];
-                if (result[0] == SUCCESS && from != to) {
-                    opened.remove(to);
-                    if (opened.remove(from)) {
-                        opened.add(to);
+        return Arrays.stream(wasi.toHostFunctions()).map(function -> {
+            int[] lengths = PATH_LENGTHS.get(function.name());
+            return switch (function.name()) {
+                case "path_open" -> counting(function, (instance, args) -> {
+                    boolean creates = (args[4] & O_CREAT) != 0;
+                    long refused = refused(lengths, args, creates);
+                    if (refused == SUCCESS && opened.size() >= maxOpenFiles) {
+                        refused = EMFILE;
                     }
-                }
-                return result;
-            });
-            default -> function;
+                    if (refused != SUCCESS) {
+                        return new long[] {refused};
+                    }
+                    long[] result = function.handle().apply(instance, args);
+                    if (result[0] == SUCCESS) {
+                        opened.add(instance.memory().readInt((int) args[8]));
+                        files += creates ? 1 : 0;
+                    }
+                    return result;
+                });
+                case "path_create_directory", "path_symlink", "path_link" -> counting(function, (instance, args) -> {
+                    long refused = refused(lengths, args, true);
+                    if (refused != SUCCESS) {
+                        return new long[] {refused};
+                    }
+                    long[] result = function.handle().apply(instance, args);
+                    files += result[0] == SUCCESS ? 1 : 0;
+                    return result;
+                });
+                case "fd_close" -> counting(function, (instance, args) -> {
+                    long[] result = function.handle().apply(instance, args);
+                    if (result[0] == SUCCESS) {
+                        opened.remove((int) args[0]);
+                    }
+                    return result;
+                });
+                case "fd_renumber" -> counting(function, (instance, args) -> {
+                    long[] result = function.handle().apply(instance, args);
+                    int from = (int) args[0];
+                    int to = (int) args[1];
+                    if (result[0] == SUCCESS && from != to) {
+                        opened.remove(to);
+                        if (opened.remove(from)) {
+                            opened.add(to);
+                        }
+                    }
+                    return result;
+                });
+                default -> lengths == null ? function : counting(function, (instance, args) -> {
+                    long refused = refused(lengths, args, false);
+                    return refused != SUCCESS ? new long[] {refused} : function.handle().apply(instance, args);
+                });
+            };
         }).toArray(HostFunction[]::new);
+    }
+
+    /** Why a path call is refused before it runs, or {@link #SUCCESS} if it may run. */
+    private long refused(int[] lengths, long[] args, boolean creates) {
+        for (int length : lengths) {
+            if (Integer.toUnsignedLong((int) args[length]) > maxPathBytes) {
+                return ENAMETOOLONG;
+            }
+        }
+        if (creates && files >= maxFiles && countFiles() >= maxFiles) {
+            return ENOSPC;
+        }
+        return SUCCESS;
+    }
+
+    /** Counts the entries of the private copies (their roots included) exactly; :rw directories are the host's. */
+    private long countFiles() {
+        long count = 0;
+        for (Path root : roots) {
+            try (Stream<Path> entries = Files.walk(root)) {
+                count += entries.count();
+            } catch (IOException | UncheckedIOException e) {
+                count = maxFiles; // cannot tell: assume full
+            }
+        }
+        files = count;
+        return files;
     }
 
     private static HostFunction counting(HostFunction function, WasmFunctionHandle handle) {

@@ -122,7 +122,7 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
         }
         if (!Boolean.parseBoolean(String.valueOf(enabled))) {
             for (String key : List.of(WasiConfig.ENV, WasiConfig.ARGS, WasiConfig.DIRS,
-                    Limit.WASI_MAX_FS_BYTES.key(), Limit.WASI_MAX_OPEN_FILES.key())) {
+                    Limit.WASI_MAX_FS_BYTES.key(), Limit.WASI_MAX_FILES.key(), Limit.WASI_MAX_OPEN_FILES.key())) {
                 if (config.containsKey(key)) {
                     throw new IllegalArgumentException("user config " + key + " is set but WASI is off; set "
                             + WasiConfig.ENABLED + " to true");

@@ -882,6 +882,46 @@ class AdversarialTest {
             }
         }
 
+        private static final String MKDIR = """
+                (module
+                  (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (func (export "process") (param $length i64) (result i64) (local $i i32) (local $made i64)
+                    (if (i64.ne (local.get $length) (i64.const 0))
+                      (then (return (i64.extend_i32_u
+                        (call $mkdir (i32.const 3) (i32.const 100) (i32.wrap_i64 (local.get $length)))))))
+                    (loop $l
+                      (i32.store8 (i32.const 100) (i32.add (i32.const 65) (i32.rem_u (local.get $i) (i32.const 26))))
+                      (i32.store8 (i32.const 101)
+                        (i32.add (i32.const 65) (i32.rem_u (i32.div_u (local.get $i) (i32.const 26)) (i32.const 26))))
+                      (i32.store8 (i32.const 102) (i32.add (i32.const 65) (i32.div_u (local.get $i) (i32.const 676))))
+                      (if (i32.eqz (call $mkdir (i32.const 3) (i32.const 100) (i32.const 3)))
+                        (then (local.set $made (i64.add (local.get $made) (i64.const 1)))))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+                    (local.get $made)))""";
+
+        @Test
+        void filesAndDirectoriesInTheCopyAreCapped() throws IOException {
+            Files.writeString(dir.resolve("f"), "x");
+            WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
+            try (WasmLoader loader = WasmLoader.fromBytes(NAME, Wat.compile(MKDIR),
+                    new Sandbox(Limits.DEFAULTS.with(Limit.WASI_MAX_FILES, 100), wasi));
+                    WasmInstance guest = loader.newInstance()) {
+                assertEquals(98, guest.process(0L)); // the copy's root and its file take two of the 100
+                assertEquals(0, guest.process(0L));
+            }
+        }
+
+        @Test
+        void aLongPathIsRefused() {
+            WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
+            try (WasmLoader loader = WasmLoader.fromBytes(NAME, Wat.compile(MKDIR), new Sandbox(Limits.DEFAULTS, wasi));
+                    WasmInstance guest = loader.newInstance()) {
+                assertEquals(37, guest.process(2000L)); // ENAMETOOLONG: longer than wasm.max-key-bytes
+            }
+        }
+
         @Test
         void standardOutputWithoutANewlineIsHeldToOneLine() {
             byte[] module = Wat.compile("""

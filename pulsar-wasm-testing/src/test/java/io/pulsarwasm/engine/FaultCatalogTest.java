@@ -193,7 +193,8 @@ class FaultCatalogTest {
                     + "wasm.max-output-bytes, wasm.max-publish-topics, wasm.max-state-value-bytes, wasm.max-table-elements, "
                     + "wasm.max-tables, wasm.max-write-bytes-per-call, "
                     + "wasm.max-writes-per-call, wasm.module, wasm.module-timeout-ms, wasm.timeout-ms, wasm.wasi.args, "
-                    + "wasm.wasi.dirs, wasm.wasi.enabled, wasm.wasi.env, wasm.wasi.max-fs-bytes, wasm.wasi.max-open-files)",
+                    + "wasm.wasi.dirs, wasm.wasi.enabled, wasm.wasi.env, wasm.wasi.max-files, wasm.wasi.max-fs-bytes, "
+                    + "wasm.wasi.max-open-files)",
                     assertThrows(IllegalArgumentException.class, () -> tester.process(1L)).getMessage());
         }
     }

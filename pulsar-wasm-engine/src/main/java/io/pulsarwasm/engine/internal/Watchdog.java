@@ -2,6 +2,7 @@ package io.pulsarwasm.engine.internal;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -112,7 +113,8 @@ public final class Watchdog {
          */
         public void arm(long timeoutNanos) {
             owner = Thread.currentThread();
-            dueAt = now + timeoutNanos;
+            // the clock is as old as the last tick: one tick more, so that a deadline never fires early
+            dueAt = now + timeoutNanos + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
             state.set(RUNNING);
         }
 
