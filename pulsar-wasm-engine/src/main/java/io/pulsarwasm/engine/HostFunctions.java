@@ -301,8 +301,14 @@ final class HostFunctions {
 
     private void stateWrite(String name, long bytes, Supplier<CompletableFuture<Void>> write) {
         countWrite(name, bytes);
-        CompletableFuture<Void> tracked = track(name, write.get());
+        // the instance's unstored state writes outlive the call that made them: a store that never answers
+        // must not let them pile up across calls
         stateWrites.removeIf(CompletableFuture::isDone);
+        if (stateWrites.size() >= maxWritesPerCall) {
+            throw new AbiViolationException(name + ": " + stateWrites.size() + " earlier state writes of this instance "
+                    + "are not stored yet, " + limits.limitOf(Limit.MAX_WRITES_PER_CALL));
+        }
+        CompletableFuture<Void> tracked = track(name, write.get());
         if (!tracked.isDone()) {
             stateWrites.add(tracked);
         }

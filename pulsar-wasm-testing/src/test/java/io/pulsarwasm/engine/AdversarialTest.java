@@ -639,6 +639,21 @@ class AdversarialTest {
         }
 
         @Test
+        void unstoredStateWritesDoNotPileUpAcrossCalls() {
+            byte[] module = Wat.bytesGuest("(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
+                    "(data (i32.const 0) \"c\")");
+            try (WasmLoader loader = load(module, FAST.with(Limit.MAX_WRITES_PER_CALL, 3));
+                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                for (int i = 0; i < 3; i++) {
+                    guest.process(new byte[1]); // each message's write hangs, and fails it after the deadline
+                }
+                WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> guest.process(new byte[1]));
+                assertEquals(hostCallFailure("counter_incr", "3 earlier state writes of this instance are not stored yet, "
+                        + "the limit of 3 writes (user config wasm.max-writes-per-call)"), error.getMessage());
+            }
+        }
+
+        @Test
         void aLargeStateValueIsRefused() {
             byte[] module = Wat.longGuest("(call $state_put (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 2097152)) "
                     + "(i64.const 0)", "");
