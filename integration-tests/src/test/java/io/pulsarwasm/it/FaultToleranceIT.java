@@ -154,6 +154,8 @@ class FaultToleranceIT extends RealPulsarTest {
         }
     }
 
+    private static final Object CREATING = new Object();
+
     /** Runs the scenario for one function class; returns its outputs, in arrival order. */
     private static List<Long> disrupted(String name, String className) {
         try {
@@ -161,7 +163,11 @@ class FaultToleranceIT extends RealPulsarTest {
                     "persistent://public/eo/" + name + "-out", Map.of());
             config.setNamespace("eo");
             config.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.EFFECTIVELY_ONCE);
-            admin.functions().createFunction(config, Artifacts.samplesNar().toString());
+            // One creation at a time: two first uploads into a fresh namespace race on its package log's
+            // parent nodes in the worker's DistributedLog store ("Someone just created log", HTTP 500).
+            synchronized (CREATING) {
+                admin.functions().createFunction(config, Artifacts.samplesNar().toString());
+            }
             List<Long> inputs = LongStream.rangeClosed(1, 10_000).boxed().toList();
             List<Long> received = new ArrayList<>();
             try (Consumer<Long> outputs = Messages.subscribe(client, "persistent://public/eo/" + name + "-out", Schema.INT64);
