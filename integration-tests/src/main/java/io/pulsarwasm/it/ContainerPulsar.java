@@ -1,37 +1,55 @@
 package io.pulsarwasm.it;
 
+import io.pulsarwasm.testing.pulsar.PulsarWasmContainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.pulsar.PulsarContainer;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
-import org.testcontainers.utility.MountableFile;
 
-/** Pulsar in a Testcontainers container with the functions worker on, for machines with Docker. */
+/**
+ * Pulsar in a Testcontainers container ({@link PulsarWasmContainer}, the class users get), set up
+ * as {@link StandalonePulsar} sets up the local distribution: function packages kept by the
+ * package service on the file system, the same heap.
+ */
 public final class ContainerPulsar implements PulsarCluster {
 
-    private static final DockerImageName IMAGE = DockerImageName.parse("apachepulsar/pulsar:4.0.8");
-    private static final String UPLOADS = "/pulsar/uploads/";
+    private final PulsarWasmContainer container;
 
-    private final PulsarContainer container;
-
-    private ContainerPulsar(PulsarContainer container) {
+    private ContainerPulsar(PulsarWasmContainer container) {
         this.container = container;
     }
 
     /**
-     * Starts the container and waits until the functions worker answers.
+     * Starts the container and waits until the functions worker can create a function.
      *
+     * @param image the Pulsar image, present in the local Docker engine
+     * @param distribution the unpacked distribution of the same version, whose worker configuration is adapted
      * @return the running container
      */
     @SuppressWarnings("resource")
-    public static ContainerPulsar start() {
-        PulsarContainer container = new PulsarContainer(IMAGE).withFunctionsWorker();
+    public static ContainerPulsar start(DockerImageName image, Path distribution) {
+        String workerYaml;
+        try {
+            workerYaml = Files.readString(distribution.resolve("conf/functions_worker.yml"))
+                    .replace("functionsWorkerEnablePackageManagement: false", "functionsWorkerEnablePackageManagement: true");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PulsarWasmContainer container = new PulsarWasmContainer(image);
+        container.withEnv("PULSAR_MEM", "-Xms512m -Xmx1g -XX:MaxDirectMemorySize=1g")
+                .withEnv("PULSAR_PREFIX_enablePackagesManagement", "true")
+                .withEnv("PULSAR_PREFIX_packagesManagementStorageProvider",
+                        "org.apache.pulsar.packages.management.storage.filesystem.FileSystemPackagesStorageProvider")
+                .withCopyToContainer(Transferable.of(workerYaml), "/pulsar/conf/functions_worker.yml");
         container.start();
-        return new ContainerPulsar(container);
+        ContainerPulsar pulsar = new ContainerPulsar(container);
+        Runtime.getRuntime().addShutdownHook(new Thread(pulsar::close, "stop-pulsar-container"));
+        return pulsar;
     }
 
     @Override
@@ -48,40 +66,25 @@ public final class ContainerPulsar implements PulsarCluster {
     public CommandResult pulsarAdmin(String... args) {
         List<String> command = new ArrayList<>(List.of("bin/pulsar-admin"));
         command.addAll(List.of(args));
-        return exec(command.toArray(String[]::new));
+        ExecResult result = container.exec(command.toArray(String[]::new));
+        return new CommandResult(result.getExitCode(), result.getStdout(), result.getStderr());
     }
 
     @Override
     public String visibleToWorker(Path file) {
-        String target = UPLOADS + file.getFileName();
-        container.copyFileToContainer(MountableFile.forHostPath(file), target);
-        return target;
+        return container.copyToWorker(file).substring("file://".length());
     }
 
     @Override
     public String functionLog(String tenant, String namespace, String name) {
-        String log = "/pulsar/logs/functions/" + tenant + "/" + namespace + "/" + name + "/" + name + "-0.log";
-        CommandResult cat = exec("cat", log);
-        return cat.exitCode() == 0 ? cat.stdout() : "";
-    }
-
-    private CommandResult exec(String... command) {
-        try {
-            ExecResult result = container.execInContainer(command);
-            return new CommandResult(result.getExitCode(), result.getStdout(), result.getStderr());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return container.functionLog(tenant, namespace, name);
     }
 
     @Override
     public int killFunctionInstances(String name) {
         String pattern = "\"name\":\"" + name + "\"";
-        int before = exec("pgrep", "-f", pattern).stdout().strip().lines().toList().size();
-        exec("pkill", "-9", "-f", pattern);
+        int before = container.exec("pgrep", "-f", pattern).getStdout().strip().lines().toList().size();
+        container.exec("pkill", "-9", "-f", pattern);
         return before;
     }
 

@@ -1,27 +1,51 @@
 package io.pulsarwasm.it;
 
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.pulsarwasm.testing.pulsar.PulsarWasmContainer;
 import java.nio.file.Path;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.utility.DockerImageName;
 
 /**
- * A real Pulsar with the functions worker on, as the integration suite and the demo use it: a
- * Testcontainers container where a Docker engine runs, otherwise the binary distribution started
- * as {@code bin/pulsar standalone} on free ports.
+ * A real Pulsar with the functions worker on, as the integration suite uses it: a Testcontainers
+ * container where a Docker engine runs with a Pulsar image, otherwise the binary distribution
+ * started as {@code bin/pulsar standalone} on free ports.
  */
 public interface PulsarCluster extends AutoCloseable {
 
     /**
-     * Starts a Pulsar: a container if Docker is available, else a local standalone process.
+     * Starts a Pulsar: a Testcontainers container where a Docker engine runs and has the image
+     * (system property {@code pulsarwasm.image}, by default {@code apachepulsar/pulsar:<version>},
+     * official or built by {@code scripts/pulsar-image.sh}), otherwise the local binary distribution
+     * as a standalone process. Says which, and why.
      *
      * @return the running cluster
      */
     static PulsarCluster start() {
-        if (DockerClientFactory.instance().isDockerAvailable()) {
-            System.out.println("PulsarCluster: Docker engine found, starting Pulsar in a Testcontainers container");
-            return ContainerPulsar.start();
+        DockerImageName image = DockerImageName.parse(System.getProperty("pulsarwasm.image",
+                PulsarWasmContainer.DEFAULT_IMAGE.asCanonicalNameString()));
+        String why;
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            why = "no Docker engine";
+        } else if (!imagePresent(image)) {
+            why = "Docker engine found, but no image " + image.asCanonicalNameString()
+                    + " (docker pull it, or build it: scripts/pulsar-image.sh)";
+        } else {
+            System.out.println("PulsarCluster: Testcontainers, image " + image.asCanonicalNameString());
+            return ContainerPulsar.start(image, Artifacts.pulsarHome());
         }
-        System.out.println("PulsarCluster: no Docker engine, starting " + Artifacts.pulsarHome().getFileName() + " standalone");
+        System.out.println("PulsarCluster: " + why + "; local distribution " + Artifacts.pulsarHome().getFileName()
+                + " as a standalone process");
         return StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir());
+    }
+
+    private static boolean imagePresent(DockerImageName image) {
+        try {
+            DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     /** @return the broker URL, {@code pulsar://host:port} */

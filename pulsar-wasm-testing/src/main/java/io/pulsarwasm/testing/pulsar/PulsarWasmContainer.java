@@ -1,0 +1,314 @@
+package io.pulsarwasm.testing.pulsar;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionStatus;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.containers.wait.strategy.WaitAllStrategy;
+import org.testcontainers.pulsar.PulsarContainer;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+
+/**
+ * A Pulsar standalone in a Docker container, ready to run wasm functions end to end: the functions
+ * worker and function state (stream storage) on, and the few steps a function's test needs —
+ * deploy a NAR, copy a module where the worker reads it, send, read, look at an instance's log.
+ *
+ * <pre>{@code
+ * try (PulsarWasmContainer pulsar = new PulsarWasmContainer()) {
+ *     pulsar.start();
+ *     pulsar.deploy(FunctionConfig.builder().name("scaler").className("io.pulsarwasm.function.WasmFunction")
+ *             .inputs(List.of("scaler-in")).output("scaler-out")
+ *             .userConfig(Map.of("wasm.module", pulsar.copyToWorker(Path.of("scaler.wasm")))).build(),
+ *             Path.of("target/nars/pulsar-wasm-function.nar"));
+ *     try (TopicReader<Long> out = pulsar.read("scaler-out", Schema.INT64)) {
+ *         pulsar.send("scaler-in", Schema.INT64, 1L, 2L);
+ *         assertEquals(List.of(3L, 6L), out.take(2, Duration.ofSeconds(30)));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The image defaults to the official {@code apachepulsar/pulsar} of the version this artifact
+ * was built against; any image laid out like it works (see the README for building one where no
+ * registry is reachable). Starting takes about a minute.
+ */
+public class PulsarWasmContainer extends PulsarContainer {
+
+    /** The official image of the Pulsar version pulsar-wasm is built and tested against. */
+    public static final DockerImageName DEFAULT_IMAGE = DockerImageName.parse("apachepulsar/pulsar:4.0.8");
+
+    private static final String UPLOADS = "/pulsar/uploads/";
+    private static final Duration STARTUP = Duration.ofMinutes(4);
+
+    private PulsarAdmin admin;
+    private PulsarClient client;
+
+    /** A container of {@link #DEFAULT_IMAGE}. */
+    public PulsarWasmContainer() {
+        this(DEFAULT_IMAGE);
+    }
+
+    /**
+     * A container of another image laid out like the official one ({@code /pulsar}, with
+     * {@code bin/apply-config-from-env.py}).
+     *
+     * @param image the image
+     */
+    public PulsarWasmContainer(DockerImageName image) {
+        super(image.asCompatibleSubstituteFor("apachepulsar/pulsar"));
+        withFunctionsWorker();
+        // ZooKeeper mode is the standalone mode that starts stream storage, which function state needs
+        withEnv("PULSAR_STANDALONE_USE_ZOOKEEPER", "1");
+    }
+
+    @Override
+    protected void configure() {
+        super.configure();
+        // The same signals PulsarContainer waits for, under one deadline long enough for a standalone with
+        // ZooKeeper, stream storage and the functions worker on two cores.
+        waitingFor(new WaitAllStrategy(WaitAllStrategy.Mode.WITH_MAXIMUM_OUTER_TIMEOUT)
+                .withStrategy(Wait.forLogMessage(".*Function worker service started.*", 1))
+                .withStrategy(Wait.forHttp("/admin/v2/clusters").forPort(BROKER_HTTP_PORT).forStatusCode(200))
+                .withStartupTimeout(STARTUP));
+    }
+
+    @Override
+    protected void containerIsStarted(InspectContainerResponse info) {
+        super.containerIsStarted(info);
+        awaitFunctionsWorker();
+    }
+
+    /**
+     * The worker answers "Leader not yet ready" for a while after it says it started: the reliable
+     * probe is creating a function (Pulsar's own example, copied out of the image) and deleting it again.
+     */
+    private void awaitFunctionsWorker() {
+        FunctionConfig probe = FunctionConfig.builder().tenant("public").namespace("default").name("readiness-probe")
+                .className("org.apache.pulsar.functions.api.examples.ExclamationFunction")
+                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of("persistent://public/default/readiness-probe")).build();
+        Path examples = null;
+        try {
+            // uploaded: the worker refuses file: URLs outside its own directories
+            examples = Files.createTempFile("api-examples", ".jar");
+            copyFileFromContainer("/pulsar/examples/api-examples.jar", examples.toString());
+            String jar = examples.toString();
+            Awaitility.await("a function can be created on " + getHttpServiceUrl()).atMost(STARTUP)
+                    .pollInterval(Duration.ofSeconds(1)).ignoreException(PulsarAdminException.class)
+                    .until(() -> {
+                        admin().functions().createFunction(probe, jar);
+                        return true;
+                    });
+            Awaitility.await("the readiness probe can be deleted on " + getHttpServiceUrl()).atMost(STARTUP)
+                    .pollInterval(Duration.ofSeconds(1)).ignoreException(PulsarAdminException.class)
+                    .until(() -> {
+                        try {
+                            admin().functions().deleteFunction("public", "default", probe.getName());
+                        } catch (PulsarAdminException.NotFoundException e) {
+                            // deleted by an earlier attempt whose answer was lost
+                        }
+                        return true;
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying Pulsar's example functions out of the container", e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the functions worker of " + getContainerName() + " is not ready: "
+                    + e.getMessage() + "\n" + tail(getLogs(), 40), e);
+        } finally {
+            if (examples != null) {
+                examples.toFile().delete();
+            }
+        }
+    }
+
+    /**
+     * An admin client for this container, created on first use and closed with it.
+     *
+     * @return the admin client
+     */
+    public synchronized PulsarAdmin admin() {
+        if (admin == null) {
+            try {
+                admin = PulsarAdmin.builder().serviceHttpUrl(getHttpServiceUrl()).build();
+            } catch (PulsarClientException e) {
+                throw new IllegalStateException("admin client for " + getHttpServiceUrl() + ": " + e.getMessage(), e);
+            }
+        }
+        return admin;
+    }
+
+    /**
+     * A client for this container, created on first use and closed with it.
+     *
+     * @return the client
+     */
+    public synchronized PulsarClient client() {
+        if (client == null) {
+            try {
+                client = PulsarClient.builder().serviceUrl(getPulsarBrokerUrl()).build();
+            } catch (PulsarClientException e) {
+                throw new IllegalStateException("client for " + getPulsarBrokerUrl() + ": " + e.getMessage(), e);
+            }
+        }
+        return client;
+    }
+
+    /**
+     * Copies a local file (a {@code .wasm} module, a WASI directory's file) into the container,
+     * where function instances can read it.
+     *
+     * @param file a local file
+     * @return its {@code file://} URL inside the container, e.g. for {@code wasm.module}
+     */
+    public String copyToWorker(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("not a file: " + file.toAbsolutePath());
+        }
+        String target = UPLOADS + file.getFileName();
+        copyFileToContainer(MountableFile.forHostPath(file), target);
+        return "file://" + target;
+    }
+
+    /**
+     * Creates a function from a NAR and waits until all its instances run. Tenant and namespace
+     * default to {@code public/default}, the runtime to Java.
+     *
+     * @param config the function's configuration, as {@code pulsar-admin functions create} takes it
+     * @param nar the NAR (or JAR) holding the function class, e.g. pulsar-wasm's generic NAR
+     * @throws IllegalStateException if the function is refused or its instances do not all run
+     *     within two minutes; the message carries the first instance's log
+     */
+    public void deploy(FunctionConfig config, Path nar) {
+        Objects.requireNonNull(config.getName(), "the function needs a name");
+        if (config.getTenant() == null) {
+            config.setTenant("public");
+        }
+        if (config.getNamespace() == null) {
+            config.setNamespace("default");
+        }
+        if (config.getRuntime() == null) {
+            config.setRuntime(FunctionConfig.Runtime.JAVA);
+        }
+        int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
+        try {
+            admin().functions().createFunction(config, nar.toString());
+            Awaitility.await(config.getName() + " running").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> status(config).getNumRunning() == parallelism);
+        } catch (PulsarAdminException e) {
+            throw new IllegalStateException("creating function " + config.getName() + " from " + nar + ": "
+                    + e.getMessage(), e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("function " + config.getName() + " did not start all " + parallelism
+                    + " instances within 2 minutes; its log:\n"
+                    + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40), e);
+        }
+    }
+
+    private FunctionStatus status(FunctionConfig config) throws PulsarAdminException {
+        return admin().functions().getFunctionStatus(config.getTenant(), config.getNamespace(), config.getName());
+    }
+
+    /**
+     * Sends values to a topic, one message each, and returns once all are stored.
+     *
+     * @param topic the topic
+     * @param schema the values' schema
+     * @param values the values, in order
+     * @param <T> the value type
+     */
+    @SafeVarargs
+    public final <T> void send(String topic, Schema<T> schema, T... values) {
+        try (Producer<T> producer = client().newProducer(schema).topic(topic).create()) {
+            for (T value : values) {
+                producer.send(value);
+            }
+        } catch (PulsarClientException e) {
+            throw new IllegalStateException("sending to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a topic from its earliest message, so values sent before this call are read too.
+     *
+     * @param topic the topic
+     * @param schema the values' schema
+     * @param <T> the value type
+     * @return a reader; close it when done
+     */
+    public <T> TopicReader<T> read(String topic, Schema<T> schema) {
+        return TopicReader.subscribe(client(), topic, schema);
+    }
+
+    /**
+     * The log of a function's first instance, where a wasm function's guest logs go.
+     *
+     * @param tenant the function's tenant
+     * @param namespace the function's namespace
+     * @param name the function's name
+     * @return the log so far, empty if there is none yet
+     */
+    public String functionLog(String tenant, String namespace, String name) {
+        ExecResult cat = exec("cat", "/pulsar/logs/functions/" + tenant + "/" + namespace + "/" + name + "/" + name + "-0.log");
+        return cat.getExitCode() == 0 ? cat.getStdout() : "";
+    }
+
+    /**
+     * Runs a command in the container.
+     *
+     * @param command the command and its arguments
+     * @return its exit code and output
+     */
+    public ExecResult exec(String... command) {
+        try {
+            return execInContainer(command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
+        }
+    }
+
+    /** Closes the clients this container handed out, then stops it. */
+    @Override
+    public void stop() {
+        synchronized (this) {
+            closeQuietly(client);
+            closeQuietly(admin);
+            client = null;
+            admin = null;
+        }
+        super.stop();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // stopping anyway
+            }
+        }
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}
