@@ -1,5 +1,6 @@
 package io.pulsarwasm.it;
 
+import io.pulsarwasm.testing.pulsar.FunctionsWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -16,9 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.PulsarClientException;
-import org.apache.pulsar.common.functions.FunctionConfig;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -208,28 +207,9 @@ public final class StandalonePulsar implements PulsarCluster {
         }
     }
 
-    /**
-     * The worker can answer "Leader not yet ready" for a while after it names a leader: the only
-     * reliable probe is creating a function (Pulsar's own example) and deleting it again.
-     */
     private void awaitFunctionCreation() {
-        FunctionConfig probe = FunctionConfig.builder().tenant("public").namespace("default").name("readiness-probe")
-                .className("org.apache.pulsar.functions.api.examples.ExclamationFunction")
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of("persistent://public/default/readiness-probe")).build();
         try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl()).build()) {
-            Awaitility.await("a function can be created on " + adminUrl()).atMost(STARTUP)
-                    .pollInterval(Duration.ofSeconds(1)).ignoreException(PulsarAdminException.class)
-                    .until(() -> {
-                        admin.functions().createFunction(probe, home.resolve("examples/api-examples.jar").toString());
-                        return true;
-                    });
-            // the worker can still answer "Leader not yet ready" to the delete that follows (deleting is idempotent)
-            Awaitility.await("the readiness probe can be deleted on " + adminUrl()).atMost(STARTUP)
-                    .pollInterval(Duration.ofSeconds(1)).ignoreException(PulsarAdminException.class)
-                    .until(() -> {
-                        Functions.delete(admin, probe.getName());
-                        return true;
-                    });
+            FunctionsWorker.awaitReady(admin, home.resolve("examples/api-examples.jar"), STARTUP);
         } catch (PulsarClientException e) {
             throw new IllegalStateException("readiness probe failed: " + e.getMessage(), e);
         }

@@ -94,36 +94,13 @@ public class PulsarWasmContainer extends PulsarContainer {
         awaitFunctionsWorker();
     }
 
-    /**
-     * The worker answers "Leader not yet ready" for a while after it says it started: the reliable
-     * probe is creating a function (Pulsar's own example, copied out of the image) and deleting it again.
-     */
     private void awaitFunctionsWorker() {
-        FunctionConfig probe = FunctionConfig.builder().tenant("public").namespace("default").name("readiness-probe")
-                .className("org.apache.pulsar.functions.api.examples.ExclamationFunction")
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of("persistent://public/default/readiness-probe")).build();
         Path examples = null;
         try {
             // uploaded: the worker refuses file: URLs outside its own directories
             examples = Files.createTempFile("api-examples", ".jar");
             copyFileFromContainer("/pulsar/examples/api-examples.jar", examples.toString());
-            String jar = examples.toString();
-            Awaitility.await("a function can be created on " + getHttpServiceUrl()).atMost(STARTUP)
-                    .pollInterval(Duration.ofSeconds(1)).ignoreException(PulsarAdminException.class)
-                    .until(() -> {
-                        admin().functions().createFunction(probe, jar);
-                        return true;
-                    });
-            Awaitility.await("the readiness probe can be deleted on " + getHttpServiceUrl()).atMost(STARTUP)
-                    .pollInterval(Duration.ofSeconds(1)).ignoreException(PulsarAdminException.class)
-                    .until(() -> {
-                        try {
-                            admin().functions().deleteFunction("public", "default", probe.getName());
-                        } catch (PulsarAdminException.NotFoundException e) {
-                            // deleted by an earlier attempt whose answer was lost
-                        }
-                        return true;
-                    });
+            FunctionsWorker.awaitReady(admin(), examples, STARTUP);
         } catch (IOException e) {
             throw new UncheckedIOException("copying Pulsar's example functions out of the container", e);
         } catch (ConditionTimeoutException e) {
