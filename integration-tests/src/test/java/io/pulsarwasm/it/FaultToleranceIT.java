@@ -1,11 +1,13 @@
 package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
@@ -58,13 +61,22 @@ class FaultToleranceIT extends RealPulsarTest {
             for (int i = 0; i < inputs.size(); i++) {
                 producer.newMessage().key(Integer.toString(i)).value(inputs.get(i).getBytes(StandardCharsets.UTF_8)).send();
             }
-            List<String> processed = Messages.receive(outputs, 990, Duration.ofMinutes(2)).stream()
-                    .map(m -> new String(m.getValue(), StandardCharsets.UTF_8)).toList();
+            List<Message<byte[]>> outputMessages = Messages.receive(outputs, 990, Duration.ofMinutes(2));
+            List<String> processed = outputMessages.stream().map(m -> new String(m.getValue(), StandardCharsets.UTF_8)).toList();
             assertEquals(inputs.stream().filter(value -> !value.startsWith("fail")).toList(), processed);
+            // what Pulsar's function runtime adds to an output (README, "What Pulsar adds to your messages")
+            Map<String, String> added = outputMessages.get(0).getProperties();
+            assertEquals(Set.of("__pfn_input_topic__", "__pfn_input_msg_id__"), added.keySet());
+            assertEquals(NS + "poison-in", added.get("__pfn_input_topic__"));
+            assertNotNull(MessageId.fromByteArray(Base64.getDecoder().decode(added.get("__pfn_input_msg_id__"))));
             // negative acknowledgements come back after the client's default minute
             Set<String> dead = new HashSet<>();
             for (Message<byte[]> message : Messages.receive(deadLetters, 10, Duration.ofMinutes(4))) {
                 dead.add(new String(message.getValue(), StandardCharsets.UTF_8) + "#" + message.getKey());
+                // and what the consumer adds to a dead letter
+                assertEquals(NS + "poison-in", message.getProperty("REAL_TOPIC"));
+                assertTrue(message.getProperty("ORIGIN_MESSAGE_ID").matches("\\d+:\\d+:-?\\d+(:\\d+)?"),
+                        message.getProperties().toString());
             }
             assertEquals(poison, dead);
         }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
@@ -101,27 +102,27 @@ public final class PulsarHost implements Host {
 
     @Override
     public CompletableFuture<Optional<byte[]>> stateGet(String key) {
-        return context.getStateAsync(key).thenApply(value -> Optional.ofNullable(value).map(PulsarHost::toArray));
+        return state(() -> context.getStateAsync(key)).thenApply(value -> Optional.ofNullable(value).map(PulsarHost::toArray));
     }
 
     @Override
     public CompletableFuture<Void> statePut(String key, byte[] value) {
-        return context.putStateAsync(key, ByteBuffer.wrap(value));
+        return state(() -> context.putStateAsync(key, ByteBuffer.wrap(value)));
     }
 
     @Override
     public CompletableFuture<Void> stateDelete(String key) {
-        return context.deleteStateAsync(key);
+        return state(() -> context.deleteStateAsync(key));
     }
 
     @Override
     public CompletableFuture<Void> counterIncr(String key, long amount) {
-        return context.incrCounterAsync(key, amount);
+        return state(() -> context.incrCounterAsync(key, amount));
     }
 
     @Override
     public CompletableFuture<Long> counterGet(String key) {
-        return context.getCounterAsync(key);
+        return state(() -> context.getCounterAsync(key));
     }
 
     @Override
@@ -144,6 +145,24 @@ public final class PulsarHost implements Host {
     @Override
     public void recordMetric(String name, double value) {
         context.recordMetric(name, value);
+    }
+
+    /**
+     * Runs a state call; Pulsar's refusal when the cluster has no state storage ("State t/ns/f is
+     * not enabled.") is replaced by one that says how to enable it.
+     */
+    private static <T> CompletableFuture<T> state(Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (IllegalStateException e) {
+            if (e.getMessage() == null || !e.getMessage().endsWith(" is not enabled.")) {
+                throw e;
+            }
+            throw new IllegalStateException("function state is not enabled on this cluster: the functions worker "
+                    + "needs state storage (stateStorageServiceUrl in functions_worker.yml; a standalone has it only "
+                    + "when started as PULSAR_STANDALONE_USE_ZOOKEEPER=1 bin/pulsar standalone, without -nss; "
+                    + "see the README, \"State on a local standalone\"). Pulsar said: " + e.getMessage(), e);
+        }
     }
 
     private Optional<Record<?>> record() {
