@@ -1,18 +1,35 @@
 #!/usr/bin/env bash
 # Turns a .wasm into a self-contained function NAR (the generic NAR plus the module), so that
 # deploying it needs no wasm.module user config:
-#   scripts/package-wasm.sh path/to/f.wasm [--type long|bytes|string] [--output f.nar]
-# --type defaults to long or bytes, by the module's entry point. Builds the generic NAR first if needed.
+#   scripts/package-wasm.sh path/to/f.wasm [--type long|bytes|string] [--user-config '<json>'] [--output f.nar]
+# --type defaults to long or bytes, by the module's entry point. --user-config is the JSON the function
+# will be deployed with: the module is checked against its wasm.* sandbox (limits, WASI), not the
+# default one. Builds the generic NAR first if needed.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 args=()
-for arg in "$@"; do
+config=
+trap 'rm -f "$config"' EXIT
+while [ $# -gt 0 ]; do
+  if [ "$1" = --user-config ]; then
+    # handed over in a file: the JSON's quotes and spaces would not survive exec.args
+    config=$(mktemp)
+    printf '%s' "${2:?--user-config needs a JSON object}" > "$config"
+    args+=(--user-config-file "$config")
+    shift 2
+    continue
+  fi
   # Paths are resolved here, because Maven runs the tool from the module's directory.
-  if [ -e "$arg" ]; then args+=("$(realpath "$arg")"); else args+=("$arg"); fi
+  if [ -e "$1" ]; then args+=("$(realpath "$1")"); else args+=("$1"); fi
+  shift
 done
 if ! printf '%s\n' "${args[@]}" | grep -qx -- --output; then
-  first=${args[0]:?usage: package-wasm.sh <module.wasm> [--type long|bytes|string] [--output <nar>]}
-  args+=(--output "$PWD/$(basename "${first%.wasm}").nar")
+  module=
+  for arg in "${args[@]}"; do
+    case "$arg" in *.wasm) module=$arg; break ;; esac
+  done
+  : "${module:?usage: package-wasm.sh <module.wasm> [--type long|bytes|string] [--user-config <json>] [--output <nar>]}"
+  args+=(--output "$PWD/$(basename "${module%.wasm}").nar")
 else
   for i in "${!args[@]}"; do
     if [ "${args[$i]}" = --output ]; then args[$((i + 1))]=$(realpath -m "${args[$((i + 1))]}"); fi

@@ -1,6 +1,10 @@
 package io.pulsarwasm.tools;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
+import com.google.gson.reflect.TypeToken;
 import io.pulsarwasm.engine.EntryPoint;
+import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmStringFunction;
@@ -14,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -69,13 +74,33 @@ public final class NarPackager {
      * @throws WasmLoadException if the module does not load or does not fit the type
      */
     public static Type packageModule(Path genericNar, Path module, Type type, Path output) {
+        return packageModule(genericNar, module, type, Map.of(), output);
+    }
+
+    /**
+     * Packages a module, checked against the sandbox of the user config it will be deployed with
+     * (its {@code wasm.*} keys: limits, WASI), as the function instance will check it.
+     *
+     * @param genericNar the project's generic NAR
+     * @param module the {@code .wasm} file
+     * @param type the function class to run it with, or null to choose by its entry point
+     * @param userConfig the function's user config, as {@code --user-config} gives it
+     * @param output the NAR to write
+     * @return the type used
+     * @throws WasmLoadException if the module does not load under that sandbox or does not fit the type
+     * @throws IllegalArgumentException if the user config has a {@code wasm.*} key that is unknown or out of range
+     */
+    public static Type packageModule(Path genericNar, Path module, Type type, Map<String, ?> userConfig, Path output) {
         byte[] wasm;
         EntryPoint entryPoint;
-        try (WasmLoader loader = WasmLoader.fromFile(module)) {
-            entryPoint = loader.entryPoint();
+        try {
             wasm = Files.readAllBytes(module);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        try (WasmLoader loader = WasmLoader.fromBytes(module.getFileName().toString(), wasm,
+                WasmConfig.parse(userConfig).sandbox())) {
+            entryPoint = loader.entryPoint();
         }
         Type chosen = type != null ? type : (entryPoint == EntryPoint.LONG ? Type.LONG : Type.BYTES);
         if (chosen.entryPoint != entryPoint) {
@@ -101,7 +126,8 @@ public final class NarPackager {
     }
 
     /**
-     * Command line: {@code --nar <generic nar> <module.wasm> [--type long|bytes|string] [--output <nar>]}.
+     * Command line: {@code --nar <generic nar> <module.wasm> [--type long|bytes|string]
+     * [--user-config-file <file holding the --user-config JSON>] [--output <nar>]}.
      *
      * @param args the arguments
      */
@@ -109,26 +135,56 @@ public final class NarPackager {
         Path nar = null;
         Path module = null;
         Type type = null;
+        Map<String, Object> userConfig = Map.of();
         Path output = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--nar" -> nar = Path.of(args[++i]);
                 case "--type" -> type = Type.valueOf(args[++i].toUpperCase(Locale.ROOT));
+                case "--user-config-file" -> userConfig = userConfig(read(Path.of(args[++i])));
                 case "--output" -> output = Path.of(args[++i]);
                 default -> module = Path.of(args[i]);
             }
         }
         if (nar == null || module == null) {
-            System.err.println("usage: --nar <generic nar> <module.wasm> [--type long|bytes|string] [--output <nar>]");
+            System.err.println("usage: --nar <generic nar> <module.wasm> [--type long|bytes|string] "
+                    + "[--user-config-file <json file>] [--output <nar>]");
             System.exit(2);
         }
         if (output == null) {
             output = Path.of(module.getFileName().toString().replaceFirst("\\.wasm$", "") + ".nar");
         }
-        Type used = packageModule(nar, module, type, output);
+        Type used = packageModule(nar, module, type, userConfig, output);
         System.out.println("Wrote " + output.toAbsolutePath() + ". Deploy it with:");
         System.out.println("  bin/pulsar-admin functions create --jar " + output.toAbsolutePath()
                 + " --classname " + used.functionClass + " --inputs <topic> --output <topic> --name <name>");
+    }
+
+    /**
+     * Reads {@code --user-config} as {@code pulsar-admin functions create} does: a JSON object.
+     *
+     * @param json the option's value
+     * @return the user config
+     * @throws IllegalArgumentException if it is not a JSON object
+     */
+    static Map<String, Object> userConfig(String json) {
+        try {
+            Map<String, Object> config = new Gson().fromJson(json, new TypeToken<Map<String, Object>>() { }.getType());
+            if (config == null) {
+                throw new IllegalArgumentException("--user-config: not a JSON object: " + json);
+            }
+            return config;
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("--user-config: not a JSON object: " + json + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void copy(InputStream in, ZipOutputStream out, String name) throws IOException {

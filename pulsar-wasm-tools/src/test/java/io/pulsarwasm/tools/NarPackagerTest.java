@@ -3,6 +3,7 @@ package io.pulsarwasm.tools;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulsarwasm.engine.WasmLoadException;
 import java.io.IOException;
@@ -52,6 +53,37 @@ class NarPackagerTest {
                 generic, resource("wasm/greeter.wasm"), NarPackager.Type.BYTES, dir.resolve("c.nar")));
         assertEquals("wasm module 'greeter.wasm' exports process(i64) -> (i64); --type bytes needs "
                 + "process(i32, i32) -> (i32)", error.getMessage());
+    }
+
+    @Test
+    void checksTheModuleAgainstTheUserConfigItWillBeDeployedWith() throws Exception {
+        Path generic = genericNar();
+        WasmLoadException big = assertThrows(WasmLoadException.class, () -> NarPackager.packageModule(
+                generic, resource("wasm/big_memory.wasm"), null, dir.resolve("a.nar")));
+        assertEquals("wasm module 'big_memory.wasm' declares a memory of 300 initial pages, more than the limit of "
+                + "256 pages (16 MiB) (user config wasm.max-memory-pages)", big.getMessage());
+        assertEquals(NarPackager.Type.LONG, NarPackager.packageModule(generic, resource("wasm/big_memory.wasm"), null,
+                NarPackager.userConfig("{\"wasm.max-memory-pages\": 300, \"factor\": 3}"), dir.resolve("a.nar")));
+
+        WasmLoadException wasi = assertThrows(WasmLoadException.class, () -> NarPackager.packageModule(
+                generic, resource("wasm/wasi_hello.wasm"), null, dir.resolve("b.nar")));
+        assertEquals("wasm module 'wasi_hello.wasm' imports 'wasi_snapshot_preview1.fd_write', but WASI is off; "
+                + "set user config wasm.wasi.enabled to true to give the guest WASI", wasi.getMessage());
+        assertEquals(NarPackager.Type.LONG, NarPackager.packageModule(generic, resource("wasm/wasi_hello.wasm"), null,
+                NarPackager.userConfig("{\"wasm.wasi.enabled\": true}"), dir.resolve("b.nar")));
+    }
+
+    @Test
+    void refusesAUserConfigThatIsNotAJsonObjectOrHasAnUnknownWasmKey() throws Exception {
+        String notAnObject = assertThrows(IllegalArgumentException.class, () -> NarPackager.userConfig("[1]")).getMessage();
+        assertTrue(notAnObject.startsWith("--user-config: not a JSON object: [1] ("),
+                notAnObject);
+        Path generic = genericNar();
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> NarPackager.packageModule(
+                generic, resource("wasm/greeter.wasm"), null, NarPackager.userConfig("{\"wasm.max-memory-page\": 300}"),
+                dir.resolve("c.nar")));
+        assertTrue(typo.getMessage().startsWith("unknown user config key 'wasm.max-memory-page'; did you mean "
+                + "'wasm.max-memory-pages'?"), typo.getMessage());
     }
 
     private Path genericNar() throws IOException {
