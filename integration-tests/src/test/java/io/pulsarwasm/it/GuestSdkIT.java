@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
@@ -71,6 +73,11 @@ class GuestSdkIT extends RealPulsarTest {
             String stats = pulsar.pulsarAdmin("functions", "stats", "--name", name).orFail("functions stats").stdout();
             assertEquals(10.0, number(stats, "user_metric_words_count"), stats);
             assertEquals(30.0, number(stats, "user_metric_words_sum"), stats);
+            // a sum, a count and four quantiles (pip-331.md, record_metric)
+            assertEquals(Set.of("user_metric_words_count", "user_metric_words_sum", "user_metric_words_0.5",
+                            "user_metric_words_0.9", "user_metric_words_0.99", "user_metric_words_0.999"),
+                    Pattern.compile("\"(user_metric_words[^\"]*)\"").matcher(stats).results()
+                            .map(match -> match.group(1)).collect(Collectors.toSet()), stats);
         });
         Functions.delete(admin, name);
     }
