@@ -34,7 +34,16 @@ PW_IMPORT(get_key) int64_t pw_host_get_key(void);
 PW_IMPORT(get_topic) int64_t pw_host_get_topic(void);
 PW_IMPORT(get_property) int64_t pw_host_get_property(const uint8_t *name, uint32_t name_len);
 PW_IMPORT(state_get) int64_t pw_host_state_get(const uint8_t *key, uint32_t key_len);
+PW_IMPORT(get_properties) int64_t pw_host_get_properties(void);
+PW_IMPORT(get_event_time) int64_t pw_host_get_event_time(void);
+PW_IMPORT(get_message_id) int64_t pw_host_get_message_id(void);
+PW_IMPORT(get_tenant) int64_t pw_host_get_tenant(void);
+PW_IMPORT(get_namespace) int64_t pw_host_get_namespace(void);
+PW_IMPORT(get_function_name) int64_t pw_host_get_function_name(void);
+PW_IMPORT(get_instance_id) int32_t pw_host_get_instance_id(void);
+PW_IMPORT(get_num_instances) int32_t pw_host_get_num_instances(void);
 PW_IMPORT(state_put) void pw_host_state_put(const uint8_t *key, uint32_t key_len, const uint8_t *value, uint32_t value_len);
+PW_IMPORT(state_delete) void pw_host_state_delete(const uint8_t *key, uint32_t key_len);
 PW_IMPORT(counter_incr) void pw_host_counter_incr(const uint8_t *key, uint32_t key_len, int64_t amount);
 PW_IMPORT(counter_get) int64_t pw_host_counter_get(const uint8_t *key, uint32_t key_len);
 PW_IMPORT(publish) void pw_host_publish(const uint8_t *topic, uint32_t topic_len, const uint8_t *value, uint32_t value_len,
@@ -55,12 +64,46 @@ typedef struct {
     pw_bytes output;
 } pw_output;
 
+/* ---- memcpy, memmove, memset ----
+ * clang emits calls to these for struct copies and for loops it recognises, even with -nostdlib.
+ * Defined weak, so that a libc linked in (or the user's own) takes precedence; the linker drops
+ * them when nothing calls them. LLVM does not turn the loops inside functions of these names
+ * back into calls to themselves. */
+
+/* Copies n bytes from src to dst; the ranges must not overlap. Returns dst. */
+__attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n) {
+    uint8_t *d = (uint8_t *)dst;
+    const uint8_t *s = (const uint8_t *)src;
+    while (n--) *d++ = *s++;
+    return dst;
+}
+
+/* Copies n bytes from src to dst; the ranges may overlap. Returns dst. */
+__attribute__((weak)) void *memmove(void *dst, const void *src, size_t n) {
+    uint8_t *d = (uint8_t *)dst;
+    const uint8_t *s = (const uint8_t *)src;
+    if (d < s) {
+        while (n--) *d++ = *s++;
+    } else {
+        while (n--) d[n] = s[n];
+    }
+    return dst;
+}
+
+/* Sets n bytes at dst to (uint8_t)value. Returns dst. */
+__attribute__((weak)) void *memset(void *dst, int value, size_t n) {
+    uint8_t *d = (uint8_t *)dst;
+    while (n--) *d++ = (uint8_t)value;
+    return dst;
+}
+
 /* ---- memory: a bump allocator, reset after every process call ---- */
 
 extern unsigned char __heap_base;
 static uintptr_t pw_heap_top = 0;
 static uintptr_t pw_heap_mark = 0;
 
+/* n bytes, 8-aligned, that live until the current process call returns (in init: as long as the instance). */
 static void *pw_alloc(uint32_t len) {
     if (pw_heap_top == 0) {
         pw_heap_top = pw_heap_mark = (uintptr_t)&__heap_base;
@@ -83,19 +126,23 @@ PW_EXPORT(pulsar_abi_version) int32_t pw_export_abi_version(void) { return 1; }
 
 /* ---- bytes and text ---- */
 
+/* The length of a NUL-terminated string. */
 static uint32_t pw_strlen(const char *text) {
     uint32_t len = 0;
     while (text[len]) len++;
     return len;
 }
 
+/* A NUL-terminated string as bytes (not copied). */
 static pw_bytes pw_str(const char *text) {
     pw_bytes bytes = {(uint8_t *)text, pw_strlen(text)};
     return bytes;
 }
 
+/* Whether bytes is "absent" (a host call found nothing), as opposed to empty. */
 static int pw_is_absent(pw_bytes bytes) { return bytes.ptr == NULL; }
 
+/* Whether a and b hold the same bytes. */
 static int pw_equals(pw_bytes a, pw_bytes b) {
     if (a.len != b.len) return 0;
     for (uint32_t i = 0; i < a.len; i++) if (a.ptr[i] != b.ptr[i]) return 0;
@@ -112,12 +159,14 @@ static int pw_contains(pw_bytes haystack, pw_bytes needle) {
     return 0;
 }
 
+/* A copy of bytes in memory from pw_alloc. */
 static pw_bytes pw_copy(pw_bytes bytes) {
     pw_bytes copy = {pw_alloc(bytes.len), bytes.len};
     for (uint32_t i = 0; i < bytes.len; i++) copy.ptr[i] = bytes.ptr[i];
     return copy;
 }
 
+/* A host call's packed (ptr << 32 | len) result as bytes; -1 is absent. */
 static pw_bytes pw_unpack(int64_t packed) {
     pw_bytes bytes = {NULL, 0};
     if (packed != -1) {
@@ -129,39 +178,138 @@ static pw_bytes pw_unpack(int64_t packed) {
 
 /* ---- the context ---- */
 
+/* Logs text at level (PW_TRACE..PW_ERROR) through the function's logger. */
 static void pw_log(int32_t level, const char *text) { pw_host_log(level, (const uint8_t *)text, pw_strlen(text)); }
+/* The user config value of key, as text; absent if not set. */
 static pw_bytes pw_config(const char *key) { return pw_unpack(pw_host_get_config((const uint8_t *)key, pw_strlen(key))); }
+/* The secret name; absent if there is none. */
 static pw_bytes pw_secret(const char *name) { return pw_unpack(pw_host_get_secret((const uint8_t *)name, pw_strlen(name))); }
+/* The current record's key; absent if it has none. */
 static pw_bytes pw_key(void) { return pw_unpack(pw_host_get_key()); }
+/* The topic the current record came from. */
 static pw_bytes pw_topic(void) { return pw_unpack(pw_host_get_topic()); }
+/* One property of the current record; absent if it has none of that name. */
 static pw_bytes pw_property(const char *name) {
     return pw_unpack(pw_host_get_property((const uint8_t *)name, pw_strlen(name)));
 }
+/* All properties of the current record, as a string map (read it with pw_map_entry); absent outside a record. */
+static pw_bytes pw_properties(void) { return pw_unpack(pw_host_get_properties()); }
+/* The current record's event time in epoch milliseconds, or -1 if it has none. */
+static int64_t pw_event_time(void) { return pw_host_get_event_time(); }
+/* The current record's message id, opaque bytes (MessageId.toByteArray()); absent if it has none. */
+static pw_bytes pw_message_id(void) { return pw_unpack(pw_host_get_message_id()); }
+/* The function's tenant. */
+static pw_bytes pw_tenant(void) { return pw_unpack(pw_host_get_tenant()); }
+/* The function's namespace. */
+static pw_bytes pw_namespace(void) { return pw_unpack(pw_host_get_namespace()); }
+/* The function's name. */
+static pw_bytes pw_function_name(void) { return pw_unpack(pw_host_get_function_name()); }
+/* This instance's id, from 0. */
+static int32_t pw_instance_id(void) { return pw_host_get_instance_id(); }
+/* How many instances the function runs (its parallelism). */
+static int32_t pw_num_instances(void) { return pw_host_get_num_instances(); }
+
+/* ---- string maps (message properties): u32 count, then per entry u32 length + key, u32 length + value, little-endian ---- */
+
+/* One entry of a string map. */
+typedef struct {
+    pw_bytes key;
+    pw_bytes value;
+} pw_entry;
+
+static uint32_t pw_u32_at(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The number of entries of a string map; 0 for an absent or empty one. */
+static uint32_t pw_map_size(pw_bytes map) { return map.len < 4 ? 0 : pw_u32_at(map.ptr); }
+
+/* Reads entry index (from 0) of a string map into *entry; returns 0 past the end. */
+static int pw_map_entry(pw_bytes map, uint32_t index, pw_entry *entry) {
+    if (index >= pw_map_size(map)) return 0;
+    uint32_t at = 4;
+    for (uint32_t i = 0;; i++) {
+        uint32_t key_len = pw_u32_at(map.ptr + at);
+        pw_bytes key = {map.ptr + at + 4, key_len};
+        at += 4 + key_len;
+        uint32_t value_len = pw_u32_at(map.ptr + at);
+        pw_bytes value = {map.ptr + at + 4, value_len};
+        at += 4 + value_len;
+        if (i == index) {
+            entry->key = key;
+            entry->value = value;
+            return 1;
+        }
+    }
+}
+
+static void pw_put_u32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+/* Encodes count entries, given as key, value, key, value... C strings, as a string map (for pw_publish_with). */
+static pw_bytes pw_map_of(uint32_t count, const char *const *keys_and_values) {
+    uint32_t len = 4;
+    for (uint32_t i = 0; i < 2 * count; i++) len += 4 + pw_strlen(keys_and_values[i]);
+    pw_bytes map = {pw_alloc(len), len};
+    pw_put_u32(map.ptr, count);
+    uint32_t at = 4;
+    for (uint32_t i = 0; i < 2 * count; i++) {
+        uint32_t n = pw_strlen(keys_and_values[i]);
+        pw_put_u32(map.ptr + at, n);
+        memcpy(map.ptr + at + 4, keys_and_values[i], n);
+        at += 4 + n;
+    }
+    return map;
+}
+
+/* ---- state (needs state storage on the cluster: see the README) ---- */
+
+/* The value stored under key, or absent. */
 static pw_bytes pw_state_get(const char *key) { return pw_unpack(pw_host_state_get((const uint8_t *)key, pw_strlen(key))); }
+/* Stores value under key. */
 static void pw_state_put(const char *key, pw_bytes value) {
     pw_host_state_put((const uint8_t *)key, pw_strlen(key), value.ptr, value.len);
 }
+/* Deletes the value stored under key. */
+static void pw_state_delete(const char *key) { pw_host_state_delete((const uint8_t *)key, pw_strlen(key)); }
+/* Adds amount to the counter key. */
 static void pw_counter_incr(const char *key, int64_t amount) {
     pw_host_counter_incr((const uint8_t *)key, pw_strlen(key), amount);
 }
+/* The counter key's value (0 if never incremented). */
 static int64_t pw_counter_get(const char *key) { return pw_host_counter_get((const uint8_t *)key, pw_strlen(key)); }
+
+/* ---- publishing and metrics ---- */
+
+/* Publishes value to topic, with key (absent: no key) and properties (a string map, pw_map_of; absent: none). */
+static void pw_publish_with(const char *topic, pw_bytes value, pw_bytes key, pw_bytes properties) {
+    pw_host_publish((const uint8_t *)topic, pw_strlen(topic), value.ptr, value.len,
+                    key.ptr, pw_is_absent(key) ? 0xffffffffu : key.len, properties.ptr, properties.len);
+}
 /* Publishes value to topic, with key (absent: no key) and no properties. */
 static void pw_publish(const char *topic, pw_bytes value, pw_bytes key) {
-    pw_host_publish((const uint8_t *)topic, pw_strlen(topic), value.ptr, value.len,
-                    key.ptr, pw_is_absent(key) ? 0xffffffffu : key.len, NULL, 0);
+    pw_bytes none = {NULL, 0};
+    pw_publish_with(topic, value, key, none);
 }
+/* Records value for the metric name (functions stats: user_metric_<name>_sum, _count, quantiles). */
 static void pw_metric(const char *name, double value) {
     pw_host_record_metric((const uint8_t *)name, pw_strlen(name), value);
 }
 
 /* ---- results ---- */
 
+/* Sets the message's output and returns PW_OK: return pw_set(out, bytes). */
 static int pw_set(pw_output *out, pw_bytes output) {
     out->has_output = 1;
     out->output = output;
     return PW_OK;
 }
 
+/* Fails the message with message as the reason (retried or dead-lettered): return pw_fail(out, "why"). */
 static int pw_fail(pw_output *out, const char *message) {
     (void)out;
     pw_host_set_error((const uint8_t *)message, pw_strlen(message));

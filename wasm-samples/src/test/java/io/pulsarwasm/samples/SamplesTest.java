@@ -133,6 +133,37 @@ class SamplesTest {
     }
 
     @Test
+    void contextInCReadsTheWholeContext() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:context.wasm")
+                .config("echo-topic", "persistent://public/default/echoes")) {
+            tester.host().identity("acme", "pipelines", "tour", 2, 3);
+            assertEquals("acme/pipelines/tour instance 2 of 3 key=k1 topic=persistent://public/default/input "
+                    + "time=1700000000123 id=9B props: lang=c team=core lang=c previous=- messages=1",
+                    text(tester.process(TestRecord.of(bytes("hello")).withKey("k1").withProperty("lang", "c")
+                            .withProperty("team", "core").withEventTime(1_700_000_000_123L)
+                            .withMessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}))));
+            assertEquals("acme/pipelines/tour instance 2 of 3 key=- topic=persistent://public/default/input "
+                    + "time=-1 id=0B props: lang=- previous=hello messages=2", text(tester.process(bytes("again"))));
+
+            List<PublishedMessage> published = tester.host().published();
+            assertEquals(2, published.size());
+            assertEquals("persistent://public/default/echoes", published.get(0).topic());
+            assertEquals("k1", published.get(0).key());
+            assertEquals(Map.of("from", "context.c"), published.get(0).properties());
+            assertEquals("hello", published.get(0).text());
+            assertNull(published.get(1).key());
+            assertEquals("again", published.get(1).text());
+            assertEquals("again", new String(tester.host().state().get("previous"), StandardCharsets.UTF_8));
+            assertEquals(Map.of("messages", 2L), tester.host().counters());
+            assertEquals(Map.of("input-bytes", List.of(5.0, 5.0)), tester.host().metrics());
+
+            GuestErrorException tooLong = assertThrows(GuestErrorException.class, () -> tester.process(new byte[257]));
+            assertEquals("wasm module 'context.wasm': export 'process' returned status 1: input longer than 256 bytes",
+                    tooLong.getMessage());
+        }
+    }
+
+    @Test
     void hashInCIsFnv1a64() {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:hash.wasm")) {
             // FNV-1a 64 test vectors: "" -> cbf29ce484222325, "a" -> af63dc4c8601ec8c
