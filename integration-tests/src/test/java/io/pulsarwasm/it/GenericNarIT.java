@@ -2,6 +2,8 @@ package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,10 +11,12 @@ import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The non-Java path: the project's generic NAR plus a module of the user's own named by
@@ -51,6 +55,40 @@ class GenericNarIT extends RealPulsarTest {
 
             assertEquals(List.of(501L, 1001L), Messages.receive(outputs, 2, Duration.ofMinutes(2)).stream()
                     .map(Message::getValue).toList());
+        } finally {
+            Functions.delete(admin, name);
+        }
+    }
+
+    /** The README's function config file, deployed with {@code pulsar-admin functions create --function-config-file}. */
+    @Test
+    void aFunctionConfigFileDeploysTheGenericNarWithItsModule(@TempDir Path dir) throws Exception {
+        String name = "enricher-yaml";
+        String input = "persistent://public/default/enricher-yaml-in";
+        String output = "persistent://public/default/enricher-yaml-out";
+        Path yaml = dir.resolve(name + ".yaml");
+        Files.writeString(yaml, String.join("\n",
+                "tenant: public",
+                "namespace: default",
+                "name: " + name,
+                "className: " + STRING_FUNCTION,
+                "inputs:",
+                "  - " + input,
+                "output: " + output,
+                "subscriptionPosition: Earliest",
+                "userConfig:",
+                "  wasm.module: file://" + pulsar.visibleToWorker(Artifacts.sample("enricher.wasm")),
+                "  prefix: 'yaml says: '",
+                ""));
+        try (Consumer<String> outputs = Messages.subscribe(client, output, Schema.STRING)) {
+            pulsar.pulsarAdmin("functions", "create", "--function-config-file", pulsar.visibleToWorker(yaml),
+                    "--jar", pulsar.visibleToWorker(Artifacts.genericNar())).orFail("functions create " + name);
+            try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+                producer.send("hello");
+                producer.send("wasm");
+            }
+            assertEquals(List.of("yaml says: hello", "yaml says: wasm"),
+                    Messages.values(Messages.receive(outputs, 2, Duration.ofMinutes(2))));
         } finally {
             Functions.delete(admin, name);
         }
