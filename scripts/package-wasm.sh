@@ -8,12 +8,11 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 args=()
-config=
+config=$(mktemp)
 trap 'rm -f "$config"' EXIT
 while [ $# -gt 0 ]; do
   if [ "$1" = --user-config ]; then
     # handed over in a file: the JSON's quotes and spaces would not survive exec.args
-    config=$(mktemp)
     printf '%s' "${2:?--user-config needs a JSON object}" > "$config"
     args+=(--user-config-file "$config")
     shift 2

@@ -15,7 +15,10 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ]; then as_root=(); else as_root=(sudo); fi
 docker_cmd=(docker)
-docker info >/dev/null 2>&1 || docker_cmd=("${as_root[@]}" docker)
+if ! docker info >/dev/null 2>&1; then
+  docker_cmd=("${as_root[@]}" docker)
+  echo "pulsar-image: warning: only root reaches the Docker engine; tests run as $(id -un) will not see the image"
+fi
 
 version=$(sed -n 's:.*<pulsar.version>\(.*\)</pulsar.version>.*:\1:p' pom.xml | head -1)
 image="apachepulsar/pulsar:$version"
@@ -50,7 +53,8 @@ fi
 mirror=${mirror:-http://deb.debian.org/debian}
 
 root=$(mktemp -d /tmp/pulsar-image.XXXXXX)
-trap '"${as_root[@]}" rm -rf "$root"' EXIT
+# debootstrap mounts /proc and /sys inside the tree: unmount before removing, and never cross into a mount
+trap '"${as_root[@]}" umount -R "$root/rootfs/proc" "$root/rootfs/sys" 2>/dev/null; "${as_root[@]}" rm -rf --one-file-system "$root"' EXIT
 echo "pulsar-image: building $image (key $key) from $mirror and $(basename "$distribution")"
 "${as_root[@]}" debootstrap --variant=minbase --include="$packages" bookworm "$root/rootfs" "$mirror" >"$root/debootstrap.log" 2>&1 \
   || { tail -20 "$root/debootstrap.log"; exit 1; }

@@ -33,7 +33,8 @@ def apply(path, environment):
         else:
             where[key] = len(lines)
             lines.append(key + "=" + value)
-        print("apply-config-from-env: " + path + ": " + key + "=" + value)
+        secret = any(word in key.lower() for word in ("password", "secret", "token", "auth"))
+        print("apply-config-from-env: " + path + ": " + key + "=" + ("(hidden)" if secret else value))
     with open(path, "w", encoding="utf-8") as target:
         target.write("\n".join(lines))
 

@@ -67,11 +67,11 @@ typedef struct {
 /* ---- memcpy, memmove, memset ----
  * clang emits calls to these for struct copies and for loops it recognises, even with -nostdlib.
  * Defined weak, so that a libc linked in (or the user's own) takes precedence; the linker drops
- * them when nothing calls them. LLVM does not turn the loops inside functions of these names
- * back into calls to themselves. */
+ * them when nothing calls them. no_builtin keeps clang from turning their own loops back into
+ * calls to themselves. */
 
 /* Copies n bytes from src to dst; the ranges must not overlap. Returns dst. */
-__attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n) {
+__attribute__((weak, no_builtin)) void *memcpy(void *dst, const void *src, size_t n) {
     uint8_t *d = (uint8_t *)dst;
     const uint8_t *s = (const uint8_t *)src;
     while (n--) *d++ = *s++;
@@ -79,10 +79,10 @@ __attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n) {
 }
 
 /* Copies n bytes from src to dst; the ranges may overlap. Returns dst. */
-__attribute__((weak)) void *memmove(void *dst, const void *src, size_t n) {
+__attribute__((weak, no_builtin)) void *memmove(void *dst, const void *src, size_t n) {
     uint8_t *d = (uint8_t *)dst;
     const uint8_t *s = (const uint8_t *)src;
-    if (d < s) {
+    if ((uintptr_t)d < (uintptr_t)s) {
         while (n--) *d++ = *s++;
     } else {
         while (n--) d[n] = s[n];
@@ -91,7 +91,7 @@ __attribute__((weak)) void *memmove(void *dst, const void *src, size_t n) {
 }
 
 /* Sets n bytes at dst to (uint8_t)value. Returns dst. */
-__attribute__((weak)) void *memset(void *dst, int value, size_t n) {
+__attribute__((weak, no_builtin)) void *memset(void *dst, int value, size_t n) {
     uint8_t *d = (uint8_t *)dst;
     while (n--) *d++ = (uint8_t)value;
     return dst;
@@ -192,7 +192,7 @@ static pw_bytes pw_topic(void) { return pw_unpack(pw_host_get_topic()); }
 static pw_bytes pw_property(const char *name) {
     return pw_unpack(pw_host_get_property((const uint8_t *)name, pw_strlen(name)));
 }
-/* All properties of the current record, as a string map (read it with pw_map_entry); absent outside a record. */
+/* All properties of the current record, as a string map (read it with pw_map_entry); empty outside a record. */
 static pw_bytes pw_properties(void) { return pw_unpack(pw_host_get_properties()); }
 /* The current record's event time in epoch milliseconds, or -1 if it has none. */
 static int64_t pw_event_time(void) { return pw_host_get_event_time(); }
@@ -224,23 +224,30 @@ static uint32_t pw_u32_at(const uint8_t *p) {
 /* The number of entries of a string map; 0 for an absent or empty one. */
 static uint32_t pw_map_size(pw_bytes map) { return map.len < 4 ? 0 : pw_u32_at(map.ptr); }
 
-/* Reads entry index (from 0) of a string map into *entry; returns 0 past the end. */
+/* Reads entry index (from 0) of a string map into *entry; returns 0 past the end, or if the map is malformed. */
 static int pw_map_entry(pw_bytes map, uint32_t index, pw_entry *entry) {
     if (index >= pw_map_size(map)) return 0;
-    uint32_t at = 4;
-    for (uint32_t i = 0;; i++) {
+    uint32_t at = 4; /* at <= map.len throughout, so map.len - at cannot wrap */
+    for (uint32_t i = 0; i <= index; i++) {
+        if (map.len - at < 4) return 0;
         uint32_t key_len = pw_u32_at(map.ptr + at);
-        pw_bytes key = {map.ptr + at + 4, key_len};
-        at += 4 + key_len;
+        at += 4;
+        if (map.len - at < key_len) return 0;
+        pw_bytes key = {map.ptr + at, key_len};
+        at += key_len;
+        if (map.len - at < 4) return 0;
         uint32_t value_len = pw_u32_at(map.ptr + at);
-        pw_bytes value = {map.ptr + at + 4, value_len};
-        at += 4 + value_len;
+        at += 4;
+        if (map.len - at < value_len) return 0;
+        pw_bytes value = {map.ptr + at, value_len};
+        at += value_len;
         if (i == index) {
             entry->key = key;
             entry->value = value;
             return 1;
         }
     }
+    return 0;
 }
 
 static void pw_put_u32(uint8_t *p, uint32_t v) {

@@ -6,11 +6,16 @@
  */
 #include "../../sdk/c/pulsar_wasm.h"
 
+#define LINE_CAPACITY 4096
+
 static pw_bytes line;
 
+/* Appends to the line, cut at its capacity: keys, topics and properties are the producer's to choose. */
 static void add(pw_bytes bytes) {
-    memcpy(line.ptr + line.len, bytes.ptr, bytes.len);
-    line.len += bytes.len;
+    uint32_t room = LINE_CAPACITY - line.len;
+    uint32_t len = bytes.len < room ? bytes.len : room;
+    memcpy(line.ptr + line.len, bytes.ptr, len);
+    line.len += len;
 }
 
 static void add_text(const char *text) { add(pw_str(text)); }
@@ -39,7 +44,7 @@ static int context(pw_bytes input, pw_output *out) {
     pw_state_delete("never-set");
     pw_counter_incr("messages", 1);
 
-    line.ptr = pw_alloc(4096);
+    line.ptr = pw_alloc(LINE_CAPACITY);
     line.len = 0;
     add(pw_tenant());
     add_text("/");

@@ -35,8 +35,13 @@ public final class ContainerPulsar implements PulsarCluster {
     public static ContainerPulsar start(DockerImageName image, Path distribution) {
         String workerYaml;
         try {
-            workerYaml = Files.readString(distribution.resolve("conf/functions_worker.yml"))
-                    .replace("functionsWorkerEnablePackageManagement: false", "functionsWorkerEnablePackageManagement: true");
+            String shipped = Files.readString(distribution.resolve("conf/functions_worker.yml"));
+            workerYaml = shipped.replace("functionsWorkerEnablePackageManagement: false",
+                    "functionsWorkerEnablePackageManagement: true");
+            if (workerYaml.equals(shipped)) {
+                throw new IllegalStateException("conf/functions_worker.yml of " + distribution
+                        + " has no 'functionsWorkerEnablePackageManagement: false' line to turn on");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

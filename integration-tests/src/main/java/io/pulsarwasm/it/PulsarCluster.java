@@ -1,6 +1,5 @@
 package io.pulsarwasm.it;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import io.pulsarwasm.testing.pulsar.PulsarWasmContainer;
 import java.nio.file.Path;
 import org.testcontainers.DockerClientFactory;
@@ -27,7 +26,7 @@ public interface PulsarCluster extends AutoCloseable {
         String why;
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             why = "no Docker engine";
-        } else if (!imagePresent(image)) {
+        } else if (!PulsarWasmContainer.imagePresent(image)) {
             why = "Docker engine found, but no image " + image.asCanonicalNameString()
                     + " (docker pull it, or build it: scripts/pulsar-image.sh)";
         } else {
@@ -37,15 +36,6 @@ public interface PulsarCluster extends AutoCloseable {
         System.out.println("PulsarCluster: " + why + "; local distribution " + Artifacts.pulsarHome().getFileName()
                 + " as a standalone process");
         return StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir());
-    }
-
-    private static boolean imagePresent(DockerImageName image) {
-        try {
-            DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
     }
 
     /** @return the broker URL, {@code pulsar://host:port} */

@@ -1,7 +1,6 @@
 package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.util.stream.LongStream;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
@@ -58,8 +58,9 @@ class FaultToleranceIT extends RealPulsarTest {
         try (Consumer<byte[]> outputs = Messages.subscribe(client, NS + "poison-out", Schema.BYTES);
                 Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "poison-dlq", Schema.BYTES);
                 Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(NS + "poison-in").create()) {
+            List<MessageId> sent = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
-                producer.newMessage().key(Integer.toString(i)).value(inputs.get(i).getBytes(StandardCharsets.UTF_8)).send();
+                sent.add(producer.newMessage().key(Integer.toString(i)).value(inputs.get(i).getBytes(StandardCharsets.UTF_8)).send());
             }
             List<Message<byte[]>> outputMessages = Messages.receive(outputs, 990, Duration.ofMinutes(2));
             List<String> processed = outputMessages.stream().map(m -> new String(m.getValue(), StandardCharsets.UTF_8)).toList();
@@ -68,7 +69,9 @@ class FaultToleranceIT extends RealPulsarTest {
             Map<String, String> added = outputMessages.get(0).getProperties();
             assertEquals(Set.of("__pfn_input_topic__", "__pfn_input_msg_id__"), added.keySet());
             assertEquals(NS + "poison-in", added.get("__pfn_input_topic__"));
-            assertNotNull(MessageId.fromByteArray(Base64.getDecoder().decode(added.get("__pfn_input_msg_id__"))));
+            MessageIdAdv input = (MessageIdAdv) sent.get(0);
+            MessageIdAdv echoed = (MessageIdAdv) MessageId.fromByteArray(Base64.getDecoder().decode(added.get("__pfn_input_msg_id__")));
+            assertEquals(List.of(input.getLedgerId(), input.getEntryId()), List.of(echoed.getLedgerId(), echoed.getEntryId()));
             // negative acknowledgements come back after the client's default minute
             Set<String> dead = new HashSet<>();
             for (Message<byte[]> message : Messages.receive(deadLetters, 10, Duration.ofMinutes(4))) {

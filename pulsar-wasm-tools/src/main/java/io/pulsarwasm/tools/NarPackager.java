@@ -91,6 +91,10 @@ public final class NarPackager {
      * @throws IllegalArgumentException if the user config has a {@code wasm.*} key that is unknown or out of range
      */
     public static Type packageModule(Path genericNar, Path module, Type type, Map<String, ?> userConfig, Path output) {
+        if (!Files.isRegularFile(module)) {
+            throw new WasmLoadException("wasm module file '" + module + "' "
+                    + (Files.exists(module) ? "is not a regular file" : "does not exist"));
+        }
         byte[] wasm;
         EntryPoint entryPoint;
         try {

@@ -84,6 +84,9 @@ class NarPackagerTest {
                 dir.resolve("c.nar")));
         assertTrue(typo.getMessage().startsWith("unknown user config key 'wasm.max-memory-page'; did you mean "
                 + "'wasm.max-memory-pages'?"), typo.getMessage());
+        Path missing = dir.resolve("missing.wasm");
+        assertEquals("wasm module file '" + missing + "' does not exist", assertThrows(WasmLoadException.class,
+                () -> NarPackager.packageModule(generic, missing, null, dir.resolve("d.nar"))).getMessage());
     }
 
     private Path genericNar() throws IOException {

@@ -15,12 +15,11 @@ import org.apache.pulsar.common.functions.ConsumerConfig;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * The samples NAR, as this build packaged it, deployed on a real Pulsar in a container and fed
  * numbers: how a function's own project tests it end to end (see the README, "Test on a real
- * Pulsar in your build"). Needs a Docker engine; skipped without one.
+ * Pulsar in your build"). Needs a Docker engine with the image; skipped without.
  */
 class DoublerIT {
 
@@ -28,9 +27,11 @@ class DoublerIT {
     private static final String INT64 = "io.pulsarwasm.schema.Int64Schema";
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void doublesEveryNumberOnARealPulsar() {
-        assumeTrue(DockerClientFactory.instance().isDockerAvailable(), "no Docker engine");
+        assumeTrue(PulsarWasmContainer.imagePresent(PulsarWasmContainer.DEFAULT_IMAGE),
+                "no Docker engine, or it lacks " + PulsarWasmContainer.DEFAULT_IMAGE.asCanonicalNameString()
+                        + " (docker pull it, or build it: scripts/pulsar-image.sh)");
         try (PulsarWasmContainer pulsar = new PulsarWasmContainer()) {
             pulsar.start();
             pulsar.deploy(FunctionConfig.builder().name("doubler").className(Doubler.class.getName())

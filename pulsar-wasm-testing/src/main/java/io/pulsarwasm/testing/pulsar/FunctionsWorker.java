@@ -3,6 +3,7 @@ package io.pulsarwasm.testing.pulsar;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.common.functions.FunctionConfig;
@@ -10,8 +11,6 @@ import org.awaitility.Awaitility;
 
 /** Waiting for a Pulsar functions worker to accept functions. */
 public final class FunctionsWorker {
-
-    private static final String PROBE = "readiness-probe";
 
     private FunctionsWorker() {}
 
@@ -27,9 +26,10 @@ public final class FunctionsWorker {
      * @throws org.awaitility.core.ConditionTimeoutException if the worker is not ready in time
      */
     public static void awaitReady(PulsarAdmin admin, Path apiExamplesJar, Duration timeout) {
-        FunctionConfig probe = FunctionConfig.builder().tenant("public").namespace("default").name(PROBE)
+        String probeName = "pulsar-wasm-readiness-probe-" + UUID.randomUUID().toString().substring(0, 8);
+        FunctionConfig probe = FunctionConfig.builder().tenant("public").namespace("default").name(probeName)
                 .className("org.apache.pulsar.functions.api.examples.ExclamationFunction")
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of("persistent://public/default/" + PROBE)).build();
+                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of("persistent://public/default/" + probeName)).build();
         Awaitility.await("a function can be created on " + admin.getServiceUrl()).atMost(timeout)
                 .pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(PulsarAdminException.class)
                 .until(() -> {
@@ -37,7 +37,7 @@ public final class FunctionsWorker {
                         admin.functions().createFunction(probe, apiExamplesJar.toString());
                     } catch (PulsarAdminException e) {
                         // an earlier attempt may have created it after all, its answer lost
-                        if (!admin.functions().getFunctions("public", "default").contains(PROBE)) {
+                        if (!admin.functions().getFunctions("public", "default").contains(probeName)) {
                             throw e;
                         }
                     }
@@ -48,7 +48,7 @@ public final class FunctionsWorker {
                 .pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(PulsarAdminException.class)
                 .until(() -> {
                     try {
-                        admin.functions().deleteFunction("public", "default", PROBE);
+                        admin.functions().deleteFunction("public", "default", probeName);
                     } catch (PulsarAdminException.NotFoundException e) {
                         // deleted by an earlier attempt whose answer was lost
                     }

@@ -3,6 +3,7 @@ package io.pulsarwasm.testing.pulsar;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
@@ -12,7 +13,7 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 
 /**
- * A topic read from its earliest message, for asserting a function's outputs exactly: {@link #take}
+ * A topic read from its earliest message, through a subscription of its own, for asserting a function's outputs exactly: {@link #take}
  * returns a known number of values in order, {@link #assertNoMore} checks that nothing follows.
  *
  * @param <T> the value type
@@ -27,7 +28,7 @@ public final class TopicReader<T> implements AutoCloseable {
 
     static <T> TopicReader<T> subscribe(PulsarClient client, String topic, Schema<T> schema) {
         try {
-            return new TopicReader<>(client.newConsumer(schema).topic(topic).subscriptionName("pulsar-wasm-test")
+            return new TopicReader<>(client.newConsumer(schema).topic(topic).subscriptionName("pulsar-wasm-test-" + UUID.randomUUID())
                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe());
         } catch (PulsarClientException e) {
             throw new IllegalStateException("subscribing to " + topic + ": " + e.getMessage(), e);
@@ -96,9 +97,14 @@ public final class TopicReader<T> implements AutoCloseable {
         return messages.stream().map(Message::getValue).toList();
     }
 
-    /** Closes the subscription's consumer. */
+    /** Removes the reader's subscription (each reader has its own) and closes its consumer. */
     @Override
     public void close() {
+        try {
+            consumer.unsubscribe();
+        } catch (PulsarClientException e) {
+            // closing anyway
+        }
         try {
             consumer.close();
         } catch (PulsarClientException e) {
