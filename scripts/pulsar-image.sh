@@ -54,7 +54,7 @@ mirror=${mirror:-http://deb.debian.org/debian}
 
 root=$(mktemp -d /tmp/pulsar-image.XXXXXX)
 # debootstrap mounts /proc and /sys inside the tree: unmount before removing, and never cross into a mount
-trap '"${as_root[@]}" umount -R "$root/rootfs/proc" "$root/rootfs/sys" 2>/dev/null; "${as_root[@]}" rm -rf --one-file-system "$root"' EXIT
+trap '"${as_root[@]}" umount -R "$root/rootfs/proc" "$root/rootfs/sys" 2>/dev/null || true; "${as_root[@]}" rm -rf --one-file-system "$root"' EXIT
 echo "pulsar-image: building $image (key $key) from $mirror and $(basename "$distribution")"
 "${as_root[@]}" debootstrap --variant=minbase --include="$packages" bookworm "$root/rootfs" "$mirror" >"$root/debootstrap.log" 2>&1 \
   || { tail -20 "$root/debootstrap.log"; exit 1; }

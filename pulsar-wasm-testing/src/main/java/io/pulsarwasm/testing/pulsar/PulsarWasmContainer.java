@@ -16,6 +16,7 @@ import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.policies.data.FunctionStatus;
 import org.awaitility.Awaitility;
@@ -172,7 +173,8 @@ public class PulsarWasmContainer extends PulsarContainer {
 
     /**
      * Creates a function from a NAR and waits until all its instances run. Tenant and namespace
-     * default to {@code public/default}, the runtime to Java.
+     * default to {@code public/default}, the runtime to Java, and the subscription position to
+     * the earliest message, so that nothing sent after this returns is missed.
      *
      * @param config the function's configuration, as {@code pulsar-admin functions create} takes it
      * @param nar the NAR (or JAR) holding the function class, e.g. pulsar-wasm's generic NAR
@@ -189,6 +191,11 @@ public class PulsarWasmContainer extends PulsarContainer {
         }
         if (config.getRuntime() == null) {
             config.setRuntime(FunctionConfig.Runtime.JAVA);
+        }
+        if (config.getSubscriptionPosition() == null) {
+            // an instance reports "running" before its consumer has subscribed: from the latest
+            // message, what a test sends right after deploy returns could be missed
+            config.setSubscriptionPosition(SubscriptionInitialPosition.Earliest);
         }
         int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
         try {
