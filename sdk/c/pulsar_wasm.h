@@ -224,23 +224,26 @@ static uint32_t pw_u32_at(const uint8_t *p) {
 /* The number of entries of a string map; 0 for an absent or empty one. */
 static uint32_t pw_map_size(pw_bytes map) { return map.len < 4 ? 0 : pw_u32_at(map.ptr); }
 
+/* Reads one length-prefixed field of a string map at *at into *field and moves *at past it; 0 if it overruns the map. */
+static int pw_map_field(pw_bytes map, uint32_t *at, pw_bytes *field) {
+    /* *at <= map.len throughout, so map.len - *at cannot wrap */
+    if (map.len - *at < 4) return 0;
+    uint32_t len = pw_u32_at(map.ptr + *at);
+    *at += 4;
+    if (map.len - *at < len) return 0;
+    field->ptr = map.ptr + *at;
+    field->len = len;
+    *at += len;
+    return 1;
+}
+
 /* Reads entry index (from 0) of a string map into *entry; returns 0 past the end, or if the map is malformed. */
 static int pw_map_entry(pw_bytes map, uint32_t index, pw_entry *entry) {
     if (index >= pw_map_size(map)) return 0;
-    uint32_t at = 4; /* at <= map.len throughout, so map.len - at cannot wrap */
+    uint32_t at = 4;
     for (uint32_t i = 0; i <= index; i++) {
-        if (map.len - at < 4) return 0;
-        uint32_t key_len = pw_u32_at(map.ptr + at);
-        at += 4;
-        if (map.len - at < key_len) return 0;
-        pw_bytes key = {map.ptr + at, key_len};
-        at += key_len;
-        if (map.len - at < 4) return 0;
-        uint32_t value_len = pw_u32_at(map.ptr + at);
-        at += 4;
-        if (map.len - at < value_len) return 0;
-        pw_bytes value = {map.ptr + at, value_len};
-        at += value_len;
+        pw_bytes key, value;
+        if (!pw_map_field(map, &at, &key) || !pw_map_field(map, &at, &value)) return 0;
         if (i == index) {
             entry->key = key;
             entry->value = value;
