@@ -2,8 +2,9 @@
 # Builds every committed .wasm in the repository from its source.
 #   scripts/build-wasm.sh           rebuild in place
 #   scripts/build-wasm.sh --check   rebuild into a scratch tree and fail if any committed byte differs
-# Toolchains (Debian 12 packages): wabt; clang-14 lld-14; rustc cargo libstd-rust-dev-wasm32;
-# Node.js with npm (AssemblyScript, pinned by wasm-samples/assemblyscript/package-lock.json).
+# Toolchains (Debian 12 packages): wabt; clang-14 lld-14; rustc cargo libstd-rust-dev-wasm32
+# librust-serde-json-dev (the crates, from /usr/share/cargo/registry: .cargo/config.toml, pinned by
+# Cargo.lock); Node.js with npm (AssemblyScript, pinned by wasm-samples/assemblyscript/package-lock.json).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -44,12 +45,14 @@ build_all() {
   done
   # Rust, with Debian's rustc called explicitly: a rustup toolchain earlier in PATH has no
   # offline wasm target. One workspace (Cargo.toml at the top) keeps the output independent of
-  # the checkout's location; so does remapping the paths rustc embeds.
-  RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$repo/target/rust" RUSTFLAGS="--remap-path-prefix=$repo=." \
-    /usr/bin/cargo build --quiet --offline --release --target wasm32-unknown-unknown --workspace
+  # the checkout's location; so does remapping the paths rustc embeds. Each sample is built on
+  # its own: a workspace build would give every sample the SDK features any one of them enables
+  # (records: json), changing the others' code.
   for crate in wasm-samples/rust/*/; do
     local name
     name=$(basename "$crate")
+    RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$repo/target/rust" RUSTFLAGS="--remap-path-prefix=$repo=." \
+      /usr/bin/cargo build --quiet --offline --release --target wasm32-unknown-unknown --package "$name"
     cp "target/rust/wasm32-unknown-unknown/release/$name.wasm" "$samples/$name.wasm"
   done
 }

@@ -15,6 +15,11 @@
  * A handler returns PW_OK (with or without an output: none filters the message out) or
  * pw_fail(out, "message"). Memory: pw_alloc hands out memory that lives until the current
  * process call returns; memory allocated in init (PULSAR_INIT) lives as long as the instance.
+ *
+ * A record function (class io.pulsarwasm.function.WasmRecordFunction) has the same handler: its
+ * input is the record's value as JSON text and its output JSON text that the host encodes into the
+ * output schema. Read and write that text with the pw_json_* functions of pulsar_json.h (included
+ * here); pw_schema() describes the record's schema.
  */
 #ifndef PULSAR_WASM_H
 #define PULSAR_WASM_H
@@ -49,6 +54,7 @@ PW_IMPORT(counter_get) int64_t pw_host_counter_get(const uint8_t *key, uint32_t 
 PW_IMPORT(publish) void pw_host_publish(const uint8_t *topic, uint32_t topic_len, const uint8_t *value, uint32_t value_len,
                                         const uint8_t *key, uint32_t key_len, const uint8_t *props, uint32_t props_len);
 PW_IMPORT(record_metric) void pw_host_record_metric(const uint8_t *name, uint32_t name_len, double value);
+PW_IMPORT(get_schema) int64_t pw_host_get_schema(void);
 
 enum { PW_TRACE = 0, PW_DEBUG = 1, PW_INFO = 2, PW_WARN = 3, PW_ERROR = 4 };
 enum { PW_OK = 0, PW_FAILED = 1 };
@@ -58,6 +64,7 @@ typedef struct {
     uint8_t *ptr;
     uint32_t len;
 } pw_bytes;
+#define PW_BYTES_DEFINED /* for pulsar_json.h */
 
 typedef struct {
     int has_output;
@@ -166,6 +173,9 @@ static pw_bytes pw_copy(pw_bytes bytes) {
     return copy;
 }
 
+/* c upper-cased, if it is an ASCII letter. */
+static uint8_t pw_upper(uint8_t c) { return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c; }
+
 /* A host call's packed (ptr << 32 | len) result as bytes; -1 is absent. */
 static pw_bytes pw_unpack(int64_t packed) {
     pw_bytes bytes = {NULL, 0};
@@ -175,6 +185,10 @@ static pw_bytes pw_unpack(int64_t packed) {
     }
     return bytes;
 }
+
+/* ---- JSON, for record functions: pw_json_* (reader and writer; see that header) ---- */
+
+#include "pulsar_json.h"
 
 /* ---- the context ---- */
 
@@ -204,6 +218,12 @@ static pw_bytes pw_tenant(void) { return pw_unpack(pw_host_get_tenant()); }
 static pw_bytes pw_namespace(void) { return pw_unpack(pw_host_get_namespace()); }
 /* The function's name. */
 static pw_bytes pw_function_name(void) { return pw_unpack(pw_host_get_function_name()); }
+/* The current record's schema as JSON text (read it with pw_json_*), absent outside a record:
+ * {"type":"AVRO","name":"User","version":0,"definition":{...the Avro schema...},"properties":{}};
+ * type is Pulsar's SchemaType name (AVRO, JSON, PROTOBUF_NATIVE, STRING, INT64, BYTES for a topic
+ * without a schema...); KEY_VALUE adds "encoding" (INLINE or SEPARATED) and "key" and "value",
+ * each a schema of the same shape. */
+static pw_bytes pw_schema(void) { return pw_unpack(pw_host_get_schema()); }
 /* This instance's id, from 0. */
 static int32_t pw_instance_id(void) { return pw_host_get_instance_id(); }
 /* How many instances the function runs (its parallelism). */

@@ -15,10 +15,10 @@
 //!
 //! Build with `cargo build --release --target wasm32-unknown-unknown` as a `cdylib`, and deploy
 //! with `WasmStringFunction` (text) or `WasmBytesFunction` (bytes). The SDK exports the ABI's
-//! `alloc` and `pulsar_abi_version`; the macros export `process`. No crates are needed.
+//! `alloc` and `pulsar_abi_version`; the macros export `process`. No crates are needed, except by
+//! record functions (feature `json`, deployed with `WasmRecordFunction`: `export_record_function!`).
 
 use std::mem;
-
 mod host {
     #[link(wasm_import_module = "pulsar")]
     extern "C" {
@@ -343,3 +343,16 @@ macro_rules! export_text_function {
         }
     };
 }
+
+// Record functions live in their own file, declared last: code above keeps its line numbers, which
+// panic locations compiled into the samples' .wasm files carry.
+mod record;
+#[cfg(feature = "json")]
+pub use record::process_record;
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub use record::run_record;
+/// The `serde_json` crate the record API is built on (feature `json`), re-exported: a function
+/// needs no dependency of its own to name `serde_json::Value` or use `serde_json::json!`.
+#[cfg(feature = "json")]
+pub use serde_json;

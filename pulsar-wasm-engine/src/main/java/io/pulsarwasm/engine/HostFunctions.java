@@ -185,6 +185,7 @@ final class HostFunctions {
             case GET_PROPERTIES -> bytes(guest, name, Optional.of(StringMapCodec.encode(host.properties())));
             case GET_EVENT_TIME -> new long[] {host.eventTime().orElse(Abi.ABSENT)};
             case GET_MESSAGE_ID -> bytes(guest, name, host.messageId());
+            case GET_SCHEMA -> text(guest, name, host.schema());
             case GET_TENANT -> text(guest, name, Optional.of(host.tenant()));
             case GET_NAMESPACE -> text(guest, name, Optional.of(host.namespace()));
             case GET_FUNCTION_NAME -> text(guest, name, Optional.of(host.functionName()));

@@ -54,6 +54,11 @@ final class NoHost implements Host {
     }
 
     @Override
+    public Optional<String> schema() {
+        return Optional.empty();
+    }
+
+    @Override
     public Optional<byte[]> messageId() {
         return Optional.empty();
     }

@@ -55,10 +55,27 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
      *     (with the nearest known one), or a value of the wrong type or out of range (with the range)
      */
     public static WasmConfig parse(Map<String, ?> userConfig) {
+        return parse(userConfig, Set.of());
+    }
+
+    /**
+     * Parses the {@code wasm.*} keys of a user config for a front-end that reads some
+     * {@code wasm.*} keys of its own (a record function's schemas, say): those are known keys too,
+     * left for the front-end to read.
+     *
+     * @param userConfig the function's user config, as Pulsar parsed it from JSON (numbers as {@code Double})
+     * @param frontEndKeys the {@code wasm.*} keys the front-end reads itself
+     * @return the configuration
+     * @throws IllegalArgumentException as {@link #parse(Map)}
+     */
+    public static WasmConfig parse(Map<String, ?> userConfig, Set<String> frontEndKeys) {
+        Set<String> known = frontEndKeys.isEmpty() ? KEYS
+                : Stream.concat(KEYS.stream(), frontEndKeys.stream()).collect(Collectors.toUnmodifiableSet());
         for (String key : userConfig.keySet()) {
-            if (key.startsWith(PREFIX) && !KEYS.contains(key)) {
+            if (key.startsWith(PREFIX) && !known.contains(key)) {
                 throw new IllegalArgumentException("unknown user config key '" + key + "'; did you mean '"
-                        + nearest(key) + "'? (the wasm.* keys are " + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+                        + nearest(known, key) + "'? (the wasm.* keys are "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
         Limits limits = Limits.DEFAULTS;
@@ -163,8 +180,8 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
     }
 
     /** The known key closest to a mistyped one, by edit distance. */
-    private static String nearest(String key) {
-        return KEYS.stream().min(Comparator.comparingInt((String known) -> distance(key, known))
+    private static String nearest(Set<String> keys, String key) {
+        return keys.stream().min(Comparator.comparingInt((String known) -> distance(key, known))
                 .thenComparing(Comparator.naturalOrder())).orElseThrow();
     }
 

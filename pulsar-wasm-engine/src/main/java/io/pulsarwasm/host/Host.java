@@ -57,6 +57,14 @@ public interface Host {
     /** @return the record's message id in Pulsar's serialized form, if it has one */
     Optional<byte[]> messageId();
 
+    /**
+     * The record's schema, described as JSON text: its type, name, version and definition (the
+     * form is the front-end's; {@code pip/pip-331.md} documents Pulsar's).
+     *
+     * @return the description, or empty outside a record
+     */
+    Optional<String> schema();
+
     /** @return the function's tenant */
     String tenant();
 

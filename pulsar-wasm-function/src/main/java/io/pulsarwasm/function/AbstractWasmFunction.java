@@ -10,6 +10,8 @@ import io.pulsarwasm.function.internal.PulsarHost;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
 
@@ -49,8 +51,42 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     @Override
     public void initialize(Context context) {
-        Host host = new PulsarHost(context);
-        session = new WasmSession(load(WasmConfig.parse(context.getUserConfigMap()), host), host);
+        WasmConfig config = configure(context.getUserConfigMap());
+        Host host = newHost(context);
+        session = new WasmSession(load(config, host), host);
+    }
+
+    /**
+     * Parses this function's user config, exactly as {@code initialize} does: the engine's
+     * {@code wasm.*} keys, and those the function class reads itself ({@link #configKeys()}). The
+     * tester calls it too.
+     *
+     * @param userConfig the function's user config, as Pulsar parsed it from JSON
+     * @return the engine's part of it
+     * @throws IllegalArgumentException naming a key that is unknown or wrong
+     */
+    public WasmConfig configure(Map<String, ?> userConfig) {
+        return WasmConfig.parse(userConfig, configKeys());
+    }
+
+    /**
+     * The {@code wasm.*} keys this function class reads itself, beyond the engine's; a subclass
+     * that has some reads them in {@link #configure(Map)}.
+     *
+     * @return the keys (none here)
+     */
+    protected Set<String> configKeys() {
+        return Set.of();
+    }
+
+    /**
+     * The host the guest sees in a function instance.
+     *
+     * @param context the instance's context
+     * @return a host over it
+     */
+    protected Host newHost(Context context) {
+        return new PulsarHost(context);
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.pulsarwasm.testing;
 
+import io.pulsarwasm.function.RecordInput;
+import io.pulsarwasm.function.internal.record.SchemaJson;
+import org.apache.pulsar.client.api.Schema;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
@@ -180,6 +183,17 @@ public final class InMemoryHost implements Host {
     @Override
     public OptionalLong eventTime() {
         return record == null ? OptionalLong.empty() : record.eventTime();
+    }
+
+    /** The record's schema: a {@link RecordInput}'s, else BYTES as on a topic without one. */
+    @Override
+    public Optional<String> schema() {
+        if (record == null) {
+            return Optional.empty();
+        }
+        return Optional.of(record.value() instanceof RecordInput input
+                ? SchemaJson.describe(input.schema(), input.schemaVersion())
+                : SchemaJson.describe(Schema.BYTES, null));
     }
 
     @Override

@@ -3,11 +3,16 @@ package io.pulsarwasm.testing;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WasmSession;
 import io.pulsarwasm.function.AbstractWasmFunction;
+import io.pulsarwasm.function.RecordInput;
+import io.pulsarwasm.function.RecordOutput;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
+import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.schema.GenericObject;
 
 /**
  * Runs a wasm function class with its module the way a function instance would, without a broker:
@@ -69,6 +74,35 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
      */
     public static WasmFunctionTester<String, String> of(WasmStringFunction function) {
         return new WasmFunctionTester<>(function);
+    }
+
+    /**
+     * A tester for a record function. Give it records with {@link RecordInput#of(Schema, Object)}
+     * or {@link RecordInput#ofJson}; read outputs with {@link RecordOutput#value(Schema)} or
+     * {@link RecordOutput#json()}.
+     *
+     * @param function the function
+     * @return the tester
+     */
+    public static WasmFunctionTester<GenericObject, RecordOutput> of(WasmRecordFunction function) {
+        return new WasmFunctionTester<>(function);
+    }
+
+    /**
+     * A tester running a module with {@link WasmRecordFunction}.
+     *
+     * <pre>{@code
+     * try (var tester = WasmFunctionTester.records("classpath:record.wasm")) {
+     *     RecordOutput out = tester.process(RecordInput.of(Schema.AVRO(User.class), new User("ada", 36)));
+     *     assertEquals(new User("ADA", 37), out.value(Schema.AVRO(User.class)));
+     * }
+     * }</pre>
+     *
+     * @param moduleLocation as the {@code wasm.module} key takes it
+     * @return the tester
+     */
+    public static WasmFunctionTester<GenericObject, RecordOutput> records(String moduleLocation) {
+        return of(new WasmRecordFunction()).config(WasmConfig.MODULE, moduleLocation);
     }
 
     /**
@@ -169,7 +203,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         if (!started) {
             started = true;
             try {
-                session = new WasmSession(function.load(WasmConfig.parse(host.userConfig()), host), host);
+                session = new WasmSession(function.load(function.configure(host.userConfig()), host), host);
             } catch (RuntimeException e) {
                 startFailure = e;
             }

@@ -29,6 +29,7 @@ public enum HostImport {
     GET_PROPERTIES("get_properties", params().returning(I64), true),
     GET_EVENT_TIME("get_event_time", params().returning(I64), false),
     GET_MESSAGE_ID("get_message_id", params().returning(I64), true),
+    GET_SCHEMA("get_schema", params().returning(I64), true),
     GET_TENANT("get_tenant", params().returning(I64), true),
     GET_NAMESPACE("get_namespace", params().returning(I64), true),
     GET_FUNCTION_NAME("get_function_name", params().returning(I64), true),

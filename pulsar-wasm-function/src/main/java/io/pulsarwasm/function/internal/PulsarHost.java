@@ -1,6 +1,10 @@
 package io.pulsarwasm.function.internal;
 
 import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.function.internal.record.Encoded;
+import io.pulsarwasm.function.internal.record.RecordEncodingException;
+import io.pulsarwasm.function.internal.record.Records;
+import io.pulsarwasm.function.internal.record.SchemaJson;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
 import java.nio.ByteBuffer;
@@ -25,6 +29,7 @@ import org.apache.pulsar.functions.api.Record;
 public final class PulsarHost implements Host {
 
     private final Context context;
+    private final Records records;
 
     /**
      * Creates the host of one function instance.
@@ -32,7 +37,19 @@ public final class PulsarHost implements Host {
      * @param context the instance's context
      */
     public PulsarHost(Context context) {
+        this(context, null);
+    }
+
+    /**
+     * Creates the host of one record function instance: a publish to a topic with a configured
+     * schema encodes the guest's JSON in it.
+     *
+     * @param context the instance's context
+     * @param records the function's schemas, or null for none
+     */
+    public PulsarHost(Context context, Records records) {
         this.context = context;
+        this.records = records;
     }
 
     @Override
@@ -73,6 +90,12 @@ public final class PulsarHost implements Host {
     @Override
     public Optional<byte[]> messageId() {
         return record().flatMap(Record::getMessage).map(Message::getMessageId).map(id -> id.toByteArray());
+    }
+
+    @Override
+    public Optional<String> schema() {
+        return record().filter(record -> record.getSchema() != null).map(record -> SchemaJson.describe(record.getSchema(),
+                record.getMessage().map(Message::getSchemaVersion).orElse(null)));
     }
 
     @Override
@@ -126,11 +149,16 @@ public final class PulsarHost implements Host {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public CompletableFuture<Void> publish(String topic, byte[] value, String key, Map<String, String> properties) {
-        TypedMessageBuilder<byte[]> message;
+        TypedMessageBuilder<Object> message;
         try {
-            message = context.newOutputMessage(topic, Schema.BYTES).value(value);
-        } catch (PulsarClientException e) {
+            Optional<Encoded> encoded = records == null ? Optional.empty()
+                    : records.publish(topic, value, record().map(Record::getSchema).orElse(null));
+            message = encoded.isPresent()
+                    ? context.newOutputMessage(topic, (Schema<Object>) encoded.get().schema()).value(encoded.get().value())
+                    : context.newOutputMessage(topic, (Schema<Object>) (Schema<?>) Schema.BYTES).value(value);
+        } catch (PulsarClientException | RecordEncodingException e) {
             return CompletableFuture.failedFuture(e);
         }
         if (key != null) {

@@ -1,0 +1,92 @@
+package io.pulsarwasm.function;
+
+import io.pulsarwasm.engine.EntryPoint;
+import io.pulsarwasm.engine.Invocation;
+import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.engine.WasmExecutionException;
+import io.pulsarwasm.engine.WasmSession;
+import io.pulsarwasm.function.internal.PulsarHost;
+import io.pulsarwasm.function.internal.record.Encoded;
+import io.pulsarwasm.function.internal.record.RecordConfig;
+import io.pulsarwasm.function.internal.record.RecordEncodingException;
+import io.pulsarwasm.function.internal.record.Records;
+import io.pulsarwasm.host.Host;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.api.schema.GenericObject;
+import org.apache.pulsar.functions.api.Context;
+import org.apache.pulsar.functions.api.Record;
+
+/**
+ * A module exporting the bytes entry point, run on topics with a schema: Avro, JSON, Protobuf
+ * (PROTOBUF_NATIVE), a KeyValue of those, or a primitive type. The schema is the topic's, taken
+ * per message (Pulsar's {@code AUTO_CONSUME}), so a topic whose schema evolves needs nothing.
+ *
+ * <p>The guest reads the record's value as JSON text ({@code {"key": ..., "value": ...}} for a
+ * KeyValue) and the schema through {@code pulsar.get_schema}; its output is JSON, which the host
+ * encodes in the output schema: the input's ({@code wasm.record.output-schema} {@code input}, the
+ * default) or an Avro or JSON schema given in configuration. A value that does not fit fails the
+ * message, naming the field; nothing is sent half-encoded. With {@code wasm.record.format} {@code
+ * raw} the guest reads and writes the schema's own encoding instead (checked by decoding it). On a
+ * topic without a schema, the guest gets and gives bytes. {@code pip/pip-331.md} ("Records") has
+ * the JSON mapping.
+ *
+ * <p>Like {@link WasmBytesFunction}, the result completes once the message's writes are stored.
+ */
+public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, CompletableFuture<RecordOutput>> {
+
+    private Records records = new Records(RecordConfig.parse(Map.of()));
+    private Context context;
+
+    /** Creates the function; Pulsar calls this reflectively. */
+    public WasmRecordFunction() {
+        super(EntryPoint.BYTES);
+    }
+
+    @Override
+    public void initialize(Context context) {
+        this.context = context;
+        super.initialize(context);
+    }
+
+    @Override
+    public WasmConfig configure(Map<String, ?> userConfig) {
+        WasmConfig config = super.configure(userConfig);
+        records = new Records(RecordConfig.parse(userConfig));
+        return config;
+    }
+
+    @Override
+    protected Set<String> configKeys() {
+        return RecordConfig.KEYS;
+    }
+
+    @Override
+    protected Host newHost(Context context) {
+        return new PulsarHost(context, records);
+    }
+
+    /**
+     * Calls the guest for one record: the one Pulsar is processing, or the {@link RecordInput}
+     * given (as the tester gives it).
+     */
+    @Override
+    public CompletableFuture<RecordOutput> call(WasmSession session, GenericObject input) {
+        Record<?> current = context == null ? null : context.getCurrentRecord();
+        RecordInput record = input instanceof RecordInput given ? given : RecordInput.of(current);
+        Invocation invocation = session.process(records.guestInput(record.schema(), record.data(), record.keyBytes()));
+        if (invocation.output() == null) {
+            return invocation.stored().thenApply(stored -> null);
+        }
+        Encoded encoded;
+        try {
+            encoded = records.output(invocation.output(), record.schema());
+        } catch (RecordEncodingException e) {
+            throw new WasmExecutionException("wasm module '" + session.moduleName() + "': the output of export 'process' "
+                    + "cannot be written: " + e.getMessage(), e);
+        }
+        RecordOutput output = new RecordOutput(encoded, current);
+        return invocation.stored().thenApply(stored -> output);
+    }
+}

@@ -1,0 +1,36 @@
+package io.pulsarwasm.function.internal.record;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+
+/** One schema's values: encoded bytes to guest JSON, and guest JSON (or raw bytes) checked and encoded. */
+interface ValueCodec {
+
+    /**
+     * Writes an encoded value as JSON.
+     *
+     * @param data the value as Pulsar stores it
+     * @param out where the JSON goes
+     * @throws IOException if the value cannot be decoded
+     */
+    void write(byte[] data, JsonGenerator out) throws IOException;
+
+    /**
+     * Encodes a JSON value.
+     *
+     * @param json the value
+     * @param path where it is, for messages
+     * @return its encoded form
+     * @throws RecordEncodingException if it does not fit the schema
+     */
+    byte[] encode(JsonNode json, String path);
+
+    /**
+     * Checks that bytes a guest encoded itself decode with the schema.
+     *
+     * @param data the encoded value
+     * @throws RecordEncodingException if they do not
+     */
+    void check(byte[] data);
+}
