@@ -136,7 +136,7 @@ class WasmLoaderTest {
         assertLoadError("wasm module 'wasm/unknown_import.wasm' imports function 'env.abort' (i32, i32, i32, i32) -> (), "
                         + "which the host does not provide (it provides functions of module 'pulsar': log, get_config, "
                         + "get_secret, set_output, set_error, get_key, get_topic, get_property, get_properties, "
-                        + "get_event_time, get_message_id, get_tenant, get_namespace, get_function_name, get_instance_id, "
+                        + "get_event_time, get_message_id, get_schema, get_tenant, get_namespace, get_function_name, get_instance_id, "
                         + "get_num_instances, state_get, state_put, state_delete, counter_incr, counter_get, publish, "
                         + "record_metric)",
                 () -> WasmLoader.fromResource("wasm/unknown_import.wasm"));
