@@ -166,7 +166,8 @@ final class HostFunctions {
             return handle(call, memory(instance), args);
         } catch (HostCallException | WasmEngineException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Exception, not RuntimeException: libraries may throw checked exceptions undeclared (sneaky throws)
             throw new HostCallException(call.qualifiedName() + ": " + e, e);
         }
     }

@@ -238,8 +238,9 @@ public final class WasmInstance implements AutoCloseable {
             // the guest ran: the instance may be half-way through anything, so it is discarded like after a trap
             deadline.disarm();
             throw failure(what, "failed: the JVM ran out of memory while it ran (" + e.getMessage() + ")", e);
-        } catch (RuntimeException e) {
-            // anything else the runtime or WASI throws: the instance's state is unknown, so it fails like a trap
+        } catch (Exception e) {
+            // anything else the runtime or WASI throws (checked ones too, thrown undeclared): the instance's
+            // state is unknown, so it fails like a trap
             throw deadline.disarm() ? timeout(what, e) : failure(what, "failed: " + e, e);
         } catch (Error e) {
             deadline.disarm();

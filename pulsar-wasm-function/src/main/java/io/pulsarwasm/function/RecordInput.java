@@ -22,18 +22,18 @@ import org.apache.pulsar.functions.api.Record;
  * may pass one in directly.
  *
  * @param schema the record's schema
- * @param data the message's data (the value; a KeyValue INLINE record's key and value)
+ * @param data the message's data (the value; a KeyValue INLINE record's key and value), or null for a
+ *     message without a value (a tombstone: a KeyValue SEPARATED record's guest reads {@code "value": null})
  * @param keyBytes the message key's bytes (a KeyValue SEPARATED record's key), or null
  * @param schemaVersion the schema version the message carries (8 bytes, big-endian), or null
  */
 public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[] schemaVersion) implements GenericObject {
 
     /**
-     * Creates the input; {@code schema} and {@code data} must not be null.
+     * Creates the input; {@code schema} must not be null.
      */
     public RecordInput {
         Objects.requireNonNull(schema, "schema");
-        Objects.requireNonNull(data, "data");
     }
 
     /**
@@ -62,8 +62,11 @@ public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[]
         if (schema instanceof KeyValueSchema<?, ?> kv && kv.getKeyValueEncodingType() == KeyValueEncodingType.SEPARATED) {
             @SuppressWarnings("unchecked")
             Schema<Object> keySchema = (Schema<Object>) kv.getKeySchema();
-            Object key = ((KeyValue<?, ?>) value).getKey();
-            return new RecordInput(schema, schema.encode(value), key == null ? null : keySchema.encode(key), null);
+            @SuppressWarnings("unchecked")
+            Schema<Object> valueSchema = (Schema<Object>) kv.getValueSchema();
+            KeyValue<?, ?> parts = (KeyValue<?, ?>) value;
+            return new RecordInput(schema, parts.getValue() == null ? null : valueSchema.encode(parts.getValue()),
+                    parts.getKey() == null ? null : keySchema.encode(parts.getKey()), null);
         }
         return new RecordInput(schema, schema.encode(value), null, null);
     }

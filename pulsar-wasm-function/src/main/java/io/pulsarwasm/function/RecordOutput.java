@@ -102,7 +102,8 @@ public final class RecordOutput implements Record<Object>, GenericObject {
     public <T> T value(Schema<T> reader) {
         if (reader instanceof KeyValueSchema<?, ?> kv && value instanceof KeyValue<?, ?> parts) {
             Object key = parts.getKey() == null ? null : kv.getKeySchema().decode((byte[]) parts.getKey());
-            return (T) new KeyValue<>(key, kv.getValueSchema().decode((byte[]) parts.getValue()));
+            Object part = parts.getValue() == null ? null : kv.getValueSchema().decode((byte[]) parts.getValue());
+            return (T) new KeyValue<>(key, part);
         }
         return reader.decode((byte[]) value);
     }

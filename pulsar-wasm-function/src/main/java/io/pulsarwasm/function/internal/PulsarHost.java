@@ -158,14 +158,15 @@ public final class PulsarHost implements Host {
             message = encoded.isPresent()
                     ? context.newOutputMessage(topic, (Schema<Object>) encoded.get().schema()).value(encoded.get().value())
                     : context.newOutputMessage(topic, (Schema<Object>) (Schema<?>) Schema.BYTES).value(value);
-        } catch (PulsarClientException | RecordEncodingException e) {
+            if (key != null) {
+                message.key(key);
+            }
+            if (!properties.isEmpty()) {
+                message.properties(properties);
+            }
+        } catch (PulsarClientException | RuntimeException e) {
+            // RuntimeException: a value that does not fit, and Pulsar's refusals (a key given to a SEPARATED KeyValue topic)
             return CompletableFuture.failedFuture(e);
-        }
-        if (key != null) {
-            message.key(key);
-        }
-        if (!properties.isEmpty()) {
-            message.properties(properties);
         }
         return message.sendAsync().thenApply(id -> null);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,6 +11,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
@@ -32,6 +33,9 @@ import org.apache.avro.generic.GenericRecord;
 final class AvroJson {
 
     private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
+    private static final Set<String> NON_FINITE = Set.of("NaN", "Infinity", "-Infinity");
+    /** Jackson's own limit on a number's length (StreamReadConstraints), for decimals given as text. */
+    private static final int MAX_DECIMAL_TEXT = 1000;
 
     private AvroJson() {}
 
@@ -141,8 +145,8 @@ final class AvroJson {
                 yield (int) integral(json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "an int (32-bit integer)");
             }
             case LONG -> integral(json, path, Long.MIN_VALUE, Long.MAX_VALUE, "a long (64-bit integer)");
-            case FLOAT -> (float) floating(json, path, "a float");
-            case DOUBLE -> floating(json, path, "a double");
+            case FLOAT -> (float) floating(json, path, "a float", true);
+            case DOUBLE -> floating(json, path, "a double", false);
             case STRING -> {
                 if (!json.isTextual()) {
                     throw mismatch(path, "a string", json);
@@ -214,11 +218,20 @@ final class AvroJson {
         return record;
     }
 
+    /**
+     * Reads a union's value into the one branch its JSON kind selects, without trying branches in
+     * turn (which costs time exponential in the nesting of unions of records): null the null branch;
+     * {@code {"name": value}} the branch so named (Avro's JSON encoding); a boolean the boolean
+     * branch; an integer (written without a point or exponent) the first of int, long, double, float,
+     * decimal it fits; another number the
+     * first of double, float, decimal (failing that, an int or long branch refuses it by range); a string the string branch, else an enum having it as a
+     * symbol, else a float or double for "NaN" and the infinities, else bytes or fixed (base64);
+     * an array the array branch; an object the first record branch that has every member as a
+     * field and every field without a default among the members, else the map branch, else the
+     * first record branch (which then names what does not fit).
+     */
     private static Object union(JsonNode json, Schema schema, String path) {
         List<Schema> branches = schema.getTypes();
-        if (json.isNull() && branches.stream().anyMatch(branch -> branch.getType() == Schema.Type.NULL)) {
-            return null;
-        }
         if (json.isObject() && json.size() == 1) {
             String name = json.fieldNames().next();
             for (Schema branch : branches) {
@@ -228,36 +241,105 @@ final class AvroJson {
                 }
             }
         }
+        Schema branch = branch(json, branches);
+        if (branch == null) {
+            throw mismatch(path, "a value of one of the union's types " + branches.stream().map(AvroJson::typeName).toList(), json);
+        }
+        return read(json, branch, path);
+    }
+
+    private static Schema branch(JsonNode json, List<Schema> branches) {
+        return switch (json.getNodeType()) {
+            case NULL -> first(branches, b -> b.getType() == Schema.Type.NULL);
+            case BOOLEAN -> first(branches, b -> b.getType() == Schema.Type.BOOLEAN);
+            case NUMBER -> {
+                Long whole = json.isIntegralNumber() ? exactLong(json) : null;
+                Schema chosen = whole == null ? null : first(branches, b -> b.getType() == Schema.Type.INT
+                        && whole >= Integer.MIN_VALUE && whole <= Integer.MAX_VALUE);
+                chosen = chosen != null || whole == null ? chosen : first(branches, b -> b.getType() == Schema.Type.LONG);
+                chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.DOUBLE);
+                chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.FLOAT);
+                chosen = chosen != null ? chosen : first(branches, AvroJson::isDecimal);
+                yield chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.INT || b.getType() == Schema.Type.LONG);
+            }
+            case STRING -> {
+                String text = json.textValue();
+                Schema chosen = first(branches, b -> b.getType() == Schema.Type.STRING);
+                chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.ENUM && b.hasEnumSymbol(text));
+                chosen = chosen != null || !NON_FINITE.contains(text) ? chosen
+                        : first(branches, b -> b.getType() == Schema.Type.DOUBLE || b.getType() == Schema.Type.FLOAT);
+                yield chosen != null ? chosen : first(branches, b -> (b.getType() == Schema.Type.BYTES
+                        || b.getType() == Schema.Type.FIXED) && !isDecimal(b));
+            }
+            case ARRAY -> first(branches, b -> b.getType() == Schema.Type.ARRAY);
+            case OBJECT -> {
+                Schema chosen = first(branches, b -> b.getType() == Schema.Type.RECORD && fitsFields(json, b));
+                chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.MAP);
+                yield chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.RECORD);
+            }
+            default -> null;
+        };
+    }
+
+    private static Schema first(List<Schema> branches, Predicate<Schema> test) {
         for (Schema branch : branches) {
-            if (branch.getType() != Schema.Type.NULL) {
-                try {
-                    return read(json, branch, path);
-                } catch (RecordEncodingException e) {
-                    // try the next branch
-                }
+            if (test.test(branch)) {
+                return branch;
             }
         }
-        throw mismatch(path, "a value of one of the union's types " + branches.stream().map(AvroJson::typeName).toList(), json);
+        return null;
+    }
+
+    private static boolean fitsFields(JsonNode json, Schema record) {
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            if (record.getField(names.next()) == null) {
+                return false;
+            }
+        }
+        return record.getFields().stream().allMatch(field -> field.hasDefaultValue() || json.has(field.name()));
     }
 
     private static long integral(JsonNode json, String path, long min, long max, String expected) {
-        if (!json.isIntegralNumber() && !(json.isNumber() && isWhole(json.decimalValue()))) {
+        Long value = exactLong(json);
+        if (value == null || value < min || value > max) {
             throw mismatch(path, expected, json);
         }
-        BigInteger value = json.bigIntegerValue();
-        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw mismatch(path, expected, json);
+        return value;
+    }
+
+    /**
+     * A JSON number's value if it is a whole number that fits a long ({@code 3}, {@code 3.0},
+     * {@code 3e2}), else null. The digit count is checked before any conversion, so a number like
+     * {@code 1e99999} costs no more than {@code 1}.
+     */
+    static Long exactLong(JsonNode json) {
+        if (json.isIntegralNumber()) {
+            return json.canConvertToLong() ? json.longValue() : null;
         }
-        return value.longValue();
+        if (!json.isNumber()) {
+            return null;
+        }
+        BigDecimal value = json.decimalValue();
+        if (value.signum() == 0) {
+            return 0L;
+        }
+        if (value.precision() - value.scale() > 19) {
+            return null;
+        }
+        try {
+            return value.longValueExact();
+        } catch (ArithmeticException e) {
+            return null;
+        }
     }
 
-    private static boolean isWhole(BigDecimal value) {
-        return value.signum() == 0 || value.scale() <= 0 || value.stripTrailingZeros().scale() <= 0;
-    }
-
-    private static double floating(JsonNode json, String path, String expected) {
+    static double floating(JsonNode json, String path, String expected, boolean single) {
         if (json.isNumber()) {
-            return json.doubleValue();
+            double value = json.doubleValue();
+            if (Double.isInfinite(value) || single && Float.isInfinite((float) value)) {
+                throw mismatch(path, expected + " (beyond its range; write \"Infinity\" or \"-Infinity\" for those)", json);
+            }
+            return value;
         }
         if (json.isTextual()) {
             switch (json.textValue()) {
@@ -295,24 +377,27 @@ final class AvroJson {
         LogicalTypes.Decimal type = (LogicalTypes.Decimal) schema.getLogicalType();
         String expected = "a decimal with at most " + type.getScale() + " digits after the point and "
                 + type.getPrecision() + " in all";
-        BigDecimal value;
+        BigDecimal value = null;
         try {
-            value = json.isNumber() ? json.decimalValue() : json.isTextual() ? new BigDecimal(json.textValue()) : null;
+            if (json.isNumber()) {
+                value = json.decimalValue();
+            } else if (json.isTextual() && json.textValue().length() <= MAX_DECIMAL_TEXT) {
+                value = new BigDecimal(json.textValue());
+            }
         } catch (NumberFormatException e) {
             value = null;
         }
         if (value == null) {
             throw mismatch(path, expected, json);
         }
-        try {
-            value = value.setScale(type.getScale());
-        } catch (ArithmeticException e) {
-            throw mismatch(path, expected, json);
+        // Compare digit counts before setScale, which would build 10^scale: 1e100000000 must cost nothing.
+        if (value.signum() != 0) {
+            value = value.stripTrailingZeros();
+            if (value.scale() > type.getScale() || value.precision() - value.scale() > type.getPrecision() - type.getScale()) {
+                throw mismatch(path, expected, json);
+            }
         }
-        if (value.precision() > type.getPrecision()) {
-            throw mismatch(path, expected, json);
-        }
-        return value;
+        return value.setScale(type.getScale());
     }
 
     private static boolean isDecimal(Schema schema) {
@@ -337,7 +422,7 @@ final class AvroJson {
                 : path + "[\"" + name.replace("\"", "\\\"") + "\"]";
     }
 
-    private static RecordEncodingException mismatch(String path, String expected, JsonNode got) {
+    static RecordEncodingException mismatch(String path, String expected, JsonNode got) {
         String text = got.toString();
         return new RecordEncodingException(path + ": expected " + expected + ", got "
                 + (text.length() > 60 ? text.substring(0, 60) + "..." : text));

@@ -9,7 +9,7 @@ import org.apache.pulsar.common.schema.SchemaType;
 
 /**
  * Pulsar's primitive schema types as JSON: STRING a string, BOOLEAN a boolean, INT8 to INT64 an
- * integer, FLOAT and DOUBLE a number, BYTES (inside a KeyValue) base64 text.
+ * integer, FLOAT and DOUBLE a number (or "NaN", "Infinity", "-Infinity"), BYTES (inside a KeyValue) base64 text.
  */
 final class PrimitiveCodec implements ValueCodec {
 
@@ -53,22 +53,22 @@ final class PrimitiveCodec implements ValueCodec {
             case INT8 -> fits(json, Byte.MIN_VALUE, Byte.MAX_VALUE) ? null : "an INT8 integer";
             case INT16 -> fits(json, Short.MIN_VALUE, Short.MAX_VALUE) ? null : "an INT16 integer";
             case INT32 -> fits(json, Integer.MIN_VALUE, Integer.MAX_VALUE) ? null : "an INT32 integer";
-            case INT64 -> json.isIntegralNumber() && json.canConvertToLong() ? null : "an INT64 integer";
-            case FLOAT, DOUBLE -> json.isNumber() ? null : "a number";
+            case INT64 -> fits(json, Long.MIN_VALUE, Long.MAX_VALUE) ? null : "an INT64 integer";
+            case FLOAT, DOUBLE -> null;
             default -> json.isTextual() ? null : "base64 text (bytes)";
         };
         if (expected != null) {
-            throw new RecordEncodingException(path + ": expected " + expected + ", got " + json);
+            throw AvroJson.mismatch(path, expected, json);
         }
         return switch (type) {
             case STRING -> Schema.STRING.encode(json.textValue());
             case BOOLEAN -> Schema.BOOL.encode(json.booleanValue());
-            case INT8 -> Schema.INT8.encode((byte) json.intValue());
-            case INT16 -> Schema.INT16.encode((short) json.intValue());
-            case INT32 -> Schema.INT32.encode(json.intValue());
-            case INT64 -> Schema.INT64.encode(json.longValue());
-            case FLOAT -> Schema.FLOAT.encode(json.floatValue());
-            case DOUBLE -> Schema.DOUBLE.encode(json.doubleValue());
+            case INT8 -> Schema.INT8.encode(AvroJson.exactLong(json).byteValue());
+            case INT16 -> Schema.INT16.encode(AvroJson.exactLong(json).shortValue());
+            case INT32 -> Schema.INT32.encode(AvroJson.exactLong(json).intValue());
+            case INT64 -> Schema.INT64.encode(AvroJson.exactLong(json));
+            case FLOAT -> Schema.FLOAT.encode((float) AvroJson.floating(json, path, "a FLOAT", true));
+            case DOUBLE -> Schema.DOUBLE.encode(AvroJson.floating(json, path, "a DOUBLE", false));
             default -> base64(json, path);
         };
     }
@@ -83,14 +83,15 @@ final class PrimitiveCodec implements ValueCodec {
     }
 
     private static boolean fits(JsonNode json, long min, long max) {
-        return json.isIntegralNumber() && json.canConvertToLong() && json.longValue() >= min && json.longValue() <= max;
+        Long value = AvroJson.exactLong(json);
+        return value != null && value >= min && value <= max;
     }
 
     private static byte[] base64(JsonNode json, String path) {
         try {
             return Base64.getDecoder().decode(json.textValue());
         } catch (IllegalArgumentException e) {
-            throw new RecordEncodingException(path + ": expected base64 text (bytes), got " + json);
+            throw AvroJson.mismatch(path, "base64 text (bytes)", json);
         }
     }
 }

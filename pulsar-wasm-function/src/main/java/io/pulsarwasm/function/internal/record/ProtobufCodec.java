@@ -41,15 +41,28 @@ final class ProtobufCodec implements ValueCodec {
             set.getFileList().forEach(file -> protos.put(file.getName(), file));
             Descriptors.FileDescriptor root = build(definition.path("rootFileDescriptorName").asText(), protos, new HashMap<>());
             String messageName = definition.path("rootMessageTypeName").asText();
-            String simpleName = messageName.substring(messageName.lastIndexOf('.') + 1);
-            Descriptors.Descriptor descriptor = root.findMessageTypeByName(simpleName);
-            if (descriptor == null || !descriptor.getFullName().equals(messageName)) {
+            Descriptors.Descriptor descriptor = message(root, messageName);
+            if (descriptor == null) {
                 throw new IllegalArgumentException("the descriptor has no message type " + messageName);
             }
             return new ProtobufCodec(descriptor);
         } catch (InvalidProtocolBufferException | Descriptors.DescriptorValidationException e) {
             throw new IllegalArgumentException("not a PROTOBUF_NATIVE schema definition: " + e.getMessage(), e);
         }
+    }
+
+    /** The message type of a full name, nested ones too ({@code pkg.Outer.Inner}). */
+    private static Descriptors.Descriptor message(Descriptors.FileDescriptor file, String fullName) {
+        String prefix = file.getPackage().isEmpty() ? "" : file.getPackage() + ".";
+        if (!fullName.startsWith(prefix)) {
+            return null;
+        }
+        String[] names = fullName.substring(prefix.length()).split("\\.");
+        Descriptors.Descriptor descriptor = file.findMessageTypeByName(names[0]);
+        for (int i = 1; i < names.length && descriptor != null; i++) {
+            descriptor = descriptor.findNestedTypeByName(names[i]);
+        }
+        return descriptor;
     }
 
     private static Descriptors.FileDescriptor build(String name, Map<String, DescriptorProtos.FileDescriptorProto> protos,
@@ -85,11 +98,12 @@ final class ProtobufCodec implements ValueCodec {
         DynamicMessage.Builder builder = DynamicMessage.newBuilder(descriptor);
         try {
             PARSER.merge(json.toString(), builder);
+            return builder.build().toByteArray();
         } catch (InvalidProtocolBufferException | RuntimeException e) {
+            // RuntimeException: the parser's own (Gson's) failures, and a proto2 required field left unset
             throw new RecordEncodingException(path + ": not a " + descriptor.getFullName() + " in protobuf's JSON mapping: "
                     + e.getMessage());
         }
-        return builder.build().toByteArray();
     }
 
     @Override

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.schema.KeyValueSchema;
@@ -28,6 +30,7 @@ public final class RecordCodec {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final JsonFactory JSON = MAPPER.getFactory();
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
     private final SchemaInfo info;
     private final ValueCodec value;
@@ -89,19 +92,23 @@ public final class RecordCodec {
     /**
      * A record's value as JSON text.
      *
-     * @param data the message's data
+     * @param data the message's data, or null for a message without a value (a tombstone)
      * @param keyBytes the message key's bytes (a SEPARATED KeyValue's key), or null
-     * @return UTF-8 JSON
+     * @return UTF-8 JSON ({@code null} for a tombstone, {@code {"key": ..., "value": null}} for a
+     *     KeyValue's), or the bytes themselves without a schema (none for a tombstone)
      */
     public byte[] toJson(byte[] data, byte[] keyBytes) {
+        if (keyValue != null) {
+            return toJson(split(data, keyBytes));
+        }
+        if (data == null) {
+            return bytes() ? new byte[0] : NULL;
+        }
         if (bytes()) {
             return data;
         }
-        if (keyValue == null && info.getType() == SchemaType.JSON) {
+        if (info.getType() == SchemaType.JSON) {
             return data;
-        }
-        if (keyValue != null) {
-            return toJson(split(data, keyBytes));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(data.length * 2 + 16);
         try (JsonGenerator json = JSON.createGenerator(out)) {
@@ -115,7 +122,7 @@ public final class RecordCodec {
     /**
      * A KeyValue record as JSON text, {@code {"key": ..., "value": ...}}.
      *
-     * @param parts the encoded key (null for none) and value
+     * @param parts the encoded key and value, each null for none
      * @return UTF-8 JSON
      */
     public byte[] toJson(KeyValue<byte[], byte[]> parts) {
@@ -129,7 +136,11 @@ public final class RecordCodec {
                 keyValue.key().write(parts.getKey(), json);
             }
             json.writeFieldName("value");
-            keyValue.value().write(parts.getValue(), json);
+            if (parts.getValue() == null) {
+                json.writeNull();
+            } else {
+                keyValue.value().write(parts.getValue(), json);
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a KEY_VALUE record: " + e.getMessage(), e);
@@ -141,7 +152,33 @@ public final class RecordCodec {
         if (keyValue.encoding() == KeyValueEncodingType.SEPARATED) {
             return new KeyValue<>(keyBytes, data);
         }
-        return Schema.KeyValue(Schema.BYTES, Schema.BYTES, KeyValueEncodingType.INLINE).decode(data);
+        if (data == null) {
+            return new KeyValue<>(null, null);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        KeyValue<byte[], byte[]> parts = new KeyValue<>(inlinePart(buffer, "key"), inlinePart(buffer, "value"));
+        if (buffer.hasRemaining()) {
+            throw new RecordEncodingException("$: " + buffer.remaining() + " bytes follow a KeyValue INLINE value's value");
+        }
+        return parts;
+    }
+
+    /** Pulsar's INLINE KeyValue: a 4-byte length (-1 for null) and the bytes, for the key, then the value. */
+    private static byte[] inlinePart(ByteBuffer buffer, String part) {
+        if (buffer.remaining() < 4) {
+            throw new RecordEncodingException("$: a KeyValue INLINE value ends before its " + part + "'s length");
+        }
+        int length = buffer.getInt();
+        if (length == -1) {
+            return null;
+        }
+        if (length < 0 || length > buffer.remaining()) {
+            throw new RecordEncodingException("$: a KeyValue INLINE value gives its " + part + " a length of " + length
+                    + " bytes, and " + buffer.remaining() + " follow");
+        }
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return bytes;
     }
 
     /**
@@ -171,8 +208,12 @@ public final class RecordCodec {
                         + "the message key); use wasm.record.format json");
             }
             KeyValue<byte[], byte[]> parts = split(output, null);
-            keyValue.key().check(parts.getKey());
-            keyValue.value().check(parts.getValue());
+            if (parts.getKey() != null) {
+                keyValue.key().check(parts.getKey());
+            }
+            if (parts.getValue() != null) {
+                keyValue.value().check(parts.getValue());
+            }
             return new Encoded(parts, schema);
         }
         JsonNode json = parse(output, "$");
@@ -187,8 +228,10 @@ public final class RecordCodec {
             }
         }
         JsonNode key = json.get("key");
+        JsonNode value = json.get("value");
         byte[] keyBytes = key == null || key.isNull() ? null : keyValue.key().encode(key, "$.key");
-        return new Encoded(new KeyValue<>(keyBytes, keyValue.value().encode(json.get("value"), "$.value")), schema);
+        byte[] valueBytes = value.isNull() ? null : keyValue.value().encode(value, "$.value");
+        return new Encoded(new KeyValue<>(keyBytes, valueBytes), schema);
     }
 
     static JsonNode parse(byte[] json, String what) {

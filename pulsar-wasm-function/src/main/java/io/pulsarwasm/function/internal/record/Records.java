@@ -39,12 +39,15 @@ public final class Records {
      * The guest's input for a record: its value as JSON, or its bytes (raw format, or no schema).
      *
      * @param schema the record's schema
-     * @param data the message's data
+     * @param data the message's data, or null for none (a tombstone)
      * @param keyBytes the message key's bytes, or null
-     * @return what the guest's {@code process} receives
+     * @return what the guest's {@code process} receives (in raw format, nothing for a tombstone)
      */
     public byte[] guestInput(Schema<?> schema, byte[] data, byte[] keyBytes) {
-        return config.raw() ? data : codec(schema).toJson(data, keyBytes);
+        if (config.raw()) {
+            return data == null ? new byte[0] : data;
+        }
+        return codec(schema).toJson(data, keyBytes);
     }
 
     /**
