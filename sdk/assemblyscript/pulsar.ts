@@ -23,6 +23,7 @@
 @external("pulsar", "publish") declare function host_publish(topicPtr: usize, topicLen: usize, valuePtr: usize, valueLen: usize,
   keyPtr: usize, keyLen: usize, propsPtr: usize, propsLen: usize): void;
 @external("pulsar", "record_metric") declare function host_record_metric(ptr: usize, len: usize, value: f64): void;
+@external("pulsar", "get_schema") declare function host_get_schema(): i64;
 
 const ABSENT: i64 = -1;
 
@@ -116,6 +117,10 @@ export class Context {
   }
   key(): string | null { return unpackText(host_get_key()); }
   topic(): string | null { return unpackText(host_get_topic()); }
+  /** The record's schema as JSON text, `{"type":"AVRO","name":...,"definition":{...},"properties":{...},"version":3}`
+   * (type BYTES for a topic without a schema, whose input is raw bytes); null outside a record or when it has none.
+   * Only a module that calls it imports `pulsar.get_schema`. */
+  schema(): string | null { return unpackText(host_get_schema()); }
   property(name: string): string | null {
     const bytes = utf8(name);
     return unpackText(host_get_property(changetype<usize>(bytes), <usize>bytes.byteLength));
