@@ -37,8 +37,18 @@ public final class BenchmarkReport {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("e2e")) {
             // the end-to-end cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=e2e verify
-            String markdown = endToEnd(EndToEnd.run(50_000));
+            String markdown = endToEnd(EndToEnd.run(50_000, List.of()));
             Files.writeString(Path.of("target/benchmarks-e2e.md"), markdown);
+            System.out.println(markdown);
+            return;
+        }
+        if (args[0].equals("records")) {
+            // the record cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=records verify
+            Path samples = Path.of(args[1]).toAbsolutePath().normalize();
+            String markdown = markdown(group(new ArrayList<>(run(settings(true)
+                    .include(RecordBenchmark.class.getSimpleName()), samples))), true)
+                    + endToEnd(EndToEnd.run(50_000, List.of("Avro record transform")));
+            Files.writeString(Path.of("target/benchmarks-records.md"), markdown);
             System.out.println(markdown);
             return;
         }
@@ -53,7 +63,8 @@ public final class BenchmarkReport {
         results.addAll(run(settings(full)
                 .include(LongCallBenchmark.class.getSimpleName())
                 .include(BytesRoundTripBenchmark.class.getSimpleName())
-                .include(ComputeBenchmark.class.getSimpleName()), samples));
+                .include(ComputeBenchmark.class.getSimpleName())
+                .include(RecordBenchmark.class.getSimpleName()), samples));
         results.addAll(run(new OptionsBuilder()
                 .include(ColdStartBenchmark.class.getSimpleName())
                 .forks(full ? 5 : 0).warmupIterations(0).measurementIterations(1), samples));
@@ -61,7 +72,7 @@ public final class BenchmarkReport {
         Map<String, Map<String, RunResult>> groups = group(results);
         String markdown = markdown(groups, full);
         if (full && !jmhOnly) {
-            markdown += endToEnd(EndToEnd.run(50_000));
+            markdown += endToEnd(EndToEnd.run(50_000, List.of()));
         }
         Files.writeString(out.resolve("benchmarks.md"), markdown);
         chart(groups).forEach((name, chart) -> save(chart, out.resolve(name)));
@@ -92,6 +103,7 @@ public final class BenchmarkReport {
                 case "LongCallBenchmark" -> "Long call";
                 case "BytesRoundTripBenchmark" -> "Bytes round trip";
                 case "ComputeBenchmark" -> "FNV-1a over 64 KiB";
+                case "RecordBenchmark" -> "Avro record transform (compiler)";
                 default -> "Cold start";
             };
             String size = result.getParams().getParam("size");
@@ -160,7 +172,8 @@ public final class BenchmarkReport {
         // bars need a positive base on a log axis
         chart.getStyler().setYAxisMin(0.5);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        List<String> compared = groups.entrySet().stream().filter(g -> g.getValue().containsKey("java"))
+        List<String> compared = groups.entrySet().stream()
+                .filter(g -> g.getValue().containsKey("java") && g.getValue().containsKey("compiler"))
                 .map(Map.Entry::getKey).toList();
         for (String runtime : RUNTIMES.subList(1, RUNTIMES.size())) {
             List<Double> ratios = new ArrayList<>();

@@ -36,8 +36,11 @@ final class EndToEnd {
     record Result(String scenario, String function, String load, int messages, double throughputPerSecond,
             long p50Millis, long p99Millis, String check) {}
 
+    /** What a case's messages are: Longs, bytes (an index), or Avro {@link User} records. */
+    private enum Kind { LONGS, BYTES, USERS }
+
     /** A function to deploy: its NAR, class and user config, and what its messages are. */
-    private record Subject(String label, Path nar, String className, Map<String, Object> config, boolean longs,
+    private record Subject(String label, Path nar, String className, Map<String, Object> config, Kind kind,
             String sideTopic, String counter) {}
 
     private static final int RATE = 1000;
@@ -45,30 +48,46 @@ final class EndToEnd {
 
     private EndToEnd() {}
 
-    static List<Result> run(int messages) throws Exception {
+    /**
+     * Runs the cases.
+     *
+     * @param messages messages per function at saturation
+     * @param only the cases to run (by name), or empty for all
+     */
+    static List<Result> run(int messages, List<String> only) throws Exception {
         List<Result> results = new ArrayList<>();
         try (StandalonePulsar pulsar = StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir());
                 PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.adminUrl()).build();
                 PulsarClient client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build()) {
             Path relay = Artifacts.sample("relay.wasm");
             String module = "file://" + relay.toAbsolutePath();
+            String record = "file://" + Artifacts.sample("record.wasm").toAbsolutePath();
+            String recordRaw = "file://" + Artifacts.sample("record_raw.wasm").toAbsolutePath();
             String side = "persistent://public/default/e2e-side";
             Map<String, List<Subject>> scenarios = new LinkedHashMap<>();
             scenarios.put("Long doubler", List.of(
-                    new Subject("Java", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaDoubler", Map.of(), true, null, null),
-                    new Subject("wasm", Artifacts.samplesNar(), "io.pulsarwasm.samples.Doubler", Map.of(), true, null, null)));
+                    new Subject("Java", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaDoubler", Map.of(), Kind.LONGS, null, null),
+                    new Subject("wasm", Artifacts.samplesNar(), "io.pulsarwasm.samples.Doubler", Map.of(), Kind.LONGS, null, null)));
             scenarios.put("Publish per message", List.of(
                     new Subject("Java, sendAsync", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
-                            Map.of("side-topic", side), false, side, null),
+                            Map.of("side-topic", side), Kind.BYTES, side, null),
                     new Subject("wasm, no publish", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
-                            Map.of("wasm.module", module), false, null, null),
+                            Map.of("wasm.module", module), Kind.BYTES, null, null),
                     new Subject("wasm, publish", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
-                            Map.of("wasm.module", module, "side-topic", side), false, side, null)));
+                            Map.of("wasm.module", module, "side-topic", side), Kind.BYTES, side, null)));
             scenarios.put("Counter per message", List.of(
                     new Subject("Java, incrCounterAsync", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
-                            Map.of("counter", "seen"), false, null, "seen"),
+                            Map.of("counter", "seen"), Kind.BYTES, null, "seen"),
                     new Subject("wasm, counter_incr", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
-                            Map.of("wasm.module", module, "counter", "seen"), false, null, "seen")));
+                            Map.of("wasm.module", module, "counter", "seen"), Kind.BYTES, null, "seen")));
+            scenarios.put("Avro record transform", List.of(
+                    new Subject("Java, GenericRecord", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRecordTransform",
+                            Map.of(), Kind.USERS, null, null),
+                    new Subject("wasm, JSON mapping", Artifacts.genericNar(), "io.pulsarwasm.function.WasmRecordFunction",
+                            Map.of("wasm.module", record), Kind.USERS, null, null),
+                    new Subject("wasm, raw format", Artifacts.genericNar(), "io.pulsarwasm.function.WasmRecordFunction",
+                            Map.of("wasm.module", recordRaw, "wasm.record.format", "raw"), Kind.USERS, null, null)));
+            scenarios.keySet().removeIf(name -> !only.isEmpty() && !only.contains(name));
             for (Map.Entry<String, List<Subject>> scenario : scenarios.entrySet()) {
                 int count = scenario.getKey().startsWith("Counter") ? messages / 5 : messages;
                 for (int pass = 0; pass < 2; pass++) {
@@ -94,7 +113,7 @@ final class EndToEnd {
         if (sideTopic != null) {
             config.put("side-topic", sideTopic);
         }
-        FunctionConfig function = subject.longs()
+        FunctionConfig function = subject.kind() == Kind.LONGS
                 ? LongFunctions.config(name, subject.className(), input, output, config)
                 : FunctionConfig.builder().tenant("public").namespace("default").name(name)
                         .className(subject.className()).runtime(FunctionConfig.Runtime.JAVA)
@@ -103,7 +122,28 @@ final class EndToEnd {
         admin.functions().createFunction(function, subject.nar().toString());
         List<Result> results = new ArrayList<>();
         try (Consumer<byte[]> side = sideTopic == null ? null : Messages.subscribe(client, sideTopic, Schema.BYTES)) {
-            if (subject.longs()) {
+            if (subject.kind() == Kind.USERS) {
+                try (Consumer<User> outputs = Messages.subscribe(client, output, Schema.AVRO(User.class));
+                        Producer<User> producer = client.newProducer(Schema.AVRO(User.class)).topic(input).create()) {
+                    producer.send(user(-1));
+                    outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
+                    Drive.Receive receive = () -> {
+                        Message<User> message = outputs.receive(2, TimeUnit.MINUTES);
+                        outputs.acknowledge(message);
+                        User user = message.getValue();
+                        int index = user.age - 1;
+                        if (!user.name.equals(user(index).name.toUpperCase(java.util.Locale.ROOT))
+                                || !user.email.equals(user(index).email)) {
+                            throw new IllegalStateException(name + ": output " + user.name + "/" + user.age + "/" + user.email);
+                        }
+                        return index;
+                    };
+                    results.add(drive(scenario, subject.label(), "saturation", messages, 0,
+                            i -> producer.sendAsync(user(i)), receive));
+                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE,
+                            i -> producer.sendAsync(user(i)), receive));
+                }
+            } else if (subject.kind() == Kind.LONGS) {
                 try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
                         Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).create()) {
                     producer.send(-1L);
@@ -214,6 +254,10 @@ final class EndToEnd {
         Arrays.sort(latencies);
         return new Result(scenario, function, load, messages, messages / seconds, latencies[messages / 2],
                 latencies[(int) (messages * 0.99)], "");
+    }
+
+    private static User user(int i) {
+        return new User("user " + i, i, "user" + i + "@example.org");
     }
 
     private static byte[] index(int i) {

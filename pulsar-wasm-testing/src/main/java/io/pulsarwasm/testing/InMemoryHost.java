@@ -1,9 +1,9 @@
 package io.pulsarwasm.testing;
 
-import io.pulsarwasm.function.RecordInput;
-import io.pulsarwasm.function.internal.record.SchemaJson;
-import org.apache.pulsar.client.api.Schema;
 import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.function.RecordInput;
+import io.pulsarwasm.function.internal.record.Records;
+import io.pulsarwasm.function.internal.record.SchemaJson;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.api.Schema;
 
 /**
  * A {@link Host} held in memory, for running guests without a broker: user config and secrets you
@@ -40,6 +41,7 @@ public final class InMemoryHost implements Host {
     private int numInstances = 1;
     private TestRecord<?> record;
     private RuntimeException publishFailure;
+    private Records records;
 
     /**
      * Sets a user config value, as {@code --user-config} would.
@@ -87,6 +89,14 @@ public final class InMemoryHost implements Host {
         this.instanceId = instanceId;
         this.numInstances = numInstances;
         return this;
+    }
+
+    /**
+     * Checks publishes as a record function's worker does: a publish to a topic with a schema in
+     * {@code wasm.record.publish-schemas} must fit it, else its future fails.
+     */
+    void encodePublishes(Records records) {
+        this.records = records;
     }
 
     /**
@@ -276,6 +286,13 @@ public final class InMemoryHost implements Host {
         }
         if (publishFailure != null) {
             return CompletableFuture.failedFuture(publishFailure);
+        }
+        if (records != null) {
+            try {
+                records.publish(topic, value, record != null && record.value() instanceof RecordInput input ? input.schema() : null);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
         published.add(new PublishedMessage(topic, key, Map.copyOf(properties), value.clone()));
         return CompletableFuture.completedFuture(null);

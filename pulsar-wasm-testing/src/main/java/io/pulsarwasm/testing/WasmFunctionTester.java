@@ -9,6 +9,8 @@ import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
+import io.pulsarwasm.function.internal.record.RecordConfig;
+import io.pulsarwasm.function.internal.record.Records;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pulsar.client.api.Schema;
@@ -203,7 +205,11 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         if (!started) {
             started = true;
             try {
-                session = new WasmSession(function.load(function.configure(host.userConfig()), host), host);
+                WasmConfig config = function.configure(host.userConfig());
+                if (function instanceof WasmRecordFunction) {
+                    host.encodePublishes(new Records(RecordConfig.parse(host.userConfig())));
+                }
+                session = new WasmSession(function.load(config, host), host);
             } catch (RuntimeException e) {
                 startFailure = e;
             }

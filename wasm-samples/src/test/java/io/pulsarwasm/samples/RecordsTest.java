@@ -71,6 +71,35 @@ class RecordsTest {
     }
 
     @Test
+    void cRawTransformsAvroBinaryItself() {
+        try (WasmFunctionTester<GenericObject, RecordOutput> tester = WasmFunctionTester.records("classpath:record_raw.wasm")
+                .config("wasm.record.format", "raw")) {
+            assertEquals(new User("ADA", 37, null), tester.process(RecordInput.of(Schema.AVRO(User.class),
+                    new User("ada", 36, null))).value(Schema.AVRO(User.class)));
+            // age 63 to 64 makes its zig-zag varint one byte longer; a non-ASCII name keeps its bytes
+            assertEquals(new User("ZOë Q", 64, "z@x"), tester.process(RecordInput.of(Schema.AVRO(User.class),
+                    new User("zoë q", 63, "z@x"))).value(Schema.AVRO(User.class)));
+            WasmExecutionException e = assertThrows(WasmExecutionException.class, () -> tester.process(
+                    new RecordInput(Schema.AVRO(User.class), new byte[] {2, 4}, null, null)));
+            assertEquals("wasm module 'record_raw.wasm': export 'process' returned status 1: not a User: email", e.getMessage());
+        }
+    }
+
+    @Test
+    void aPublishThatDoesNotFitItsTopicsSchemaFailsTheMessageAsOnAWorker() {
+        String adult = "{\"type\":\"record\",\"name\":\"Adult\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"}]}";
+        try (WasmFunctionTester<GenericObject, RecordOutput> tester = WasmFunctionTester.records("classpath:records.wasm")
+                .config("publish_to", "adults")
+                .config("wasm.record.publish-schemas", "{\"adults\":{\"type\":\"AVRO\",\"definition\":" + adult + "}}")) {
+            WasmExecutionException e = assertThrows(WasmExecutionException.class,
+                    () -> tester.process(RecordInput.of(Schema.AVRO(User.class), new User("ada", 36, null))));
+            assertEquals("wasm module 'records.wasm': pulsar.publish to 'adults' failed: "
+                    + "io.pulsarwasm.function.internal.record.RecordEncodingException: the value does not fit schema AVRO "
+                    + "'Adult': $.age: record Adult has no field 'age' (its fields are [name])", e.getMessage());
+        }
+    }
+
+    @Test
     void cTransformsAJsonSchemaRecord() {
         try (WasmFunctionTester<GenericObject, RecordOutput> tester = WasmFunctionTester.records("classpath:record.wasm")) {
             RecordOutput out = tester.process(RecordInput.of(Schema.JSON(User.class), new User("grace", 85, "g@navy.mil")));

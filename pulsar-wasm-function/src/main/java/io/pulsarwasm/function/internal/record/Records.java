@@ -16,6 +16,8 @@ public final class Records {
     private static final int CACHED_SCHEMAS = 64;
 
     private final RecordConfig config;
+    private Schema<?> lastSchema;
+    private RecordCodec lastCodec;
     private final Map<SchemaInfo, RecordCodec> codecs = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<SchemaInfo, RecordCodec> eldest) {
@@ -100,12 +102,18 @@ public final class Records {
      * @return its codec, built on first use
      */
     public RecordCodec codec(Schema<?> schema) {
+        // Pulsar hands out one schema object per version: most messages end at this identity check
+        if (schema == lastSchema) {
+            return lastCodec;
+        }
         SchemaInfo info = schema.getSchemaInfo();
         RecordCodec codec = codecs.get(info);
         if (codec == null) {
             codec = RecordCodec.of(schema);
             codecs.put(info, codec);
         }
+        lastSchema = schema;
+        lastCodec = codec;
         return codec;
     }
 }

@@ -1,0 +1,106 @@
+package io.pulsarwasm.bench;
+
+import io.pulsarwasm.engine.ExecutionMode;
+import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.function.RecordInput;
+import io.pulsarwasm.function.RecordOutput;
+import io.pulsarwasm.function.WasmRecordFunction;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.schema.Field;
+import org.apache.pulsar.client.api.schema.GenericRecord;
+import org.apache.pulsar.client.api.schema.GenericRecordBuilder;
+import org.apache.pulsar.client.api.schema.GenericSchema;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One Avro record transformed (name upper-cased, age plus one) from its stored bytes to the bytes
+ * sent: each row starts where Pulsar hands a function its message ({@code AUTO_CONSUME} has decoded
+ * it into a {@link GenericRecord}, for every function class) and ends with the output encoded.
+ * {@code java} is {@code JavaRecordTransform}'s work: Pulsar's generic builder and writer. {@code
+ * json} is {@link WasmRecordFunction} with {@code c/record.c}: the host maps the bytes to JSON, the
+ * guest transforms the JSON, the host encodes its JSON. {@code raw} is the same class in raw format
+ * with {@code c/record_raw.c}, which transforms the Avro binary itself: no mapping either way.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RecordBenchmark {
+
+    private static final Schema<User> SCHEMA = Schema.AVRO(User.class);
+
+    private byte[] stored;
+    private GenericSchema<GenericRecord> generic;
+    private Schema<?> consumed;
+    private WasmRecordFunction json;
+    private WasmRecordFunction raw;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        stored = SCHEMA.encode(new User("ada lovelace", 36, "ada@example.org"));
+        generic = Schema.generic(SCHEMA.getSchemaInfo());
+        consumed = generic;
+        json = function("record.wasm", Map.of());
+        raw = function("record_raw.wasm", Map.of("wasm.record.format", "raw"));
+        byte[] expected = SCHEMA.encode(new User("ADA LOVELACE", 37, "ada@example.org"));
+        for (byte[] output : new byte[][] {java(), (byte[]) json().getValue(), (byte[]) raw().getValue()}) {
+            if (!Arrays.equals(expected, output)) {
+                throw new IllegalStateException("a benchmark's output differs: " + Arrays.toString(output));
+            }
+        }
+    }
+
+    private static WasmRecordFunction function(String module, Map<String, Object> config) {
+        WasmRecordFunction function = new WasmRecordFunction();
+        Map<String, Object> all = new java.util.HashMap<>(config);
+        all.put(WasmConfig.MODULE, Guests.samples().resolve(module).toAbsolutePath().toString());
+        all.put(ExecutionMode.KEY, Guests.Runtime.COMPILER.name());
+        function.initialize(BenchContext.with(all));
+        return function;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        json.close();
+        raw.close();
+    }
+
+    @Benchmark
+    public byte[] java() {
+        GenericRecord record = generic.decode(stored);
+        GenericRecordBuilder builder = generic.newRecordBuilder();
+        for (Field field : record.getFields()) {
+            Object value = record.getField(field);
+            if (field.getName().equals("name") && value instanceof String name) {
+                value = name.toUpperCase(Locale.ROOT);
+            } else if (field.getName().equals("age") && value instanceof Integer age) {
+                value = age + 1;
+            }
+            builder.set(field.getName(), value);
+        }
+        return generic.encode(builder.build());
+    }
+
+    @Benchmark
+    public RecordOutput json() {
+        generic.decode(stored); // what AUTO_CONSUME does before any function runs
+        return json.process(new RecordInput(consumed, stored, null, null), null).join();
+    }
+
+    @Benchmark
+    public RecordOutput raw() {
+        generic.decode(stored);
+        return raw.process(new RecordInput(consumed, stored, null, null), null).join();
+    }
+}
