@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Turns a .wasm into a self-contained function NAR (the generic NAR plus the module), so that
 # deploying it needs no wasm.module user config:
-#   scripts/package-wasm.sh path/to/f.wasm [--type long|bytes|string] [--user-config '<json>'] [--output f.nar]
-# --type defaults to long or bytes, by the module's entry point. --user-config is the JSON the function
+#   scripts/package-wasm.sh path/to/f.wasm [--type long|bytes|string|record] [--user-config '<json>'] [--output f.nar]
+# --type defaults to long or bytes, by the module's entry point; record (WasmRecordFunction) takes the
+# wasm.record.* keys too. --user-config is the JSON the function
 # will be deployed with: the module is checked against its wasm.* sandbox (limits, WASI), not the
 # default one. Builds the generic NAR first if needed.
 set -euo pipefail
@@ -27,7 +28,7 @@ if ! printf '%s\n' "${args[@]}" | grep -qx -- --output; then
   for arg in "${args[@]}"; do
     case "$arg" in *.wasm) module=$arg; break ;; esac
   done
-  : "${module:?usage: package-wasm.sh <module.wasm> [--type long|bytes|string] [--user-config <json>] [--output <nar>]}"
+  : "${module:?usage: package-wasm.sh <module.wasm> [--type long|bytes|string|record] [--user-config <json>] [--output <nar>]}"
   args+=(--output "$PWD/$(basename "${module%.wasm}").nar")
 else
   for i in "${!args[@]}"; do

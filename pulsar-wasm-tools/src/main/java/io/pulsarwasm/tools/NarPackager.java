@@ -7,7 +7,9 @@ import io.pulsarwasm.engine.EntryPoint;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
+import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
+import io.pulsarwasm.function.internal.record.RecordConfig;
 import io.pulsarwasm.engine.WasmLoadException;
 import io.pulsarwasm.engine.WasmLoader;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -44,7 +47,9 @@ public final class NarPackager {
         /** {@link WasmBytesFunction}: the bytes entry point, values as bytes. */
         BYTES(WasmBytesFunction.class.getName(), EntryPoint.BYTES),
         /** {@link WasmStringFunction}: the bytes entry point, values as UTF-8 text. */
-        STRING(WasmStringFunction.class.getName(), EntryPoint.BYTES);
+        STRING(WasmStringFunction.class.getName(), EntryPoint.BYTES),
+        /** {@link WasmRecordFunction}: the bytes entry point, records of the topic's schema as JSON. */
+        RECORD(WasmRecordFunction.class.getName(), EntryPoint.BYTES);
 
         private final String functionClass;
         private final EntryPoint entryPoint;
@@ -102,8 +107,11 @@ public final class NarPackager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (WasmLoader loader = WasmLoader.fromBytes(module.getFileName().toString(), wasm,
-                WasmConfig.parse(userConfig).sandbox())) {
+        WasmConfig config = WasmConfig.parse(userConfig, type == Type.RECORD ? RecordConfig.KEYS : Set.of());
+        if (type == Type.RECORD) {
+            RecordConfig.parse(userConfig);
+        }
+        try (WasmLoader loader = WasmLoader.fromBytes(module.getFileName().toString(), wasm, config.sandbox())) {
             entryPoint = loader.entryPoint();
         }
         Type chosen = type != null ? type : (entryPoint == EntryPoint.LONG ? Type.LONG : Type.BYTES);
@@ -130,7 +138,7 @@ public final class NarPackager {
     }
 
     /**
-     * Command line: {@code --nar <generic nar> <module.wasm> [--type long|bytes|string]
+     * Command line: {@code --nar <generic nar> <module.wasm> [--type long|bytes|string|record]
      * [--user-config-file <file holding the --user-config JSON>] [--output <nar>]}.
      *
      * @param args the arguments
@@ -151,7 +159,7 @@ public final class NarPackager {
             }
         }
         if (nar == null || module == null) {
-            System.err.println("usage: --nar <generic nar> <module.wasm> [--type long|bytes|string] "
+            System.err.println("usage: --nar <generic nar> <module.wasm> [--type long|bytes|string|record] "
                     + "[--user-config-file <json file>] [--output <nar>]");
             System.exit(2);
         }

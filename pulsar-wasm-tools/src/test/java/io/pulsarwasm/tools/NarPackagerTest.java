@@ -74,6 +74,23 @@ class NarPackagerTest {
     }
 
     @Test
+    void packagesARecordFunctionWithItsRecordKeysCheckedAndRefusesThemForOtherTypes() throws Exception {
+        Path generic = genericNar();
+        Path output = dir.resolve("echo-record.nar");
+        assertEquals(NarPackager.Type.RECORD, NarPackager.packageModule(generic, resource("wasm/echo.wasm"),
+                NarPackager.Type.RECORD, NarPackager.userConfig("{\"wasm.record.format\": \"raw\"}"), output));
+        assertTrue(entries(output).containsKey("io.pulsarwasm.function.WasmRecordFunction.wasm"));
+        assertEquals("user config wasm.record.format must be json or raw, got 'xml'", assertThrows(
+                IllegalArgumentException.class, () -> NarPackager.packageModule(generic, resource("wasm/echo.wasm"),
+                        NarPackager.Type.RECORD, NarPackager.userConfig("{\"wasm.record.format\": \"xml\"}"),
+                        dir.resolve("a.nar"))).getMessage());
+        String bytes = assertThrows(IllegalArgumentException.class, () -> NarPackager.packageModule(generic,
+                resource("wasm/echo.wasm"), NarPackager.Type.BYTES, NarPackager.userConfig("{\"wasm.record.format\": \"raw\"}"),
+                dir.resolve("b.nar"))).getMessage();
+        assertTrue(bytes.startsWith("unknown user config key 'wasm.record.format'"), bytes);
+    }
+
+    @Test
     void refusesAUserConfigThatIsNotAJsonObjectOrHasAnUnknownWasmKey() throws Exception {
         String notAnObject = assertThrows(IllegalArgumentException.class, () -> NarPackager.userConfig("[1]")).getMessage();
         assertTrue(notAnObject.startsWith("--user-config: not a JSON object: [1] ("),
