@@ -26,13 +26,13 @@ public final class RecordOutput implements Record<Object>, GenericObject {
 
     private final Object value;
     private final Schema<Object> schema;
-    private final Record<?> source;
+    private final Optional<Record<?>> source;
 
     @SuppressWarnings("unchecked")
     RecordOutput(Encoded encoded, Record<?> source) {
         this.value = encoded.value();
         this.schema = (Schema<Object>) encoded.schema();
-        this.source = source;
+        this.source = Optional.ofNullable(source);
     }
 
     @Override
@@ -47,32 +47,32 @@ public final class RecordOutput implements Record<Object>, GenericObject {
 
     @Override
     public Optional<String> getKey() {
-        return source == null ? Optional.empty() : source.getKey();
+        return source.flatMap(Record::getKey);
     }
 
     @Override
     public Map<String, String> getProperties() {
-        return source == null ? Map.of() : source.getProperties();
+        return source.map(Record::getProperties).orElse(Map.of());
     }
 
     @Override
     public Optional<Long> getEventTime() {
-        return source == null ? Optional.empty() : source.getEventTime();
+        return source.flatMap(Record::getEventTime);
     }
 
     @Override
     public Optional<String> getPartitionId() {
-        return source == null ? Optional.empty() : source.getPartitionId();
+        return source.flatMap(Record::getPartitionId);
     }
 
     @Override
     public Optional<Integer> getPartitionIndex() {
-        return source == null ? Optional.empty() : source.getPartitionIndex();
+        return source.flatMap(Record::getPartitionIndex);
     }
 
     @Override
     public Optional<Long> getRecordSequence() {
-        return source == null ? Optional.empty() : source.getRecordSequence();
+        return source.flatMap(Record::getRecordSequence);
     }
 
     @Override
