@@ -1,25 +1,25 @@
-//! Guest SDK for pulsar-wasm: write an Apache Pulsar Function in Rust.
+//! Guest SDK for pulsar-wasm: write an Apache Pulsar Function in Rust, for `wasm32-unknown-unknown`.
 //!
-//! A function is one handler. It gets the message value and a [`Context`], and returns an
-//! output, no output (the message is filtered out), or an error:
+//! A function is a type implementing [`Function`] (bytes, text or, with feature `json`, records)
+//! or [`LongFunction`] (PIP-331's Long entry point), exported with [`export!`] or
+//! [`export_long!`]: `init` builds it from the [`Context`] (user config, secrets, ...), `process`
+//! handles each message and may keep state in `self`, `close` runs at shutdown. The output is
+//! `Ok(Some(..))`, no output `Ok(None)` (the message is filtered out), or an error of any
+//! [`Display`](std::fmt::Display) type, which fails the message. A plain `fn` handler works too:
+//! [`export_function!`], [`export_text_function!`], `export_record_function!` (feature `json`).
 //!
-//! ```ignore
-//! use pulsar_wasm::{export_text_function, Context};
+//! [`Context`] reaches every host call of the ABI (PIP-331, "The ABI, version 1"). On a native
+//! target (`cargo test`) it calls an in-memory host instead: `testing::TestHost` runs a function
+//! without a wasm build and captures its output, logs, publishes, state, counters and metrics.
+//! See [`Function`] for a complete example with its test.
 //!
-//! fn shout(input: &str, ctx: &Context) -> Result<Option<String>, String> {
-//!     ctx.info(&format!("got {}", input));
-//!     Ok(Some(input.to_uppercase()))
-//! }
-//! export_text_function!(shout);
-//! ```
-//!
-//! Build with `cargo build --release --target wasm32-unknown-unknown` as a `cdylib`, and deploy
-//! with `WasmStringFunction` (text) or `WasmBytesFunction` (bytes). The SDK exports the ABI's
-//! `alloc` and `pulsar_abi_version`; the macros export `process`. No crates are needed, except by
-//! record functions (feature `json`, deployed with `WasmRecordFunction`: `export_record_function!`).
-
+//! Build with `cargo build --release --target wasm32-unknown-unknown` as a `cdylib` and deploy with
+//! `WasmBytesFunction`/`WasmStringFunction`/`WasmRecordFunction` (`WasmFunction` for Long). The SDK
+//! exports the ABI's `alloc` and `pulsar_abi_version`; the macros export `process` (and `init`,
+//! `close`). No crates are needed, except by record functions (feature `json`: `serde_json`).
+#![warn(missing_docs)]
 use std::mem;
-mod host {
+#[cfg(target_arch = "wasm32")] mod host { // the wasm imports; on other targets `testing`'s in-memory host
     #[link(wasm_import_module = "pulsar")]
     extern "C" {
         pub fn log(level: i32, ptr: *const u8, len: usize);
@@ -84,7 +84,7 @@ unsafe fn owned(ptr: *mut u8, len: usize) -> Vec<u8> {
 }
 
 /// Unpacks a `(ptr << 32) | len` value returned by the host; `None` when absent.
-fn unpack(packed: i64) -> Option<Vec<u8>> {
+#[cfg(target_arch = "wasm32")] fn unpack(packed: i64) -> Option<Vec<u8>> {
     if packed == ABSENT {
         return None;
     }
@@ -100,11 +100,11 @@ fn unpack_text(packed: i64) -> Option<String> {
 /// Log levels, as the host maps them onto the function's logger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
-    Trace = 0,
-    Debug = 1,
-    Info = 2,
-    Warn = 3,
-    Error = 4,
+    #[doc = "Level 0: the finest detail."] Trace = 0,
+    #[doc = "Level 1: detail for debugging."] Debug = 1,
+    #[doc = "Level 2: normal operation."] Info = 2,
+    #[doc = "Level 3: something unexpected, handled."] Warn = 3,
+    #[doc = "Level 4: a failure."] Error = 4,
 }
 
 /// The Pulsar Function context: logging, configuration, the current message, the function's
@@ -356,3 +356,34 @@ pub use record::run_record;
 /// needs no dependency of its own to name `serde_json::Value` or use `serde_json::json!`.
 #[cfg(feature = "json")]
 pub use serde_json;
+
+// Below, in files of their own for the same reason: functions that own state (the `Function` and
+// `LongFunction` traits, `export!`, `export_long!`) and, on targets other than wasm32, the
+// in-memory host that `Context` calls there (`testing`).
+mod function;
+pub use function::{Function, Input, LongFunction, Output};
+#[doc(hidden)]
+pub use function::{run_close, run_init, run_long_close, run_long_init, run_long_process, run_process, Slot};
+#[cfg(not(target_arch = "wasm32"))]
+pub mod testing;
+#[cfg(not(target_arch = "wasm32"))]
+use testing::abi as host;
+#[cfg(not(target_arch = "wasm32"))]
+use testing::unpack;
+
+impl Context {
+    /// Logs at trace level.
+    pub fn trace(&self, message: &str) {
+        self.log(Level::Trace, message)
+    }
+
+    /// Logs at debug level.
+    pub fn debug(&self, message: &str) {
+        self.log(Level::Debug, message)
+    }
+
+    /// Logs at error level.
+    pub fn error(&self, message: &str) {
+        self.log(Level::Error, message)
+    }
+}

@@ -12,7 +12,7 @@
 //! the output is the same bytes with ASCII letters upper-cased.
 
 use pulsar_wasm::serde_json::Value;
-use pulsar_wasm::{export_function, process_record, Context};
+use pulsar_wasm::{export, process_record, Context, Function};
 
 /// The field names each edit applies to.
 struct Rules {
@@ -69,33 +69,47 @@ fn is_raw(schema: Option<&Value>) -> bool {
     }
 }
 
-/// The topic the output is also published to, if any.
-fn publish_to(ctx: &Context) -> Option<String> {
-    ctx.config("publish_to").filter(|topic| !topic.is_empty())
+/// The function: its rules and output topic, read once from the config in `init`.
+pub struct Records {
+    rules: Rules,
+    publish_to: Option<String>,
 }
 
-/// The record handler: a JSON value in, the edited value out.
-fn transform(mut record: Value, ctx: &Context) -> Result<Option<Value>, String> {
-    Rules::from_config(ctx).apply(&mut record);
-    if let Some(topic) = publish_to(ctx) {
-        ctx.publish_json(&topic, &record);
-    }
-    Ok(Some(record))
-}
-
-/// The entry point: raw bytes on a topic without a schema, otherwise the record handler.
-fn records(input: &[u8], ctx: &Context) -> Result<Option<Vec<u8>>, String> {
-    if is_raw(ctx.schema_json().as_ref()) {
-        let output = input.to_ascii_uppercase();
-        if let Some(topic) = publish_to(ctx) {
-            ctx.publish(&topic, &output);
+impl Records {
+    /// The record handler: a JSON value in, the edited value out.
+    fn transform(&self, mut record: Value, ctx: &Context) -> Result<Option<Value>, String> {
+        self.rules.apply(&mut record);
+        if let Some(topic) = &self.publish_to {
+            ctx.publish_json(topic, &record);
         }
-        return Ok(Some(output));
+        Ok(Some(record))
     }
-    process_record(input, ctx, transform)
 }
 
-export_function!(records);
+impl Function for Records {
+    type Input = Vec<u8>;
+    type Output = Vec<u8>;
+    type Error = String;
+
+    fn init(ctx: &Context) -> Result<Records, String> {
+        let publish_to = ctx.config("publish_to").filter(|topic| !topic.is_empty());
+        Ok(Records { rules: Rules::from_config(ctx), publish_to })
+    }
+
+    /// Raw bytes on a topic without a schema, otherwise the record handler.
+    fn process(&mut self, input: Vec<u8>, ctx: &Context) -> Result<Option<Vec<u8>>, String> {
+        if is_raw(ctx.schema_json().as_ref()) {
+            let output = input.to_ascii_uppercase();
+            if let Some(topic) = &self.publish_to {
+                ctx.publish(topic, &output);
+            }
+            return Ok(Some(output));
+        }
+        process_record(&input, ctx, |record, ctx| self.transform(record, ctx))
+    }
+}
+
+export!(Records);
 
 #[cfg(test)]
 mod tests {
@@ -152,5 +166,35 @@ mod tests {
         assert!(is_raw(Some(&schema(r#"{"type":"BYTES","name":"Bytes","version":null,"properties":{}}"#))));
         assert!(!is_raw(Some(&schema(r#"{"type":"AVRO","name":"User","version":0,"definition":{},"properties":{}}"#))));
         assert!(!is_raw(Some(&schema(r#"{"type":"KEY_VALUE","encoding":"INLINE","key":{},"value":{}}"#))));
+    }
+
+    mod with_the_test_host {
+        use super::super::*;
+        use pulsar_wasm::testing::{Message, TestHost};
+
+        const AVRO: &str = r#"{"type":"AVRO","name":"User","version":0,"definition":{},"properties":{}}"#;
+
+        #[test]
+        fn records_are_edited_and_published() {
+            let host = TestHost::new().with_config("upper", "city").with_config("publish_to", "copies");
+            let mut records: Records = host.init().unwrap();
+            host.set_message(Message::new().schema(AVRO));
+            let output = host.process(&mut records, br#"{"name":"ada","age":36,"city":"london"}"#.to_vec());
+            assert_eq!(output, Ok(Some(br#"{"age":37,"city":"LONDON","name":"ada"}"#.to_vec())));
+            assert_eq!(host.published()[0].topic, "copies");
+            assert_eq!(host.published()[0].text(), r#"{"age":37,"city":"LONDON","name":"ada"}"#);
+            let error = host.process(&mut records, b"not json".to_vec()).unwrap_err();
+            assert!(error.starts_with("input is not JSON: "), "{}", error);
+        }
+
+        #[test]
+        fn raw_bytes_without_a_schema_are_upper_cased() {
+            let host = TestHost::new();
+            let mut records: Records = host.init().unwrap();
+            assert_eq!(host.process(&mut records, b"hello, raw".to_vec()), Ok(Some(b"HELLO, RAW".to_vec())));
+            host.set_message(Message::new().schema(r#"{"type":"BYTES","name":"Bytes","version":null,"properties":{}}"#));
+            assert_eq!(host.call_process(process, b"x1"), Ok(Some(b"X1".to_vec())));
+            assert!(host.published().is_empty());
+        }
     }
 }
