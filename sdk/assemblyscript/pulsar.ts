@@ -7,6 +7,20 @@
 //   function shout(input: string, ctx: Context): Result { return Result.text(input.toUpperCase()); }
 //   export function process(ptr: usize, len: usize): i32 { return run(ptr, len, shout); }
 //
+// `run` decodes the input as UTF-8 text (invalid bytes become U+FFFD); `runBytes` hands the handler
+// the message value as it is, a Uint8Array, for a bytes function:
+//
+//   function flip(input: Uint8Array, ctx: Context): Result {
+//     const out = new Uint8Array(input.length);
+//     for (let i = 0; i < input.length; i++) out[i] = ~input[i];
+//     return Result.uint8Array(out);
+//   }
+//   export function process(ptr: usize, len: usize): i32 { return runBytes(ptr, len, flip); }
+//
+// Test a built module without Pulsar in Node: sdk/assemblyscript/testing.mjs.
+//
+// A module imports only the host functions its code calls.
+//
 // Build with the default (incremental) runtime and abort routed here, so the module imports
 // nothing but the host:  asc f.ts -O3 --use abort=sdk/assemblyscript/pulsar/abortHandler -o f.wasm
 
@@ -24,6 +38,17 @@
   keyPtr: usize, keyLen: usize, propsPtr: usize, propsLen: usize): void;
 @external("pulsar", "record_metric") declare function host_record_metric(ptr: usize, len: usize, value: f64): void;
 @external("pulsar", "get_schema") declare function host_get_schema(): i64;
+@external("pulsar", "get_properties") declare function host_get_properties(): i64;
+@external("pulsar", "get_event_time") declare function host_get_event_time(): i64;
+@external("pulsar", "get_message_id") declare function host_get_message_id(): i64;
+@external("pulsar", "get_tenant") declare function host_get_tenant(): i64;
+@external("pulsar", "get_namespace") declare function host_get_namespace(): i64;
+@external("pulsar", "get_function_name") declare function host_get_function_name(): i64;
+@external("pulsar", "get_instance_id") declare function host_get_instance_id(): i32;
+@external("pulsar", "get_num_instances") declare function host_get_num_instances(): i32;
+@external("pulsar", "state_get") declare function host_state_get(ptr: usize, len: usize): i64;
+@external("pulsar", "state_put") declare function host_state_put(keyPtr: usize, keyLen: usize, valuePtr: usize, valueLen: usize): void;
+@external("pulsar", "state_delete") declare function host_state_delete(ptr: usize, len: usize): void;
 
 const ABSENT: i64 = -1;
 
@@ -60,6 +85,20 @@ function unpackText(packed: i64): string | null {
   return String.UTF8.decode(take(ptr, len));
 }
 
+function unpackBytes(packed: i64): Uint8Array | null {
+  if (packed == ABSENT) return null;
+  const ptr = <usize>(<u64>packed >> 32);
+  const len = <usize>(<u64>packed & 0xffffffff);
+  return Uint8Array.wrap(take(ptr, len));
+}
+
+/** The bytes a view shows, as an ArrayBuffer: its own buffer when it shows all of it, else a copy. */
+function bufferOf(view: Uint8Array): ArrayBuffer {
+  const buffer = view.buffer;
+  if (view.byteOffset == 0 && view.byteLength == buffer.byteLength) return buffer;
+  return buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+}
+
 function utf8(text: string): ArrayBuffer {
   return String.UTF8.encode(text);
 }
@@ -88,6 +127,31 @@ function encodeMap(map: Map<string, string>): ArrayBuffer {
   return out;
 }
 
+/** Reads a string map (u32 count, then per entry u32 length + key, u32 length + value, little-endian);
+ * stops at the first entry that would overrun it. */
+function decodeMap(buffer: ArrayBuffer): Map<string, string> {
+  const map = new Map<string, string>();
+  const size = <u32>buffer.byteLength;
+  if (size < 4) return map;
+  const base = changetype<usize>(buffer);
+  const count = load<u32>(base);
+  let at: u32 = 4;
+  for (let i: u32 = 0; i < count; i++) {
+    if (size - at < 4) break;
+    const keyLen = load<u32>(base + at);
+    if (size - at - 4 < keyLen) break;
+    const key = String.UTF8.decodeUnsafe(base + at + 4, keyLen);
+    at += 4 + keyLen;
+    if (size - at < 4) break;
+    const valueLen = load<u32>(base + at);
+    if (size - at - 4 < valueLen) break;
+    const value = String.UTF8.decodeUnsafe(base + at + 4, valueLen);
+    at += 4 + valueLen;
+    map.set(key, value);
+  }
+  return map;
+}
+
 /** Log levels, as the host maps them onto the function's logger. */
 export enum Level { TRACE = 0, DEBUG = 1, INFO = 2, WARN = 3, ERROR = 4 }
 
@@ -96,17 +160,23 @@ export class Result {
   constructor(public output: ArrayBuffer | null, public error: string | null) {}
   static text(value: string): Result { return new Result(utf8(value), null); }
   static bytes(value: ArrayBuffer): Result { return new Result(value, null); }
+  /** The bytes the view shows (copied only when it shows part of its buffer). */
+  static uint8Array(value: Uint8Array): Result { return new Result(bufferOf(value), null); }
   static none(): Result { return new Result(null, null); }
   static error(message: string): Result { return new Result(null, message); }
 }
 
-/** The Pulsar Function context. */
+/** The Pulsar Function context: every host call of the ABI (pip/pip-331.md, "The ABI, version 1").
+ * Text is UTF-8 both ways; bytes are Uint8Arrays the handler owns. */
 export class Context {
   log(level: Level, message: string): void {
     const bytes = utf8(message);
     host_log(level, changetype<usize>(bytes), <usize>bytes.byteLength);
   }
   info(message: string): void { this.log(Level.INFO, message); }
+  debug(message: string): void { this.log(Level.DEBUG, message); }
+  warn(message: string): void { this.log(Level.WARN, message); }
+  error(message: string): void { this.log(Level.ERROR, message); }
   config(key: string): string | null {
     const bytes = utf8(key);
     return unpackText(host_get_config(changetype<usize>(bytes), <usize>bytes.byteLength));
@@ -149,11 +219,86 @@ export class Context {
     const bytes = utf8(name);
     host_record_metric(changetype<usize>(bytes), <usize>bytes.byteLength, value);
   }
+  /** All properties of the current record, in the record's order; empty outside a record. */
+  properties(): Map<string, string> {
+    const bytes = unpackBytes(host_get_properties());
+    return bytes !== null ? decodeMap(bytes.buffer) : new Map<string, string>();
+  }
+  /** The current record's event time in epoch milliseconds, or -1 if it has none. */
+  eventTime(): i64 { return host_get_event_time(); }
+  /** The current record's message id, opaque bytes (MessageId.toByteArray()); null if it has none. */
+  messageId(): Uint8Array | null { return unpackBytes(host_get_message_id()); }
+  /** The function's tenant. */
+  tenant(): string { const text = unpackText(host_get_tenant()); return text !== null ? text : ""; }
+  /** The function's namespace. */
+  namespace(): string { const text = unpackText(host_get_namespace()); return text !== null ? text : ""; }
+  /** The function's name. */
+  functionName(): string { const text = unpackText(host_get_function_name()); return text !== null ? text : ""; }
+  /** This instance's id, from 0. */
+  instanceId(): i32 { return host_get_instance_id(); }
+  /** How many instances the function runs (its parallelism). */
+  numInstances(): i32 { return host_get_num_instances(); }
+  /** The state value stored under key, or null. State needs state storage on the cluster. */
+  stateGet(key: string): Uint8Array | null {
+    const bytes = utf8(key);
+    return unpackBytes(host_state_get(changetype<usize>(bytes), <usize>bytes.byteLength));
+  }
+  /** The state value stored under key decoded as UTF-8 text, or null. */
+  stateGetText(key: string): string | null {
+    const bytes = utf8(key);
+    return unpackText(host_state_get(changetype<usize>(bytes), <usize>bytes.byteLength));
+  }
+  /** Stores value under key. */
+  statePut(key: string, value: Uint8Array): void {
+    const bytes = utf8(key);
+    host_state_put(changetype<usize>(bytes), <usize>bytes.byteLength, value.dataStart, <usize>value.byteLength);
+  }
+  /** Stores text, UTF-8, under key. */
+  statePutText(key: string, value: string): void {
+    const bytes = utf8(key);
+    const valueBytes = utf8(value);
+    host_state_put(changetype<usize>(bytes), <usize>bytes.byteLength, changetype<usize>(valueBytes),
+      <usize>valueBytes.byteLength);
+  }
+  /** Deletes the state value stored under key. */
+  stateDelete(key: string): void {
+    const bytes = utf8(key);
+    host_state_delete(changetype<usize>(bytes), <usize>bytes.byteLength);
+  }
+  /** Publishes bytes to any topic, with an optional key and properties. */
+  publishBytes(topic: string, value: Uint8Array, key: string | null = null,
+    properties: Map<string, string> | null = null): void {
+    const topicBytes = utf8(topic);
+    const keyBytes = key !== null ? utf8(key) : new ArrayBuffer(0);
+    const keyLen: usize = key !== null ? <usize>keyBytes.byteLength : <usize>0xffffffff;
+    const props = properties !== null && properties.size > 0 ? encodeMap(properties) : new ArrayBuffer(0);
+    host_publish(changetype<usize>(topicBytes), <usize>topicBytes.byteLength,
+      value.dataStart, <usize>value.byteLength,
+      changetype<usize>(keyBytes), keyLen,
+      changetype<usize>(props), <usize>props.byteLength);
+  }
 }
 
 const CONTEXT = new Context();
 
-/** Runs a text handler for the `process` export. */
+/** Runs a bytes handler for the `process` export: the message value as it is, no decoding. */
+export function runBytes(ptr: usize, len: usize, handler: (input: Uint8Array, ctx: Context) => Result): i32 {
+  const input = Uint8Array.wrap(take(ptr, len));
+  const result = handler(input, CONTEXT);
+  const error = result.error;
+  if (error !== null) {
+    const bytes = utf8(error);
+    host_set_error(changetype<usize>(bytes), <usize>bytes.byteLength);
+    return 1;
+  }
+  const output = result.output;
+  if (output !== null) {
+    host_set_output(changetype<usize>(output), <usize>output.byteLength);
+  }
+  return 0;
+}
+
+/** Runs a text handler for the `process` export: the input decoded as UTF-8 (invalid bytes become U+FFFD). */
 export function run(ptr: usize, len: usize, handler: (input: string, ctx: Context) => Result): i32 {
   const input = String.UTF8.decode(take(ptr, len));
   const result = handler(input, CONTEXT);

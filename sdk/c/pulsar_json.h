@@ -172,6 +172,7 @@ static int pw_json_char(pw_bytes text, uint32_t *at, uint8_t out[4]) {
     return n;
 }
 
+/* Declared here for pw_json_step, which recurses through it; defined below. */
 static int pw_json_skip(pw_bytes text, uint32_t *at, int depth);
 
 /* Reads the next member (name and value) or element (value only) of it, validating it, at nesting

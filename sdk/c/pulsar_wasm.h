@@ -66,6 +66,7 @@ typedef struct {
 } pw_bytes;
 #define PW_BYTES_DEFINED /* for pulsar_json.h */
 
+/* Where a handler leaves its output: set it with pw_set (has_output 1), or leave it unset for no output. */
 typedef struct {
     int has_output;
     pw_bytes output;
@@ -128,7 +129,9 @@ static void *pw_alloc(uint32_t len) {
     return (void *)ptr;
 }
 
+/* The export alloc: where the host writes the input and the data its calls return (pw_alloc's memory). */
 PW_EXPORT(alloc) void *pw_export_alloc(uint32_t len) { return pw_alloc(len); }
+/* The export pulsar_abi_version: this header implements ABI version 1. */
 PW_EXPORT(pulsar_abi_version) int32_t pw_export_abi_version(void) { return 1; }
 
 /* ---- bytes and text ---- */
@@ -237,6 +240,7 @@ typedef struct {
     pw_bytes value;
 } pw_entry;
 
+/* The little-endian u32 at p (4 bytes the caller has checked are there). */
 static uint32_t pw_u32_at(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
@@ -273,6 +277,7 @@ static int pw_map_entry(pw_bytes map, uint32_t index, pw_entry *entry) {
     return 0;
 }
 
+/* Writes v at p as a little-endian u32 (4 bytes). */
 static void pw_put_u32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
@@ -346,8 +351,11 @@ static int pw_fail(pw_output *out, const char *message) {
     return PW_FAILED;
 }
 
+/* A handler: the message value in, PW_OK (output in *out, or none) or pw_fail(out, "why") out. */
 typedef int (*pw_handler)(pw_bytes input, pw_output *out);
 
+/* The body of process (PULSAR_FUNCTION): runs handler on the input, hands its output to the host,
+ * then frees everything pw_alloc gave out during the call. */
 static int32_t pw_run(uint8_t *ptr, uint32_t len, pw_handler handler) {
     pw_bytes input = {ptr, len};
     pw_output out = {0, {NULL, 0}};

@@ -1,5 +1,6 @@
 package io.pulsarwasm.samples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,8 @@ import io.pulsarwasm.testing.PublishedMessage;
 import io.pulsarwasm.testing.TestRecord;
 import io.pulsarwasm.testing.WasmFunctionTester;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -160,6 +163,60 @@ class SamplesTest {
             GuestErrorException tooLong = assertThrows(GuestErrorException.class, () -> tester.process(new byte[257]));
             assertEquals("wasm module 'context.wasm': export 'process' returned status 1: input longer than 256 bytes",
                     tooLong.getMessage());
+        }
+    }
+
+    @Test
+    void tourInAssemblyScriptReadsTheWholeContextAsBytes() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:tour.wasm")
+                .config("echo-topic", "persistent://public/default/echoes")) {
+            tester.host().identity("acme", "pipelines", "tour", 2, 3);
+            assertEquals("acme/pipelines/tour instance 2 of 3 key=k1 topic=persistent://public/default/input "
+                    + "time=1700000000123 id=9B props: lang=c team=core lang=c previous=- messages=1",
+                    text(tester.process(TestRecord.of(bytes("hello")).withKey("k1").withProperty("lang", "c")
+                            .withProperty("team", "core").withEventTime(1_700_000_000_123L)
+                            .withMessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}))));
+            assertEquals("acme/pipelines/tour instance 2 of 3 key=- topic=persistent://public/default/input "
+                    + "time=-1 id=0B props: lang=- previous=hello messages=2", text(tester.process(bytes("again"))));
+
+            // bytes that are not UTF-8 pass through as they are: into state, the publish and the answer
+            byte[] binary = {(byte) 0xff, 0, (byte) 0xc3, 0x28, (byte) 0x80};
+            byte[] answer = tester.process(binary);
+            assertEquals(" previous=again messages=3", text(Arrays.copyOfRange(answer, answer.length - 26, answer.length)));
+            byte[] last = tester.process(bytes("last"));
+            assertEquals(HexFormat.of().formatHex(binary) + HexFormat.of().formatHex(bytes(" messages=4")),
+                    HexFormat.of().formatHex(Arrays.copyOfRange(last, last.length - 16, last.length)));
+
+            List<PublishedMessage> published = tester.host().published();
+            assertEquals(4, published.size());
+            assertEquals("persistent://public/default/echoes", published.get(0).topic());
+            assertEquals("k1", published.get(0).key());
+            assertEquals(Map.of("from", "tour.ts"), published.get(0).properties());
+            assertEquals("hello", published.get(0).text());
+            assertNull(published.get(1).key());
+            assertEquals("again", published.get(1).text());
+            assertArrayEquals(binary, published.get(2).value());
+            assertEquals("last", new String(tester.host().state().get("previous"), StandardCharsets.UTF_8));
+            assertEquals(Map.of("messages", 4L), tester.host().counters());
+            assertEquals(Map.of("input-bytes", List.of(5.0, 5.0, 5.0, 4.0)), tester.host().metrics());
+
+            GuestErrorException tooLong = assertThrows(GuestErrorException.class, () -> tester.process(new byte[257]));
+            assertEquals("wasm module 'tour.wasm': export 'process' returned status 1: input longer than 256 bytes",
+                    tooLong.getMessage());
+        }
+    }
+
+    @Test
+    void tourInAssemblyScriptAnswersAsContextInCDoes() {
+        try (WasmFunctionTester<byte[], byte[]> tour = WasmFunctionTester.bytes("classpath:tour.wasm");
+                WasmFunctionTester<byte[], byte[]> context = WasmFunctionTester.bytes("classpath:context.wasm")) {
+            for (TestRecord<byte[]> record : List.of(
+                    TestRecord.of(bytes("ünïcödé ✓")).withKey("κ").withProperty("lang", "as").withProperty("", ""),
+                    TestRecord.of(new byte[] {(byte) 0xc0, (byte) 0xaf}).withTopic("persistent://t/n/other"),
+                    TestRecord.of(new byte[0]).withProperty("x", "y".repeat(5000)))) {
+                assertEquals(HexFormat.of().formatHex(context.process(record)),
+                        HexFormat.of().formatHex(tour.process(record)));
+            }
         }
     }
 

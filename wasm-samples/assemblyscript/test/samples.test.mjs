@@ -1,0 +1,95 @@
+// The AssemblyScript samples (and the C context tour, for comparison) tested in Node with the SDK's
+// in-memory host, sdk/assemblyscript/testing.mjs, against the modules committed in
+// wasm-samples/src/main/resources (scripts/build-wasm.sh builds them). Run: node --test <this file>.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { FunctionTester, INPUT_TOPIC } from "../../../sdk/assemblyscript/testing.mjs";
+
+const resources = new URL("../../src/main/resources/", import.meta.url);
+const load = (name, options) => FunctionTester.load(new URL(name, resources), options);
+const bytes = (text) => new TextEncoder().encode(text);
+
+test("router publishes to the topic named in the message", async () => {
+  const tester = await load("router.wasm", { config: { "topic-prefix": "persistent://public/default/route-" } });
+  assert.equal(tester.process("orders:42 apples", { key: "k1" }).output, null);
+  assert.equal(tester.process("audit:a:b").output, null);
+  assert.deepEqual(tester.published.map(({ topic, key, properties, text }) => ({ topic, key, properties, text })), [
+    { topic: "persistent://public/default/route-orders", key: "k1", properties: { "routed-from": INPUT_TOPIC }, text: "42 apples" },
+    { topic: "persistent://public/default/route-audit", key: null, properties: { "routed-from": INPUT_TOPIC }, text: "a:b" },
+  ]);
+  assert.deepEqual(tester.counters, new Map([["routed:orders", 1n], ["routed:audit", 1n]]));
+
+  const failed = tester.process("nothing");
+  assert.equal(failed.status, 1);
+  assert.equal(failed.error, "no route: expected <route>:<payload>, got 'nothing'");
+});
+
+test("router fails clearly without its config", async () => {
+  const tester = await load("router.wasm");
+  assert.equal(tester.process("orders:1").error, "user config 'topic-prefix' is not set");
+});
+
+test("user-record transforms a JSON object and refuses anything else", async () => {
+  const tester = await load("user-record.wasm");
+  assert.equal(tester.process('{"name":"ada","age":36,"email":null}').text, '{"name":"ADA","age":37,"email":null}');
+  assert.equal(tester.process('{"name":"zo\\u00eb \\ud83d\\ude00","age":9007199254740993}').text,
+    '{"name":"ZO\u00eb \ud83d\ude00","age":9007199254740994}');
+  assert.equal(tester.process('{"name":').error, "input is not a JSON object");
+  assert.equal(tester.process('"ada"').error, "input is not a JSON object");
+});
+
+// The AssemblyScript tour (a bytes function, runBytes) answers exactly as the C one does.
+for (const [module, from] of [["tour.wasm", "tour.ts"], ["context.wasm", "context.c"]]) {
+  test(`${module} reads the whole context`, async () => {
+    const tester = await load(module, {
+      config: { "echo-topic": "persistent://public/default/echoes" },
+      identity: { tenant: "acme", namespace: "pipelines", functionName: "tour", instanceId: 2, numInstances: 3 },
+    });
+    const first = tester.process("hello", {
+      key: "k1", properties: { lang: "c", team: "core" }, eventTime: 1_700_000_000_123,
+      messageId: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    });
+    assert.equal(first.text, "acme/pipelines/tour instance 2 of 3 key=k1 topic=persistent://public/default/input "
+      + "time=1700000000123 id=9B props: lang=c team=core lang=c previous=- messages=1");
+    assert.equal(tester.process("again", { topic: null }).text, "acme/pipelines/tour instance 2 of 3 key=- topic=- "
+      + "time=-1 id=0B props: lang=- previous=hello messages=2");
+
+    // Bytes that are not UTF-8 pass through untouched: into state, the publish and the answer.
+    const binary = new Uint8Array([0xff, 0x00, 0xc3, 0x28, 0x80]);
+    const answer = tester.process(binary).output;
+    assert.deepEqual(answer.subarray(answer.length - 24), new Uint8Array([...bytes("previous=again messages=3")].slice(1)));
+    assert.deepEqual(tester.process("last").output.subarray(-(binary.length + 11)),
+      new Uint8Array([...binary, ...bytes(" messages=4")]));
+    assert.deepEqual(tester.state.get("previous"), bytes("last"));
+
+    assert.deepEqual(tester.published.map((m) => [m.topic, m.key, m.properties]), [
+      ["persistent://public/default/echoes", "k1", { from }],
+      ["persistent://public/default/echoes", null, { from }],
+      ["persistent://public/default/echoes", null, { from }],
+      ["persistent://public/default/echoes", null, { from }],
+    ]);
+    assert.deepEqual(tester.published[2].value, binary);
+    assert.deepEqual(tester.counters, new Map([["messages", 4n]]));
+    assert.deepEqual(tester.metrics, new Map([["input-bytes", [5, 5, 5, 4]]]));
+
+    assert.equal(tester.process(new Uint8Array(257)).error, "input longer than 256 bytes");
+  });
+}
+
+// Two hand-assembled modules: one whose process traps, one that imports what no host provides.
+const section = (id, ...content) => [id, content.length, ...content];
+const name = (text) => [text.length, ...bytes(text)];
+const module = (...sections) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...sections.flat()]);
+
+test("the tester names a trap and an import the host does not provide", async () => {
+  const trapping = await FunctionTester.load(module(
+    section(1, 2, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 1, 0x7f), // (i32) -> i32, (i32 i32) -> i32
+    section(3, 2, 0, 1),
+    section(5, 1, 0, 1), // one page of memory
+    section(7, 3, ...name("memory"), 2, 0, ...name("alloc"), 0, 0, ...name("process"), 0, 1),
+    section(10, 2, 4, 0, 0x41, 0, 0x0b, 3, 0, 0x00, 0x0b)), { name: "trap.wasm" }); // alloc: 0; process: unreachable
+  assert.throws(() => trapping.process("x"), { message: "wasm module 'trap.wasm': export 'process' trapped: unreachable" });
+
+  await assert.rejects(FunctionTester.load(module(section(1, 1, 0x60, 0, 0), section(2, 1, ...name("env"), ...name("abort"), 0, 0))),
+    { message: "wasm module 'module' imports function 'env.abort', which the host does not provide" });
+});
