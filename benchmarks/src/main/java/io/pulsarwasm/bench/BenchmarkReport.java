@@ -47,7 +47,7 @@ public final class BenchmarkReport {
             Path samples = Path.of(args[1]).toAbsolutePath().normalize();
             String markdown = markdown(group(new ArrayList<>(run(settings(true)
                     .include(RecordBenchmark.class.getSimpleName()), samples))), true)
-                    + endToEnd(EndToEnd.run(50_000, List.of("Avro record transform")));
+                    + endToEnd(EndToEnd.run(Integer.getInteger("bench.messages", 50_000), List.of("Avro record transform")));
             Files.writeString(Path.of("target/benchmarks-records.md"), markdown);
             System.out.println(markdown);
             return;

@@ -32,6 +32,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * json} is {@link WasmRecordFunction} with {@code c/record.c}: the host maps the bytes to JSON, the
  * guest transforms the JSON, the host encodes its JSON. {@code raw} is the same class in raw format
  * with {@code c/record_raw.c}, which transforms the Avro binary itself: no mapping either way.
+ * {@code jsonMappingOnly} maps both ways around a guest that passes its input on ({@code
+ * wat/relay.wat}): the mapping's own cost.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +47,7 @@ public class RecordBenchmark {
     private Schema<?> consumed;
     private WasmRecordFunction json;
     private WasmRecordFunction raw;
+    private WasmRecordFunction mapping;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -53,6 +56,7 @@ public class RecordBenchmark {
         consumed = generic;
         json = function("record.wasm", Map.of());
         raw = function("record_raw.wasm", Map.of("wasm.record.format", "raw"));
+        mapping = function("relay.wasm", Map.of());
         byte[] expected = SCHEMA.encode(new User("ADA LOVELACE", 37, "ada@example.org"));
         for (byte[] output : new byte[][] {java(), (byte[]) json().getValue(), (byte[]) raw().getValue()}) {
             if (!Arrays.equals(expected, output)) {
@@ -74,6 +78,7 @@ public class RecordBenchmark {
     public void tearDown() throws Exception {
         json.close();
         raw.close();
+        mapping.close();
     }
 
     @Benchmark
@@ -96,6 +101,13 @@ public class RecordBenchmark {
     public RecordOutput json() {
         generic.decode(stored); // what AUTO_CONSUME does before any function runs
         return json.process(new RecordInput(consumed, stored, null, null), null).join();
+    }
+
+    /** The JSON mapping with a guest that passes its input on: what the mapping costs by itself. */
+    @Benchmark
+    public RecordOutput jsonMappingOnly() {
+        generic.decode(stored);
+        return mapping.process(new RecordInput(consumed, stored, null, null), null).join();
     }
 
     @Benchmark
