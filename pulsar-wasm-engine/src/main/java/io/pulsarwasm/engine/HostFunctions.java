@@ -61,6 +61,8 @@ final class HostFunctions {
     private EntryPoint entry;
     private byte[] output;
     private String error;
+    private String lastError;
+    private boolean recovering;
     private final List<CompletableFuture<Void>> pending = new ArrayList<>();
     private final List<CompletableFuture<Void>> stateWrites = new ArrayList<>();
 
@@ -207,7 +209,40 @@ final class HostFunctions {
             }
             case PUBLISH -> none(() -> publish(name, guest, args));
             case RECORD_METRIC -> none(() -> recordMetric(name, key(guest, name, args), Double.longBitsToDouble(args[2])));
+            case TRY_STATE_GET -> recoverable(HostImport.STATE_GET, new long[] {Abi.ABSENT}, guest, args);
+            case TRY_STATE_PUT -> recoverable(HostImport.STATE_PUT, null, guest, args);
+            case TRY_STATE_DELETE -> recoverable(HostImport.STATE_DELETE, null, guest, args);
+            case TRY_COUNTER_INCR -> recoverable(HostImport.COUNTER_INCR, null, guest, args);
+            case TRY_COUNTER_GET -> recoverable(HostImport.COUNTER_GET, new long[] {0}, guest, args);
+            case TRY_PUBLISH -> recoverable(HostImport.PUBLISH, null, guest, args);
+            case LAST_ERROR -> text(guest, name, Optional.ofNullable(lastError));
         };
+    }
+
+    /**
+     * A {@code try_} call: the call it names, except that a failure of the host or of Pulsar (state
+     * storage not enabled, a store that fails, a publish refused at once) is kept for {@code
+     * last_error} and the call returns {@code fallback} instead of failing the guest's call. What is
+     * the guest's own doing (bad pointers, text that is not UTF-8, a limit passed) still fails it,
+     * and so does the deadline; a write refused only later, once the guest has returned, fails the
+     * message as for the plain call.
+     */
+    private long[] recoverable(HostImport call, long[] fallback, GuestMemory guest, long[] args) {
+        lastError = null;
+        recovering = true;
+        try {
+            return handle(call, guest, args);
+        } catch (AbiViolationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            lastError = e instanceof HostCallException ? e.getMessage() : call.qualifiedName() + ": " + e;
+            return fallback;
+        } finally {
+            recovering = false;
+        }
     }
 
     private void log(String name, GuestMemory guest, long[] args) {
@@ -274,7 +309,7 @@ final class HostFunctions {
         byte[] value = guest.read(name, (int) args[2], (int) args[3]);
         String key = (int) args[5] != -1 ? text(guest, name, "message key", (int) args[4], (int) args[5]) : null;
         Map<String, String> properties = StringMapCodec.decode(guest.read(name, (int) args[6], (int) args[7]), name);
-        track(name + " to '" + topic + "'", host.publish(topic, value, key, properties));
+        track(name + " to '" + topic + "'", refusedAtOnce(name + " to '" + topic + "'", host.publish(topic, value, key, properties)));
     }
 
     private void statePut(String name, GuestMemory guest, long[] args) {
@@ -310,10 +345,18 @@ final class HostFunctions {
             throw new AbiViolationException(name + ": " + stateWrites.size() + " earlier state writes of this instance "
                     + "are not stored yet, " + limits.limitOf(Limit.MAX_WRITES_PER_CALL));
         }
-        CompletableFuture<Void> tracked = track(name, write.get());
+        CompletableFuture<Void> tracked = track(name, refusedAtOnce(name, write.get()));
         if (!tracked.isDone()) {
             stateWrites.add(tracked);
         }
+    }
+
+    /** Under a try_ call, a write the host refused at once fails the call (for last_error), not the message. */
+    private CompletableFuture<Void> refusedAtOnce(String what, CompletableFuture<Void> write) {
+        if (recovering && write.isCompletedExceptionally()) {
+            await(what, write);
+        }
+        return write;
     }
 
     /** Adds a write to the invocation's pending set, its failure renamed after the host call that made it. */

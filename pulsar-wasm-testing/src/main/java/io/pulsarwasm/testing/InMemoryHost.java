@@ -42,6 +42,7 @@ public final class InMemoryHost implements Host {
     private TestRecord<?> record;
     private RuntimeException publishFailure;
     private Records records;
+    private RuntimeException stateFailure;
 
     /**
      * Sets a user config value, as {@code --user-config} would.
@@ -117,6 +118,18 @@ public final class InMemoryHost implements Host {
      */
     public InMemoryHost failPublishes(RuntimeException failure) {
         this.publishFailure = failure;
+        return this;
+    }
+
+    /**
+     * Makes every state operation fail at once with this exception, as Pulsar's context does on a
+     * cluster without state storage ({@code IllegalStateException: State t/ns/f is not enabled.}).
+     *
+     * @param failure the failure, or null for state to work again
+     * @return this host
+     */
+    public InMemoryHost failState(RuntimeException failure) {
+        this.stateFailure = failure;
         return this;
     }
 
@@ -238,6 +251,9 @@ public final class InMemoryHost implements Host {
 
     @Override
     public CompletableFuture<Optional<byte[]>> stateGet(String key) {
+        if (stateFailure != null) {
+            throw stateFailure;
+        }
         if (stalled) {
             return new CompletableFuture<>();
         }
@@ -246,6 +262,9 @@ public final class InMemoryHost implements Host {
 
     @Override
     public CompletableFuture<Void> statePut(String key, byte[] value) {
+        if (stateFailure != null) {
+            throw stateFailure;
+        }
         if (stalled) {
             return new CompletableFuture<>();
         }
@@ -255,6 +274,9 @@ public final class InMemoryHost implements Host {
 
     @Override
     public CompletableFuture<Void> stateDelete(String key) {
+        if (stateFailure != null) {
+            throw stateFailure;
+        }
         if (stalled) {
             return new CompletableFuture<>();
         }
@@ -264,6 +286,9 @@ public final class InMemoryHost implements Host {
 
     @Override
     public CompletableFuture<Void> counterIncr(String key, long amount) {
+        if (stateFailure != null) {
+            throw stateFailure;
+        }
         if (stalled) {
             return new CompletableFuture<>();
         }
@@ -273,6 +298,9 @@ public final class InMemoryHost implements Host {
 
     @Override
     public CompletableFuture<Long> counterGet(String key) {
+        if (stateFailure != null) {
+            throw stateFailure;
+        }
         if (stalled) {
             return new CompletableFuture<>();
         }

@@ -22,6 +22,10 @@ final class Wat {
             (import "pulsar" "counter_incr" (func $counter_incr (param i32 i32 i64)))
             (import "pulsar" "counter_get" (func $counter_get (param i32 i32) (result i64)))
             (import "pulsar" "record_metric" (func $record_metric (param i32 i32 f64)))
+            (import "pulsar" "try_counter_incr" (func $try_counter_incr (param i32 i32 i64)))
+            (import "pulsar" "try_state_get" (func $try_state_get (param i32 i32) (result i64)))
+            (import "pulsar" "try_publish" (func $try_publish (param i32 i32 i32 i32 i32 i32 i32 i32)))
+            (import "pulsar" "last_error" (func $last_error (result i64)))
             (memory (export "memory") 2)
             (func (export "alloc") (param i32) (result i32) (i32.const 65536))
             """;

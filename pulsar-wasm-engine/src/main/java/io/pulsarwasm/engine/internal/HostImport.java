@@ -41,7 +41,14 @@ public enum HostImport {
     COUNTER_INCR("counter_incr", params(I32, I32, I64), false),
     COUNTER_GET("counter_get", params(I32, I32).returning(I64), false),
     PUBLISH("publish", params(I32, I32, I32, I32, I32, I32, I32, I32), false),
-    RECORD_METRIC("record_metric", params(I32, I32, F64), false);
+    RECORD_METRIC("record_metric", params(I32, I32, F64), false),
+    TRY_STATE_GET("try_state_get", params(I32, I32).returning(I64), true),
+    TRY_STATE_PUT("try_state_put", params(I32, I32, I32, I32), false),
+    TRY_STATE_DELETE("try_state_delete", params(I32, I32), false),
+    TRY_COUNTER_INCR("try_counter_incr", params(I32, I32, I64), false),
+    TRY_COUNTER_GET("try_counter_get", params(I32, I32).returning(I64), false),
+    TRY_PUBLISH("try_publish", params(I32, I32, I32, I32, I32, I32, I32, I32), false),
+    LAST_ERROR("last_error", params().returning(I64), true);
 
     private static final Map<String, HostImport> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(HostImport::importName, Function.identity()));
