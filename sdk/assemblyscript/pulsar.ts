@@ -49,6 +49,14 @@
 @external("pulsar", "state_get") declare function host_state_get(ptr: usize, len: usize): i64;
 @external("pulsar", "state_put") declare function host_state_put(keyPtr: usize, keyLen: usize, valuePtr: usize, valueLen: usize): void;
 @external("pulsar", "state_delete") declare function host_state_delete(ptr: usize, len: usize): void;
+@external("pulsar", "try_state_get") declare function host_try_state_get(ptr: usize, len: usize): i64;
+@external("pulsar", "try_state_put") declare function host_try_state_put(keyPtr: usize, keyLen: usize, valuePtr: usize, valueLen: usize): void;
+@external("pulsar", "try_state_delete") declare function host_try_state_delete(ptr: usize, len: usize): void;
+@external("pulsar", "try_counter_incr") declare function host_try_counter_incr(ptr: usize, len: usize, amount: i64): void;
+@external("pulsar", "try_counter_get") declare function host_try_counter_get(ptr: usize, len: usize): i64;
+@external("pulsar", "try_publish") declare function host_try_publish(topicPtr: usize, topicLen: usize, valuePtr: usize, valueLen: usize,
+  keyPtr: usize, keyLen: usize, propsPtr: usize, propsLen: usize): void;
+@external("pulsar", "last_error") declare function host_last_error(): i64;
 
 const ABSENT: i64 = -1;
 
@@ -166,6 +174,14 @@ export class Result {
   static error(message: string): Result { return new Result(null, message); }
 }
 
+/** What a recoverable getter returns (`Context.tryStateGet`, `tryCounterGet`...): the value when the host call
+ * worked (`error` null), or the host's error text (`value` then what the call gives for nothing: null, 0). */
+export class HostResult<T> {
+  constructor(public value: T, public error: string | null) {}
+  /** Whether the call worked. */
+  get ok(): bool { return this.error === null; }
+}
+
 /** The Pulsar Function context: every host call of the ABI (pip/pip-331.md, "The ABI, version 1").
  * Text is UTF-8 both ways; bytes are Uint8Arrays the handler owns. */
 export class Context {
@@ -265,6 +281,80 @@ export class Context {
     const bytes = utf8(key);
     host_state_delete(changetype<usize>(bytes), <usize>bytes.byteLength);
   }
+  // Recoverable calls (pip/pip-331.md, "Recoverable host errors"): each does what its plain twin does when it
+  // works. When the host or Pulsar fails it (state storage not enabled on the cluster, a store that fails, a
+  // publish refused at once), the plain call fails the guest's call (the message is retried or dead-lettered);
+  // these write nothing and give the host's error text, naming the operation
+  // ("pulsar.counter_incr: java.lang.IllegalStateException: ..."), for the function to handle. The guest's
+  // own mistakes and the deadline still fail its call. Only a module that calls them imports
+  // `pulsar.try_*` and `pulsar.last_error`, which older hosts lack.
+
+  /** `stateGet`, recoverable: the value (null if none) or the error text. */
+  tryStateGet(key: string): HostResult<Uint8Array | null> {
+    const bytes = utf8(key);
+    const packed = host_try_state_get(changetype<usize>(bytes), <usize>bytes.byteLength);
+    const error = lastError();
+    return new HostResult<Uint8Array | null>(error === null ? unpackBytes(packed) : null, error);
+  }
+  /** `stateGetText`, recoverable: the value as UTF-8 text (null if none) or the error text. */
+  tryStateGetText(key: string): HostResult<string | null> {
+    const bytes = utf8(key);
+    const packed = host_try_state_get(changetype<usize>(bytes), <usize>bytes.byteLength);
+    const error = lastError();
+    return new HostResult<string | null>(error === null ? unpackText(packed) : null, error);
+  }
+  /** `statePut`, recoverable: null, or the error text. */
+  tryStatePut(key: string, value: Uint8Array): string | null {
+    const bytes = utf8(key);
+    host_try_state_put(changetype<usize>(bytes), <usize>bytes.byteLength, value.dataStart, <usize>value.byteLength);
+    return lastError();
+  }
+  /** `statePutText`, recoverable: null, or the error text. */
+  tryStatePutText(key: string, value: string): string | null {
+    const bytes = utf8(key);
+    const valueBytes = utf8(value);
+    host_try_state_put(changetype<usize>(bytes), <usize>bytes.byteLength, changetype<usize>(valueBytes),
+      <usize>valueBytes.byteLength);
+    return lastError();
+  }
+  /** `stateDelete`, recoverable: null, or the error text. */
+  tryStateDelete(key: string): string | null {
+    const bytes = utf8(key);
+    host_try_state_delete(changetype<usize>(bytes), <usize>bytes.byteLength);
+    return lastError();
+  }
+  /** `counterIncr`, recoverable: null, or the error text. */
+  tryCounterIncr(key: string, amount: i64): string | null {
+    const bytes = utf8(key);
+    host_try_counter_incr(changetype<usize>(bytes), <usize>bytes.byteLength, amount);
+    return lastError();
+  }
+  /** `counterGet`, recoverable: the counter (0 if never incremented), or the error text (value 0). */
+  tryCounterGet(key: string): HostResult<i64> {
+    const bytes = utf8(key);
+    const value = host_try_counter_get(changetype<usize>(bytes), <usize>bytes.byteLength);
+    const error = lastError();
+    return new HostResult<i64>(error === null ? value : 0, error);
+  }
+  /** `publish` (text), recoverable: null, or the error text when Pulsar refuses the message at once (nothing is
+   * published then). */
+  tryPublish(topic: string, value: string, key: string | null = null, properties: Map<string, string> | null = null): string | null {
+    return this.tryPublishBytes(topic, Uint8Array.wrap(utf8(value)), key, properties);
+  }
+  /** `publishBytes`, recoverable: null, or the error text when Pulsar refuses the message at once. */
+  tryPublishBytes(topic: string, value: Uint8Array, key: string | null = null,
+    properties: Map<string, string> | null = null): string | null {
+    const topicBytes = utf8(topic);
+    const keyBytes = key !== null ? utf8(key) : new ArrayBuffer(0);
+    const keyLen: usize = key !== null ? <usize>keyBytes.byteLength : <usize>0xffffffff;
+    const props = properties !== null && properties.size > 0 ? encodeMap(properties) : new ArrayBuffer(0);
+    host_try_publish(changetype<usize>(topicBytes), <usize>topicBytes.byteLength,
+      value.dataStart, <usize>value.byteLength,
+      changetype<usize>(keyBytes), keyLen,
+      changetype<usize>(props), <usize>props.byteLength);
+    return lastError();
+  }
+
   /** Publishes bytes to any topic, with an optional key and properties. */
   publishBytes(topic: string, value: Uint8Array, key: string | null = null,
     properties: Map<string, string> | null = null): void {
@@ -280,6 +370,11 @@ export class Context {
 }
 
 const CONTEXT = new Context();
+
+/** The failure of the latest try_ host call, as the host's text; null if it worked. */
+function lastError(): string | null {
+  return unpackText(host_last_error());
+}
 
 /** Runs a bytes handler for the `process` export: the message value as it is, no decoding. */
 export function runBytes(ptr: usize, len: usize, handler: (input: Uint8Array, ctx: Context) => Result): i32 {

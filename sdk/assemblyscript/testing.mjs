@@ -20,6 +20,9 @@
 //     assert.deepEqual(tester.counters, new Map([["shouted", 1n]]));
 //   });
 //
+// State and publishing can be made to fail, to test how a function recovers through the recoverable
+// calls (try_state_get, ..., try_publish and last_error): tester.failState(text), failPublishes(text).
+//
 // A trap (an abort, say) or a broken host call throws, naming the export or the host call. Like the
 // Java tester's InMemoryHost it checks what the guest passes (memory bounds, UTF-8 text, log levels,
 // string maps, one output per call) but none of the host's limits (time, memory, write budgets):
@@ -43,6 +46,10 @@ const ENCODER = new TextEncoder();
 
 /** A host call the guest made wrongly; it fails the process call that made it. */
 export class HostCallError extends Error {}
+
+/** A failure of the host itself (failState, failPublishes): it fails a plain call, and a try_ call
+ * keeps it for last_error. */
+class HostFailure extends HostCallError {}
 
 /** What one process call gave: status 0 with an output or none (null), or a non-zero status and its error. */
 export class Outcome {
@@ -107,6 +114,9 @@ export class FunctionTester {
     this.logLines = [];
     this.record = null;
     this.invocation = null;
+    this.stateFailure = null;
+    this.publishFailure = null;
+    this.lastError = null;
 
     const host = this.#imports();
     for (const wanted of WebAssembly.Module.imports(module)) {
@@ -165,6 +175,34 @@ export class FunctionTester {
       this.record = null;
       this.invocation = null;
     }
+  }
+
+  /**
+   * Makes every state operation that follows (state_get, state_put, state_delete, counter_incr,
+   * counter_get and their try_ twins) fail, as Pulsar's context does on a cluster without state
+   * storage (Java's InMemoryHost.failState). Give the failure as the host describes it after the
+   * operation's name, e.g. "java.lang.IllegalStateException: State public/default/f is not enabled.";
+   * a try_ call then stores nothing and last_error gives "pulsar.counter_incr: <failure>", a plain
+   * call throws that (on the wasm host it fails the guest's call). null makes state work again, with
+   * what it held before.
+   *
+   * @return this tester
+   */
+  failState(failure) {
+    this.stateFailure = failure ?? null;
+    return this;
+  }
+
+  /**
+   * Makes every publish that follows be refused at once (Java's InMemoryHost.failPublishes): try_publish
+   * publishes nothing and last_error gives "pulsar.publish to '<topic>': <failure>"; publish throws
+   * that (on the wasm host the message fails). null makes publishing work again.
+   *
+   * @return this tester
+   */
+  failPublishes(failure) {
+    this.publishFailure = failure ?? null;
+    return this;
   }
 
   /** Calls the guest's `close`, if it has one. */
@@ -233,8 +271,61 @@ export class FunctionTester {
     }
   }
 
+  /** A try_ call: its host failure (a HostFailure) goes to last_error and the call gives fallback. */
+  #recoverable(call, fallback) {
+    this.lastError = null;
+    try {
+      return call();
+    } catch (e) {
+      if (!(e instanceof HostFailure)) throw e;
+      this.lastError = e.message;
+      return fallback;
+    }
+  }
+
+  /** Fails a state operation, if failState says so, after reading what the guest passed. */
+  #stateWorks(call) {
+    if (this.stateFailure !== null) throw new HostFailure(`${call}: ${this.stateFailure}`);
+  }
+
   #imports() {
     const record = () => this.record;
+    const stateGet = (ptr, len) => {
+      const key = this.#text("pulsar.state_get", ptr, len);
+      this.#stateWorks("pulsar.state_get");
+      const value = this.state.get(key);
+      return value === undefined ? null : value.slice();
+    };
+    const statePut = (keyPtr, keyLen, valuePtr, valueLen) => {
+      const key = this.#text("pulsar.state_put", keyPtr, keyLen);
+      const value = this.#read("pulsar.state_put", valuePtr, valueLen);
+      this.#stateWorks("pulsar.state_put");
+      this.state.set(key, value);
+    };
+    const stateDelete = (ptr, len) => {
+      const key = this.#text("pulsar.state_delete", ptr, len);
+      this.#stateWorks("pulsar.state_delete");
+      this.state.delete(key);
+    };
+    const counterIncr = (ptr, len, amount) => {
+      const key = this.#text("pulsar.counter_incr", ptr, len);
+      this.#stateWorks("pulsar.counter_incr");
+      this.counters.set(key, BigInt.asIntN(64, (this.counters.get(key) ?? 0n) + amount));
+    };
+    const counterGet = (ptr, len) => {
+      const key = this.#text("pulsar.counter_get", ptr, len);
+      this.#stateWorks("pulsar.counter_get");
+      return this.counters.get(key) ?? 0n;
+    };
+    const publish = (topicPtr, topicLen, valuePtr, valueLen, keyPtr, keyLen, propsPtr, propsLen) => {
+      const call = "pulsar.publish";
+      const topic = this.#text(call, topicPtr, topicLen);
+      const value = this.#read(call, valuePtr, valueLen);
+      const key = keyLen >>> 0 === NO_KEY ? null : this.#text(call, keyPtr, keyLen);
+      const properties = decodeMap(call, this.#read(call, propsPtr, propsLen));
+      if (this.publishFailure !== null) throw new HostFailure(`${call} to '${topic}': ${this.publishFailure}`);
+      this.published.push({ topic, key, properties, value, text: utf8OrNull(value) });
+    };
     const host = {
       log: (level, ptr, len) => {
         if (level < 0 || level > 4) {
@@ -270,30 +361,22 @@ export class FunctionTester {
       get_function_name: () => this.#giveText("pulsar.get_function_name", this.identity.functionName),
       get_instance_id: () => this.identity.instanceId,
       get_num_instances: () => this.identity.numInstances,
-      state_get: (ptr, len) => {
-        const value = this.state.get(this.#text("pulsar.state_get", ptr, len));
-        return this.#give("pulsar.state_get", value === undefined ? null : value.slice());
-      },
-      state_put: (keyPtr, keyLen, valuePtr, valueLen) => {
-        const key = this.#text("pulsar.state_put", keyPtr, keyLen);
-        this.state.set(key, this.#read("pulsar.state_put", valuePtr, valueLen));
-      },
-      state_delete: (ptr, len) => {
-        this.state.delete(this.#text("pulsar.state_delete", ptr, len));
-      },
-      counter_incr: (ptr, len, amount) => {
-        const key = this.#text("pulsar.counter_incr", ptr, len);
-        this.counters.set(key, BigInt.asIntN(64, (this.counters.get(key) ?? 0n) + amount));
-      },
-      counter_get: (ptr, len) => this.counters.get(this.#text("pulsar.counter_get", ptr, len)) ?? 0n,
-      publish: (topicPtr, topicLen, valuePtr, valueLen, keyPtr, keyLen, propsPtr, propsLen) => {
-        const call = "pulsar.publish";
-        const topic = this.#text(call, topicPtr, topicLen);
-        const value = this.#read(call, valuePtr, valueLen);
-        const key = keyLen >>> 0 === NO_KEY ? null : this.#text(call, keyPtr, keyLen);
-        const properties = decodeMap(call, this.#read(call, propsPtr, propsLen));
-        this.published.push({ topic, key, properties, value, text: utf8OrNull(value) });
-      },
+      state_get: (ptr, len) => this.#give("pulsar.state_get", stateGet(ptr, len)),
+      state_put: (keyPtr, keyLen, valuePtr, valueLen) => statePut(keyPtr, keyLen, valuePtr, valueLen),
+      state_delete: (ptr, len) => stateDelete(ptr, len),
+      counter_incr: (ptr, len, amount) => counterIncr(ptr, len, amount),
+      counter_get: (ptr, len) => counterGet(ptr, len),
+      publish: (...args) => publish(...args),
+      // The recoverable twins: a failure of the (in-memory) host is kept for last_error instead of
+      // failing the guest's call; a mistake of the guest's still fails it.
+      try_state_get: (ptr, len) => this.#give("pulsar.state_get", this.#recoverable(() => stateGet(ptr, len), null)),
+      try_state_put: (keyPtr, keyLen, valuePtr, valueLen) =>
+        this.#recoverable(() => statePut(keyPtr, keyLen, valuePtr, valueLen), undefined),
+      try_state_delete: (ptr, len) => this.#recoverable(() => stateDelete(ptr, len), undefined),
+      try_counter_incr: (ptr, len, amount) => this.#recoverable(() => counterIncr(ptr, len, amount), undefined),
+      try_counter_get: (ptr, len) => this.#recoverable(() => counterGet(ptr, len), 0n),
+      try_publish: (...args) => this.#recoverable(() => publish(...args), undefined),
+      last_error: () => this.#giveText("pulsar.last_error", this.lastError),
       record_metric: (ptr, len, value) => {
         const name = this.#text("pulsar.record_metric", ptr, len);
         if (!this.metrics.has(name)) this.metrics.set(name, []);

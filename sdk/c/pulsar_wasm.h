@@ -55,6 +55,15 @@ PW_IMPORT(publish) void pw_host_publish(const uint8_t *topic, uint32_t topic_len
                                         const uint8_t *key, uint32_t key_len, const uint8_t *props, uint32_t props_len);
 PW_IMPORT(record_metric) void pw_host_record_metric(const uint8_t *name, uint32_t name_len, double value);
 PW_IMPORT(get_schema) int64_t pw_host_get_schema(void);
+/* The recoverable twins (pw_try_*) and last_error: imported only by a module that calls them. */
+PW_IMPORT(try_state_get) int64_t pw_host_try_state_get(const uint8_t *key, uint32_t key_len);
+PW_IMPORT(try_state_put) void pw_host_try_state_put(const uint8_t *key, uint32_t key_len, const uint8_t *value, uint32_t value_len);
+PW_IMPORT(try_state_delete) void pw_host_try_state_delete(const uint8_t *key, uint32_t key_len);
+PW_IMPORT(try_counter_incr) void pw_host_try_counter_incr(const uint8_t *key, uint32_t key_len, int64_t amount);
+PW_IMPORT(try_counter_get) int64_t pw_host_try_counter_get(const uint8_t *key, uint32_t key_len);
+PW_IMPORT(try_publish) void pw_host_try_publish(const uint8_t *topic, uint32_t topic_len, const uint8_t *value, uint32_t value_len,
+                                                const uint8_t *key, uint32_t key_len, const uint8_t *props, uint32_t props_len);
+PW_IMPORT(last_error) int64_t pw_host_last_error(void);
 
 enum { PW_TRACE = 0, PW_DEBUG = 1, PW_INFO = 2, PW_WARN = 3, PW_ERROR = 4 };
 enum { PW_OK = 0, PW_FAILED = 1 };
@@ -333,6 +342,68 @@ static void pw_publish(const char *topic, pw_bytes value, pw_bytes key) {
 /* Records value for the metric name (functions stats: user_metric_<name>_sum, _count, quantiles). */
 static void pw_metric(const char *name, double value) {
     pw_host_record_metric((const uint8_t *)name, pw_strlen(name), value);
+}
+
+/* ---- recoverable calls: state and publishing whose failures the function handles ----
+ * The plain calls above fail the guest's call when the host or Pulsar fails them (state storage
+ * not enabled on the cluster, a store that fails, a publish refused at once): the message is
+ * retried or dead-lettered. Their pw_try_ twins do the same when it works and return PW_OK (0);
+ * when the host or Pulsar fails they write nothing and return PW_FAILED (1), and pw_last_error()
+ * says why, for the function to handle (count in memory, skip a side publish...):
+ *
+ *   if (pw_try_counter_incr("seen", 1) != PW_OK) {
+ *       pw_bytes why = pw_last_error(); // "pulsar.counter_incr: java.lang.IllegalStateException: ..."
+ *       ...
+ *   }
+ *
+ * The guest's own mistakes (text that is not UTF-8, a limit passed) and the deadline still fail its
+ * call, and a write Pulsar refuses only after process returned still fails the message. Only a
+ * module that calls these imports pulsar.try_* and pulsar.last_error, which older hosts lack. */
+
+/* Why the latest pw_try_ call failed, as the host's text naming the operation (e.g. "pulsar.counter_incr:
+ * java.lang.IllegalStateException: State public/default/f is not enabled." or "pulsar.publish to
+ * 'persistent://public/default/audit': ..."), in memory from pw_alloc; absent if it succeeded. */
+static pw_bytes pw_last_error(void) { return pw_unpack(pw_host_last_error()); }
+/* PW_OK if the latest try_ host call worked, else PW_FAILED (its text stays with the host for pw_last_error). */
+static int pw_try_status(void) { return pw_host_last_error() == -1 ? PW_OK : PW_FAILED; }
+/* pw_state_get, recoverable: PW_OK with *value the bytes stored under key (absent if none), or
+ * PW_FAILED with *value absent. */
+static int pw_try_state_get(const char *key, pw_bytes *value) {
+    int64_t packed = pw_host_try_state_get((const uint8_t *)key, pw_strlen(key));
+    int status = pw_try_status();
+    *value = pw_unpack(status == PW_OK ? packed : -1);
+    return status;
+}
+/* pw_state_put, recoverable: PW_OK or PW_FAILED. */
+static int pw_try_state_put(const char *key, pw_bytes value) {
+    pw_host_try_state_put((const uint8_t *)key, pw_strlen(key), value.ptr, value.len);
+    return pw_try_status();
+}
+/* pw_state_delete, recoverable: PW_OK or PW_FAILED. */
+static int pw_try_state_delete(const char *key) {
+    pw_host_try_state_delete((const uint8_t *)key, pw_strlen(key));
+    return pw_try_status();
+}
+/* pw_counter_incr, recoverable: PW_OK or PW_FAILED. */
+static int pw_try_counter_incr(const char *key, int64_t amount) {
+    pw_host_try_counter_incr((const uint8_t *)key, pw_strlen(key), amount);
+    return pw_try_status();
+}
+/* pw_counter_get, recoverable: PW_OK with *value the counter (0 if never incremented), or PW_FAILED with *value 0. */
+static int pw_try_counter_get(const char *key, int64_t *value) {
+    *value = pw_host_try_counter_get((const uint8_t *)key, pw_strlen(key));
+    return pw_try_status();
+}
+/* pw_publish_with, recoverable: PW_OK, or PW_FAILED when Pulsar refuses the message at once (nothing is published). */
+static int pw_try_publish_with(const char *topic, pw_bytes value, pw_bytes key, pw_bytes properties) {
+    pw_host_try_publish((const uint8_t *)topic, pw_strlen(topic), value.ptr, value.len,
+                        key.ptr, pw_is_absent(key) ? 0xffffffffu : key.len, properties.ptr, properties.len);
+    return pw_try_status();
+}
+/* pw_publish, recoverable: PW_OK or PW_FAILED. */
+static int pw_try_publish(const char *topic, pw_bytes value, pw_bytes key) {
+    pw_bytes none = {NULL, 0};
+    return pw_try_publish_with(topic, value, key, none);
 }
 
 /* ---- results ---- */

@@ -387,3 +387,8 @@ impl Context {
         self.log(Level::Error, message)
     }
 }
+
+// The recoverable host calls (`Context::try_state_get`, ..., `try_publish`) and their error, in a
+// file of their own for the same reason.
+mod recover;
+pub use recover::HostError;

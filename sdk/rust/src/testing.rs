@@ -5,7 +5,10 @@
 //! `InMemoryHost`): user config, secrets, the function's identity, the current message (key,
 //! topic, properties, event time, message id, schema), state, counters, and captured log lines,
 //! publishes and metrics. Every Context method goes through the same code as on wasm down to the
-//! host call, so `cargo test` checks the function's own logic and its use of the SDK.
+//! host call, so `cargo test` checks the function's own logic and its use of the SDK. State and
+//! publishing can be made to fail ([`TestHost::with_state_failure`],
+//! [`TestHost::with_publish_failure`]) to test how a function recovers through the `try_` calls
+//! (`Context::try_counter_incr`, ...).
 //!
 //! ```
 //! use pulsar_wasm::testing::{Message, TestHost};
@@ -132,6 +135,9 @@ struct State {
     logs: Vec<String>,
     output: Option<Vec<u8>>,
     error: Option<String>,
+    state_failure: Option<String>,
+    publish_failure: Option<String>,
+    last_error: Option<String>,
 }
 
 thread_local! {
@@ -183,6 +189,9 @@ impl TestHost {
                 logs: Vec::new(),
                 output: None,
                 error: None,
+                state_failure: None,
+                publish_failure: None,
+                last_error: None,
             })),
         }
     }
@@ -224,6 +233,39 @@ impl TestHost {
     pub fn with_counter(self, key: &str, value: i64) -> TestHost {
         self.state.borrow_mut().counters.insert(key.to_string(), value);
         self
+    }
+
+    /// With every state operation failing (state, counters), as on a cluster without state
+    /// storage: see [`set_state_failure`](TestHost::set_state_failure).
+    pub fn with_state_failure(self, failure: &str) -> TestHost {
+        self.set_state_failure(Some(failure));
+        self
+    }
+
+    /// With every publish refused at once: see [`set_publish_failure`](TestHost::set_publish_failure).
+    pub fn with_publish_failure(self, failure: &str) -> TestHost {
+        self.set_publish_failure(Some(failure));
+        self
+    }
+
+    /// Makes every state operation of the calls that follow (`state_get`, `state_put`,
+    /// `state_delete`, `counter_incr`, `counter_get` and their `try_` twins) fail with `failure`,
+    /// as Pulsar's context does on a cluster without state storage; `None` makes state work again
+    /// (with what it held before). Give the failure as the host describes it after the operation's
+    /// name, e.g. `java.lang.IllegalStateException: State public/default/test-function is not
+    /// enabled.`: a recoverable call then returns `Err(HostError)` with the host's text,
+    /// `pulsar.counter_incr: java.lang.IllegalStateException: ...`, and stores nothing; a plain
+    /// call panics with that text (on the wasm host it fails the guest's call, and the message).
+    pub fn set_state_failure(&self, failure: Option<&str>) {
+        self.state.borrow_mut().state_failure = failure.map(str::to_string);
+    }
+
+    /// Makes every publish of the calls that follow be refused at once with `failure` (as Java's
+    /// `InMemoryHost.failPublishes`); `None` makes publishing work again. `try_publish`... then
+    /// return `Err(HostError)` with the host's text, `pulsar.publish to '<topic>': <failure>`, and
+    /// publish nothing; `publish`... panic with that text (on the wasm host the message fails).
+    pub fn set_publish_failure(&self, failure: Option<&str>) {
+        self.state.borrow_mut().publish_failure = failure.map(str::to_string);
     }
 
     /// Makes `message` the current message of the calls that follow, until replaced or cleared.
@@ -508,29 +550,129 @@ pub(crate) mod abi {
         with_state(|state| state.num_instances)
     }
 
-    pub unsafe fn state_get(key_ptr: *const u8, key_len: usize) -> i64 {
+    /// A host call's failure, as the host names it: `pulsar.<call>: <failure>`.
+    type Failure = String;
+
+    /// Runs a state operation, or gives the failure `set_state_failure` set.
+    fn stateful<R>(call: &str, operation: impl FnOnce(&mut State) -> R) -> Result<R, Failure> {
+        with_state(|state| match &state.state_failure {
+            Some(failure) => Err(format!("pulsar.{}: {}", call, failure)),
+            None => Ok(operation(state)),
+        })
+    }
+
+    /// A plain call's failure: the guest's call fails (natively, a panic).
+    fn plain<R>(result: Result<R, Failure>) -> R {
+        result.unwrap_or_else(|failure| panic!("{}", failure))
+    }
+
+    /// A try_ call's failure: kept for last_error, and the call returns `fallback`.
+    fn recoverable<R>(result: Result<R, Failure>, fallback: R) -> R {
+        let (value, failure) = match result {
+            Ok(value) => (value, None),
+            Err(failure) => (fallback, Some(failure)),
+        };
+        with_state(|state| state.last_error = failure);
+        value
+    }
+
+    unsafe fn state_get_(key_ptr: *const u8, key_len: usize) -> Result<Option<Vec<u8>>, Failure> {
         let key = text(key_ptr, key_len);
-        with_state(|state| give(state.state.get(&key).cloned()))
+        stateful("state_get", |state| state.state.get(&key).cloned())
+    }
+
+    unsafe fn state_put_(key_ptr: *const u8, key_len: usize, value_ptr: *const u8, value_len: usize) -> Result<(), Failure> {
+        let (key, value) = (text(key_ptr, key_len), bytes(value_ptr, value_len).to_vec());
+        stateful("state_put", |state| {
+            state.state.insert(key, value);
+        })
+    }
+
+    unsafe fn state_delete_(key_ptr: *const u8, key_len: usize) -> Result<(), Failure> {
+        let key = text(key_ptr, key_len);
+        stateful("state_delete", |state| {
+            state.state.remove(&key);
+        })
+    }
+
+    unsafe fn counter_incr_(key_ptr: *const u8, key_len: usize, amount: i64) -> Result<(), Failure> {
+        let key = text(key_ptr, key_len);
+        stateful("counter_incr", |state| *state.counters.entry(key).or_insert(0) += amount)
+    }
+
+    unsafe fn counter_get_(key_ptr: *const u8, key_len: usize) -> Result<i64, Failure> {
+        let key = text(key_ptr, key_len);
+        stateful("counter_get", |state| state.counters.get(&key).copied().unwrap_or(0))
+    }
+
+    pub unsafe fn state_get(key_ptr: *const u8, key_len: usize) -> i64 {
+        give(plain(state_get_(key_ptr, key_len)))
     }
 
     pub unsafe fn state_put(key_ptr: *const u8, key_len: usize, value_ptr: *const u8, value_len: usize) {
-        let (key, value) = (text(key_ptr, key_len), bytes(value_ptr, value_len).to_vec());
-        with_state(|state| state.state.insert(key, value));
+        plain(state_put_(key_ptr, key_len, value_ptr, value_len))
     }
 
     pub unsafe fn state_delete(key_ptr: *const u8, key_len: usize) {
-        let key = text(key_ptr, key_len);
-        with_state(|state| state.state.remove(&key));
+        plain(state_delete_(key_ptr, key_len))
     }
 
     pub unsafe fn counter_incr(key_ptr: *const u8, key_len: usize, amount: i64) {
-        let key = text(key_ptr, key_len);
-        with_state(|state| *state.counters.entry(key).or_insert(0) += amount)
+        plain(counter_incr_(key_ptr, key_len, amount))
     }
 
     pub unsafe fn counter_get(key_ptr: *const u8, key_len: usize) -> i64 {
-        let key = text(key_ptr, key_len);
-        with_state(|state| state.counters.get(&key).copied().unwrap_or(0))
+        plain(counter_get_(key_ptr, key_len))
+    }
+
+    pub unsafe fn try_state_get(key_ptr: *const u8, key_len: usize) -> i64 {
+        give(recoverable(state_get_(key_ptr, key_len), None))
+    }
+
+    pub unsafe fn try_state_put(key_ptr: *const u8, key_len: usize, value_ptr: *const u8, value_len: usize) {
+        recoverable(state_put_(key_ptr, key_len, value_ptr, value_len), ())
+    }
+
+    pub unsafe fn try_state_delete(key_ptr: *const u8, key_len: usize) {
+        recoverable(state_delete_(key_ptr, key_len), ())
+    }
+
+    pub unsafe fn try_counter_incr(key_ptr: *const u8, key_len: usize, amount: i64) {
+        recoverable(counter_incr_(key_ptr, key_len, amount), ())
+    }
+
+    pub unsafe fn try_counter_get(key_ptr: *const u8, key_len: usize) -> i64 {
+        recoverable(counter_get_(key_ptr, key_len), 0)
+    }
+
+    pub unsafe fn last_error() -> i64 {
+        with_state(|state| give_text(state.last_error.as_ref()))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn publish_(
+        topic_ptr: *const u8,
+        topic_len: usize,
+        value_ptr: *const u8,
+        value_len: usize,
+        key_ptr: *const u8,
+        key_len: usize,
+        props_ptr: *const u8,
+        props_len: usize,
+    ) -> Result<(), Failure> {
+        let published = Published {
+            topic: text(topic_ptr, topic_len),
+            value: bytes(value_ptr, value_len).to_vec(),
+            key: if key_len == usize::MAX { None } else { Some(text(key_ptr, key_len)) },
+            properties: if props_len == 0 { Vec::new() } else { decode_map(bytes(props_ptr, props_len)) },
+        };
+        with_state(|state| match &state.publish_failure {
+            Some(failure) => Err(format!("pulsar.publish to '{}': {}", published.topic, failure)),
+            None => {
+                state.published.push(published);
+                Ok(())
+            }
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -544,13 +686,21 @@ pub(crate) mod abi {
         props_ptr: *const u8,
         props_len: usize,
     ) {
-        let published = Published {
-            topic: text(topic_ptr, topic_len),
-            value: bytes(value_ptr, value_len).to_vec(),
-            key: if key_len == usize::MAX { None } else { Some(text(key_ptr, key_len)) },
-            properties: if props_len == 0 { Vec::new() } else { decode_map(bytes(props_ptr, props_len)) },
-        };
-        with_state(|state| state.published.push(published))
+        plain(publish_(topic_ptr, topic_len, value_ptr, value_len, key_ptr, key_len, props_ptr, props_len))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn try_publish(
+        topic_ptr: *const u8,
+        topic_len: usize,
+        value_ptr: *const u8,
+        value_len: usize,
+        key_ptr: *const u8,
+        key_len: usize,
+        props_ptr: *const u8,
+        props_len: usize,
+    ) {
+        recoverable(publish_(topic_ptr, topic_len, value_ptr, value_len, key_ptr, key_len, props_ptr, props_len), ())
     }
 
     pub unsafe fn record_metric(name_ptr: *const u8, name_len: usize, value: f64) {

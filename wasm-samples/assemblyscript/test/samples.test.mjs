@@ -1,5 +1,5 @@
-// The AssemblyScript samples (and the C context tour, for comparison) tested in Node with the SDK's
-// in-memory host, sdk/assemblyscript/testing.mjs, against the modules committed in
+// The AssemblyScript samples (and their C twins, context.c and counter.c, for comparison) tested in
+// Node with the SDK's in-memory host, sdk/assemblyscript/testing.mjs, against the modules committed in
 // wasm-samples/src/main/resources (scripts/build-wasm.sh builds them). Run: node --test <this file>.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -75,6 +75,62 @@ for (const [module, from] of [["tour.wasm", "tour.ts"], ["context.wasm", "contex
     assert.equal(tester.process(new Uint8Array(257)).error, "input longer than 256 bytes");
   });
 }
+
+// The recoverable calls: tally.ts (ctx.tryCounterIncr, ...) and its C twin counter.c (pw_try_*) keep
+// working when state fails and when an audit copy is refused, and answer alike.
+const NOT_ENABLED = "java.lang.IllegalStateException: State public/default/test-function is not enabled.";
+for (const module of ["tally.wasm", "counter.wasm"]) {
+  test(`${module} counts in memory while state fails and catches up when it works again`, async () => {
+    const tester = (await load(module)).failState(NOT_ENABLED);
+    assert.equal(tester.process("a").text, "count=1 (in memory) previous=-");
+    assert.equal(tester.process("b").text, "count=2 (in memory) previous=a");
+    assert.deepEqual(tester.counters, new Map());
+    assert.deepEqual(tester.state, new Map());
+    assert.deepEqual(tester.logLines, [`WARN state failed, working from memory: pulsar.counter_incr: ${NOT_ENABLED}`]);
+
+    tester.failState(null);
+    assert.equal(tester.process("c").text, "count=3 (stored) previous=-");
+    assert.equal(tester.process("d").text, "count=4 (stored) previous=c");
+    assert.equal(tester.process("").text, "count=5 (stored) previous=d");
+    assert.equal(tester.process("e").text, "count=6 (stored) previous=-");
+    assert.deepEqual(tester.counters, new Map([["messages", 6n]]));
+    assert.deepEqual(tester.state, new Map([["last", bytes("e")]]));
+    assert.equal(tester.logLines[1], "INFO state works again; stored 2 messages counted in memory");
+
+    // Again: the count goes on from the store's, the previous message from memory.
+    tester.failState("java.io.IOException: the store went away");
+    assert.equal(tester.process("f").text, "count=7 (in memory) previous=e");
+    assert.deepEqual(tester.logLines.slice(2),
+      ["WARN state failed, working from memory: pulsar.counter_incr: java.io.IOException: the store went away"]);
+    assert.equal(tester.logLines.length, 3);
+
+    assert.equal(tester.process(new Uint8Array(257)).error, "input longer than 256 bytes");
+  });
+
+  test(`${module} skips an audit copy Pulsar refuses`, async () => {
+    const audit = "persistent://public/default/audit";
+    const tester = (await load(module, { config: { "audit-topic": audit } })).failPublishes("java.lang.IllegalStateException: broker says no");
+    assert.equal(tester.process("a", { key: "k1" }).text, "count=1 (stored) previous=- audit=refused");
+    assert.deepEqual(tester.logLines, [`WARN audit copy refused: pulsar.publish to '${audit}': java.lang.IllegalStateException: broker says no`]);
+    assert.deepEqual(tester.published, []);
+    tester.failPublishes(null);
+    assert.equal(tester.process("b", { key: "k2" }).text, "count=2 (stored) previous=a");
+    assert.deepEqual(tester.published.map(({ topic, key, text }) => ({ topic, key, text })), [{ topic: audit, key: "k2", text: "b" }]);
+  });
+}
+
+test("the tester fails a plain state or publish call as the host does", async () => {
+  const context = (await load("context.wasm", { config: { "echo-topic": "persistent://public/default/echoes" } }))
+    .failState(NOT_ENABLED);
+  assert.throws(() => context.process("x"), {
+    message: `wasm module 'context.wasm': export 'process' failed in host call pulsar.state_get: ${NOT_ENABLED}`,
+  });
+  context.failState(null).failPublishes("refused");
+  assert.throws(() => context.process("x"), {
+    message: "wasm module 'context.wasm': export 'process' failed in host call "
+      + "pulsar.publish to 'persistent://public/default/echoes': refused",
+  });
+});
 
 // Two hand-assembled modules: one whose process traps, one that imports what no host provides.
 const section = (id, ...content) => [id, content.length, ...content];

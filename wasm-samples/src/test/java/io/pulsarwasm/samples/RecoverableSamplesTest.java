@@ -1,0 +1,94 @@
+package io.pulsarwasm.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulsarwasm.engine.GuestErrorException;
+import io.pulsarwasm.testing.PublishedMessage;
+import io.pulsarwasm.testing.TestRecord;
+import io.pulsarwasm.testing.WasmFunctionTester;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The recoverable host calls end to end: counter.c (the C SDK's pw_try_*) and its AssemblyScript
+ * twin tally.ts (ctx.tryCounterIncr, ...) keep working on a cluster without state storage, catch up
+ * when it works again, and skip an audit copy Pulsar refuses, answering alike.
+ */
+class RecoverableSamplesTest {
+
+    private static final String NOT_ENABLED = "State public/default/test-function is not enabled.";
+    private static final String AUDIT = "persistent://public/default/audit";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"counter.wasm", "tally.wasm"})
+    void countsInMemoryWhileStateStorageIsNotThereAndCatchesUpWhenItIs(String module) {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module)) {
+            tester.host().failState(new IllegalStateException(NOT_ENABLED));
+            assertEquals("count=1 (in memory) previous=-", text(tester.process(bytes("a"))));
+            assertEquals("count=2 (in memory) previous=a", text(tester.process(bytes("b"))));
+            assertEquals(Map.of(), tester.host().counters());
+            assertTrue(tester.host().state().isEmpty());
+
+            tester.host().failState(null);
+            assertEquals("count=3 (stored) previous=-", text(tester.process(bytes("c"))));
+            assertEquals("count=4 (stored) previous=c", text(tester.process(bytes("d"))));
+            assertEquals("count=5 (stored) previous=d", text(tester.process(new byte[0])));
+            assertEquals("count=6 (stored) previous=-", text(tester.process(bytes("e"))));
+            assertEquals(Map.of("messages", 6L), tester.host().counters());
+            assertEquals("e", new String(tester.host().state().get("last"), StandardCharsets.UTF_8));
+
+            tester.host().failState(new IllegalStateException("the store went away"));
+            assertEquals("count=7 (in memory) previous=e", text(tester.process(bytes("f"))));
+
+            List<String> logs = tester.host().logLines();
+            assertEquals(List.of(
+                    "WARN state failed, working from memory: pulsar.counter_incr: java.lang.IllegalStateException: " + NOT_ENABLED,
+                    "INFO state works again; stored 2 messages counted in memory",
+                    "WARN state failed, working from memory: pulsar.counter_incr: java.lang.IllegalStateException: "
+                            + "the store went away"), logs.subList(1, logs.size()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"counter.wasm", "tally.wasm"})
+    void skipsAnAuditCopyPulsarRefuses(String module) {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module)
+                .config("audit-topic", AUDIT)) {
+            tester.host().failPublishes(new IllegalStateException("broker says no"));
+            assertEquals("count=1 (stored) previous=- audit=refused",
+                    text(tester.process(TestRecord.of(bytes("a")).withKey("k1"))));
+            assertEquals(List.of(), tester.host().published());
+            List<String> logs = tester.host().logLines();
+            assertEquals("WARN audit copy refused: pulsar.publish to '" + AUDIT + "': java.lang.IllegalStateException: broker says no",
+                    logs.get(logs.size() - 1));
+
+            tester.host().failPublishes(null);
+            assertEquals("count=2 (stored) previous=a", text(tester.process(TestRecord.of(bytes("b")).withKey("k2"))));
+            List<PublishedMessage> published = tester.host().published();
+            assertEquals(1, published.size());
+            assertEquals(List.of(AUDIT, "k2", "b"), List.of(published.get(0).topic(), published.get(0).key(), published.get(0).text()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"counter.wasm", "tally.wasm"})
+    void theGuestsOwnLimitStillFailsTheMessage(String module) {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module)) {
+            assertEquals("wasm module '" + module + "': export 'process' returned status 1: input longer than 256 bytes",
+                    assertThrows(GuestErrorException.class, () -> tester.process(new byte[257])).getMessage());
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
