@@ -76,6 +76,16 @@ public final class ContainerPulsar implements PulsarCluster {
     }
 
     @Override
+    public CommandResult localRun(java.time.Duration duration, String... args) {
+        List<String> command = new ArrayList<>(List.of("timeout", "-s", "TERM", Long.toString(duration.toSeconds()),
+                "bin/pulsar-admin", "functions", "localrun", "--broker-service-url", "pulsar://localhost:6650",
+                "--web-service-url", "http://localhost:8080"));
+        command.addAll(List.of(args));
+        ExecResult result = container.exec(command.toArray(String[]::new));
+        return new CommandResult(result.getExitCode(), result.getStdout(), result.getStderr());
+    }
+
+    @Override
     public String visibleToWorker(Path file) {
         return container.copyToWorker(file).substring("file://".length());
     }

@@ -53,6 +53,18 @@ public interface PulsarCluster extends AutoCloseable {
     CommandResult pulsarAdmin(String... args);
 
     /**
+     * Runs {@code pulsar-admin functions localrun} against this cluster for a while, then stops it
+     * (SIGTERM, as a user's Ctrl-C would): the function runs in a process of its own, outside the
+     * functions worker, connected to this cluster's broker.
+     *
+     * @param duration how long it runs before it is stopped
+     * @param args the arguments after {@code functions localrun} and the service URLs, e.g.
+     *     {@code --jar}, {@code --classname}, {@code --inputs}
+     * @return what it printed
+     */
+    CommandResult localRun(java.time.Duration duration, String... args);
+
+    /**
      * Makes a local file visible to the functions worker.
      *
      * @param file a local file

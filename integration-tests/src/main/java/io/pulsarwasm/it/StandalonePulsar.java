@@ -262,6 +262,15 @@ public final class StandalonePulsar implements PulsarCluster {
     }
 
     @Override
+    public CommandResult localRun(Duration duration, String... args) {
+        List<String> command = new ArrayList<>(List.of("timeout", "-s", "TERM", Long.toString(duration.toSeconds()),
+                home.resolve("bin/pulsar-admin").toString(), "functions", "localrun", "--broker-service-url", serviceUrl(),
+                "--web-service-url", adminUrl()));
+        command.addAll(List.of(args));
+        return CommandResult.run(command, workDir, duration.plusMinutes(1));
+    }
+
+    @Override
     public String visibleToWorker(Path file) {
         return file.toAbsolutePath().toString();
     }

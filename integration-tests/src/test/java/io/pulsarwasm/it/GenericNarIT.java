@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 import org.apache.pulsar.client.api.Consumer;
@@ -89,6 +92,104 @@ class GenericNarIT extends RealPulsarTest {
             }
             assertEquals(List.of("yaml says: hello", "yaml says: wasm"),
                     Messages.values(Messages.receive(outputs, 2, Duration.ofMinutes(2))));
+        } finally {
+            Functions.delete(admin, name);
+        }
+    }
+
+    /**
+     * {@code pulsar-admin functions localrun} with the generic NAR and a module: the function runs in
+     * a process of its own, the way a user tries one before deploying it.
+     */
+    @Test
+    void theGenericNarRunsUnderLocalrun() throws Exception {
+        String name = "enricher-localrun";
+        String input = "persistent://public/default/" + name + "-in";
+        String output = "persistent://public/default/" + name + "-out";
+        String config = "{\"wasm.module\":\"file://" + pulsar.visibleToWorker(Artifacts.sample("enricher.wasm"))
+                + "\",\"prefix\":\"local: \"}";
+        try (Consumer<String> outputs = Messages.subscribe(client, output, Schema.STRING);
+                Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+            CompletableFuture<CommandResult> run = CompletableFuture.supplyAsync(() -> pulsar.localRun(Duration.ofSeconds(100),
+                    "--jar", pulsar.visibleToWorker(Artifacts.genericNar()), "--classname", STRING_FUNCTION,
+                    "--tenant", "public", "--namespace", "default", "--name", name, "--inputs", input, "--output", output,
+                    "--subs-position", "Earliest", "--user-config", config, "--runtime", "PROCESS"));
+            producer.send("hello");
+            producer.send("wasm");
+            List<String> answers;
+            try {
+                answers = Messages.values(Messages.receive(outputs, 2, Duration.ofSeconds(90)));
+            } catch (IllegalStateException e) {
+                CommandResult failed = run.get(3, TimeUnit.MINUTES);
+                throw new AssertionError(e.getMessage() + "\nlocalrun printed:\n" + failed.stdout() + failed.stderr(), e);
+            }
+            assertEquals(List.of("local: hello", "local: wasm"), answers);
+            CommandResult result = run.get(3, TimeUnit.MINUTES);
+            // stopped by the test (timeout's SIGTERM, exit 124), not failed on its own
+            assertEquals(124, result.exitCode(), () -> result.stdout() + result.stderr());
+        }
+    }
+
+    /**
+     * A module replaced by a new version ({@code functions update} with another {@code
+     * wasm.module}) while messages flow: every input is answered, by one version or the other,
+     * and once the new version has answered, the old one answers no more.
+     */
+    @Test
+    void aModuleReplacedWhileMessagesFlowLosesNoMessage() throws Exception {
+        String name = "rolling-update";
+        String input = "persistent://public/default/" + name + "-in";
+        String output = "persistent://public/default/" + name + "-out";
+        // version 1: 1000x + 1 (odd); version 2, another module: 2x (even)
+        FunctionConfig v1 = LongFunctions.config(name, LONG_FUNCTION, input, output, Map.of(
+                "wasm.module", "file://" + pulsar.visibleToWorker(Artifacts.sample("scaler.wasm")), "factor", 1000, "offset", 1));
+        FunctionConfig v2 = LongFunctions.config(name, LONG_FUNCTION, input, output, Map.of(
+                "wasm.module", "file://" + pulsar.visibleToWorker(Artifacts.sample("io.pulsarwasm.samples.Doubler.wasm"))));
+        int count = 20_000;
+        try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
+                Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).create()) {
+            admin.functions().createFunction(v1, Artifacts.genericNar().toString());
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                for (long i = 1; i <= count; i++) {
+                    producer.sendAsync(i);
+                    if (i % 100 == 0) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // about 2,000 a second
+                    }
+                }
+                producer.flushAsync().join();
+            });
+            java.util.Set<Long> answered = new java.util.HashSet<>();
+            int duplicates = 0;
+            int oldAfterNew = 0;
+            boolean newSeen = false;
+            boolean updated = false;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            while (answered.size() < count && System.nanoTime() < deadline) {
+                Message<Long> message = outputs.receive(10, TimeUnit.SECONDS);
+                if (message == null) {
+                    continue;
+                }
+                outputs.acknowledge(message);
+                long value = message.getValue();
+                boolean fromNew = value % 2 == 0;
+                newSeen |= fromNew;
+                oldAfterNew += newSeen && !fromNew ? 1 : 0;
+                if (!answered.add(fromNew ? value / 2 : (value - 1) / 1000)) {
+                    duplicates++;
+                }
+                if (!updated && answered.size() >= 3000) {
+                    updated = true;
+                    admin.functions().updateFunction(v2, Artifacts.genericNar().toString());
+                }
+            }
+            sending.get(1, TimeUnit.MINUTES);
+            System.out.printf("[rolling-update] %d of %d inputs answered, %d duplicates (at-least-once allows them)%n",
+                    answered.size(), count, duplicates);
+            assertEquals(count, answered.size(), "inputs answered");
+            assertEquals(java.util.stream.LongStream.rangeClosed(1, count).boxed().collect(java.util.stream.Collectors.toSet()),
+                    answered);
+            assertEquals(true, newSeen, "the new version answered");
+            assertEquals(0, oldAfterNew, "answers of the old version after the new one's first");
         } finally {
             Functions.delete(admin, name);
         }
