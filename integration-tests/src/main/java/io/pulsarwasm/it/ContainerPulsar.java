@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.containers.Container.ExecResult;
@@ -76,7 +77,7 @@ public final class ContainerPulsar implements PulsarCluster {
     }
 
     @Override
-    public CommandResult localRun(java.time.Duration duration, String... args) {
+    public CommandResult localRun(Duration duration, String... args) {
         List<String> command = new ArrayList<>(List.of("timeout", "-s", "TERM", Long.toString(duration.toSeconds()),
                 "bin/pulsar-admin", "functions", "localrun", "--broker-service-url", "pulsar://localhost:6650",
                 "--web-service-url", "http://localhost:8080"));

@@ -2,6 +2,7 @@ package io.pulsarwasm.it;
 
 import io.pulsarwasm.testing.pulsar.PulsarWasmContainer;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.utility.DockerImageName;
 
@@ -62,7 +63,7 @@ public interface PulsarCluster extends AutoCloseable {
      *     {@code --jar}, {@code --classname}, {@code --inputs}
      * @return what it printed
      */
-    CommandResult localRun(java.time.Duration duration, String... args);
+    CommandResult localRun(Duration duration, String... args);
 
     /**
      * Makes a local file visible to the functions worker.

@@ -1,6 +1,7 @@
 package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
@@ -149,9 +151,10 @@ class GenericNarIT extends RealPulsarTest {
         try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
                 Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).create()) {
             admin.functions().createFunction(v1, Artifacts.genericNar().toString());
+            List<CompletableFuture<?>> sends = new java.util.ArrayList<>(count);
             CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
                 for (long i = 1; i <= count; i++) {
-                    producer.sendAsync(i);
+                    sends.add(producer.sendAsync(i));
                     if (i % 100 == 0) {
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // about 2,000 a second
                     }
@@ -183,12 +186,12 @@ class GenericNarIT extends RealPulsarTest {
                 }
             }
             sending.get(1, TimeUnit.MINUTES);
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES); // every input sent
             System.out.printf("[rolling-update] %d of %d inputs answered, %d duplicates (at-least-once allows them)%n",
                     answered.size(), count, duplicates);
             assertEquals(count, answered.size(), "inputs answered");
-            assertEquals(java.util.stream.LongStream.rangeClosed(1, count).boxed().collect(java.util.stream.Collectors.toSet()),
-                    answered);
-            assertEquals(true, newSeen, "the new version answered");
+            assertEquals(LongStream.rangeClosed(1, count).boxed().collect(Collectors.toSet()), answered);
+            assertTrue(newSeen, "the new version answered");
             assertEquals(0, oldAfterNew, "answers of the old version after the new one's first");
         } finally {
             Functions.delete(admin, name);

@@ -62,7 +62,8 @@ final class HostFunctions {
     private byte[] output;
     private String error;
     private String lastError;
-    private boolean recovering;
+    private boolean refuseAtOnce;
+    private int nesting;
     private final List<CompletableFuture<Void>> pending = new ArrayList<>();
     private final List<CompletableFuture<Void>> stateWrites = new ArrayList<>();
 
@@ -164,6 +165,7 @@ final class HostFunctions {
     }
 
     private long[] dispatch(HostImport call, Instance instance, long[] args) {
+        nesting++;
         try {
             return handle(call, memory(instance), args);
         } catch (HostCallException | WasmEngineException e) {
@@ -171,6 +173,8 @@ final class HostFunctions {
         } catch (Exception e) {
             // Exception, not RuntimeException: libraries may throw checked exceptions undeclared (sneaky throws)
             throw new HostCallException(call.qualifiedName() + ": " + e, e);
+        } finally {
+            nesting--;
         }
     }
 
@@ -197,7 +201,7 @@ final class HostFunctions {
             case STATE_GET -> {
                 String key = key(guest, name, args);
                 awaitStateWrites(name);
-                yield bytes(guest, name, await(name, host.stateGet(key)));
+                yield bytes(guest, name, await(name, fromHost(name, () -> host.stateGet(key))));
             }
             case STATE_PUT -> none(() -> statePut(name, guest, args));
             case STATE_DELETE -> none(() -> stateWrite(name, 0, () -> host.stateDelete(key(guest, name, args))));
@@ -205,16 +209,16 @@ final class HostFunctions {
             case COUNTER_GET -> {
                 String key = key(guest, name, args);
                 awaitStateWrites(name);
-                yield new long[] {await(name, host.counterGet(key))};
+                yield new long[] {await(name, fromHost(name, () -> host.counterGet(key)))};
             }
             case PUBLISH -> none(() -> publish(name, guest, args));
             case RECORD_METRIC -> none(() -> recordMetric(name, key(guest, name, args), Double.longBitsToDouble(args[2])));
             case TRY_STATE_GET -> recoverable(HostImport.STATE_GET, new long[] {Abi.ABSENT}, guest, args);
-            case TRY_STATE_PUT -> recoverable(HostImport.STATE_PUT, null, guest, args);
-            case TRY_STATE_DELETE -> recoverable(HostImport.STATE_DELETE, null, guest, args);
-            case TRY_COUNTER_INCR -> recoverable(HostImport.COUNTER_INCR, null, guest, args);
+            case TRY_STATE_PUT -> recoverableWrite(HostImport.STATE_PUT, guest, args);
+            case TRY_STATE_DELETE -> recoverableWrite(HostImport.STATE_DELETE, guest, args);
+            case TRY_COUNTER_INCR -> recoverableWrite(HostImport.COUNTER_INCR, guest, args);
             case TRY_COUNTER_GET -> recoverable(HostImport.COUNTER_GET, new long[] {0}, guest, args);
-            case TRY_PUBLISH -> recoverable(HostImport.PUBLISH, null, guest, args);
+            case TRY_PUBLISH -> recoverableWrite(HostImport.PUBLISH, guest, args);
             case LAST_ERROR -> text(guest, name, Optional.ofNullable(lastError));
         };
     }
@@ -229,19 +233,48 @@ final class HostFunctions {
      */
     private long[] recoverable(HostImport call, long[] fallback, GuestMemory guest, long[] args) {
         lastError = null;
-        recovering = true;
         try {
             return handle(call, guest, args);
-        } catch (AbiViolationException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw e;
+        } catch (HostFailure e) {
+            if (e.depth != nesting) {
+                throw e; // a host call the guest's alloc made, nested in this one: not this call's to recover
             }
-            lastError = e instanceof HostCallException ? e.getMessage() : call.qualifiedName() + ": " + e;
+            lastError = e.getMessage();
             return fallback;
+        }
+    }
+
+    /** A recoverable write: one the host refuses at once fails the call for last_error, not the message. */
+    private long[] recoverableWrite(HostImport call, GuestMemory guest, long[] args) {
+        // a write's handler runs no guest code, so nothing nests while this is set
+        refuseAtOnce = true;
+        try {
+            return recoverable(call, null, guest, args);
         } finally {
-            recovering = false;
+            refuseAtOnce = false;
+        }
+    }
+
+    /**
+     * Runs an operation of the {@link Host}: what it throws is a failure of the host, which a {@code
+     * try_} call recovers from (Exception: a host may throw checked exceptions undeclared).
+     */
+    private <T> T fromHost(String name, Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (Exception e) {
+            throw new HostFailure(name + ": " + e, e, nesting);
+        }
+    }
+
+    /** A failure of the host or of Pulsar behind a host call (not the guest's doing, not the deadline). */
+    private static final class HostFailure extends HostCallException {
+        private static final long serialVersionUID = 1L;
+        private final transient int depth;
+
+        HostFailure(String message, Throwable cause, int depth) {
+            super(message, cause);
+            this.depth = depth;
         }
     }
 
@@ -309,7 +342,8 @@ final class HostFunctions {
         byte[] value = guest.read(name, (int) args[2], (int) args[3]);
         String key = (int) args[5] != -1 ? text(guest, name, "message key", (int) args[4], (int) args[5]) : null;
         Map<String, String> properties = StringMapCodec.decode(guest.read(name, (int) args[6], (int) args[7]), name);
-        track(name + " to '" + topic + "'", refusedAtOnce(name + " to '" + topic + "'", host.publish(topic, value, key, properties)));
+        String what = name + " to '" + topic + "'";
+        track(what, refusedAtOnce(what, fromHost(what, () -> host.publish(topic, value, key, properties))));
     }
 
     private void statePut(String name, GuestMemory guest, long[] args) {
@@ -345,7 +379,7 @@ final class HostFunctions {
             throw new AbiViolationException(name + ": " + stateWrites.size() + " earlier state writes of this instance "
                     + "are not stored yet, " + limits.limitOf(Limit.MAX_WRITES_PER_CALL));
         }
-        CompletableFuture<Void> tracked = track(name, refusedAtOnce(name, write.get()));
+        CompletableFuture<Void> tracked = track(name, refusedAtOnce(name, fromHost(name, write)));
         if (!tracked.isDone()) {
             stateWrites.add(tracked);
         }
@@ -353,7 +387,7 @@ final class HostFunctions {
 
     /** Under a try_ call, a write the host refused at once fails the call (for last_error), not the message. */
     private CompletableFuture<Void> refusedAtOnce(String what, CompletableFuture<Void> write) {
-        if (recovering && write.isCompletedExceptionally()) {
+        if (refuseAtOnce && write.isCompletedExceptionally()) {
             await(what, write);
         }
         return write;
@@ -378,15 +412,26 @@ final class HostFunctions {
         return named;
     }
 
+    /**
+     * Waits for the instance's earlier state writes, so that a read sees them. A write that failed
+     * fails its own message (it is in that message's writes); it does not fail this read.
+     */
     private void awaitStateWrites(String name) {
-        for (CompletableFuture<Void> write : stateWrites) {
-            await(name + " (waiting for an earlier state write)", write);
+        try {
+            for (CompletableFuture<Void> write : stateWrites) {
+                try {
+                    await(name + " (waiting for an earlier state write)", write);
+                } catch (HostFailure failedItsOwnMessage) {
+                    // reported through that message's writes
+                }
+            }
+        } finally {
+            stateWrites.clear();
         }
-        stateWrites.clear();
     }
 
     /** Waits for a host operation; the guest's deadline interrupts the wait. */
-    private static <T> T await(String name, Future<T> future) {
+    private <T> T await(String name, Future<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -397,8 +442,8 @@ final class HostFunctions {
             if (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            throw new HostCallException(name + ": " + (cause instanceof WasmExecutionException ? cause.getMessage() : cause),
-                    cause);
+            throw new HostFailure(name + ": " + (cause instanceof WasmExecutionException ? cause.getMessage() : cause),
+                    cause, nesting);
         }
     }
 

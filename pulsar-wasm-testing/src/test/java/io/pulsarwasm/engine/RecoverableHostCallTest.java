@@ -26,7 +26,6 @@ class RecoverableHostCallTest {
     /** A guest that makes one call, then answers with last_error's text or "ok". */
     private static byte[] guest(String call) {
         return Wat.bytesGuest(call + """
-                (local.set $i (i32.const 0))
                 (if (i64.eq (call $last_error) (i64.const -1))
                   (then (call $set_output (i32.const 16) (i32.const 2)))
                   (else (call $set_output (i32.wrap_i64 (i64.shr_u (call $last_error) (i64.const 32)))
@@ -78,6 +77,52 @@ class RecoverableHostCallTest {
             assertEquals("wasm module 'hostile.wasm': export 'process' failed in host call pulsar.state_get: guest range "
                     + "[131000, 131100) is outside guest memory of 131072 bytes",
                     assertThrows(WasmExecutionException.class, () -> guest.process(new byte[] {1})).getMessage());
+        }
+    }
+
+    @Test
+    void aTrapInTheGuestsOwnAllocDuringATryCallStillFailsItsCall() {
+        byte[] module = Wat.compile("""
+                (module
+                  (import "pulsar" "state_put" (func $state_put (param i32 i32 i32 i32)))
+                  (import "pulsar" "try_state_get" (func $try_state_get (param i32 i32) (result i64)))
+                  (memory (export "memory") 1)
+                  (data (i32.const 0) "k")
+                  (func (export "alloc") (param i32) (result i32) unreachable)
+                  (func (export "process") (param i64) (result i64)
+                    (call $state_put (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 1))
+                    (drop (call $try_state_get (i32.const 0) (i32.const 1)))
+                    (i64.const 7)))""");
+        try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
+                WasmInstance guest = loader.newInstance(new InMemoryHost())) {
+            String error = assertThrows(WasmExecutionException.class, () -> guest.process(1L)).getMessage();
+            assertEquals("wasm module 'hostile.wasm': export 'process' trapped: Trapped on unreachable instruction",
+                    error.substring(0, Math.min(error.length(), 97)), error);
+        }
+    }
+
+    @Test
+    void aTryCallThatWorksAfterOneThatFailedClearsTheError() {
+        InMemoryHost host = new InMemoryHost().failState(new IllegalStateException(NOT_ENABLED));
+        byte[] module = guest("(call $try_counter_incr (i32.const 0) (i32.const 1) (i64.const 1))");
+        try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
+                WasmInstance guest = loader.newInstance(host)) {
+            assertEquals("pulsar.counter_incr: java.lang.IllegalStateException: " + NOT_ENABLED,
+                    new String(guest.process(new byte[] {1}).output(), StandardCharsets.UTF_8));
+            host.failState(null);
+            assertEquals("ok", new String(guest.process(new byte[] {1}).output(), StandardCharsets.UTF_8));
+            assertEquals(Map.of("c", 1L), host.counters());
+        }
+    }
+
+    @Test
+    void theDeadlineDuringATryCallIsATimeoutNotARecoverableError() {
+        byte[] module = guest("(drop (call $try_state_get (i32.const 0) (i32.const 1)))");
+        try (WasmLoader loader = WasmLoader.fromBytes(NAME, module,
+                new Sandbox(Limits.DEFAULTS.with(Limit.TIMEOUT_MS, 200), WasiConfig.OFF));
+                WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+            assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
+                    assertThrows(WasmTimeoutException.class, () -> guest.process(new byte[] {1})).getMessage());
         }
     }
 

@@ -56,7 +56,7 @@ class AdversarialRecordTest {
                 + "got 1E+200000", jsonError("{\"name\":\"n\",\"type\":\"int\"}", "{\"n\":1e200000}"));
         assertEquals(PREFIX + "the value does not fit schema JSON (the input's): $.n: expected a long (64-bit integer), "
                 + "got 1E-200000", jsonError("{\"name\":\"n\",\"type\":\"long\"}", "{\"n\":1e-200000}"));
-        // just under Jackson's limit on a BigDecimal's scale: expanded, a 332,000-bit integer
+        // just under Jackson's limit on a BigDecimal's scale, which expanded to an integer would have 332,000 bits
         assertEquals(PREFIX + "the value does not fit schema JSON (the input's): $.n[1]: expected an int (32-bit integer), "
                 + "got 1E+99999", jsonError("{\"name\":\"n\",\"type\":{\"type\":\"array\",\"items\":[\"null\",\"int\",\"long\"]}}",
                         "{\"n\":[1,1e99999]}"));

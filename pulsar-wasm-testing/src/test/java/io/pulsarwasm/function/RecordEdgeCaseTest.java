@@ -9,6 +9,7 @@ import io.pulsarwasm.testing.WasmFunctionTester;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
@@ -19,12 +20,14 @@ import org.apache.pulsar.common.schema.KeyValue;
 import org.apache.pulsar.common.schema.KeyValueEncodingType;
 import org.apache.pulsar.common.schema.SchemaType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Records a pipeline meets and the mapping must get right: tombstones, unions whose branches a
  * value could fit more than one of, non-finite numbers, protobuf's required fields. The guest is
  * {@code echo.wasm}, which answers with what it reads, so the output shows what the host made of it.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RecordEdgeCaseTest {
 
     private static final String ECHO = "classpath:wasm/echo.wasm";
@@ -67,6 +70,21 @@ class RecordEdgeCaseTest {
             RecordOutput whole = tester.process(new RecordInput(json,
                     "{\"number\":3,\"text\":{\"bytes\":\"QUJD\"},\"shape\":{\"r\":1}}".getBytes(StandardCharsets.UTF_8), null, null));
             assertEquals("{\"number\":3,\"text\":\"QUJD\",\"shape\":{\"r\":1}}", whole.json());
+        }
+    }
+
+    @Test
+    void anOptionalDecimalTakesANumberOrItsText() {
+        String definition = "{\"type\":\"record\",\"name\":\"Price\",\"fields\":[{\"name\":\"amount\",\"type\":[\"null\","
+                + "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":6,\"scale\":2}],\"default\":null}]}";
+        Schema<byte[]> json = RecordInput.schema(SchemaType.JSON, definition);
+        try (WasmFunctionTester<GenericObject, RecordOutput> tester = WasmFunctionTester.records(ECHO)
+                .config("wasm.record.output-schema", "{\"type\":\"AVRO\",\"definition\":" + definition + "}")) {
+            for (String amount : List.of("\"12.3\"", "12.3", "null")) {
+                RecordOutput out = tester.process(new RecordInput(json,
+                        ("{\"amount\":" + amount + "}").getBytes(StandardCharsets.UTF_8), null, null));
+                assertEquals(amount.equals("null") ? "{\"amount\":null}" : "{\"amount\":12.30}", out.json());
+            }
         }
     }
 

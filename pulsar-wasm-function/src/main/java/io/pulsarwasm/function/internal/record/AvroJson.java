@@ -225,7 +225,8 @@ final class AvroJson {
      * branch; an integer (written without a point or exponent) the first of int, long, double, float,
      * decimal it fits; another number the
      * first of double, float, decimal (failing that, an int or long branch refuses it by range); a string the string branch, else an enum having it as a
-     * symbol, else a float or double for "NaN" and the infinities, else bytes or fixed (base64);
+     * symbol, else a float or double for "NaN" and the infinities, else a decimal for a number's
+     * text, else bytes or fixed (base64);
      * an array the array branch; an object the first record branch that has every member as a
      * field and every field without a default among the members, else the map branch, else the
      * first record branch (which then names what does not fit).
@@ -268,6 +269,7 @@ final class AvroJson {
                 chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.ENUM && b.hasEnumSymbol(text));
                 chosen = chosen != null || !NON_FINITE.contains(text) ? chosen
                         : first(branches, b -> b.getType() == Schema.Type.DOUBLE || b.getType() == Schema.Type.FLOAT);
+                chosen = chosen != null || !isNumberText(text) ? chosen : first(branches, AvroJson::isDecimal);
                 yield chosen != null ? chosen : first(branches, b -> (b.getType() == Schema.Type.BYTES
                         || b.getType() == Schema.Type.FIXED) && !isDecimal(b));
             }
@@ -398,6 +400,18 @@ final class AvroJson {
             }
         }
         return value.setScale(type.getScale());
+    }
+
+    private static boolean isNumberText(String text) {
+        if (text.length() > MAX_DECIMAL_TEXT) {
+            return false;
+        }
+        try {
+            new BigDecimal(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean isDecimal(Schema schema) {
