@@ -60,13 +60,16 @@ class ReadmeRecipeIT extends RealPulsarTest {
 
     private void deployAndAnswer(String sdk, String name, String input, String expected) throws Exception {
         Recipe recipe = recipe(Files.readString(Artifacts.repoDir().resolve("README.md")), sdk);
-        Path dir = Artifacts.workDir().resolveSibling("readme-recipes").resolve(sdk.toLowerCase());
+        // a folder of the user's, outside the repository (inside it, cargo would take the
+        // repository's workspace for the recipe's)
+        Path scratch = Files.createTempDirectory("readme-recipe-" + sdk.toLowerCase() + "-");
+        Path dir = Files.createDirectory(scratch.resolve("recipe"));
         List<String> create = run(recipe, dir);
 
         String in = NS + name + "-in";
         String out = NS + name + "-out";
         List<String> args = deployArguments(create, dir, name, in, out);
-        Functions.delete(admin, name);
+        System.out.println("ReadmeRecipeIT: " + sdk + ": pulsar-admin " + String.join(" ", args));
         try {
             String answer = classNameOf(args).endsWith("BytesFunction")
                     ? new String(answer(args, Schema.BYTES, in, out, input.getBytes(StandardCharsets.UTF_8), name),
@@ -78,6 +81,7 @@ class ReadmeRecipeIT extends RealPulsarTest {
         } finally {
             Functions.delete(admin, name);
         }
+        deleteRecursively(scratch); // kept when the test fails
     }
 
     /** Deploys the function, sends one value in the schema of its class, and returns the one answer. */
@@ -156,7 +160,8 @@ class ReadmeRecipeIT extends RealPulsarTest {
     }
 
     /**
-     * Runs the recipe in an empty folder: everything before its {@code bin/pulsar-admin} line with
+     * Runs the recipe in an empty folder (its script, output and expanded arguments go next to
+     * it, not in it): everything before its {@code bin/pulsar-admin} line with
      * {@code bash} ({@code set -euo pipefail}, {@code REPO} the repository), then that line's
      * arguments expanded by the same shell, in the folder the recipe ended in.
      *
@@ -174,14 +179,12 @@ class ReadmeRecipeIT extends RealPulsarTest {
                 throw new AssertionError(recipe.sdk() + " recipe: a command follows its bin/pulsar-admin line: " + line);
             }
         }
-        deleteRecursively(dir);
-        Files.createDirectories(dir);
         for (Map.Entry<String, String> file : recipe.files().entrySet()) {
             Files.writeString(dir.resolve(file.getKey()), file.getValue());
         }
-        Path argsFile = dir.resolveSibling(dir.getFileName() + ".args");
-        Path script = dir.resolveSibling(dir.getFileName() + ".sh");
-        Path log = dir.resolveSibling(dir.getFileName() + ".log");
+        Path argsFile = dir.resolveSibling("recipe.args");
+        Path script = dir.resolveSibling("recipe.sh");
+        Path log = dir.resolveSibling("recipe.log");
         StringBuilder text = new StringBuilder("set -euo pipefail\n");
         before.forEach(line -> text.append(line).append('\n'));
         if (!admin.isEmpty()) {
@@ -191,7 +194,6 @@ class ReadmeRecipeIT extends RealPulsarTest {
             text.append("printf '%s\\0' \"$@\" > \"$RECIPE_ARGS\"\n");
         }
         Files.writeString(script, text);
-        Files.deleteIfExists(argsFile);
 
         ProcessBuilder builder = new ProcessBuilder("bash", script.toString()).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
