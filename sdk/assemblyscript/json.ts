@@ -14,7 +14,8 @@
 // reader validates everything (RFC 8259; text nested deeper than MAX_DEPTH, a lone surrogate
 // escape and trailing text count as malformed) and gives null for malformed text, never an abort.
 // Numbers keep their text, so no digit is lost (64-bit integers, decimals); objects keep their
-// members in order, repeated names too.
+// members in order, repeated names too (JsonObject's get and set act on the last of them, the one
+// the host keeps when it reads the text).
 
 /** How deeply arrays and objects may nest; deeper text is malformed (the reader recurses once per level). */
 export const MAX_DEPTH = 64;
@@ -96,15 +97,15 @@ export class JsonObject extends JsonValue {
   names: Array<string> = [];
   values: Array<JsonValue> = [];
 
-  /** The value of the member name (the first, if the name repeats); null if there is none. */
+  /** The value of the member name (the last, if the name repeats: the one the host's Jackson keeps); null if there is none. */
   get(name: string): JsonValue | null {
-    const i = this.names.indexOf(name);
+    const i = this.names.lastIndexOf(name);
     return i >= 0 ? this.values[i] : null;
   }
 
-  /** Sets the value of the member name (the first, if the name repeats), adding it at the end if there is none. */
+  /** Sets the value of the member name (the last, if the name repeats, as get reads it), adding it at the end if there is none. */
   set(name: string, value: JsonValue): void {
-    const i = this.names.indexOf(name);
+    const i = this.names.lastIndexOf(name);
     if (i >= 0) {
       this.values[i] = value;
     } else {

@@ -360,12 +360,19 @@ static void pw_metric(const char *name, double value) {
  * call, and a write Pulsar refuses only after process returned still fails the message. Only a
  * module that calls these imports pulsar.try_* and pulsar.last_error, which older hosts lack. */
 
+/* last_error as the latest pw_try_ call got it (-1: absent): its text was copied into pw_alloc's
+ * memory once, and pw_last_error gives that copy rather than asking the host for another. */
+static int64_t pw_last_error_packed = -1;
 /* Why the latest pw_try_ call failed, as the host's text naming the operation (e.g. "pulsar.counter_incr:
  * java.lang.IllegalStateException: State public/default/f is not enabled." or "pulsar.publish to
- * 'persistent://public/default/audit': ..."), in memory from pw_alloc; absent if it succeeded. */
-static pw_bytes pw_last_error(void) { return pw_unpack(pw_host_last_error()); }
-/* PW_OK if the latest try_ host call worked, else PW_FAILED (its text stays with the host for pw_last_error). */
-static int pw_try_status(void) { return pw_host_last_error() == -1 ? PW_OK : PW_FAILED; }
+ * 'persistent://public/default/audit': ..."), in memory from pw_alloc; absent if it succeeded, and in
+ * a process call before its first pw_try_ call (the text lived until the call that made it returned). */
+static pw_bytes pw_last_error(void) { return pw_unpack(pw_last_error_packed); }
+/* PW_OK if the latest try_ host call worked, else PW_FAILED (its text kept for pw_last_error). */
+static int pw_try_status(void) {
+    pw_last_error_packed = pw_host_last_error();
+    return pw_last_error_packed == -1 ? PW_OK : PW_FAILED;
+}
 /* pw_state_get, recoverable: PW_OK with *value the bytes stored under key (absent if none), or
  * PW_FAILED with *value absent. */
 static int pw_try_state_get(const char *key, pw_bytes *value) {
@@ -435,6 +442,7 @@ static int32_t pw_run(uint8_t *ptr, uint32_t len, pw_handler handler) {
         pw_host_set_output(out.output.ptr, out.output.len);
     }
     pw_heap_top = pw_heap_mark;
+    pw_last_error_packed = -1; /* its text was in the memory just freed */
     return status;
 }
 

@@ -3,7 +3,8 @@
 // "messages" and remembers the last one in state "last", through the recoverable calls
 // (ctx.tryCounterIncr, ...). When state fails (not enabled on the cluster, a store that fails), it
 // counts and remembers in memory, logs that once, and adds what it counted meanwhile to the counter
-// once the store works again. With user config "audit-topic" it publishes a copy of each message
+// once the store works again; until the store has the last message again (its put failed), it
+// answers the one it remembers. With user config "audit-topic" it publishes a copy of each message
 // there; a copy Pulsar refuses is logged and skipped instead of failing the message. An empty
 // message makes it forget the last one. Its answer: "count=<n> (stored|in memory) previous=<the
 // message before, or ->", and " audit=refused" when the copy was refused; exactly counter.c's.
@@ -15,6 +16,7 @@ let total: i64 = 0;      // the count: the store's when it answers, else counted
 let unstored: i64 = 0;   // messages counted while the store failed, to add once it works
 let degraded = false;    // the store failed and that was logged; cleared once it works
 let last: Uint8Array | null = null; // the last message, remembered in memory too
+let unsaved = false;     // the store missed the last message (its put or delete failed)
 
 export function init(): void {
   auditTopic = new Context().config("audit-topic");
@@ -52,15 +54,14 @@ function tally(input: Uint8Array, ctx: Context): Result {
     total++;
   }
 
-  // the previous message: from the store, or from memory while it fails
+  // the previous message: from the store, or from memory while it fails or missed the last one
   const read = ctx.tryStateGet("last");
   let previous = read.value;
   const readError = read.error;
-  if (readError !== null) {
-    stateFailed(ctx, readError);
-    previous = last;
-  }
+  if (readError !== null) stateFailed(ctx, readError);
+  if (readError !== null || unsaved) previous = last;
   const written = input.length == 0 ? ctx.tryStateDelete("last") : ctx.tryStatePut("last", input);
+  unsaved = written !== null;
   if (written !== null) stateFailed(ctx, written);
   last = input.length == 0 ? null : input.slice();
 

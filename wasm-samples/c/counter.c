@@ -3,7 +3,8 @@
  * messages in the counter "messages" and remembers the last one in state "last", through the
  * recoverable calls (pw_try_*). When state fails (not enabled on the cluster, a store that fails),
  * it counts and remembers in memory, logs that once, and adds what it counted meanwhile to the
- * counter once the store works again. With user config "audit-topic" it publishes a copy of each
+ * counter once the store works again; until the store has the last message again (its put failed),
+ * it answers the one it remembers. With user config "audit-topic" it publishes a copy of each
  * message there; a copy Pulsar refuses is logged and skipped instead of failing the message. An
  * empty message makes it forget the last one.
  *
@@ -20,6 +21,7 @@ static int64_t unstored;        /* messages counted while the store failed, to a
 static int degraded;            /* the store failed and that was logged; cleared once it works */
 static uint8_t last[MAX_INPUT]; /* the last message, remembered in memory too */
 static int32_t last_len = -1;   /* -1: none */
+static int unsaved;             /* the store missed the last message (its put or delete failed) */
 
 static void setup(void) {
     pw_bytes topic = pw_config("audit-topic");
@@ -78,7 +80,9 @@ static int count(pw_bytes input, pw_output *out) {
         }
         unstored = 0;
         degraded = 0;
-        stored = pw_try_counter_get("messages", &total) == PW_OK;
+        int64_t counted;
+        stored = pw_try_counter_get("messages", &counted) == PW_OK;
+        if (stored) total = counted;
     } else {
         unstored++;
     }
@@ -87,23 +91,26 @@ static int count(pw_bytes input, pw_output *out) {
         total++;
     }
 
-    /* the previous message: from the store, or from memory while it fails */
+    /* the previous message: from the store, or from memory while it fails or missed the last one */
     pw_bytes previous;
-    if (pw_try_state_get("last", &previous) != PW_OK) {
-        state_failed();
+    int read = pw_try_state_get("last", &previous) == PW_OK;
+    if (!read) state_failed();
+    if (!read || unsaved) {
+        previous = pw_unpack(-1);
         if (last_len >= 0) {
             pw_bytes remembered = {last, (uint32_t)last_len};
             previous = pw_copy(remembered);
         }
     }
     if (input.len == 0) {
-        if (pw_try_state_delete("last") != PW_OK) state_failed();
+        unsaved = pw_try_state_delete("last") != PW_OK;
         last_len = -1;
     } else {
-        if (pw_try_state_put("last", input) != PW_OK) state_failed();
+        unsaved = pw_try_state_put("last", input) != PW_OK;
         memcpy(last, input.ptr, input.len);
         last_len = (int32_t)input.len;
     }
+    if (unsaved) state_failed();
 
     /* the audit copy: skipped, and said so, when Pulsar refuses it */
     int refused = 0;

@@ -299,8 +299,8 @@ pub fn run_long_close<F: LongFunction>(slot: &'static Slot<F>) {
 /// ```
 ///
 /// The exports are Rust functions named `init`, `process` and `close` in the module where the
-/// macro is used (only on `wasm32` are they unmangled wasm exports), so a test can run the module
-/// exactly as the host does: `TestHost::call_process(process, input)`.
+/// macro is used (on `wasm32` unmangled `extern "C"` wasm exports, elsewhere plain `fn`s), so a test
+/// can run the module exactly as the host does: `TestHost::call_process(process, input)`.
 #[macro_export]
 macro_rules! export {
     ($function:ty) => {
@@ -309,22 +309,25 @@ macro_rules! export {
                 ::std::cell::RefCell::new(::std::option::Option::None);
         }
 
-        /// The module's `init` export: makes the function instance.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn init() {
-            $crate::run_init::<$function>(&__PULSAR_WASM_FUNCTION)
+        $crate::__pulsar_wasm_export_fn! {
+            /// The module's `init` export: makes the function instance.
+            fn init() {
+                $crate::run_init::<$function>(&__PULSAR_WASM_FUNCTION)
+            }
         }
 
-        /// The module's `process` export: one message through the function instance.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn process(ptr: *mut u8, len: usize) -> i32 {
-            $crate::run_process::<$function>(&__PULSAR_WASM_FUNCTION, ptr, len)
+        $crate::__pulsar_wasm_export_fn! {
+            /// The module's `process` export: one message through the function instance.
+            fn process(ptr: *mut u8, len: usize) -> i32 {
+                $crate::run_process::<$function>(&__PULSAR_WASM_FUNCTION, ptr, len)
+            }
         }
 
-        /// The module's `close` export: closes and drops the function instance.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn close() {
-            $crate::run_close::<$function>(&__PULSAR_WASM_FUNCTION)
+        $crate::__pulsar_wasm_export_fn! {
+            /// The module's `close` export: closes and drops the function instance.
+            fn close() {
+                $crate::run_close::<$function>(&__PULSAR_WASM_FUNCTION)
+            }
         }
     };
 }
@@ -346,22 +349,44 @@ macro_rules! export_long {
                 ::std::cell::RefCell::new(::std::option::Option::None);
         }
 
-        /// The module's `init` export: makes the function instance.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn init() {
-            $crate::run_long_init::<$function>(&__PULSAR_WASM_FUNCTION)
+        $crate::__pulsar_wasm_export_fn! {
+            /// The module's `init` export: makes the function instance.
+            fn init() {
+                $crate::run_long_init::<$function>(&__PULSAR_WASM_FUNCTION)
+            }
         }
 
-        /// The module's `process` export: one value through the function instance.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn process(input: i64) -> i64 {
-            $crate::run_long_process::<$function>(&__PULSAR_WASM_FUNCTION, input)
+        $crate::__pulsar_wasm_export_fn! {
+            /// The module's `process` export: one value through the function instance.
+            fn process(input: i64) -> i64 {
+                $crate::run_long_process::<$function>(&__PULSAR_WASM_FUNCTION, input)
+            }
         }
 
-        /// The module's `close` export: closes and drops the function instance.
-        #[cfg_attr(target_arch = "wasm32", no_mangle)]
-        pub extern "C" fn close() {
-            $crate::run_long_close::<$function>(&__PULSAR_WASM_FUNCTION)
+        $crate::__pulsar_wasm_export_fn! {
+            /// The module's `close` export: closes and drops the function instance.
+            fn close() {
+                $crate::run_long_close::<$function>(&__PULSAR_WASM_FUNCTION)
+            }
         }
+    };
+}
+
+/// Defines one export of the macros above: on `wasm32` an unmangled `extern "C"` function (the
+/// wasm export), on other targets a plain Rust `fn` with the same body. Natively a failing call
+/// panics (`trap`, the test host), and a panic must unwind into the test (`catch_unwind`) rather
+/// than abort the process at an `extern "C"` boundary (rustc 1.81 and later).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pulsar_wasm_export_fn {
+    ($(#[$attr:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $(-> $result:ty)? $body:block) => {
+        $(#[$attr])*
+        #[cfg(target_arch = "wasm32")]
+        #[no_mangle]
+        pub extern "C" fn $name($($arg: $ty),*) $(-> $result)? $body
+
+        $(#[$attr])*
+        #[cfg(not(target_arch = "wasm32"))]
+        pub fn $name($($arg: $ty),*) $(-> $result)? $body
     };
 }

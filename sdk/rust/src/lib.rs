@@ -326,9 +326,10 @@ fn finish(result: Result<Option<Vec<u8>>, String>) -> i32 {
 #[macro_export]
 macro_rules! export_function {
     ($handler:path) => {
-        #[no_mangle]
-        pub extern "C" fn process(ptr: *mut u8, len: usize) -> i32 {
-            $crate::run_bytes(ptr, len, $handler)
+        $crate::__pulsar_wasm_export_fn! {
+            fn process(ptr: *mut u8, len: usize) -> i32 {
+                $crate::run_bytes(ptr, len, $handler)
+            }
         }
     };
 }
@@ -337,9 +338,10 @@ macro_rules! export_function {
 #[macro_export]
 macro_rules! export_text_function {
     ($handler:path) => {
-        #[no_mangle]
-        pub extern "C" fn process(ptr: *mut u8, len: usize) -> i32 {
-            $crate::run_text(ptr, len, $handler)
+        $crate::__pulsar_wasm_export_fn! {
+            fn process(ptr: *mut u8, len: usize) -> i32 {
+                $crate::run_text(ptr, len, $handler)
+            }
         }
     };
 }

@@ -119,9 +119,10 @@ pub fn run_record(
 #[macro_export]
 macro_rules! export_record_function {
     ($handler:path) => {
-        #[no_mangle]
-        pub extern "C" fn process(ptr: *mut u8, len: usize) -> i32 {
-            $crate::run_record(ptr, len, $handler)
+        $crate::__pulsar_wasm_export_fn! {
+            fn process(ptr: *mut u8, len: usize) -> i32 {
+                $crate::run_record(ptr, len, $handler)
+            }
         }
     };
 }

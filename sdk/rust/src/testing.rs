@@ -331,7 +331,7 @@ impl TestHost {
     /// [`export_function!`](crate::export_function), [`export_text_function!`](crate::export_text_function)
     /// or `export_record_function!` defined (for [`export!`](crate::export), the module's instance
     /// on this thread; its `init` runs first if [`call_export`](TestHost::call_export) did not).
-    pub fn call_process(&self, process: extern "C" fn(*mut u8, usize) -> i32, input: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    pub fn call_process(&self, process: fn(*mut u8, usize) -> i32, input: &[u8]) -> Result<Option<Vec<u8>>, String> {
         let ptr = alloc(input.len());
         unsafe { std::ptr::copy_nonoverlapping(input.as_ptr(), ptr, input.len()) };
         let status = {
@@ -350,7 +350,7 @@ impl TestHost {
     /// Calls a module's `init` or `close` export (from [`export!`](crate::export) or
     /// [`export_long!`](crate::export_long)) as the wasm host does, with no current message for
     /// `init`. A failing `init` panics (on wasm, a trap), after logging `init failed: ...`.
-    pub fn call_export(&self, export: extern "C" fn()) {
+    pub fn call_export(&self, export: fn()) {
         let _current = Current::install(&self.state);
         export()
     }
@@ -358,7 +358,7 @@ impl TestHost {
     /// Calls a module's Long `process` export (from [`export_long!`](crate::export_long)) as the
     /// wasm host does. A failing `process` panics (on wasm, a trap), after logging `process
     /// failed: ...`.
-    pub fn call_long_process(&self, process: extern "C" fn(i64) -> i64, input: i64) -> i64 {
+    pub fn call_long_process(&self, process: fn(i64) -> i64, input: i64) -> i64 {
         let _current = Current::install(&self.state);
         process(input)
     }

@@ -3,11 +3,15 @@
 // wasm-samples/src/main/resources (scripts/build-wasm.sh builds them). Run: node --test <this file>.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { FunctionTester, INPUT_TOPIC } from "../../../sdk/assemblyscript/testing.mjs";
 
 const resources = new URL("../../src/main/resources/", import.meta.url);
 const load = (name, options) => FunctionTester.load(new URL(name, resources), options);
 const bytes = (text) => new TextEncoder().encode(text);
+const readText = (path) => { try { return readFileSync(path, "utf8"); } catch { return null; } };
 
 test("router publishes to the topic named in the message", async () => {
   const tester = await load("router.wasm", { config: { "topic-prefix": "persistent://public/default/route-" } });
@@ -88,8 +92,9 @@ for (const module of ["tally.wasm", "counter.wasm"]) {
     assert.deepEqual(tester.state, new Map());
     assert.deepEqual(tester.logLines, [`WARN state failed, working from memory: pulsar.counter_incr: ${NOT_ENABLED}`]);
 
+    // The store missed "b" (its put failed): answered from memory, and this message's put catches up.
     tester.failState(null);
-    assert.equal(tester.process("c").text, "count=3 (stored) previous=-");
+    assert.equal(tester.process("c").text, "count=3 (stored) previous=b");
     assert.equal(tester.process("d").text, "count=4 (stored) previous=c");
     assert.equal(tester.process("").text, "count=5 (stored) previous=d");
     assert.equal(tester.process("e").text, "count=6 (stored) previous=-");
@@ -118,6 +123,17 @@ for (const module of ["tally.wasm", "counter.wasm"]) {
     assert.deepEqual(tester.published.map(({ topic, key, text }) => ({ topic, key, text })), [{ topic: audit, key: "k2", text: "b" }]);
   });
 }
+
+test("counter.wasm takes each failed try call's text from the host once", async () => {
+  const tester = (await load("counter.wasm")).failState(NOT_ENABLED);
+  const exports = tester.exports;
+  const allocated = [];
+  tester.exports = { ...exports, alloc: (len) => { allocated.push(len); return exports.alloc(len); } };
+  assert.equal(tester.process("a").text, "count=1 (in memory) previous=-");
+  // The input, then last_error's text once for each failed call (pw_try_status keeps it for
+  // pw_last_error): counter_incr (also logged), state_get, state_put.
+  assert.deepEqual(allocated, [1, ...["counter_incr", "state_get", "state_put"].map((call) => `pulsar.${call}: ${NOT_ENABLED}`.length)]);
+});
 
 test("the tester fails a plain state or publish call as the host does", async () => {
   const context = (await load("context.wasm", { config: { "echo-topic": "persistent://public/default/echoes" } }))
@@ -148,4 +164,34 @@ test("the tester names a trap and an import the host does not provide", async ()
 
   await assert.rejects(FunctionTester.load(module(section(1, 1, 0x60, 0, 0), section(2, 1, ...name("env"), ...name("abort"), 0, 0))),
     { message: "wasm module 'module' imports function 'env.abort', which the host does not provide" });
+});
+
+// sdk/assemblyscript/json.ts, which no sample reads members with: a module compiled here (with the
+// compiler the samples use) edits member "a" through JsonObject's get and set.
+test("JsonObject get and set act on the last of repeated names, as the host keeps it", async () => {
+  const { default: asc } = await import("assemblyscript/asc");
+  const source = `
+    import { Context, Result, run } from "../../../sdk/assemblyscript/pulsar";
+    import { JsonNumber, JsonObject, parseJson } from "../../../sdk/assemblyscript/json";
+    export { alloc, pulsar_abi_version } from "../../../sdk/assemblyscript/pulsar";
+    function edit(input: string, ctx: Context): Result {
+      const object = <JsonObject>parseJson(input);
+      const a = object.get("a");
+      object.set("a", a instanceof JsonNumber ? JsonNumber.of((<JsonNumber>a).toI64() + 1) : JsonNumber.of(0));
+      return Result.text(object.toJson());
+    }
+    export function process(ptr: usize, len: usize): i32 { return run(ptr, len, edit); }`;
+  const base = fileURLToPath(new URL("..", import.meta.url));
+  let binary = null;
+  const { error, stderr } = await asc.main(
+    ["test/json-edit.ts", "-O3", "--use", "abort=../../sdk/assemblyscript/pulsar/abortHandler", "-o", "json-edit.wasm"], {
+      readFile: (file, dir) => file === "test/json-edit.ts" ? source : readText(resolve(base, dir, file)),
+      writeFile: (file, contents) => { if (file.endsWith(".wasm")) binary = contents; },
+      listFiles: () => [],
+    });
+  assert.equal(error, null, stderr.toString());
+  const tester = await FunctionTester.load(binary, { name: "json-edit.wasm" });
+  assert.equal(tester.process('{"a":1,"b":2,"a":5}').text, '{"a":1,"b":2,"a":6}');
+  assert.equal(tester.process('{"b":2,"a":1}').text, '{"b":2,"a":2}');
+  assert.equal(tester.process('{"b":2}').text, '{"b":2,"a":0}');
 });

@@ -5,9 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulsarwasm.engine.GuestErrorException;
+import io.pulsarwasm.engine.Invocation;
+import io.pulsarwasm.engine.WasmExecutionException;
+import io.pulsarwasm.engine.WasmInstance;
+import io.pulsarwasm.engine.WasmLoader;
+import io.pulsarwasm.host.Host;
+import io.pulsarwasm.testing.InMemoryHost;
 import io.pulsarwasm.testing.PublishedMessage;
 import io.pulsarwasm.testing.TestRecord;
 import io.pulsarwasm.testing.WasmFunctionTester;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +42,10 @@ class RecoverableSamplesTest {
             assertEquals(Map.of(), tester.host().counters());
             assertTrue(tester.host().state().isEmpty());
 
+            // The store missed "b" (its put failed): the sample answers it from memory, and this
+            // message's put brings the store up to date.
             tester.host().failState(null);
-            assertEquals("count=3 (stored) previous=-", text(tester.process(bytes("c"))));
+            assertEquals("count=3 (stored) previous=b", text(tester.process(bytes("c"))));
             assertEquals("count=4 (stored) previous=c", text(tester.process(bytes("d"))));
             assertEquals("count=5 (stored) previous=d", text(tester.process(new byte[0])));
             assertEquals("count=6 (stored) previous=-", text(tester.process(bytes("e"))));
@@ -77,11 +87,62 @@ class RecoverableSamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"counter.wasm", "tally.wasm"})
-    void theGuestsOwnLimitStillFailsTheMessage(String module) {
+    void countsOnInMemoryWhenOnlyReadingTheCounterBackFails(String module) {
+        InMemoryHost store = new InMemoryHost();
+        boolean[] failCounterGet = {false};
+        // InMemoryHost fails all of state at once; this host fails counter_get alone.
+        Host host = (Host) Proxy.newProxyInstance(Host.class.getClassLoader(), new Class<?>[] {Host.class},
+                (proxy, method, args) -> {
+                    if (failCounterGet[0] && method.getName().equals("counterGet")) {
+                        throw new IllegalStateException("the counter cannot be read");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (WasmLoader loader = WasmLoader.fromResource(RecoverableSamplesTest.class.getClassLoader(), module);
+                WasmInstance guest = loader.newInstance(host)) {
+            assertEquals("count=1 (stored) previous=-", answer(guest, "a"));
+            failCounterGet[0] = true;
+            assertEquals("count=2 (in memory) previous=a", answer(guest, "b"));
+            assertEquals(Map.of("messages", 2L), store.counters());
+            assertEquals("WARN state failed, working from memory: pulsar.counter_get: java.lang.IllegalStateException: "
+                    + "the counter cannot be read", store.logLines().get(store.logLines().size() - 1));
+            failCounterGet[0] = false;
+            assertEquals("count=3 (stored) previous=b", answer(guest, "c"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"counter.wasm", "tally.wasm"})
+    void anInputLongerThanTheSampleTakesFailsTheMessage(String module) {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module)) {
             assertEquals("wasm module '" + module + "': export 'process' returned status 1: input longer than 256 bytes",
                     assertThrows(GuestErrorException.class, () -> tester.process(new byte[257])).getMessage());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"counter.wasm", "tally.wasm"})
+    void aHostLimitPassedUnderATryCallStillFailsTheMessage(String module) {
+        // The audit copy goes through try_publish, but a topic over wasm.max-key-bytes (1024) is the
+        // guest's mistake, not the host's failure: it fails the message rather than being skipped.
+        String topic = "persistent://public/default/" + "a".repeat(1000);
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module)
+                .config("audit-topic", topic)) {
+            assertEquals("wasm module '" + module + "': export 'process' failed in host call pulsar.publish: a topic of "
+                    + "1028 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)",
+                    assertThrows(WasmExecutionException.class, () -> tester.process(bytes("a"))).getMessage());
+            assertEquals(List.of(), tester.host().published());
+        }
+    }
+
+    private static String answer(WasmInstance guest, String input) {
+        Invocation invocation = guest.process(bytes(input));
+        invocation.stored().join();
+        return text(invocation.output());
     }
 
     private static byte[] bytes(String text) {
