@@ -372,12 +372,16 @@ final class HostFunctions {
 
     private void stateWrite(String name, long bytes, Supplier<CompletableFuture<Void>> write) {
         countWrite(name, bytes);
-        // the instance's unstored state writes outlive the call that made them: a store that never answers
-        // must not let them pile up across calls
+        // the instance's unstored state writes outlive the call that made them: they must not pile up across
+        // calls. A store slower than the guest makes the guest wait for the oldest (under the deadline, so a store
+        // that never answers times the call out) rather than fail a message that would be retried and count twice.
         stateWrites.removeIf(CompletableFuture::isDone);
-        if (stateWrites.size() >= maxWritesPerCall) {
-            throw new AbiViolationException(name + ": " + stateWrites.size() + " earlier state writes of this instance "
-                    + "are not stored yet, " + limits.limitOf(Limit.MAX_WRITES_PER_CALL));
+        while (stateWrites.size() >= maxWritesPerCall) {
+            try {
+                await(name + " (waiting for an earlier state write)", stateWrites.remove(0));
+            } catch (HostFailure failedItsOwnMessage) {
+                // reported through that message's writes
+            }
         }
         CompletableFuture<Void> tracked = track(name, refusedAtOnce(name, fromHost(name, write)));
         if (!tracked.isDone()) {

@@ -647,9 +647,47 @@ class AdversarialTest {
                 for (int i = 0; i < 3; i++) {
                     guest.process(new byte[1]); // each message's write hangs, and fails it after the deadline
                 }
-                WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> guest.process(new byte[1]));
-                assertEquals(hostCallFailure("counter_incr", "3 earlier state writes of this instance are not stored yet, "
-                        + "the limit of 3 writes (user config wasm.max-writes-per-call)"), error.getMessage());
+                // the fourth waits for the oldest to be stored, which never comes: the deadline ends the wait
+                WasmTimeoutException error = assertThrows(WasmTimeoutException.class, () -> guest.process(new byte[1]));
+                assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
+                        error.getMessage());
+            }
+        }
+
+        @Test
+        void aSlowStoreMakesTheGuestWaitInsteadOfFailingTheMessage() throws Exception {
+            byte[] module = Wat.bytesGuest("(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
+                    "(data (i32.const 0) \"c\")");
+            List<CompletableFuture<Void>> unstored = new java.util.concurrent.CopyOnWriteArrayList<>();
+            InMemoryHost delegate = new InMemoryHost();
+            Host slowStore = (Host) Proxy.newProxyInstance(Host.class.getClassLoader(), new Class<?>[] {Host.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("counterIncr")) {
+                            CompletableFuture<Void> write = new CompletableFuture<>();
+                            unstored.add(write);
+                            return write;
+                        }
+                        try {
+                            return method.invoke(delegate, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_WRITES_PER_CALL, 3));
+                    WasmInstance guest = loader.newInstance(slowStore)) {
+                for (int i = 0; i < 3; i++) {
+                    guest.process(new byte[1]);
+                }
+                // the fourth message waits for the oldest write; once the store answers it, the guest goes on
+                Future<Invocation> fourth = caller.submit(() -> guest.process(new byte[1]));
+                org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300))
+                        .atMost(java.time.Duration.ofSeconds(5)).until(() -> !fourth.isDone());
+                unstored.get(0).complete(null);
+                fourth.get(10, TimeUnit.SECONDS);
+                assertEquals(4, unstored.size());
+            } finally {
+                caller.shutdownNow();
             }
         }
 
