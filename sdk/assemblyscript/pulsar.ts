@@ -378,25 +378,16 @@ function lastError(): string | null {
 
 /** Runs a bytes handler for the `process` export: the message value as it is, no decoding. */
 export function runBytes(ptr: usize, len: usize, handler: (input: Uint8Array, ctx: Context) => Result): i32 {
-  const input = Uint8Array.wrap(take(ptr, len));
-  const result = handler(input, CONTEXT);
-  const error = result.error;
-  if (error !== null) {
-    const bytes = utf8(error);
-    host_set_error(changetype<usize>(bytes), <usize>bytes.byteLength);
-    return 1;
-  }
-  const output = result.output;
-  if (output !== null) {
-    host_set_output(changetype<usize>(output), <usize>output.byteLength);
-  }
-  return 0;
+  return finish(handler(Uint8Array.wrap(take(ptr, len)), CONTEXT));
 }
 
 /** Runs a text handler for the `process` export: the input decoded as UTF-8 (invalid bytes become U+FFFD). */
 export function run(ptr: usize, len: usize, handler: (input: string, ctx: Context) => Result): i32 {
-  const input = String.UTF8.decode(take(ptr, len));
-  const result = handler(input, CONTEXT);
+  return finish(handler(String.UTF8.decode(take(ptr, len)), CONTEXT));
+}
+
+/** Hands a handler's result to the host: its error and status 1, or its output (if any) and status 0. */
+function finish(result: Result): i32 {
   const error = result.error;
   if (error !== null) {
     const bytes = utf8(error);
