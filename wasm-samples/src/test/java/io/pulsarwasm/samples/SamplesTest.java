@@ -135,27 +135,37 @@ class SamplesTest {
         }
     }
 
+    /** The context tour's first two answers, the same for its C and AssemblyScript twins. */
+    private static void toursFirstTwoMessages(WasmFunctionTester<byte[], byte[]> tester) {
+        tester.host().identity("acme", "pipelines", "tour", 2, 3);
+        assertEquals("acme/pipelines/tour instance 2 of 3 key=k1 topic=persistent://public/default/input "
+                + "time=1700000000123 id=9B props: lang=c team=core lang=c previous=- messages=1",
+                text(tester.process(TestRecord.of(bytes("hello")).withKey("k1").withProperty("lang", "c")
+                        .withProperty("team", "core").withEventTime(1_700_000_000_123L)
+                        .withMessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}))));
+        assertEquals("acme/pipelines/tour instance 2 of 3 key=- topic=persistent://public/default/input "
+                + "time=-1 id=0B props: lang=- previous=hello messages=2", text(tester.process(bytes("again"))));
+    }
+
+    /** What the tour published for its first two messages (with the sample's name as a property). */
+    private static void toursFirstTwoPublishes(List<PublishedMessage> published, String from) {
+        assertEquals("persistent://public/default/echoes", published.get(0).topic());
+        assertEquals("k1", published.get(0).key());
+        assertEquals(Map.of("from", from), published.get(0).properties());
+        assertEquals("hello", published.get(0).text());
+        assertNull(published.get(1).key());
+        assertEquals("again", published.get(1).text());
+    }
+
     @Test
     void contextInCReadsTheWholeContext() {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:context.wasm")
                 .config("echo-topic", "persistent://public/default/echoes")) {
-            tester.host().identity("acme", "pipelines", "tour", 2, 3);
-            assertEquals("acme/pipelines/tour instance 2 of 3 key=k1 topic=persistent://public/default/input "
-                    + "time=1700000000123 id=9B props: lang=c team=core lang=c previous=- messages=1",
-                    text(tester.process(TestRecord.of(bytes("hello")).withKey("k1").withProperty("lang", "c")
-                            .withProperty("team", "core").withEventTime(1_700_000_000_123L)
-                            .withMessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}))));
-            assertEquals("acme/pipelines/tour instance 2 of 3 key=- topic=persistent://public/default/input "
-                    + "time=-1 id=0B props: lang=- previous=hello messages=2", text(tester.process(bytes("again"))));
+            toursFirstTwoMessages(tester);
 
             List<PublishedMessage> published = tester.host().published();
             assertEquals(2, published.size());
-            assertEquals("persistent://public/default/echoes", published.get(0).topic());
-            assertEquals("k1", published.get(0).key());
-            assertEquals(Map.of("from", "context.c"), published.get(0).properties());
-            assertEquals("hello", published.get(0).text());
-            assertNull(published.get(1).key());
-            assertEquals("again", published.get(1).text());
+            toursFirstTwoPublishes(published, "context.c");
             assertEquals("again", new String(tester.host().state().get("previous"), StandardCharsets.UTF_8));
             assertEquals(Map.of("messages", 2L), tester.host().counters());
             assertEquals(Map.of("input-bytes", List.of(5.0, 5.0)), tester.host().metrics());
@@ -170,14 +180,7 @@ class SamplesTest {
     void tourInAssemblyScriptReadsTheWholeContextAsBytes() {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:tour.wasm")
                 .config("echo-topic", "persistent://public/default/echoes")) {
-            tester.host().identity("acme", "pipelines", "tour", 2, 3);
-            assertEquals("acme/pipelines/tour instance 2 of 3 key=k1 topic=persistent://public/default/input "
-                    + "time=1700000000123 id=9B props: lang=c team=core lang=c previous=- messages=1",
-                    text(tester.process(TestRecord.of(bytes("hello")).withKey("k1").withProperty("lang", "c")
-                            .withProperty("team", "core").withEventTime(1_700_000_000_123L)
-                            .withMessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}))));
-            assertEquals("acme/pipelines/tour instance 2 of 3 key=- topic=persistent://public/default/input "
-                    + "time=-1 id=0B props: lang=- previous=hello messages=2", text(tester.process(bytes("again"))));
+            toursFirstTwoMessages(tester);
 
             // bytes that are not UTF-8 pass through as they are: into state, the publish and the answer
             byte[] binary = {(byte) 0xff, 0, (byte) 0xc3, 0x28, (byte) 0x80};
@@ -189,12 +192,7 @@ class SamplesTest {
 
             List<PublishedMessage> published = tester.host().published();
             assertEquals(4, published.size());
-            assertEquals("persistent://public/default/echoes", published.get(0).topic());
-            assertEquals("k1", published.get(0).key());
-            assertEquals(Map.of("from", "tour.ts"), published.get(0).properties());
-            assertEquals("hello", published.get(0).text());
-            assertNull(published.get(1).key());
-            assertEquals("again", published.get(1).text());
+            toursFirstTwoPublishes(published, "tour.ts");
             assertArrayEquals(binary, published.get(2).value());
             assertEquals("last", new String(tester.host().state().get("previous"), StandardCharsets.UTF_8));
             assertEquals(Map.of("messages", 4L), tester.host().counters());

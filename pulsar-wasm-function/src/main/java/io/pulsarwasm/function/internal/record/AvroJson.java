@@ -251,45 +251,47 @@ final class AvroJson {
 
     private static Schema branch(JsonNode json, List<Schema> branches) {
         return switch (json.getNodeType()) {
-            case NULL -> first(branches, b -> b.getType() == Schema.Type.NULL);
-            case BOOLEAN -> first(branches, b -> b.getType() == Schema.Type.BOOLEAN);
+            case NULL -> first(branches, type(Schema.Type.NULL));
+            case BOOLEAN -> first(branches, type(Schema.Type.BOOLEAN));
             case NUMBER -> {
                 Long whole = json.isIntegralNumber() ? exactLong(json) : null;
-                Schema chosen = whole == null ? null : first(branches, b -> b.getType() == Schema.Type.INT
-                        && whole >= Integer.MIN_VALUE && whole <= Integer.MAX_VALUE);
-                chosen = chosen != null || whole == null ? chosen : first(branches, b -> b.getType() == Schema.Type.LONG);
-                chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.DOUBLE);
-                chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.FLOAT);
-                chosen = chosen != null ? chosen : first(branches, AvroJson::isDecimal);
-                yield chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.INT || b.getType() == Schema.Type.LONG);
+                yield first(branches,
+                        b -> whole != null && b.getType() == Schema.Type.INT && whole >= Integer.MIN_VALUE
+                                && whole <= Integer.MAX_VALUE,
+                        b -> whole != null && b.getType() == Schema.Type.LONG,
+                        type(Schema.Type.DOUBLE), type(Schema.Type.FLOAT), AvroJson::isDecimal,
+                        type(Schema.Type.INT).or(type(Schema.Type.LONG)));
             }
             case STRING -> {
                 String text = json.textValue();
-                Schema chosen = first(branches, b -> b.getType() == Schema.Type.STRING);
-                chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.ENUM && b.hasEnumSymbol(text));
-                chosen = chosen != null || !NON_FINITE.contains(text) ? chosen
-                        : first(branches, b -> b.getType() == Schema.Type.DOUBLE || b.getType() == Schema.Type.FLOAT);
-                chosen = chosen != null || !isNumberText(text) ? chosen : first(branches, AvroJson::isDecimal);
-                yield chosen != null ? chosen : first(branches, b -> (b.getType() == Schema.Type.BYTES
-                        || b.getType() == Schema.Type.FIXED) && !isDecimal(b));
+                yield first(branches, type(Schema.Type.STRING),
+                        b -> b.getType() == Schema.Type.ENUM && b.hasEnumSymbol(text),
+                        b -> NON_FINITE.contains(text) && (b.getType() == Schema.Type.DOUBLE || b.getType() == Schema.Type.FLOAT),
+                        b -> isDecimal(b) && isNumberText(text),
+                        type(Schema.Type.BYTES).or(type(Schema.Type.FIXED)).and(b -> !isDecimal(b)));
             }
-            case ARRAY -> first(branches, b -> b.getType() == Schema.Type.ARRAY);
-            case OBJECT -> {
-                Schema chosen = first(branches, b -> b.getType() == Schema.Type.RECORD && fitsFields(json, b));
-                chosen = chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.MAP);
-                yield chosen != null ? chosen : first(branches, b -> b.getType() == Schema.Type.RECORD);
-            }
+            case ARRAY -> first(branches, type(Schema.Type.ARRAY));
+            case OBJECT -> first(branches, b -> b.getType() == Schema.Type.RECORD && fitsFields(json, b),
+                    type(Schema.Type.MAP), type(Schema.Type.RECORD));
             default -> null;
         };
     }
 
-    private static Schema first(List<Schema> branches, Predicate<Schema> test) {
-        for (Schema branch : branches) {
-            if (test.test(branch)) {
-                return branch;
+    /** The first branch the first preference that any branch meets chooses, or null. */
+    @SafeVarargs
+    private static Schema first(List<Schema> branches, Predicate<Schema>... preferences) {
+        for (Predicate<Schema> preference : preferences) {
+            for (Schema branch : branches) {
+                if (preference.test(branch)) {
+                    return branch;
+                }
             }
         }
         return null;
+    }
+
+    private static Predicate<Schema> type(Schema.Type type) {
+        return branch -> branch.getType() == type;
     }
 
     private static boolean fitsFields(JsonNode json, Schema record) {
