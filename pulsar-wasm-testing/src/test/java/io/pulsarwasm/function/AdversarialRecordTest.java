@@ -63,6 +63,18 @@ class AdversarialRecordTest {
     }
 
     @Test
+    void theLargestOutputOfTheSmallestValuesIsEncodedWithinTheHeap() {
+        // 2 million one-digit elements, 4 MiB of JSON: the parsed tree is the host's largest per-output cost
+        Schema<byte[]> schema = RecordInput.schema(SchemaType.JSON,
+                record("{\"name\":\"a\",\"type\":{\"type\":\"array\",\"items\":\"int\"}}"));
+        String json = "{\"a\":[" + "0,".repeat(2_000_000) + "1]}";
+        try (WasmFunctionTester<GenericObject, RecordOutput> tester = WasmFunctionTester.records(ECHO)) {
+            RecordOutput out = tester.process(new RecordInput(schema, json.getBytes(StandardCharsets.UTF_8), null, null));
+            assertEquals(json, out.json());
+        }
+    }
+
+    @Test
     void aDecimalWithAHugeExponentIsRefusedWithoutBeingScaled() {
         String fields = "{\"name\":\"d\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":6,\"scale\":2}}";
         String expected = PREFIX + "the value does not fit schema JSON (the input's): $.d: expected a decimal with at most 2 "
