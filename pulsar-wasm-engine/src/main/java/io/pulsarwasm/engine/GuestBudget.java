@@ -29,9 +29,23 @@ final class GuestBudget {
     private int memoriesMade;
 
     GuestBudget(ModuleShape shape, Limits limits) {
+        this(shape.initialPagesBeyondFirstMemory(), limits);
+    }
+
+    /** A budget for a module with one memory (the JavaScript engine's). */
+    GuestBudget(Limits limits) {
+        this(0, limits);
+    }
+
+    private GuestBudget(int otherMemoriesPages, Limits limits) {
         this.maxPages = limits.intValue(Limit.MAX_MEMORY_PAGES);
-        this.otherMemoriesPages = shape.initialPagesBeyondFirstMemory();
+        this.otherMemoriesPages = otherMemoriesPages;
         this.maxElements = limits.get(Limit.MAX_TABLE_ELEMENTS);
+    }
+
+    /** @return the pages the first memory may grow to */
+    int firstMemoryPages() {
+        return maxPages - otherMemoriesPages;
     }
 
     /** Makes the instance's memories, in index order, each with its maximum lowered to its share. */

@@ -2,7 +2,8 @@ package io.pulsarwasm.engine;
 
 /**
  * The guest's bytes entry point returned a non-zero status: the function itself reported a
- * failure, with the message it passed to {@code pulsar.set_error} if it did.
+ * failure, with the message it passed to {@code pulsar.set_error} if it did. For a JavaScript
+ * function: its {@code process} threw, and the message is the exception's name, message and stack.
  */
 public class GuestErrorException extends WasmExecutionException {
 
@@ -12,8 +13,18 @@ public class GuestErrorException extends WasmExecutionException {
     private final String guestMessage;
 
     GuestErrorException(String moduleName, int status, String guestMessage) {
-        super("wasm module '" + moduleName + "': export 'process' returned status " + status + ": "
-                + (guestMessage != null ? guestMessage : "(no message: the guest did not call pulsar.set_error)"), null);
+        this("wasm module '" + moduleName + "': export 'process' returned status " + status + ": "
+                + (guestMessage != null ? guestMessage : "(no message: the guest did not call pulsar.set_error)"),
+                guestMessage, status);
+    }
+
+    /** A JavaScript function's failure: its process threw (status 1). */
+    GuestErrorException(String message, String guestMessage) {
+        this(message, guestMessage, 1);
+    }
+
+    private GuestErrorException(String message, String guestMessage, int status) {
+        super(message, null);
         this.status = status;
         this.guestMessage = guestMessage;
     }

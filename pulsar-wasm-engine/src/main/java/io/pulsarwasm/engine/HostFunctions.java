@@ -198,19 +198,11 @@ final class HostFunctions {
             case GET_FUNCTION_NAME -> text(guest, name, Optional.of(host.functionName()));
             case GET_INSTANCE_ID -> new long[] {host.instanceId()};
             case GET_NUM_INSTANCES -> new long[] {host.numInstances()};
-            case STATE_GET -> {
-                String key = key(guest, name, args);
-                awaitStateWrites(name);
-                yield bytes(guest, name, await(name, fromHost(name, () -> host.stateGet(key))));
-            }
+            case STATE_GET -> bytes(guest, name, stateGet(name, key(guest, name, args)));
             case STATE_PUT -> none(() -> statePut(name, guest, args));
-            case STATE_DELETE -> none(() -> stateWrite(name, 0, () -> host.stateDelete(key(guest, name, args))));
-            case COUNTER_INCR -> none(() -> stateWrite(name, 0, () -> host.counterIncr(key(guest, name, args), args[2])));
-            case COUNTER_GET -> {
-                String key = key(guest, name, args);
-                awaitStateWrites(name);
-                yield new long[] {await(name, fromHost(name, () -> host.counterGet(key)))};
-            }
+            case STATE_DELETE -> none(() -> stateDelete(name, key(guest, name, args)));
+            case COUNTER_INCR -> none(() -> counterIncr(name, key(guest, name, args), args[2]));
+            case COUNTER_GET -> new long[] {counterGet(name, key(guest, name, args))};
             case PUBLISH -> none(() -> publish(name, guest, args));
             case RECORD_METRIC -> none(() -> recordMetric(name, key(guest, name, args), Double.longBitsToDouble(args[2])));
             case TRY_STATE_GET -> recoverable(HostImport.STATE_GET, new long[] {Abi.ABSENT}, guest, args);
@@ -252,6 +244,31 @@ final class HostFunctions {
             return recoverable(call, null, guest, args);
         } finally {
             refuseAtOnce = false;
+        }
+    }
+
+    /**
+     * Runs a host call of a guest that reaches the host through a bridge (the JavaScript engine's):
+     * as a {@code try_} call, a write the host refuses at once fails the call, and a failure of the
+     * host comes out as a {@link HostCallException} for which {@link #isHostFailure} is true, which
+     * the bridge hands to the guest as an error it may catch.
+     *
+     * @param name the call, as errors name it
+     * @param operation the call in Java terms
+     * @return what it returns
+     */
+    <T> T bridged(String name, Supplier<T> operation) {
+        nesting++;
+        refuseAtOnce = true;
+        try {
+            return operation.get();
+        } catch (HostCallException | WasmEngineException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new HostCallException(name + ": " + e, e);
+        } finally {
+            refuseAtOnce = false;
+            nesting--;
         }
     }
 
@@ -299,19 +316,30 @@ final class HostFunctions {
     }
 
     private void setOutput(String name, GuestMemory guest, int ptr, int length) {
+        checkOutput(name, Integer.toUnsignedLong(length));
+        setOutput(name, guest.read(name, ptr, length));
+    }
+
+    /** Refuses an output over {@link Limit#MAX_OUTPUT_BYTES}, or a second output of one invocation. */
+    void checkOutput(String name, long length) {
         requireBytesInvocation(name);
-        if (Integer.toUnsignedLong(length) > limits.get(Limit.MAX_OUTPUT_BYTES)) {
-            throw new AbiViolationException(name + ": an output of " + Integer.toUnsignedLong(length)
+        if (length > limits.get(Limit.MAX_OUTPUT_BYTES)) {
+            throw new AbiViolationException(name + ": an output of " + length
                     + " bytes is more than " + limits.limitOf(Limit.MAX_OUTPUT_BYTES));
         }
         if (output != null) {
             throw new AbiViolationException(name + ": called twice in one invocation; a function has one output");
         }
-        output = guest.read(name, ptr, length);
+    }
+
+    /** Sets the invocation's output, once checked with {@link #checkOutput}. */
+    void setOutput(String name, byte[] value) {
+        checkOutput(name, value.length);
+        output = value;
     }
 
     /** The guest's error text, cut like a log line: it ends up in Pulsar's log and exception stats. */
-    private void setError(String name, String message) {
+    void setError(String name, String message) {
         requireBytesInvocation(name);
         error = message;
     }
@@ -323,7 +351,7 @@ final class HostFunctions {
         }
     }
 
-    private void recordMetric(String name, String metric, double value) {
+    void recordMetric(String name, String metric, double value) {
         if (!metricNames.admit(metric)) {
             throw new AbiViolationException(name + ": metric '" + metric + "' would be distinct metric name "
                     + (maxMetricNames + 1) + " of this function instance, more than " + limits.limitOf(Limit.MAX_METRIC_NAMES));
@@ -333,15 +361,38 @@ final class HostFunctions {
 
     private void publish(String name, GuestMemory guest, long[] args) {
         String topic = text(guest, name, "topic", (int) args[0], (int) args[1]);
+        admitTopic(name, topic);
+        countWrite(name, Integer.toUnsignedLong((int) args[3]) + Integer.toUnsignedLong((int) args[7]));
+        byte[] value = guest.read(name, (int) args[2], (int) args[3]);
+        String key = (int) args[5] != -1 ? text(guest, name, "message key", (int) args[4], (int) args[5]) : null;
+        Map<String, String> properties = StringMapCodec.decode(guest.read(name, (int) args[6], (int) args[7]), name);
+        sendPublish(name, topic, value, key, properties);
+    }
+
+    /**
+     * Publishes for a guest that reaches the host through a bridge: the checks of {@code
+     * pulsar.publish} (topic count, key length, the call's write budget, properties counted in
+     * their wire form), then the publish.
+     */
+    void publish(String name, String topic, byte[] value, String key, Map<String, String> properties) {
+        checkText(name, "topic", topic);
+        admitTopic(name, topic);
+        if (key != null) {
+            checkText(name, "message key", key);
+        }
+        countWrite(name, value.length + (long) StringMapCodec.encode(properties).length);
+        sendPublish(name, topic, value, key, properties);
+    }
+
+    private void admitTopic(String name, String topic) {
         if (!topics.admit(topic)) {
             throw new AbiViolationException(name + ": topic '" + topic + "' would be distinct topic "
                     + (limits.get(Limit.MAX_PUBLISH_TOPICS) + 1) + " of this function instance, more than "
                     + limits.limitOf(Limit.MAX_PUBLISH_TOPICS));
         }
-        countWrite(name, Integer.toUnsignedLong((int) args[3]) + Integer.toUnsignedLong((int) args[7]));
-        byte[] value = guest.read(name, (int) args[2], (int) args[3]);
-        String key = (int) args[5] != -1 ? text(guest, name, "message key", (int) args[4], (int) args[5]) : null;
-        Map<String, String> properties = StringMapCodec.decode(guest.read(name, (int) args[6], (int) args[7]), name);
+    }
+
+    private void sendPublish(String name, String topic, byte[] value, String key, Map<String, String> properties) {
         String what = name + " to '" + topic + "'";
         track(what, refusedAtOnce(what, fromHost(what, () -> host.publish(topic, value, key, properties))));
     }
@@ -349,11 +400,76 @@ final class HostFunctions {
     private void statePut(String name, GuestMemory guest, long[] args) {
         String key = key(guest, name, args);
         int length = (int) args[3];
-        if (Integer.toUnsignedLong(length) > maxStateValueBytes) {
-            throw new AbiViolationException(name + ": a value of " + Integer.toUnsignedLong(length)
+        checkStateValue(name, Integer.toUnsignedLong(length));
+        stateWrite(name, Integer.toUnsignedLong(length), () -> host.statePut(key, guest.read(name, (int) args[2], length)));
+    }
+
+    /** {@code pulsar.state_put} in Java terms, for a guest that reaches the host through a bridge. */
+    void statePut(String name, String key, byte[] value) {
+        checkText(name, "key", key);
+        checkStateValue(name, value.length);
+        stateWrite(name, value.length, () -> host.statePut(key, value));
+    }
+
+    private void checkStateValue(String name, long length) {
+        if (length > maxStateValueBytes) {
+            throw new AbiViolationException(name + ": a value of " + length
                     + " bytes is more than " + limits.limitOf(Limit.MAX_STATE_VALUE_BYTES));
         }
-        stateWrite(name, Integer.toUnsignedLong(length), () -> host.statePut(key, guest.read(name, (int) args[2], length)));
+    }
+
+    /** {@code pulsar.state_delete} in Java terms. */
+    void stateDelete(String name, String key) {
+        checkText(name, "key", key);
+        stateWrite(name, 0, () -> host.stateDelete(key));
+    }
+
+    /** {@code pulsar.counter_incr} in Java terms. */
+    void counterIncr(String name, String key, long amount) {
+        checkText(name, "key", key);
+        stateWrite(name, 0, () -> host.counterIncr(key, amount));
+    }
+
+    /** {@code pulsar.state_get} in Java terms: waits (under the deadline) for this instance's earlier writes, then reads. */
+    Optional<byte[]> stateGet(String name, String key) {
+        checkText(name, "key", key);
+        awaitStateWrites(name);
+        Optional<byte[]> value = await(name, fromHost(name, () -> host.stateGet(key)));
+        value.ifPresent(bytes -> checkHostData(name, bytes.length));
+        return value;
+    }
+
+    /** {@code pulsar.counter_get} in Java terms. */
+    long counterGet(String name, String key) {
+        checkText(name, "key", key);
+        awaitStateWrites(name);
+        return await(name, fromHost(name, () -> host.counterGet(key)));
+    }
+
+    /** A key, name or topic given as a Java string: at most {@link Limit#MAX_KEY_BYTES} in UTF-8. */
+    void checkText(String name, String what, String text) {
+        // a UTF-16 unit is at most 3 UTF-8 bytes: only long texts need encoding to be measured
+        if (text.length() * 3L > maxKeyBytes) {
+            long bytes = text.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxKeyBytes) {
+                throw new AbiViolationException(name + ": a " + what + " of " + bytes + " bytes is more than "
+                        + limits.limitOf(Limit.MAX_KEY_BYTES));
+            }
+        }
+    }
+
+    /** Refuses a value larger than a host call may return ({@link Limit#MAX_HOST_DATA_BYTES}). */
+    void checkHostData(String name, long length) {
+        if (length > limits.get(Limit.MAX_HOST_DATA_BYTES)) {
+            throw new HostCallException(name + ": the value is " + length + " bytes, more than the limit of "
+                    + limits.describe(Limit.MAX_HOST_DATA_BYTES) + " a host call returns (user config "
+                    + Limit.MAX_HOST_DATA_BYTES.key() + ")");
+        }
+    }
+
+    /** Whether a failure of a host call is the host's or Pulsar's (which a guest may recover from), not the guest's. */
+    static boolean isHostFailure(RuntimeException e) {
+        return e instanceof HostFailure;
     }
 
     /** Counts a write against the call's budget, or fails naming the limit it would pass. */
@@ -473,11 +589,7 @@ final class HostFunctions {
             return new long[] {Abi.ABSENT};
         }
         byte[] data = value.get();
-        if (data.length > limits.get(Limit.MAX_HOST_DATA_BYTES)) {
-            throw new HostCallException(name + ": the value is " + data.length + " bytes, more than the limit of "
-                    + limits.describe(Limit.MAX_HOST_DATA_BYTES) + " a host call returns (user config "
-                    + Limit.MAX_HOST_DATA_BYTES.key() + ")");
-        }
+        checkHostData(name, data.length);
         return new long[] {Abi.pack(guest.writeAllocated(name, data), data.length)};
     }
 

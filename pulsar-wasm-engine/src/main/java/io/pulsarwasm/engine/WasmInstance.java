@@ -1,6 +1,5 @@
 package io.pulsarwasm.engine;
 
-import io.pulsarwasm.engine.internal.Abi;
 import io.pulsarwasm.engine.internal.HostCallException;
 import io.pulsarwasm.engine.internal.Watchdog;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import run.endive.runtime.ExportFunction;
 import run.endive.runtime.Instance;
 import run.endive.wasm.WasmEngineException;
 
@@ -24,37 +22,35 @@ import run.endive.wasm.WasmEngineException;
  */
 public final class WasmInstance implements AutoCloseable {
 
-    private static final String PROCESS = "export '" + Abi.PROCESS + "'";
-    private static final String START = "the start function";
-
     private final String moduleName;
     private final Instance instance;
     private final HostFunctions host;
     private final EntryPoint entryPoint;
+    private final GuestEntry entry;
+    private final String process;
     private final Consumer<WasmInstance> onClose;
-    private final ModuleShape shape;
     private final Limits limits;
     private final GuestBudget budget;
     private final long timeoutNanos;
-    private final WasiLink wasi;
+    private final AutoCloseable resources;
     private final Watchdog.Deadline deadline = Watchdog.newDeadline();
-    private ExportFunction process;
-    // argument arrays reused on every call: the per-message path allocates nothing of its own here
-    private final long[] longArgument = new long[1];
-    private final long[] bytesArguments = new long[2];
     private boolean closed;
 
-    WasmInstance(String moduleName, Instance instance, HostFunctions host, ModuleShape shape, Limits limits,
-            GuestBudget budget, WasiLink wasi, Consumer<WasmInstance> onClose) {
+    /**
+     * @param resources what the instance holds beyond its memory (its WASI link), closed with it; may be null
+     */
+    WasmInstance(String moduleName, Instance instance, HostFunctions host, EntryPoint entryPoint, GuestEntry entry,
+            Limits limits, GuestBudget budget, AutoCloseable resources, Consumer<WasmInstance> onClose) {
         this.moduleName = moduleName;
         this.instance = instance;
         this.host = host;
-        this.shape = shape;
+        this.entryPoint = entryPoint;
+        this.entry = entry;
+        this.process = entry.processName();
         this.limits = limits;
         this.budget = budget;
         this.timeoutNanos = limits.timeout().toNanos();
-        this.wasi = wasi;
-        this.entryPoint = shape.entryPoint();
+        this.resources = resources;
         this.onClose = onClose;
     }
 
@@ -74,9 +70,8 @@ public final class WasmInstance implements AutoCloseable {
     public long process(long input) {
         requireEntryPoint(EntryPoint.LONG, "process(long)");
         host.begin(EntryPoint.LONG);
-        longArgument[0] = input;
-        return call(PROCESS, () -> {
-            long result = process.apply(longArgument)[0];
+        return call(process, () -> {
+            long result = entry.process(input);
             awaitStored(host.finishWrites());
             return result;
         });
@@ -96,14 +91,10 @@ public final class WasmInstance implements AutoCloseable {
         requireEntryPoint(EntryPoint.BYTES, "process(byte[])");
         host.begin(EntryPoint.BYTES);
         long started = Watchdog.clock();
-        int status = (int) call(PROCESS, () -> {
-            bytesArguments[0] = host.placeInput(instance, input);
-            bytesArguments[1] = input.length;
-            return process.apply(bytesArguments)[0];
-        });
+        int status = (int) call(process, () -> entry.process(input));
         HostFunctions.Outcome outcome = host.finish();
         if (status != 0) {
-            throw new GuestErrorException(moduleName, status, outcome.error());
+            throw entry.guestError(moduleName, status, outcome.error());
         }
         return new Invocation(outcome.output(), withinDeadline(outcome.stored(), started));
     }
@@ -125,36 +116,26 @@ public final class WasmInstance implements AutoCloseable {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof TimeoutException) {
                 throw new CompletionException(new WasmTimeoutException("wasm module '" + moduleName + "': the writes of "
-                        + PROCESS + " were not stored within " + limits.describe(Limit.TIMEOUT_MS) + " (user config "
+                        + process + " were not stored within " + limits.describe(Limit.TIMEOUT_MS) + " (user config "
                         + Limit.TIMEOUT_MS.key() + ")", cause));
             }
             throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
         });
     }
 
-    /** Runs the module's start function, checks its ABI version, and calls {@code init}. */
+    /** Starts the guest: for a module, its start function, ABI version check and {@code init}. */
     void start() {
-        call(START, () -> {
-            instance.initialize(false);
-            return 0;
-        });
-        process = instance.export(Abi.PROCESS);
-        if (shape.exportsFunction(Abi.ABI_VERSION)) {
-            ExportFunction abiVersion = instance.export(Abi.ABI_VERSION);
-            int version = (int) call("export '" + Abi.ABI_VERSION + "'", () -> abiVersion.apply()[0]);
-            if (version != Abi.VERSION) {
-                throw new WasmLoadException("wasm module '" + moduleName + "' was built for ABI version " + version
-                        + "; this host implements version " + Abi.VERSION);
-            }
-        }
-        if (shape.exportsFunction(Abi.INIT)) {
-            ExportFunction init = instance.export(Abi.INIT);
-            call("export '" + Abi.INIT + "'", () -> {
-                init.apply();
-                awaitStored(host.finishWrites());
-                return 0;
-            });
-        }
+        entry.start(this::call);
+    }
+
+    /**
+     * Whether the instance should be replaced although its calls succeed: a JavaScript engine whose
+     * memory is mostly used up.
+     *
+     * @return true to close it and make a fresh one for the next message
+     */
+    public boolean worn() {
+        return entry.worn();
     }
 
     /** Calls the guest's {@code close} export if it has one, then releases the instance. */
@@ -164,14 +145,7 @@ public final class WasmInstance implements AutoCloseable {
             return;
         }
         try {
-            if (shape.exportsFunction(Abi.CLOSE)) {
-                ExportFunction close = instance.export(Abi.CLOSE);
-                call("export '" + Abi.CLOSE + "'", () -> {
-                    close.apply();
-                    awaitStored(host.finishWrites());
-                    return 0;
-                });
-            }
+            entry.close(this::call);
         } finally {
             discard();
         }
@@ -187,14 +161,19 @@ public final class WasmInstance implements AutoCloseable {
         }
         closed = true;
         deadline.close();
-        if (wasi != null) {
-            wasi.close();
+        try {
+            if (resources != null) {
+                resources.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("wasm module '" + moduleName + "': releasing the instance failed: " + e, e);
+        } finally {
+            onClose.accept(this);
         }
-        onClose.accept(this);
     }
 
     /** Waits, inside a call and so under its deadline, for writes made outside {@code process}. */
-    private static void awaitStored(CompletableFuture<Void> stored) {
+    static void awaitStored(CompletableFuture<Void> stored) {
         if (stored.isDone() && !stored.isCompletedExceptionally()) {
             return;
         }
@@ -229,7 +208,8 @@ public final class WasmInstance implements AutoCloseable {
         } catch (HostCallException e) {
             throw deadline.disarm() ? timeout(what, e) : failure(what, "failed in host call " + e.getMessage(), e);
         } catch (WasmEngineException e) {
-            throw deadline.disarm() ? timeout(what, e) : failure(what, "trapped: " + e.getMessage() + atLimit(), e);
+            throw deadline.disarm() ? timeout(what, e)
+                    : failure(what, "trapped: " + e.getMessage() + atLimit() + entry.diagnostics(), e);
         } catch (StackOverflowError e) {
             deadline.disarm();
             throw failure(what, "trapped: call stack exhausted", e);

@@ -7,7 +7,14 @@ import run.endive.wasm.WasmEngineException;
 import run.endive.wasm.Parser;
 import run.endive.wasm.WasmModule;
 import io.pulsarwasm.host.Host;
+import io.pulsarwasm.engine.internal.Abi;
+import io.roastedroot.quickjs4j.core.JavyPluginModule;
 import java.net.URL;
+import java.nio.charset.CharacterCodingException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import run.endive.wasi.WasiOptions;
+import run.endive.wasi.WasiPreview1;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -33,6 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WasmLoader implements AutoCloseable {
 
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
+    /** Seeds JavaScript's Math.random and crypto through WASI's random_get. */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
     private final WasmModule module;
@@ -45,11 +54,19 @@ public final class WasmLoader implements AutoCloseable {
     private final Set<WasmInstance> open = ConcurrentHashMap.newKeySet();
     private final DistinctNames metricNames;
     private final DistinctNames topics;
+    private final JsScript script;
     private boolean closed;
 
     private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox,
             ExecutionMode executionMode, Function<Instance, Machine> machineFactory, String executionWarning,
             MachineFactories.Compiled compiled) {
+        this(name, module, shape, sandbox, executionMode, machineFactory, executionWarning, compiled, null);
+    }
+
+    private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox,
+            ExecutionMode executionMode, Function<Instance, Machine> machineFactory, String executionWarning,
+            MachineFactories.Compiled compiled, JsScript script) {
+        this.script = script;
         this.name = name;
         this.module = module;
         this.shape = shape;
@@ -75,6 +92,9 @@ public final class WasmLoader implements AutoCloseable {
      */
     public static WasmLoader fromConfig(WasmConfig config, ClassLoader classLoader, String defaultModule,
             String defaultAotClass) {
+        if (config.module().filter(JsScript::isScript).isPresent()) {
+            return fromLocation(config.module().get(), classLoader, config.sandbox());
+        }
         if (config.execution() == ExecutionMode.AOT) {
             return fromAot(config.aotClass().orElse(defaultAotClass), classLoader, config.sandbox());
         }
@@ -108,6 +128,9 @@ public final class WasmLoader implements AutoCloseable {
      * @return a loader for the same module in that mode
      */
     public WasmLoader withExecution(ExecutionMode mode) {
+        if (script != null) {
+            return this; // the JavaScript engine is compiled ahead of time, whatever the mode
+        }
         return switch (mode) {
             case INTERPRETER -> new WasmLoader(name, module, shape, sandbox, mode, null, null, null);
             case COMPILER -> {
@@ -198,6 +221,10 @@ public final class WasmLoader implements AutoCloseable {
      * @throws WasmLoadException if the location is unsupported or the module cannot be loaded
      */
     public static WasmLoader fromLocation(String location, ClassLoader classLoader, Sandbox sandbox) {
+        if (JsScript.isScript(location)) {
+            return fromJavaScript(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader, sandbox.limits()),
+                    sandbox);
+        }
         return fromBytes(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader, sandbox.limits()), sandbox);
     }
 
@@ -240,6 +267,48 @@ public final class WasmLoader implements AutoCloseable {
                 ExecutionMode.INTERPRETER, null, null, null);
     }
 
+    /**
+     * Loads a JavaScript function: an ES module that defines {@code process(input, ctx)}, run by
+     * QuickJS compiled to wasm and then to JVM bytecode, inside the given sandbox (the same memory
+     * budget and deadline as a wasm module; no WASI). Its source is compiled by the first instance,
+     * so a syntax error fails that instance's creation, naming file, line and column.
+     *
+     * @param name the file name errors and stack traces show, e.g. {@code shout.js}
+     * @param source the module's text, UTF-8
+     * @param sandbox the limits instances get
+     * @return the loaded function, its {@code process} receiving text ({@link #withJsInput})
+     * @throws WasmLoadException if the source is not UTF-8
+     */
+    public static WasmLoader fromJavaScript(String name, byte[] source, Sandbox sandbox) {
+        try {
+            Abi.strictUtf8(source);
+        } catch (CharacterCodingException e) {
+            throw new WasmLoadException("JavaScript function '" + name + "' is not UTF-8 text");
+        }
+        WasmModule engine = JavyPluginModule.load();
+        return new WasmLoader(name, engine, null, sandbox, ExecutionMode.AOT, JavyPluginModule::create, null, null,
+                JsScript.of(name, source));
+    }
+
+    /**
+     * For a JavaScript function, the same function with its {@code process} receiving input in
+     * the given form; a wasm module is returned unchanged.
+     *
+     * @param input how {@code process(input, ctx)} sees the message
+     * @return a loader sharing this one's compiled code
+     */
+    public WasmLoader withJsInput(JsInput input) {
+        if (script == null) {
+            return this;
+        }
+        return new WasmLoader(name, module, null, sandbox, executionMode, machineFactory, null, null, script.withInput(input));
+    }
+
+    /** @return whether this loader runs a JavaScript function rather than a wasm module */
+    public boolean isJavaScript() {
+        return script != null;
+    }
+
     private static void checkHeader(String name, byte[] bytes) {
         for (int i = 0; i < MAGIC.length; i++) {
             if (i >= bytes.length || bytes[i] != MAGIC[i]) {
@@ -267,7 +336,7 @@ public final class WasmLoader implements AutoCloseable {
      * @return the entry point
      */
     public EntryPoint entryPoint() {
-        return shape.entryPoint();
+        return script != null ? EntryPoint.BYTES : shape.entryPoint();
     }
 
     /**
@@ -316,6 +385,9 @@ public final class WasmLoader implements AutoCloseable {
             }
         }
         HostFunctions functions = new HostFunctions(name, sandbox.limits(), host, metricNames, topics);
+        if (script != null) {
+            return start(newScriptInstance(functions));
+        }
         GuestBudget budget = new GuestBudget(shape, sandbox.limits());
         WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), sandbox.limits(), functions) : null;
         Instance instance;
@@ -337,7 +409,35 @@ public final class WasmLoader implements AutoCloseable {
             throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: "
                     + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
         }
-        WasmInstance guest = new WasmInstance(name, instance, functions, shape, sandbox.limits(), budget, wasi, open::remove);
+        return start(new WasmInstance(name, instance, functions, shape.entryPoint(),
+                new AbiEntry(name, instance, functions, shape), sandbox.limits(), budget, wasi, open::remove));
+    }
+
+    /** The JavaScript engine, linked to the bridge and to WASI streams only (no files, no environment). */
+    private WasmInstance newScriptInstance(HostFunctions functions) {
+        Limits limits = sandbox.limits();
+        GuestBudget budget = new GuestBudget(limits);
+        JsStreams streams = new JsStreams(Math.max(limits.get(Limit.MAX_OUTPUT_BYTES),
+                Math.max(limits.get(Limit.MAX_WRITE_BYTES_PER_CALL), limits.get(Limit.MAX_STATE_VALUE_BYTES))));
+        JsBridge bridge = new JsBridge(name, functions, streams);
+        WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder()
+                .withStdin(streams.stdin()).withStdout(streams.stdout()).withStderr(streams.stderr())
+                .withClock(Clock.systemUTC()).withRandom(RANDOM).build()).build();
+        Instance instance;
+        try {
+            instance = Instance.builder(module).withMachineFactory(machineFactory)
+                    .withImportValues(ImportValues.builder().addFunction(bridge.function()).addFunction(wasi.toHostFunctions()).build())
+                    .withMemoryFactory(budget.memoryFactory()).withTableFactory(budget.tableFactory()).build();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            wasi.close();
+            throw new WasmLoadException("JavaScript function '" + name + "': the JavaScript engine cannot be instantiated: "
+                    + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
+        }
+        return new WasmInstance(name, instance, functions, EntryPoint.BYTES,
+                new JsEntry(script, instance, bridge, streams, functions, budget), limits, budget, wasi, open::remove);
+    }
+
+    private WasmInstance start(WasmInstance guest) {
         open.add(guest);
         try {
             guest.start();

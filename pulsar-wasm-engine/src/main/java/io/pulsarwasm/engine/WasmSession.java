@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One function instance's guest: owns a loader and the live instance made from it, calls it, and
  * replaces the instance when its memory may be inconsistent — after a trap, a timeout or a host
- * call that failed during the guest's run. A guest that reports an error with a status keeps its
+ * call that failed during the guest's run — and, for a JavaScript function, when the engine's
+ * memory is mostly used. A guest that reports an error with a status keeps its
  * instance, and so does one whose writes fail after it returned.
  *
  * <p>A session is for one thread at a time, as a Pulsar function instance is: a call made while
@@ -79,12 +80,24 @@ public final class WasmSession implements AutoCloseable {
     public Invocation process(byte[] input) {
         WasmInstance instance = enter();
         try {
-            return instance.process(input);
+            Invocation invocation = instance.process(input);
+            retireIfWorn();
+            return invocation;
         } catch (WasmExecutionException e) {
             recycle(e);
+            retireIfWorn();
             throw e;
         } finally {
             busy.set(false);
+        }
+    }
+
+    /** A JavaScript engine whose memory is mostly used is closed after its call; the next message gets a fresh one. */
+    private void retireIfWorn() {
+        if (guest != null && guest.worn()) {
+            WasmInstance worn = guest;
+            guest = null;
+            worn.close();
         }
     }
 

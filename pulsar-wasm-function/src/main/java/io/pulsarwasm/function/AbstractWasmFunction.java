@@ -1,6 +1,7 @@
 package io.pulsarwasm.function;
 
 import io.pulsarwasm.engine.EntryPoint;
+import io.pulsarwasm.engine.JsInput;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WasmLoadException;
 import io.pulsarwasm.engine.WasmLoader;
@@ -100,7 +101,7 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      */
     public WasmLoader load(WasmConfig config, Host host) {
         WasmLoader loader = WasmLoader.fromConfig(config, getClass().getClassLoader(), defaultModuleLocation(),
-                getClass().getName() + "Module");
+                getClass().getName() + "Module").withJsInput(jsInput());
         loader.executionWarning().ifPresent(warning -> host.log(LogLevel.WARN, "pulsar-wasm: " + warning));
         if (loader.entryPoint() != entryPoint) {
             loader.close();
@@ -108,9 +109,20 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
                     + ", but " + getClass().getSimpleName() + " calls " + entryPoint.describe()
                     + "; deploy it with --classname " + classFor(loader.entryPoint()));
         }
-        host.log(LogLevel.INFO, "pulsar-wasm: loaded module '" + loader.name() + "' for " + host.functionName() + " ("
-                + config.execution().name().toLowerCase(Locale.ROOT) + ", " + config.sandbox().describe() + ")");
+        host.log(LogLevel.INFO, "pulsar-wasm: loaded " + (loader.isJavaScript() ? "JavaScript function" : "module") + " '"
+                + loader.name() + "' for " + host.functionName() + " (" + (loader.isJavaScript() ? "QuickJS"
+                : config.execution().name().toLowerCase(Locale.ROOT)) + ", " + config.sandbox().describe() + ")");
         return loader;
+    }
+
+    /**
+     * How a JavaScript function's {@code process(input, ctx)} receives the input when this class
+     * runs one ({@value #MODULE_KEY} ending in {@code .js} or {@code .mjs}).
+     *
+     * @return the form; text unless a subclass says otherwise
+     */
+    protected JsInput jsInput() {
+        return JsInput.TEXT;
     }
 
     /**

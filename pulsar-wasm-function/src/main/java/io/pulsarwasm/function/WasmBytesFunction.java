@@ -2,6 +2,7 @@ package io.pulsarwasm.function;
 
 import io.pulsarwasm.engine.EntryPoint;
 import io.pulsarwasm.engine.Invocation;
+import io.pulsarwasm.engine.JsInput;
 import io.pulsarwasm.engine.WasmSession;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,6 +20,12 @@ public class WasmBytesFunction extends AbstractWasmFunction<byte[], CompletableF
     /** Creates the function; Pulsar calls this reflectively. */
     public WasmBytesFunction() {
         super(EntryPoint.BYTES);
+    }
+
+    /** A JavaScript function's process receives a {@code Uint8Array}. */
+    @Override
+    protected JsInput jsInput() {
+        return JsInput.BYTES;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pulsarwasm.function;
 
 import io.pulsarwasm.engine.EntryPoint;
 import io.pulsarwasm.engine.Invocation;
+import io.pulsarwasm.engine.JsInput;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WasmExecutionException;
 import io.pulsarwasm.engine.WasmSession;
@@ -36,7 +37,8 @@ import org.apache.pulsar.functions.api.Record;
  */
 public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, CompletableFuture<RecordOutput>> {
 
-    private Records records = new Records(RecordConfig.parse(Map.of()));
+    private RecordConfig recordConfig = RecordConfig.parse(Map.of());
+    private Records records = new Records(recordConfig);
     private Context context;
 
     /** Creates the function; Pulsar calls this reflectively. */
@@ -53,8 +55,18 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
     @Override
     public WasmConfig configure(Map<String, ?> userConfig) {
         WasmConfig config = super.configure(userConfig);
-        records = new Records(RecordConfig.parse(userConfig));
+        recordConfig = RecordConfig.parse(userConfig);
+        records = new Records(recordConfig);
         return config;
+    }
+
+    /**
+     * A JavaScript function's process receives the record as an object (its JSON form) and may
+     * return one; with {@code wasm.record.format} {@code raw}, a {@code Uint8Array}.
+     */
+    @Override
+    protected JsInput jsInput() {
+        return recordConfig.raw() ? JsInput.BYTES : JsInput.RECORD;
     }
 
     @Override

@@ -1,0 +1,300 @@
+// pulsar-wasm's JavaScript prelude: evaluated once in every JavaScript engine instance, before the
+// user's module. It builds `ctx` over the bridge to the host (`java_invoke`, which it removes from
+// the global object) and defines the dispatcher the host runs for each message.
+//
+// Bridge protocol (pip/pip-331.md, "JavaScript functions"): java_invoke('pulsar', call, fields)
+// takes and returns a list of fields, each `-` (null) or `<length>:<text>` (length in UTF-16
+// units). A result starting with `!` is a failure of the host or of Pulsar, thrown here as an Error.
+// Bytes travel through the engine's streams: the host stages bytes it returns on stdin, and the
+// guest stages bytes it passes on stdout, just before the call that takes them.
+const bridge = globalThis.java_invoke;
+const io = globalThis.Javy.IO;
+delete globalThis.java_invoke;
+delete globalThis.Javy;
+delete globalThis.plugin;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function encode(fields) {
+  let out = '';
+  for (const field of fields) {
+    if (field === null || field === undefined) {
+      out += '-';
+    } else {
+      const text = String(field);
+      out += text.length + ':' + text;
+    }
+  }
+  return out;
+}
+
+function decode(text) {
+  const fields = [];
+  let at = 0;
+  while (at < text.length) {
+    if (text[at] === '-') {
+      fields.push(null);
+      at++;
+      continue;
+    }
+    const colon = text.indexOf(':', at);
+    const length = Number(text.slice(at, colon));
+    fields.push(text.substr(colon + 1, length));
+    at = colon + 1 + length;
+  }
+  return fields;
+}
+
+function call(name, ...fields) {
+  const result = bridge('pulsar', name, encode(fields));
+  if (result.charCodeAt(0) === 33) {
+    throw new Error(result.slice(1));
+  }
+  return decode(result);
+}
+
+function readStaged(length) {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  while (at < length) {
+    const read = io.readSync(0, bytes.subarray(at));
+    if (read <= 0) {
+      throw new Error('pulsar-wasm: the host staged fewer bytes than it announced');
+    }
+    at += read;
+  }
+  return bytes;
+}
+
+function stagedOrNull(length) {
+  return length === null ? null : readStaged(Number(length));
+}
+
+// A value passed to the host: text travels in the call, bytes are staged on stdout first.
+function value(what, v) {
+  if (typeof v === 'string') {
+    return ['t', v];
+  }
+  if (v instanceof ArrayBuffer) {
+    v = new Uint8Array(v);
+  }
+  if (ArrayBuffer.isView(v)) {
+    const bytes = v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    let at = 0;
+    while (at < bytes.length) {
+      at += io.writeSync(1, bytes.subarray(at));
+    }
+    return ['b', null];
+  }
+  throw new TypeError(what + ' must be a string or a Uint8Array, not ' + describe(v));
+}
+
+function describe(v) {
+  if (v === null) {
+    return 'null';
+  }
+  if (Array.isArray(v)) {
+    return 'an array';
+  }
+  const type = typeof v;
+  return (type === 'object' || type === 'undefined' ? 'an ' : 'a ') + (type === 'object' ? 'object' : type);
+}
+
+function text(what, v) {
+  if (typeof v !== 'string') {
+    throw new TypeError(what + ' must be a string, not ' + describe(v));
+  }
+  return v;
+}
+
+function show(args) {
+  return args.map((a) => {
+    if (typeof a === 'string') {
+      return a;
+    }
+    if (a instanceof Error) {
+      return a.name + ': ' + a.message;
+    }
+    try {
+      const json = JSON.stringify(a);
+      return json === undefined ? String(a) : json;
+    } catch (e) {
+      return String(a);
+    }
+  }).join(' ');
+}
+
+function logger(level) {
+  return (...args) => {
+    call('log', level, show(args));
+  };
+}
+
+const log = Object.freeze({
+  trace: logger('trace'),
+  debug: logger('debug'),
+  info: logger('info'),
+  warn: logger('warn'),
+  error: logger('error'),
+});
+
+function one(name, ...args) {
+  return call(name, ...args)[0];
+}
+
+const ctx = Object.freeze({
+  log,
+  config: (key) => one('config', text('a config key', key)),
+  secret: (name) => one('secret', text('a secret name', name)),
+  key: () => one('key'),
+  topic: () => one('topic'),
+  property: (name) => one('property', text('a property name', name)),
+  properties: () => {
+    const fields = call('properties');
+    const properties = {};
+    for (let i = 0; i < fields.length; i += 2) {
+      properties[fields[i]] = fields[i + 1];
+    }
+    return properties;
+  },
+  eventTime: () => {
+    const time = one('eventTime');
+    return time === null ? null : Number(time);
+  },
+  messageId: () => stagedOrNull(one('messageId')),
+  schema: () => {
+    const schema = one('schema');
+    return schema === null ? null : JSON.parse(schema);
+  },
+  tenant: () => one('tenant'),
+  namespace: () => one('namespace'),
+  functionName: () => one('functionName'),
+  instanceId: () => Number(one('instanceId')),
+  numInstances: () => Number(one('numInstances')),
+  state: Object.freeze({
+    get: (key) => stagedOrNull(one('stateGet', text('a state key', key))),
+    getString: (key) => {
+      const bytes = stagedOrNull(one('stateGet', text('a state key', key)));
+      return bytes === null ? null : decoder.decode(bytes);
+    },
+    put: (key, v) => {
+      const k = text('a state key', key);
+      call('statePut', k, ...value('a state value', v));
+    },
+    delete: (key) => {
+      call('stateDelete', text('a state key', key));
+    },
+  }),
+  counterIncr: (key, amount = 1) => {
+    if (!Number.isSafeInteger(amount)) {
+      throw new TypeError('a counter amount must be a safe integer, not ' + String(amount));
+    }
+    call('counterIncr', text('a counter key', key), amount);
+  },
+  counterGet: (key) => Number(one('counterGet', text('a counter key', key))),
+  publish: (topic, v, options = {}) => {
+    const t = text('a topic', topic);
+    const key = options.key === undefined || options.key === null ? null : text('a message key', options.key);
+    const fields = [];
+    for (const [name, prop] of Object.entries(options.properties ?? {})) {
+      fields.push(name, text('property ' + name, prop));
+    }
+    call('publish', t, key, ...value('a published value', v), ...fields);
+  },
+  recordMetric: (name, v) => {
+    if (typeof v !== 'number') {
+      throw new TypeError('a metric value must be a number, not ' + describe(v));
+    }
+    call('recordMetric', text('a metric name', name), v);
+  },
+});
+
+globalThis.console = Object.freeze({
+  log: log.info,
+  info: log.info,
+  debug: log.debug,
+  trace: log.trace,
+  warn: log.warn,
+  error: log.error,
+});
+
+// The per-message calls (input, output, error) pass their one value raw, after a one-letter kind.
+function raw(name, text) {
+  const result = bridge('pulsar', name, text);
+  if (result.charCodeAt(0) === 33) {
+    throw new Error(result.slice(1));
+  }
+  return result;
+}
+
+// The stack down to the user's code: the dispatcher's own frames are cut.
+function userStack(stack) {
+  const lines = String(stack).replace(/\s+$/, '').split('\n');
+  const dispatcher = lines.findIndex((line) => line.includes('at __pulsar_dispatch '));
+  return (dispatcher < 0 ? lines : lines.slice(0, dispatcher)).join('\n');
+}
+
+function failed(e) {
+  const stack = e instanceof Error && e.stack ? userStack(e.stack) : '';
+  const text = e instanceof Error
+    ? e.name + ': ' + e.message + (stack ? '\n' + stack : '')
+    : 'uncaught ' + show([e]);
+  raw('error', text);
+}
+
+function finish(result, json) {
+  if (typeof result === 'string') {
+    raw('output', 't' + result);
+  } else if (result === null || result === undefined) {
+    raw('output', 'n');
+  } else if (result instanceof Uint8Array || result instanceof ArrayBuffer) {
+    value('the output', result);
+    raw('output', 'b');
+  } else if (json && typeof result === 'object') {
+    raw('output', 't' + JSON.stringify(result));
+  } else {
+    throw new TypeError('process returned ' + describe(result) + '; it returns a string, a Uint8Array, '
+      + (json ? 'an object (the record), ' : '') + 'null or undefined');
+  }
+}
+
+function settle(result, json) {
+  try {
+    finish(result, json);
+  } catch (e) {
+    failed(e);
+  }
+}
+
+let process;
+
+// Called by the line the host appends to the user's module: takes its process function.
+Object.defineProperty(globalThis, '__pulsar_register', {
+  value: (fn) => {
+    process = fn;
+    call('register', typeof fn === 'function' ? 'function' : null);
+  },
+});
+
+// The dispatcher: reads the input, calls the user's process, and hands its result to the host.
+Object.defineProperty(globalThis, '__pulsar_dispatch', {
+  value: function __pulsar_dispatch() {
+    const input = raw('input', '');
+    const form = input[0];
+    const json = form === 'j';
+    let result;
+    try {
+      const value = form === 't' ? input.slice(1) : json ? JSON.parse(input.slice(1)) : readStaged(Number(input.slice(1)));
+      result = process(value, ctx);
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+      result.then((r) => settle(r, json), failed);
+    } else {
+      settle(result, json);
+    }
+  },
+});
