@@ -92,8 +92,9 @@ public final class WasmLoader implements AutoCloseable {
      */
     public static WasmLoader fromConfig(WasmConfig config, ClassLoader classLoader, String defaultModule,
             String defaultAotClass) {
-        if (config.module().filter(JsScript::isScript).isPresent()) {
-            return fromLocation(config.module().get(), classLoader, config.sandbox());
+        String location = config.module().orElse(defaultModule);
+        if (JsScript.isScript(location)) {
+            return fromLocation(location, classLoader, config.sandbox());
         }
         if (config.execution() == ExecutionMode.AOT) {
             return fromAot(config.aotClass().orElse(defaultAotClass), classLoader, config.sandbox());

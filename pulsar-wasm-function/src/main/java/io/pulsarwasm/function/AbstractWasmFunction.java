@@ -127,12 +127,18 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     /**
      * Where the module is when {@value #MODULE_KEY} is not configured: the PIP-331 convention,
-     * a resource named {@code <fully.qualified.ClassName>.wasm}. Subclasses may choose another.
+     * a resource named {@code <fully.qualified.ClassName>.wasm}, or {@code
+     * <fully.qualified.ClassName>.js} for a JavaScript function packaged into a NAR when there is
+     * no such {@code .wasm}. Subclasses may choose another.
      *
      * @return a location in the form {@value #MODULE_KEY} takes
      */
     public String defaultModuleLocation() {
-        return "classpath:" + getClass().getName() + ".wasm";
+        String wasm = getClass().getName() + ".wasm";
+        String script = getClass().getName() + ".js";
+        ClassLoader classLoader = getClass().getClassLoader();
+        boolean scriptOnly = classLoader.getResource(wasm) == null && classLoader.getResource(script) != null;
+        return "classpath:" + (scriptOnly ? script : wasm);
     }
 
     /**
