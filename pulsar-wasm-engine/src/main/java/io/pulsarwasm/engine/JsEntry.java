@@ -103,6 +103,7 @@ final class JsEntry implements GuestEntry {
         if (!bridge.settled()) {
             host.setError("process", "process returned a Promise that did not settle (there are no timers or I/O "
                     + "to wait for: a Promise settles within the call or never)");
+            return 1;
         }
         return bridge.failed() ? 1 : 0;
     }

@@ -1,0 +1,251 @@
+package io.pulsarwasm.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulsarwasm.testing.TestRecord;
+import io.pulsarwasm.testing.WasmFunctionTester;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JavaScript functions as a hostile or careless author writes them, under the test heap cap
+ * (-Xmx512m): every failure fails the message with the reason, and the next message still works.
+ */
+@Timeout(120)
+class JavaScriptTest {
+
+    @TempDir
+    Path dir;
+
+    private String script(String name, String source) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, source);
+        return file.toUri().toString();
+    }
+
+    private WasmFunctionTester<String, String> strings(String source) throws IOException {
+        return WasmFunctionTester.strings(script("f.js", source));
+    }
+
+    @Test
+    void aSyntaxErrorFailsTheLoadNamingFileLineAndColumn() throws IOException {
+        String location = script("bad.js", "export function process(input) {\n  return input +;\n}\n");
+        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings(location)) {
+            WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process("x"));
+            assertEquals("JavaScript function 'bad.js' does not compile: Error: unexpected token in expression: ';'\n"
+                    + "    at bad.js:2:16", e.getMessage());
+        }
+    }
+
+    @Test
+    void aModuleWithoutProcessFailsTheLoad() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export const process = 42;\n")) {
+            WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process("x"));
+            assertEquals("JavaScript function 'f.js' declares no function process: it must define process(input, ctx), "
+                    + "e.g. export function process(input, ctx) { return input; }", e.getMessage());
+        }
+    }
+
+    @Test
+    void anErrorInTopLevelCodeFailsTheLoadWithTheEnginesMessage() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("throw new TypeError('not today');\n"
+                + "export function process(input) { return input; }\n")) {
+            WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process("x"));
+            assertEquals("wasm module 'f.js': the top-level code of 'f.js' trapped: Trapped on unreachable instruction; "
+                    + "the JavaScript engine said: Error: not today\n    at <anonymous> (f.js:1:10)", e.getMessage());
+        }
+    }
+
+    @Test
+    void whatProcessThrowsFailsTheMessageAndTheFunctionGoesOn() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+                + "  if (input === 'text') throw 'just text';\n"
+                + "  if (input === 'number') return 42;\n"
+                + "  if (input === 'object') return { a: 1 };\n"
+                + "  return input + '.';\n"
+                + "}\n")) {
+            GuestErrorException text = assertThrows(GuestErrorException.class, () -> tester.process("text"));
+            assertEquals("uncaught just text", text.guestMessage());
+            GuestErrorException number = assertThrows(GuestErrorException.class, () -> tester.process("number"));
+            assertEquals("TypeError: process returned a number; it returns a string, a Uint8Array, null or undefined",
+                    number.guestMessage().lines().findFirst().orElseThrow());
+            GuestErrorException object = assertThrows(GuestErrorException.class, () -> tester.process("object"));
+            assertEquals("TypeError: process returned an object; it returns a string, a Uint8Array, null or undefined",
+                    object.guestMessage().lines().findFirst().orElseThrow());
+            assertEquals("fine.", tester.process("fine"));
+        }
+    }
+
+    @Test
+    void aPromiseIsAwaitedAndOneThatNeverSettlesFailsTheMessage() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export async function process(input) {\n"
+                + "  if (input === 'never') return new Promise(() => {});\n"
+                + "  if (input === 'reject') throw new Error('rejected');\n"
+                + "  return (await Promise.resolve(input)) + '!';\n"
+                + "}\n")) {
+            assertEquals("a!", tester.process("a"));
+            GuestErrorException never = assertThrows(GuestErrorException.class, () -> tester.process("never"));
+            assertEquals("process returned a Promise that did not settle (there are no timers or I/O to wait for: "
+                    + "a Promise settles within the call or never)", never.guestMessage());
+            GuestErrorException rejected = assertThrows(GuestErrorException.class, () -> tester.process("reject"));
+            assertEquals("Error: rejected", rejected.guestMessage().lines().findFirst().orElseThrow());
+            assertEquals("b!", tester.process("b"));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aRunawayLoopIsStoppedByTheDeadlineAndTheNextMessageRuns() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+                + "  while (input === 'spin') {}\n"
+                + "  return input;\n"
+                + "}\n").config("wasm.timeout-ms", 300)) {
+            assertEquals("warm", tester.process("warm"));
+            WasmTimeoutException e = assertThrows(WasmTimeoutException.class, () -> tester.process("spin"));
+            assertEquals("wasm module 'f.js': function process timed out after 300 ms (user config wasm.timeout-ms)",
+                    e.getMessage());
+            assertEquals("after", tester.process("after"));
+        }
+    }
+
+    @Test
+    void memoryIsCappedByTheBudget() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+                + "  if (input === 'hog') { const a = []; for (;;) a.push('x'.repeat(4096) + a.length); }\n"
+                + "  return input;\n"
+                + "}\n").config("wasm.max-memory-pages", 64)) {
+            WasmExecutionException e = assertThrows(WasmExecutionException.class, () -> tester.process("hog"));
+            assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
+            assertEquals("still here", tester.process("still here"));
+        }
+    }
+
+    @Test
+    void anEngineWhoseMemoryIsMostlyUsedIsReplacedAndItsGlobalsStartAgain() throws IOException {
+        // every evaluation leaves about 1 KiB in QuickJS: with 40 pages (the engine starts at about 20), an
+        // instance is replaced after some thousands of messages
+        try (WasmFunctionTester<String, String> tester = strings("let seen = 0;\n"
+                + "export function process(input) { seen++; return input + ':' + seen; }\n")
+                .config("wasm.max-memory-pages", 40)) {
+            List<Integer> restarts = new ArrayList<>();
+            int expected = 1;
+            for (int i = 0; i < 8000; i++) {
+                String out = tester.process("m" + i);
+                int seen = Integer.parseInt(out.substring(out.indexOf(':') + 1));
+                assertEquals("m" + i, out.substring(0, out.indexOf(':')));
+                if (seen != expected) {
+                    assertEquals(1, seen, "after message " + i);
+                    restarts.add(i);
+                }
+                expected = seen + 1;
+            }
+            assertTrue(!restarts.isEmpty() && restarts.size() < 20, "restarts at " + restarts);
+        }
+    }
+
+    @Test
+    void theWholeContextReachesJavaScript() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+                + "  console.log('log', 1, {a: [true]});\n"
+                + "  ctx.log.warn('warned');\n"
+                + "  return JSON.stringify([ctx.key(), ctx.topic(), ctx.properties(), ctx.property('p'), ctx.property('q'),\n"
+                + "    ctx.eventTime(), Array.from(ctx.messageId() ?? []), ctx.tenant(), ctx.namespace(), ctx.functionName(),\n"
+                + "    ctx.instanceId(), ctx.numInstances(), ctx.config('c'), ctx.config('none'), ctx.secret('s'), ctx.schema()]);\n"
+                + "}\n").config("c", "see").secret("s", "hush")) {
+            tester.host().identity("t", "ns", "fn", 2, 3);
+            String out = tester.process(TestRecord.of("in").withKey("k").withTopic("persistent://t/ns/in")
+                    .withProperty("p", "é").withEventTime(1700000000123L).withMessageId(new byte[] {8, 1, -1}));
+            assertEquals("[\"k\",\"persistent://t/ns/in\",{\"p\":\"é\"},\"é\",null,1700000000123,[8,1,255],\"t\",\"ns\",\"fn\","
+                    + "2,3,\"see\",null,\"hush\",{\"type\":\"BYTES\",\"name\":\"Bytes\",\"definition\":null,\"properties\":{},"
+                    + "\"version\":null}]", out);
+            assertEquals(List.of("INFO log 1 {\"a\":[true]}", "WARN warned"),
+                    tester.host().logLines().subList(tester.host().logLines().size() - 2, tester.host().logLines().size()));
+        }
+    }
+
+    @Test
+    void stateTakesTextAndBytesAndAFailingStoreIsAnErrorTheFunctionCanCatch() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+                + "  if (input === 'put') { ctx.state.put('t', 'tëxt'); ctx.state.put('b', new Uint8Array([0, 255])); return 'ok'; }\n"
+                + "  if (input === 'get') return ctx.state.getString('t') + ' ' + Array.from(ctx.state.get('b')) + ' ' + ctx.state.get('none');\n"
+                + "  try { ctx.state.put('k', 'v'); return 'stored'; } catch (e) { return 'caught ' + e.message; }\n"
+                + "}\n")) {
+            assertEquals("ok", tester.process("put"));
+            assertArrayEquals(new byte[] {0, -1}, tester.host().state().get("b"));
+            assertEquals("tëxt 0,255 null", tester.process("get"));
+            tester.host().failState(new IllegalStateException("State t/ns/f is not enabled."));
+            assertEquals("caught ctx.statePut: java.lang.IllegalStateException: State t/ns/f is not enabled.",
+                    tester.process("fail"));
+        }
+    }
+
+    @Test
+    void limitsApplyAsToWasmAndPassingOneFailsTheMessage() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+                + "  if (input === 'key') return ctx.config('k'.repeat(2000));\n"
+                + "  if (input === 'big') { ctx.publish('persistent://public/default/x', new Uint8Array(70000)); return 'no'; }\n"
+                + "  if (input === 'many') { for (let i = 0; i < 10; i++) ctx.recordMetric('m' + i, 1); return 'no'; }\n"
+                + "  return input;\n"
+                + "}\n").config("wasm.max-write-bytes-per-call", 65536).config("wasm.max-metric-names", 5)) {
+            WasmExecutionException key = assertThrows(WasmExecutionException.class, () -> tester.process("key"));
+            assertEquals("wasm module 'f.js': function process failed in host call ctx.config: a key of 2000 bytes is more "
+                    + "than the limit of 1024 bytes (user config wasm.max-key-bytes)", key.getMessage());
+            WasmExecutionException big = assertThrows(WasmExecutionException.class, () -> tester.process("big"));
+            assertEquals("wasm module 'f.js': function process failed in host call ctx.publish: 70004 bytes written in one "
+                    + "call, more than the limit of 65536 bytes (user config wasm.max-write-bytes-per-call)", big.getMessage());
+            WasmExecutionException many = assertThrows(WasmExecutionException.class, () -> tester.process("many"));
+            assertTrue(many.getMessage().contains("metric 'm5' would be distinct metric name 6"), many.getMessage());
+            assertEquals("fine", tester.process("fine"));
+        }
+    }
+
+    @Test
+    void aBytesFunctionGetsAndGivesBytes() throws IOException {
+        String location = script("rev.js", "export function process(input) {\n"
+                + "  if (!(input instanceof Uint8Array)) throw new Error('not bytes');\n"
+                + "  return input.length === 0 ? null : input.slice().reverse();\n"
+                + "}\n");
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes(location)) {
+            assertArrayEquals(new byte[] {3, -1, 0}, tester.process(new byte[] {0, -1, 3}));
+            assertNull(tester.process(new byte[0]));
+            byte[] large = new byte[1 << 20];
+            large[0] = 7;
+            assertEquals(7, tester.process(large)[large.length - 1]);
+        }
+    }
+
+    @Test
+    void aLongFunctionCannotRunJavaScript() throws IOException {
+        String location = script("f.js", "export function process(input) { return input; }\n");
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(location)) {
+            WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process(1L));
+            assertEquals("wasm module 'f.js' exports process(i32, i32) -> (i32), but WasmFunction calls process(i64) -> (i64); "
+                    + "deploy it with --classname io.pulsarwasm.function.WasmBytesFunction or "
+                    + "io.pulsarwasm.function.WasmStringFunction", e.getMessage());
+        }
+    }
+
+    @Test
+    void textThatIsNotUtf8IsRefused() throws IOException {
+        Path file = dir.resolve("latin.js");
+        Files.write(file, "export function process(i) { return 'caf\u00e9'; }".getBytes(StandardCharsets.ISO_8859_1));
+        WasmLoadException e = assertThrows(WasmLoadException.class,
+                () -> WasmLoader.fromLocation(file.toUri().toString(), getClass().getClassLoader()));
+        assertEquals("JavaScript function 'latin.js' is not UTF-8 text", e.getMessage());
+        assertInstanceOf(WasmLoadException.class, e);
+        assertEquals(Map.of(), Map.of());
+    }
+}
