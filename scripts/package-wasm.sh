@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Turns a .wasm into a self-contained function NAR (the generic NAR plus the module), so that
-# deploying it needs no wasm.module user config:
+# Turns a .wasm, or a JavaScript function (.js or .mjs, an ES module exporting process(input, ctx)),
+# into a self-contained function NAR (the generic NAR plus the module), so that deploying it needs
+# no wasm.module user config:
 #   scripts/package-wasm.sh path/to/f.wasm [--type long|bytes|string|record] [--user-config '<json>'] [--output f.nar]
-# --type defaults to long or bytes, by the module's entry point; record (WasmRecordFunction) takes the
-# wasm.record.* keys too. --user-config is the JSON the function
-# will be deployed with: the module is checked against its wasm.* sandbox (limits, WASI), not the
-# default one. Builds the generic NAR first if needed.
+#   scripts/package-wasm.sh path/to/f.js [--type string|bytes|record] [--user-config '<json>'] [--output f.nar]
+# --type defaults to long or bytes for a .wasm, by the module's entry point, and to string for
+# JavaScript (which cannot run as long); record (WasmRecordFunction) takes the wasm.record.* keys
+# too. --user-config is the JSON the function will be deployed with: the module is checked against
+# its wasm.* sandbox (limits, WASI), not the default one; a JavaScript function is compiled and
+# evaluated once, so a syntax error fails here. --output defaults to f.nar in the current
+# directory. Builds the generic NAR first if needed.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 args=()
@@ -26,10 +30,11 @@ done
 if ! printf '%s\n' "${args[@]}" | grep -qx -- --output; then
   module=
   for arg in "${args[@]}"; do
-    case "$arg" in *.wasm) module=$arg; break ;; esac
+    case "$arg" in *.wasm | *.js | *.mjs) module=$arg; break ;; esac
   done
-  : "${module:?usage: package-wasm.sh <module.wasm> [--type long|bytes|string|record] [--user-config <json>] [--output <nar>]}"
-  args+=(--output "$PWD/$(basename "${module%.wasm}").nar")
+  : "${module:?usage: package-wasm.sh <module.wasm|function.js|function.mjs> [--type long|bytes|string|record] [--user-config <json>] [--output <nar>]}"
+  module=$(basename "$module")
+  args+=(--output "$PWD/${module%.*}.nar")
 else
   for i in "${!args[@]}"; do
     if [ "${args[$i]}" = --output ]; then args[$((i + 1))]=$(realpath -m "${args[$((i + 1))]}"); fi

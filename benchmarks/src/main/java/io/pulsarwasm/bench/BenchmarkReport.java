@@ -42,6 +42,17 @@ public final class BenchmarkReport {
             System.out.println(markdown);
             return;
         }
+        if (args[0].equals("javascript")) {
+            // the JavaScript cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=javascript verify
+            Path samples = Path.of(args[1]).toAbsolutePath().normalize();
+            String markdown = markdown(group(new ArrayList<>(run(new OptionsBuilder()
+                    .include(ColdStartBenchmark.class.getSimpleName() + ".javaScript")
+                    .forks(5).warmupIterations(0).measurementIterations(1), samples))), true)
+                    + endToEnd(EndToEnd.run(Integer.getInteger("bench.messages", 50_000), List.of("Relay: JavaScript")));
+            Files.writeString(Path.of("target/benchmarks-javascript.md"), markdown);
+            System.out.println(markdown);
+            return;
+        }
         if (args[0].equals("records")) {
             // the record cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=records verify
             Path samples = Path.of(args[1]).toAbsolutePath().normalize();

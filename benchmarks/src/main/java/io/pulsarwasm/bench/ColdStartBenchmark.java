@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * From bytes to a ready guest, measured once per fresh JVM (single shot): load and instantiate in
- * each mode, and the runtime compiler on the largest sample (the Rust word counter).
+ * each mode, the runtime compiler on the largest sample (the Rust word counter), and a JavaScript
+ * function.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -24,6 +25,7 @@ public class ColdStartBenchmark {
 
     private final byte[] doubler = Guests.bytes("io.pulsarwasm.samples.Doubler.wasm");
     private final byte[] wordcount = Guests.bytes("wordcount.wasm");
+    private final byte[] relay = Guests.bytes("../../../javascript/relay.js");
 
     @Benchmark
     public long interpreterDoubler() {
@@ -45,6 +47,19 @@ public class ColdStartBenchmark {
         try (WasmLoader loader = WasmLoader.fromBytes("doubler", doubler).withExecution(
                 io.pulsarwasm.engine.ExecutionMode.COMPILER); WasmInstance guest = loader.newInstance()) {
             return guest.process(1);
+        }
+    }
+
+    /**
+     * A JavaScript function from its source to its first output, as {@code initialize} and the
+     * first message make it in a fresh JVM: loading QuickJS's classes, starting the engine,
+     * compiling the prelude and the module, evaluating them, one call.
+     */
+    @Benchmark
+    public long javaScriptRelay() {
+        try (WasmLoader loader = WasmLoader.fromJavaScript("relay.js", relay, Sandbox.DEFAULT);
+                WasmInstance guest = loader.newInstance()) {
+            return guest.process("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8)).output().length;
         }
     }
 

@@ -87,6 +87,13 @@ final class EndToEnd {
                             Map.of("wasm.module", record), Kind.USERS, null, null),
                     new Subject("wasm, raw format", Artifacts.genericNar(), "io.pulsarwasm.function.WasmRecordFunction",
                             Map.of("wasm.module", recordRaw, "wasm.record.format", "raw"), Kind.USERS, null, null)));
+            scenarios.put("Relay: JavaScript", List.of(
+                    new Subject("Java", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay", Map.of(), Kind.BYTES, null, null),
+                    new Subject("AssemblyScript", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
+                            Map.of("wasm.module", "file://" + Artifacts.sample("passthrough.wasm").toAbsolutePath()), Kind.BYTES, null, null),
+                    new Subject("JavaScript", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
+                            Map.of("wasm.module", "file://" + Artifacts.sample("../../../javascript/relay.js").toAbsolutePath()
+                                    .normalize()), Kind.BYTES, null, null)));
             scenarios.keySet().removeIf(name -> !only.isEmpty() && !only.contains(name));
             for (Map.Entry<String, List<Subject>> scenario : scenarios.entrySet()) {
                 int count = scenario.getKey().startsWith("Counter") ? messages / 5 : messages;

@@ -4,6 +4,8 @@ import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
 import io.pulsarwasm.engine.EntryPoint;
+import io.pulsarwasm.engine.Limit;
+import io.pulsarwasm.engine.Limits;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
@@ -27,13 +29,15 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Turns a {@code .wasm} into a self-contained function NAR: the generic NAR plus the module,
- * bundled under the PIP-331 name of the function class that runs it
- * ({@code <function class>.wasm}), and a {@code pulsar-io.yaml} naming that class. Deploying it
- * needs no {@code wasm.module} user config.
+ * Turns a {@code .wasm}, or a JavaScript function ({@code .js} or {@code .mjs}), into a
+ * self-contained function NAR: the generic NAR plus the module, bundled under the PIP-331 name of
+ * the function class that runs it ({@code <function class>.wasm}, or {@code <function class>.js}),
+ * and a {@code pulsar-io.yaml} naming that class. Deploying it needs no {@code wasm.module} user
+ * config.
  *
  * <pre>
  * scripts/package-wasm.sh wordcount.wasm --type string --output wordcount.nar
+ * scripts/package-wasm.sh shout.js
  * </pre>
  */
 public final class NarPackager {
@@ -42,7 +46,7 @@ public final class NarPackager {
 
     /** The function class a packaged NAR runs its module with. */
     public enum Type {
-        /** {@link WasmFunction}: {@code process(i64) -> i64}. */
+        /** {@link WasmFunction}: {@code process(i64) -> i64} (not for a JavaScript function). */
         LONG(WasmFunction.class.getName(), EntryPoint.LONG),
         /** {@link WasmBytesFunction}: the bytes entry point, values as bytes. */
         BYTES(WasmBytesFunction.class.getName(), EntryPoint.BYTES),
@@ -71,9 +75,9 @@ public final class NarPackager {
      * Packages a module.
      *
      * @param genericNar the project's generic NAR
-     * @param module the {@code .wasm} file
+     * @param module the {@code .wasm} file, or a JavaScript function's {@code .js} or {@code .mjs}
      * @param type the function class to run it with, or null to choose by its entry point
-     *     ({@code long} or {@code bytes})
+     *     ({@code long} or {@code bytes}; {@code string} for JavaScript)
      * @param output the NAR to write
      * @return the type used
      * @throws WasmLoadException if the module does not load or does not fit the type
@@ -84,11 +88,14 @@ public final class NarPackager {
 
     /**
      * Packages a module, checked against the sandbox of the user config it will be deployed with
-     * (its {@code wasm.*} keys: limits, WASI), as the function instance will check it.
+     * (its {@code wasm.*} keys: limits, WASI), as the function instance will check it. A JavaScript
+     * function is checked by making one instance of it, which compiles and evaluates it: a syntax
+     * error, or no {@code process}, fails with the engine's message.
      *
      * @param genericNar the project's generic NAR
-     * @param module the {@code .wasm} file
+     * @param module the {@code .wasm} file, or a JavaScript function's {@code .js} or {@code .mjs}
      * @param type the function class to run it with, or null to choose by its entry point
+     *     ({@code string} for JavaScript)
      * @param userConfig the function's user config, as {@code --user-config} gives it
      * @param output the NAR to write
      * @return the type used
@@ -96,14 +103,15 @@ public final class NarPackager {
      * @throws IllegalArgumentException if the user config has a {@code wasm.*} key that is unknown or out of range
      */
     public static Type packageModule(Path genericNar, Path module, Type type, Map<String, ?> userConfig, Path output) {
+        String fileName = module.getFileName().toString();
+        boolean script = isScript(fileName);
         if (!Files.isRegularFile(module)) {
-            throw new WasmLoadException("wasm module file '" + module + "' "
+            throw new WasmLoadException((script ? "JavaScript function" : "wasm module") + " file '" + module + "' "
                     + (Files.exists(module) ? "is not a regular file" : "does not exist"));
         }
-        byte[] wasm;
-        EntryPoint entryPoint;
+        byte[] source;
         try {
-            wasm = Files.readAllBytes(module);
+            source = Files.readAllBytes(module);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,15 +119,7 @@ public final class NarPackager {
         if (type == Type.RECORD) {
             RecordConfig.parse(userConfig);
         }
-        try (WasmLoader loader = WasmLoader.fromBytes(module.getFileName().toString(), wasm, config.sandbox())) {
-            entryPoint = loader.entryPoint();
-        }
-        Type chosen = type != null ? type : (entryPoint == EntryPoint.LONG ? Type.LONG : Type.BYTES);
-        if (chosen.entryPoint != entryPoint) {
-            throw new WasmLoadException("wasm module '" + module.getFileName() + "' exports " + entryPoint.describe()
-                    + "; --type " + chosen.name().toLowerCase(Locale.ROOT) + " needs " + chosen.entryPoint.describe());
-        }
-        String name = module.getFileName().toString().replaceFirst("\\.wasm$", "");
+        Type chosen = script ? checkScript(fileName, source, type, config) : checkModule(fileName, source, type, config);
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(genericNar));
                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(output))) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
@@ -127,19 +127,63 @@ public final class NarPackager {
                     copy(in, out, entry.getName());
                 }
             }
+            String name = baseName(fileName);
             write(out, SERVICE_DESCRIPTOR, ("name: " + name + "\n"
-                    + "description: " + name + ".wasm run by pulsar-wasm\n"
+                    + "description: " + (script ? fileName : name + ".wasm") + " run by pulsar-wasm\n"
                     + "functionClass: " + chosen.functionClass + "\n").getBytes(StandardCharsets.UTF_8));
-            write(out, chosen.functionClass + ".wasm", wasm);
+            // an .mjs goes in as .js too: that is the one name a function class looks for
+            write(out, chosen.functionClass + (script ? ".js" : ".wasm"), source);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
         }
         return chosen;
     }
 
+    private static Type checkModule(String fileName, byte[] wasm, Type type, WasmConfig config) {
+        EntryPoint entryPoint;
+        try (WasmLoader loader = WasmLoader.fromBytes(fileName, wasm, config.sandbox())) {
+            entryPoint = loader.entryPoint();
+        }
+        Type chosen = type != null ? type : (entryPoint == EntryPoint.LONG ? Type.LONG : Type.BYTES);
+        if (chosen.entryPoint != entryPoint) {
+            throw new WasmLoadException("wasm module '" + fileName + "' exports " + entryPoint.describe()
+                    + "; --type " + chosen.name().toLowerCase(Locale.ROOT) + " needs " + chosen.entryPoint.describe());
+        }
+        return chosen;
+    }
+
+    private static Type checkScript(String fileName, byte[] source, Type type, WasmConfig config) {
+        if (type == Type.LONG) {
+            throw new WasmLoadException("JavaScript function '" + fileName + "' cannot run with --type long; "
+                    + "use --type string (the default), bytes or record");
+        }
+        // the function reads the NAR's copy no further than this limit; fromJavaScript does not check it
+        Limits limits = config.sandbox().limits();
+        if (source.length > limits.get(Limit.MAX_MODULE_BYTES)) {
+            throw new WasmLoadException("JavaScript function '" + fileName + "' is " + source.length + " bytes, more than "
+                    + limits.limitOf(Limit.MAX_MODULE_BYTES));
+        }
+        // the first instance compiles and evaluates the module: a syntax error or no process fails it
+        try (WasmLoader loader = WasmLoader.fromJavaScript(fileName, source, config.sandbox())) {
+            loader.newInstance().close();
+        }
+        return type != null ? type : Type.STRING;
+    }
+
+    // as the engine tells a JavaScript function from a wasm module by its wasm.module location
+    private static boolean isScript(String fileName) {
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".js") || lower.endsWith(".mjs");
+    }
+
+    private static String baseName(String fileName) {
+        return fileName.replaceFirst(isScript(fileName) ? "(?i)\\.m?js$" : "\\.wasm$", "");
+    }
+
     /**
-     * Command line: {@code --nar <generic nar> <module.wasm> [--type long|bytes|string|record]
-     * [--user-config-file <file holding the --user-config JSON>] [--output <nar>]}.
+     * Command line: {@code --nar <generic nar> <module.wasm|function.js> [--type long|bytes|string|record]
+     * [--user-config-file <file holding the --user-config JSON>] [--output <nar>]}. A JavaScript
+     * function's type defaults to {@code string}.
      *
      * @param args the arguments
      */
@@ -159,12 +203,12 @@ public final class NarPackager {
             }
         }
         if (nar == null || module == null) {
-            System.err.println("usage: --nar <generic nar> <module.wasm> [--type long|bytes|string|record] "
-                    + "[--user-config-file <json file>] [--output <nar>]");
+            System.err.println("usage: --nar <generic nar> <module.wasm|function.js|function.mjs> "
+                    + "[--type long|bytes|string|record] [--user-config-file <json file>] [--output <nar>]");
             System.exit(2);
         }
         if (output == null) {
-            output = Path.of(module.getFileName().toString().replaceFirst("\\.wasm$", "") + ".nar");
+            output = Path.of(baseName(module.getFileName().toString()) + ".nar");
         }
         Type used = packageModule(nar, module, type, userConfig, output);
         System.out.println("Wrote " + output.toAbsolutePath() + ". Deploy it with:");

@@ -2,11 +2,17 @@ package io.pulsarwasm.tools;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulsarwasm.engine.Sandbox;
+import io.pulsarwasm.engine.WasmInstance;
 import io.pulsarwasm.engine.WasmLoadException;
+import io.pulsarwasm.engine.WasmLoader;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +110,105 @@ class NarPackagerTest {
         Path missing = dir.resolve("missing.wasm");
         assertEquals("wasm module file '" + missing + "' does not exist", assertThrows(WasmLoadException.class,
                 () -> NarPackager.packageModule(generic, missing, null, dir.resolve("d.nar"))).getMessage());
+    }
+
+    @Test
+    void bundlesAJavaScriptFunctionAsAStringFunctionUnderItsDotJsName() throws Exception {
+        Path generic = genericNar();
+        Path script = script("shout.js", "export function process(input, ctx) {\n  return input.toUpperCase() + '!';\n}\n");
+        Path output = dir.resolve("shout.nar");
+
+        assertEquals(NarPackager.Type.STRING, NarPackager.packageModule(generic, script, null, output));
+
+        Map<String, byte[]> entries = entries(output);
+        assertEquals(java.util.List.of("META-INF/MANIFEST.MF", "io/pulsarwasm/Some.class",
+                "META-INF/services/pulsar-io.yaml", "io.pulsarwasm.function.WasmStringFunction.js"),
+                java.util.List.copyOf(entries.keySet()));
+        assertEquals("name: shout\ndescription: shout.js run by pulsar-wasm\n"
+                + "functionClass: io.pulsarwasm.function.WasmStringFunction\n",
+                new String(entries.get("META-INF/services/pulsar-io.yaml"), StandardCharsets.UTF_8));
+        assertArrayEquals(Files.readAllBytes(script), entries.get("io.pulsarwasm.function.WasmStringFunction.js"));
+
+        // the function finds it where AbstractWasmFunction.defaultModuleLocation looks, and it runs
+        try (URLClassLoader nar = new URLClassLoader(new URL[] {output.toUri().toURL()}, null);
+                WasmLoader loader = WasmLoader.fromLocation("classpath:io.pulsarwasm.function.WasmStringFunction.js",
+                        nar, Sandbox.DEFAULT);
+                WasmInstance instance = loader.newInstance()) {
+            assertTrue(loader.isJavaScript());
+            assertEquals("HEY!", new String(instance.process("hey".getBytes(StandardCharsets.UTF_8)).output(),
+                    StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void packagesAJavaScriptFunctionWithTheTypeGivenAndAnMjsAsDotJs() throws Exception {
+        Path generic = genericNar();
+        Path bytes = script("checksum.js", "export function process(input) { return input; }\n");
+        assertEquals(NarPackager.Type.BYTES,
+                NarPackager.packageModule(generic, bytes, NarPackager.Type.BYTES, dir.resolve("checksum.nar")));
+        Map<String, byte[]> entries = entries(dir.resolve("checksum.nar"));
+        assertEquals("name: checksum\ndescription: checksum.js run by pulsar-wasm\n"
+                + "functionClass: io.pulsarwasm.function.WasmBytesFunction\n",
+                new String(entries.get("META-INF/services/pulsar-io.yaml"), StandardCharsets.UTF_8));
+        assertArrayEquals(Files.readAllBytes(bytes), entries.get("io.pulsarwasm.function.WasmBytesFunction.js"));
+        assertEquals(4, entries.size(), entries.keySet().toString());
+
+        Path record = script("visits.mjs", "export function process(input) { return input; }\n");
+        assertEquals(NarPackager.Type.RECORD, NarPackager.packageModule(generic, record, NarPackager.Type.RECORD,
+                NarPackager.userConfig("{\"wasm.record.format\": \"json\"}"), dir.resolve("visits.nar")));
+        entries = entries(dir.resolve("visits.nar"));
+        assertEquals("name: visits\ndescription: visits.mjs run by pulsar-wasm\n"
+                + "functionClass: io.pulsarwasm.function.WasmRecordFunction\n",
+                new String(entries.get("META-INF/services/pulsar-io.yaml"), StandardCharsets.UTF_8));
+        assertArrayEquals(Files.readAllBytes(record), entries.get("io.pulsarwasm.function.WasmRecordFunction.js"));
+    }
+
+    @Test
+    void refusesTypeLongForAJavaScriptFunction() throws Exception {
+        Path generic = genericNar();
+        Path output = dir.resolve("shout.nar");
+        WasmLoadException error = assertThrows(WasmLoadException.class, () -> NarPackager.packageModule(generic,
+                script("shout.js", "export function process(input) { return input; }\n"), NarPackager.Type.LONG, output));
+        assertEquals("JavaScript function 'shout.js' cannot run with --type long; "
+                + "use --type string (the default), bytes or record", error.getMessage());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void refusesAJavaScriptFunctionThatDoesNotCompileOrHasNoProcess() throws Exception {
+        Path generic = genericNar();
+        Path output = dir.resolve("bad.nar");
+        WasmLoadException syntax = assertThrows(WasmLoadException.class, () -> NarPackager.packageModule(generic,
+                script("bad.js", "export function process(input) {\n  return input +;\n}\n"), null, output));
+        // the engine's message, naming file and line (QuickJS's wording of the error class and column is its own)
+        assertTrue(syntax.getMessage().matches("JavaScript function 'bad\\.js' does not compile: (Syntax)?Error: "
+                + "unexpected token in expression: ';'\n    at bad\\.js:2:\\d+"), syntax.getMessage());
+        WasmLoadException noProcess = assertThrows(WasmLoadException.class, () -> NarPackager.packageModule(generic,
+                script("bad.js", "export const process = 42;\n"), NarPackager.Type.BYTES, output));
+        assertEquals("JavaScript function 'bad.js' declares no function process: it must define process(input, ctx), "
+                + "e.g. export function process(input, ctx) { return input; }", noProcess.getMessage());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void checksAJavaScriptFunctionAgainstTheUserConfigItWillBeDeployedWith() throws Exception {
+        Path generic = genericNar();
+        Path script = script("shout.js", "export function process(input) { return input; }\n");
+        WasmLoadException big = assertThrows(WasmLoadException.class, () -> NarPackager.packageModule(generic, script,
+                null, NarPackager.userConfig("{\"wasm.max-module-bytes\": 16}"), dir.resolve("a.nar")));
+        assertEquals("JavaScript function 'shout.js' is " + Files.size(script) + " bytes, more than the limit of 16 bytes "
+                + "(user config wasm.max-module-bytes)", big.getMessage());
+        String typo = assertThrows(IllegalArgumentException.class, () -> NarPackager.packageModule(generic, script,
+                null, NarPackager.userConfig("{\"wasm.max-memory-page\": 300}"), dir.resolve("a.nar"))).getMessage();
+        assertTrue(typo.startsWith("unknown user config key 'wasm.max-memory-page'"), typo);
+        Path missing = dir.resolve("missing.js");
+        assertEquals("JavaScript function file '" + missing + "' does not exist", assertThrows(WasmLoadException.class,
+                () -> NarPackager.packageModule(generic, missing, null, dir.resolve("a.nar"))).getMessage());
+        assertFalse(Files.exists(dir.resolve("a.nar")));
+    }
+
+    private Path script(String name, String source) throws IOException {
+        return Files.writeString(dir.resolve(name), source);
     }
 
     private Path genericNar() throws IOException {

@@ -1,0 +1,114 @@
+package io.pulsarwasm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * JavaScript functions on a real Pulsar: a {@code .js} deployed with the generic NAR and {@code
+ * wasm.module}, exact outputs, state, counters and publishing, a thrown error dead-lettered, a
+ * runaway loop stopped by the deadline, and the function still running after both.
+ */
+@org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+class JavaScriptIT extends RealPulsarTest {
+
+    @Test
+    void shoutAndVisitsRunFromTheirSourceFiles() throws Exception {
+        admin.functions().createFunction(FunctionConfig.builder()
+                .tenant("public").namespace("default").name("js-shout").className(STRING_FUNCTION)
+                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "js-shout-in")).output(NS + "js-shout-out")
+                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                .userConfig(Map.of("wasm.module", module("wasm-samples/javascript/shout.js"), "suffix", "!!")).build(),
+                Artifacts.genericNar().toString());
+        pulsar.pulsarAdmin("functions", "create", "--jar", pulsar.visibleToWorker(Artifacts.genericNar()),
+                "--classname", STRING_FUNCTION, "--name", "js-visits",
+                "--inputs", NS + "js-visits-in", "--output", NS + "js-visits-out", "--subs-position", "Earliest",
+                "--user-config", "{\"wasm.module\": \"" + module("wasm-samples/javascript/visits.js")
+                        + "\", \"welcome-topic\": \"" + NS + "js-welcome\"}")
+                .orFail("functions create js-visits");
+        try (Consumer<String> shouted = Messages.subscribe(client, NS + "js-shout-out", Schema.STRING);
+                Consumer<String> visits = Messages.subscribe(client, NS + "js-visits-out", Schema.STRING);
+                Consumer<byte[]> welcomes = Messages.subscribe(client, NS + "js-welcome", Schema.BYTES);
+                Producer<String> shout = client.newProducer(Schema.STRING).topic(NS + "js-shout-in").create();
+                Producer<String> visit = client.newProducer(Schema.STRING).topic(NS + "js-visits-in").create()) {
+            for (String text : List.of("hello", "", "été", "wasm")) {
+                shout.newMessage().key("k-" + text.length()).value(text).send();
+            }
+            visit.newMessage().key("ann").value("/home").send();
+            visit.newMessage().key("bob").value("/").send();
+            visit.newMessage().key("ann").value("/cart").send();
+            assertEquals(List.of("HELLO!!", "ÉTÉ!!", "WASM!!"), Messages.values(Messages.receive(shouted, 3, Duration.ofMinutes(2))));
+            assertEquals(List.of("ann visit 1: (first) -> /home", "bob visit 1: (first) -> /", "ann visit 2: /home -> /cart"),
+                    Messages.values(Messages.receive(visits, 3, Duration.ofMinutes(2))));
+            List<Message<byte[]>> welcomed = Messages.receive(welcomes, 2, Duration.ofSeconds(30));
+            assertEquals(List.of("{\"user\":\"ann\",\"page\":\"/home\"}", "{\"user\":\"bob\",\"page\":\"/\"}"),
+                    welcomed.stream().map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8)).toList());
+            assertEquals(List.of("ann", "bob"), welcomed.stream().map(Message::getKey).toList());
+            assertEquals(Map.of("source", "js-visits"), welcomed.get(0).getProperties());
+        }
+        assertEquals(3L, admin.functions().getFunctionState("public", "default", "js-shout", "shouted").getNumberValue());
+        assertEquals(2L, admin.functions().getFunctionState("public", "default", "js-visits", "visits/ann").getNumberValue());
+        assertEquals("/cart", admin.functions().getFunctionState("public", "default", "js-visits", "last-page/ann")
+                .getStringValue());
+        Awaitility.await("log line of js-shout").atMost(Duration.ofSeconds(60))
+                .until(() -> pulsar.functionLog("public", "default", "js-shout").contains("shouting k-5"));
+        Functions.delete(admin, "js-shout");
+        Functions.delete(admin, "js-visits");
+    }
+
+    @Test
+    void aThrownErrorAndARunawayLoopAreDeadLetteredAndTheFunctionGoesOn() throws Exception {
+        String name = "js-moody";
+        admin.functions().createFunction(FunctionConfig.builder()
+                .tenant("public").namespace("default").name(name).className(STRING_FUNCTION)
+                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "js-moody-in")).output(NS + "js-moody-out")
+                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                .maxMessageRetries(1).deadLetterTopic(NS + "js-moody-dlq")
+                .userConfig(Map.of("wasm.module", module("integration-tests/src/test/resources/javascript/moody.js"),
+                        "wasm.timeout-ms", 500)).build(),
+                Artifacts.genericNar().toString());
+        List<String> inputs = List.of("one", "boom", "two", "spin", "three");
+        try (Consumer<String> outputs = Messages.subscribe(client, NS + "js-moody-out", Schema.STRING);
+                Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "js-moody-dlq", Schema.BYTES);
+                Producer<String> producer = client.newProducer(Schema.STRING).topic(NS + "js-moody-in").create()) {
+            for (String input : inputs) {
+                producer.send(input);
+            }
+            assertEquals(List.of("ONE", "TWO", "THREE"), Messages.values(Messages.receive(outputs, 3, Duration.ofMinutes(2))));
+            // negative acknowledgements come back after the client's default minute
+            Set<String> dead = Messages.receive(deadLetters, 2, Duration.ofMinutes(4)).stream()
+                    .map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8)).collect(Collectors.toSet());
+            assertEquals(Set.of("boom", "spin"), dead);
+            producer.send("after");
+            assertEquals(List.of("AFTER"), Messages.values(Messages.receive(outputs, 1, Duration.ofMinutes(1))));
+        }
+        String log = pulsar.functionLog("public", "default", name);
+        List<String> missing = new ArrayList<>();
+        for (String expected : List.of("JavaScript function 'moody.js': process threw Error: refusing boom",
+                "at process (moody.js:4:15)", "function process timed out after 500 ms (user config wasm.timeout-ms)")) {
+            if (!log.contains(expected)) {
+                missing.add(expected);
+            }
+        }
+        assertEquals(List.of(), missing, log.length() > 4000 ? log.substring(log.length() - 4000) : log);
+        assertEquals(1, admin.functions().getFunctionStatus("public", "default", name).getNumRunning());
+        Functions.delete(admin, name);
+    }
+
+    private static String module(String pathInRepo) {
+        return "file://" + pulsar.visibleToWorker(Artifacts.repoDir().resolve(pathInRepo));
+    }
+}
