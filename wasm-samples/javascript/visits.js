@@ -7,10 +7,10 @@ export function process(page, ctx) {
   if (user === null) {
     throw new Error("a visit needs a key: the user");
   }
-  const previous = ctx.state.getString(`last-page/${user}`);
-  ctx.state.put(`last-page/${user}`, page);
-  ctx.counterIncr(`visits/${user}`);
-  const visits = ctx.counterGet(`visits/${user}`);
+  const previous = ctx.state.getString(`last-page-${user}`);
+  ctx.state.put(`last-page-${user}`, page);
+  ctx.counterIncr(`visits-${user}`);
+  const visits = ctx.counterGet(`visits-${user}`);
   if (previous === null) {
     const topic = ctx.config("welcome-topic") ?? "persistent://public/default/welcome";
     ctx.publish(topic, JSON.stringify({ user, page }), {

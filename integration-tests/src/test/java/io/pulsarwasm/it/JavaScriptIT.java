@@ -60,8 +60,8 @@ class JavaScriptIT extends RealPulsarTest {
             assertEquals(Map.of("source", "js-visits"), welcomed.get(0).getProperties());
         }
         assertEquals(3L, admin.functions().getFunctionState("public", "default", "js-shout", "shouted").getNumberValue());
-        assertEquals(2L, admin.functions().getFunctionState("public", "default", "js-visits", "visits/ann").getNumberValue());
-        assertEquals("/cart", admin.functions().getFunctionState("public", "default", "js-visits", "last-page/ann")
+        assertEquals(2L, admin.functions().getFunctionState("public", "default", "js-visits", "visits-ann").getNumberValue());
+        assertEquals("/cart", admin.functions().getFunctionState("public", "default", "js-visits", "last-page-ann")
                 .getStringValue());
         Awaitility.await("log line of js-shout").atMost(Duration.ofSeconds(60))
                 .until(() -> pulsar.functionLog("public", "default", "js-shout").contains("shouting k-5"));

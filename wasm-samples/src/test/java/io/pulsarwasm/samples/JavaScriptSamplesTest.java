@@ -55,8 +55,8 @@ class JavaScriptSamplesTest {
             assertEquals("ann visit 1: (first) -> /home", tester.process(TestRecord.of("/home").withKey("ann")));
             assertEquals("ann visit 2: /home -> /cart", tester.process(TestRecord.of("/cart").withKey("ann")));
             assertEquals("bob visit 1: (first) -> /", tester.process(TestRecord.of("/").withKey("bob")));
-            assertEquals("/cart", new String(tester.host().state().get("last-page/ann"), StandardCharsets.UTF_8));
-            assertEquals(Map.of("visits/ann", 2L, "visits/bob", 1L), tester.host().counters());
+            assertEquals("/cart", new String(tester.host().state().get("last-page-ann"), StandardCharsets.UTF_8));
+            assertEquals(Map.of("visits-ann", 2L, "visits-bob", 1L), tester.host().counters());
             List<PublishedMessage> published = tester.host().published();
             assertEquals(2, published.size());
             assertEquals("persistent://public/default/hello", published.get(0).topic());
