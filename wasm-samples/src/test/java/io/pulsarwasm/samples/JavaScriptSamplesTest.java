@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pulsarwasm.engine.GuestErrorException;
+import io.pulsarwasm.function.RecordInput;
+import io.pulsarwasm.function.RecordOutput;
 import io.pulsarwasm.testing.PublishedMessage;
 import io.pulsarwasm.testing.TestRecord;
 import io.pulsarwasm.testing.WasmFunctionTester;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.schema.GenericObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -66,6 +70,21 @@ class JavaScriptSamplesTest {
             assertEquals("{\"user\":\"bob\",\"page\":\"/\"}", published.get(1).text());
             GuestErrorException thrown = assertThrows(GuestErrorException.class, () -> tester.process("/nokey"));
             assertEquals("Error: a visit needs a key: the user\n    at process (visits.js:8:15)", thrown.guestMessage());
+        }
+    }
+
+    @Test
+    void userRecordTransformsAvroAndJsonRecordsAsObjects() {
+        try (WasmFunctionTester<GenericObject, RecordOutput> tester = WasmFunctionTester.records("classpath:user-record.js")) {
+            RecordOutput avro = tester.process(RecordInput.of(Schema.AVRO(RecordsTest.User.class),
+                    new RecordsTest.User("ada", 36, "ada@example.org")));
+            assertEquals(new RecordsTest.User("ADA", 37, "ada@example.org"), avro.value(Schema.AVRO(RecordsTest.User.class)));
+            RecordOutput json = tester.process(RecordInput.of(Schema.JSON(RecordsTest.User.class),
+                    new RecordsTest.User("grace", 85, "g@navy.mil")));
+            assertEquals("{\"age\":86,\"email\":\"g@navy.mil\",\"name\":\"GRACE\"}", json.json());
+            GuestErrorException e = assertThrows(GuestErrorException.class,
+                    () -> tester.process(RecordInput.of(Schema.STRING, "ada")));
+            assertEquals("TypeError: input is not a user record", e.guestMessage().lines().findFirst().orElseThrow());
         }
     }
 }
