@@ -51,14 +51,18 @@ final class JsBridge {
     private boolean settled;
     private boolean failed;
     private boolean registered;
+    private final long maxArgumentBytes;
     private ExportFunction realloc;
+    private static final byte[] EMPTY = new byte[0];
 
-    JsBridge(String moduleName, HostFunctions functions, JsStreams streams) {
+    JsBridge(String moduleName, HostFunctions functions, JsStreams streams, long maxStagedBytes) {
         this.moduleName = moduleName;
         this.functions = functions;
         this.host = functions.host();
         this.streams = streams;
         this.maxLogLineBytes = functions.maxLogLineBytes();
+        // the longest value a call carries in its arguments (as UTF-8), with room for the call's other fields
+        this.maxArgumentBytes = Math.max(maxStagedBytes, 4L * maxLogLineBytes) + 4 * 65536L;
     }
 
     /** The bridge as the engine imports it: {@code endive.invoke(module, name, fields) -> *[ptr, len]}. */
@@ -97,6 +101,10 @@ final class JsBridge {
             throw new AbiViolationException("endive.invoke: no host module '" + module + "'");
         }
         String name = "ctx." + call;
+        if (Integer.toUnsignedLong((int) args[5]) > maxArgumentBytes) {
+            throw new AbiViolationException(name + ": " + Integer.toUnsignedLong((int) args[5]) + " bytes of arguments, more "
+                    + "than any host call takes (" + maxArgumentBytes + ", from the output, write, state value and log line limits)");
+        }
         String argument = guest.readUtf8(name, (int) args[4], (int) args[5]);
         String result;
         try {
@@ -104,6 +112,7 @@ final class JsBridge {
                 case "input" -> input();
                 case "output" -> output(name, argument);
                 case "error" -> {
+                    requireUnsettled(name);
                     functions.setError(name, cut(argument));
                     settled = true;
                     failed = true;
@@ -193,6 +202,9 @@ final class JsBridge {
 
     /** The input, raw after its kind: {@code t} text, {@code j} JSON text, {@code b} the length of staged bytes. */
     private String input() {
+        if (input == null) {
+            throw new AbiViolationException("ctx.input: called outside an invocation of process");
+        }
         if (form != JsInput.BYTES) {
             try {
                 return (form == JsInput.RECORD ? "j" : "t") + Abi.strictUtf8(input);
@@ -206,6 +218,7 @@ final class JsBridge {
 
     /** The output, raw after its kind: {@code n} none, {@code t} text, {@code b} staged bytes. */
     private String output(String name, String argument) {
+        requireUnsettled(name);
         char kind = argument.isEmpty() ? '?' : argument.charAt(0);
         switch (kind) {
             case 'n' -> functions.checkOutput(name, 0);
@@ -215,6 +228,19 @@ final class JsBridge {
         }
         settled = true;
         return NOTHING;
+    }
+
+    /** One invocation has one outcome: a second output or error (a Promise of an earlier message, say) is refused. */
+    private void requireUnsettled(String name) {
+        if (settled) {
+            throw new AbiViolationException(name + ": the invocation already has its outcome");
+        }
+    }
+
+    /** Ends an invocation: the input is not kept. */
+    void end() {
+        input = null;
+        streams.stage(EMPTY);
     }
 
     /** A value the guest passed: text in the call ({@code t}), or bytes it staged ({@code b}). */

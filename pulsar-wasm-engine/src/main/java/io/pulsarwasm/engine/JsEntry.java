@@ -99,7 +99,11 @@ final class JsEntry implements GuestEntry {
     @Override
     public int process(byte[] input) {
         bridge.begin(script.input(), input);
-        invoke.apply(dispatch);
+        try {
+            invoke.apply(dispatch);
+        } finally {
+            bridge.end();
+        }
         if (!bridge.settled()) {
             host.setError("process", "process returned a Promise that did not settle (there are no timers or I/O "
                     + "to wait for: a Promise settles within the call or never)");

@@ -126,7 +126,7 @@ final class JsStreams {
                         + " bytes to one host call (the largest output, state value or publish the limits allow)");
             }
             if (size + len > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.max(size + len, buffer.length * 2));
+                buffer = Arrays.copyOf(buffer, (int) Math.min(max, Math.max(size + len, buffer.length * 2L)));
             }
             System.arraycopy(b, off, buffer, size, len);
             size += len;
@@ -134,6 +134,9 @@ final class JsStreams {
 
         void drop() {
             size = 0;
+            if (buffer.length > 65536) {
+                buffer = new byte[256];
+            }
         }
 
         byte[] take() {

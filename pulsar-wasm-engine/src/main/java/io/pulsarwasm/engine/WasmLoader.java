@@ -418,9 +418,10 @@ public final class WasmLoader implements AutoCloseable {
     private WasmInstance newScriptInstance(HostFunctions functions) {
         Limits limits = sandbox.limits();
         GuestBudget budget = new GuestBudget(limits);
-        JsStreams streams = new JsStreams(Math.max(limits.get(Limit.MAX_OUTPUT_BYTES),
-                Math.max(limits.get(Limit.MAX_WRITE_BYTES_PER_CALL), limits.get(Limit.MAX_STATE_VALUE_BYTES))));
-        JsBridge bridge = new JsBridge(name, functions, streams);
+        long maxStaged = Math.max(limits.get(Limit.MAX_OUTPUT_BYTES),
+                Math.max(limits.get(Limit.MAX_WRITE_BYTES_PER_CALL), limits.get(Limit.MAX_STATE_VALUE_BYTES)));
+        JsStreams streams = new JsStreams(maxStaged);
+        JsBridge bridge = new JsBridge(name, functions, streams, maxStaged);
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder()
                 .withStdin(streams.stdin()).withStdout(streams.stdout()).withStderr(streams.stderr())
                 .withClock(Clock.systemUTC()).withRandom(RANDOM).build()).build();

@@ -235,12 +235,19 @@ function userStack(stack) {
   return (dispatcher < 0 ? lines : lines.slice(0, dispatcher)).join('\n');
 }
 
+function describeError(e) {
+  try {
+    const stack = e instanceof Error && e.stack ? userStack(e.stack) : '';
+    return e instanceof Error
+      ? e.name + ': ' + e.message + (stack ? '\n' + stack : '')
+      : 'uncaught ' + show([e]);
+  } catch (unprintable) {
+    return 'uncaught exception (describing it threw too)';
+  }
+}
+
 function failed(e) {
-  const stack = e instanceof Error && e.stack ? userStack(e.stack) : '';
-  const text = e instanceof Error
-    ? e.name + ': ' + e.message + (stack ? '\n' + stack : '')
-    : 'uncaught ' + show([e]);
-  raw('error', text);
+  raw('error', String(describeError(e)));
 }
 
 function finish(result, json) {
@@ -259,12 +266,27 @@ function finish(result, json) {
   }
 }
 
-function settle(result, json) {
+// Which invocation is current: a Promise (or thenable) of an earlier message that settles late is ignored.
+let invocation = 0;
+
+function settle(id, result, json) {
+  if (id !== invocation) {
+    return;
+  }
+  invocation++;
   try {
     finish(result, json);
   } catch (e) {
     failed(e);
   }
+}
+
+function fail(id, e) {
+  if (id !== invocation) {
+    return;
+  }
+  invocation++;
+  failed(e);
 }
 
 let process;
@@ -280,21 +302,20 @@ Object.defineProperty(globalThis, '__pulsar_register', {
 // The dispatcher: reads the input, calls the user's process, and hands its result to the host.
 Object.defineProperty(globalThis, '__pulsar_dispatch', {
   value: function __pulsar_dispatch() {
+    const id = ++invocation;
     const input = raw('input', '');
     const form = input[0];
     const json = form === 'j';
-    let result;
     try {
       const value = form === 't' ? input.slice(1) : json ? JSON.parse(input.slice(1)) : readStaged(Number(input.slice(1)));
-      result = process(value, ctx);
+      const result = process(value, ctx);
+      if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+        Promise.resolve(result).then((r) => settle(id, r, json), (e) => fail(id, e));
+      } else {
+        settle(id, result, json);
+      }
     } catch (e) {
-      failed(e);
-      return;
-    }
-    if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-      result.then((r) => settle(r, json), failed);
-    } else {
-      settle(result, json);
+      fail(id, e);
     }
   },
 });

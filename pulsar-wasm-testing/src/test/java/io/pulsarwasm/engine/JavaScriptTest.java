@@ -107,6 +107,31 @@ class JavaScriptTest {
     }
 
     @Test
+    void aPromiseOfAnEarlierMessageSettlingLateDoesNotDecideALaterOne() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("let stash;\n"
+                + "export function process(input) {\n"
+                + "  if (input === 'hold') return { then(ok) { Promise.resolve().then(() => {}); stash = ok; } };\n"
+                + "  if (stash) { stash('stale'); stash = null; }\n"
+                + "  return input;\n"
+                + "}\n")) {
+            assertThrows(GuestErrorException.class, () -> tester.process("hold"));
+            assertEquals("fresh", tester.process("fresh"));
+        }
+    }
+
+    @Test
+    void anExceptionThatCannotBeDescribedStillFailsOnlyTheMessage() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+                + "  if (input === 'bad') throw { toJSON() { throw 1; }, toString() { throw 2; } };\n"
+                + "  return input;\n"
+                + "}\n")) {
+            GuestErrorException e = assertThrows(GuestErrorException.class, () -> tester.process("bad"));
+            assertEquals("uncaught exception (describing it threw too)", e.guestMessage());
+            assertEquals("good", tester.process("good"));
+        }
+    }
+
+    @Test
     @Timeout(30)
     void aRunawayLoopIsStoppedByTheDeadlineAndTheNextMessageRuns() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
