@@ -41,7 +41,6 @@ final class JsBridge {
      */
     private static final String NOTHING = "-";
 
-    private final String moduleName;
     private final HostFunctions functions;
     private final Host host;
     private final JsStreams streams;
@@ -53,10 +52,10 @@ final class JsBridge {
     private boolean registered;
     private final long maxArgumentBytes;
     private ExportFunction realloc;
+    private GuestMemory guest;
     private static final byte[] EMPTY = new byte[0];
 
-    JsBridge(String moduleName, HostFunctions functions, JsStreams streams, long maxStagedBytes) {
-        this.moduleName = moduleName;
+    JsBridge(HostFunctions functions, JsStreams streams, long maxStagedBytes) {
         this.functions = functions;
         this.host = functions.host();
         this.streams = streams;
@@ -94,7 +93,9 @@ final class JsBridge {
     }
 
     private long[] invoke(Instance instance, long... args) {
-        GuestMemory guest = new GuestMemory(instance);
+        if (guest == null) {
+            guest = new GuestMemory(instance);
+        }
         String module = guest.readUtf8("endive.invoke", (int) args[0], (int) args[1]);
         String call = guest.readUtf8("endive.invoke", (int) args[2], (int) args[3]);
         if (!MODULE.equals(module)) {

@@ -421,7 +421,7 @@ public final class WasmLoader implements AutoCloseable {
         long maxStaged = Math.max(limits.get(Limit.MAX_OUTPUT_BYTES),
                 Math.max(limits.get(Limit.MAX_WRITE_BYTES_PER_CALL), limits.get(Limit.MAX_STATE_VALUE_BYTES)));
         JsStreams streams = new JsStreams(maxStaged);
-        JsBridge bridge = new JsBridge(name, functions, streams, maxStaged);
+        JsBridge bridge = new JsBridge(functions, streams, maxStaged);
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder()
                 .withStdin(streams.stdin()).withStdout(streams.stdout()).withStderr(streams.stderr())
                 .withClock(Clock.systemUTC()).withRandom(RANDOM).build()).build();
