@@ -3,10 +3,7 @@ package io.pulsarwasm.engine;
 import io.pulsarwasm.engine.internal.HostCallException;
 import io.pulsarwasm.engine.internal.Watchdog;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import run.endive.runtime.Instance;
@@ -108,19 +105,11 @@ public final class WasmInstance implements AutoCloseable {
         if (stored.isDone()) {
             return stored;
         }
-        long left = Math.max(timeoutNanos - (Watchdog.clock() - started), TimeUnit.MILLISECONDS.toNanos(1));
-        return stored.copy().orTimeout(left, TimeUnit.NANOSECONDS).handle((done, failure) -> {
-            if (failure == null) {
-                return done;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof TimeoutException) {
-                throw new CompletionException(new WasmTimeoutException("wasm module '" + moduleName + "': the writes of "
-                        + process + " were not stored within " + limits.describe(Limit.TIMEOUT_MS) + " (user config "
-                        + Limit.TIMEOUT_MS.key() + ")", cause));
-            }
-            throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
-        });
+        CompletableFuture<Void> result = stored.copy();
+        deadline.expire(result, started + timeoutNanos, () -> new WasmTimeoutException("wasm module '" + moduleName
+                + "': the writes of " + process + " were not stored within " + limits.describe(Limit.TIMEOUT_MS)
+                + " (user config " + Limit.TIMEOUT_MS.key() + ")", null));
+        return result;
     }
 
     /** Starts the guest: for a module, its start function, ABI version check and {@code init}. */

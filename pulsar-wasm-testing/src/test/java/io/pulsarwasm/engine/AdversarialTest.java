@@ -426,6 +426,23 @@ class AdversarialTest {
                         + "(user config wasm.timeout-ms)", failure.getCause().getMessage());
             }
         }
+
+        @Test
+        @Timeout(value = 30, unit = TimeUnit.SECONDS)
+        void aReleasedInstanceStillFailsItsUnstoredWritesAfterTheDeadline() throws Exception {
+            byte[] module = Wat.bytesGuest("""
+                    (call $publish (i32.const 0) (i32.const 4) (local.get $ptr) (local.get $len) (i32.const 0) (i32.const -1)
+                      (i32.const 0) (i32.const 0))
+                    (i32.const 0)""", "(data (i32.const 0) \"side\")");
+            CompletableFuture<Void> stored;
+            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                stored = guest.process(new byte[] {7}).stored();
+                guest.discard();
+            }
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
+            assertEquals("wasm module 'hostile.wasm': the writes of export 'process' were not stored within 200 ms "
+                    + "(user config wasm.timeout-ms)", failure.getCause().getMessage());
+        }
     }
 
     @Nested

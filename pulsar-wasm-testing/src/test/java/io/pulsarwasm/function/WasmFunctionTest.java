@@ -40,6 +40,8 @@ class WasmFunctionTest {
     void stringFunctionPassesUtf8BothWaysAndRefusesOutputThatIsNot() {
         try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:wasm/echo.wasm")) {
             assertEquals("héllo wörld ✓", tester.process("héllo wörld ✓"));
+            // U+FFFD sent as itself is text like any other, not the mark of a malformed input
+            assertEquals("a\uFFFDb", tester.process("a\uFFFDb"));
             assertNull(tester.process(""));
             WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> tester.process("U"));
             assertEquals("wasm module 'echo.wasm': the guest's output (2 bytes) is not valid UTF-8", error.getMessage());

@@ -74,6 +74,12 @@ public final class Abi {
      * @throws CharacterCodingException if the bytes are not valid UTF-8
      */
     public static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+        // the JDK's lenient decoding is much cheaper than a decoder; only a text holding U+FFFD may
+        // have come from malformed input, and only that is decoded again, strictly
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)

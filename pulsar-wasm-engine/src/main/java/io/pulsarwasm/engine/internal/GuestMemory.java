@@ -43,7 +43,12 @@ public final class GuestMemory {
     }
 
     public String readUtf8(String call, int ptr, int len) {
-        return decodeUtf8(read(call, ptr, len), call, "the " + len + " bytes at guest address " + Integer.toUnsignedString(ptr));
+        try {
+            return Abi.strictUtf8(read(call, ptr, len));
+        } catch (CharacterCodingException e) {
+            throw new AbiViolationException(call + ": the " + Integer.toUnsignedString(len) + " bytes at guest address "
+                    + Integer.toUnsignedString(ptr) + " are not valid UTF-8");
+        }
     }
 
     public static String decodeUtf8(byte[] bytes, String call, String what) {

@@ -54,11 +54,13 @@ public enum HostImport {
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(HostImport::importName, Function.identity()));
 
     private final String importName;
+    private final String qualifiedName;
     private final FunctionType type;
     private final boolean returnsGuestData;
 
     HostImport(String importName, Signature signature, boolean returnsGuestData) {
         this.importName = importName;
+        this.qualifiedName = Abi.IMPORT_MODULE + "." + importName;
         this.type = signature.type();
         this.returnsGuestData = returnsGuestData;
     }
@@ -90,7 +92,7 @@ public enum HostImport {
 
     /** @return {@code pulsar.<name>}, as error messages show it */
     public String qualifiedName() {
-        return Abi.IMPORT_MODULE + "." + importName;
+        return qualifiedName;
     }
 
     private static Signature params(ValType... params) {

@@ -1,9 +1,14 @@
 package io.pulsarwasm.engine.internal;
 
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Interrupts guest calls that run past their deadline. One daemon thread watches every armed
@@ -11,6 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * compiled code alike. Arming and disarming allocate nothing and read the watchdog's own clock
  * (it ticks every {@value #TICK_MILLIS} ms), so the per-message cost is two atomic operations, and
  * a deadline is kept to within a tick.
+ *
+ * <p>A deadline also bounds the writes its calls left in flight ({@link Deadline#expire}): a
+ * message's publishes must be stored in time. They are checked at each tick too, in the order they
+ * were made, so a message costs one queue insertion rather than a timer of its own (a timer per
+ * message, as {@code CompletableFuture.orTimeout} schedules, wakes its thread on every
+ * cancellation).
  *
  * <p>The thread runs only while some deadline exists, so a JVM whose functions are gone (a
  * worker's thread runtime) keeps no thread of ours, nor the class loader behind it. Nothing thrown
@@ -78,6 +89,7 @@ public final class Watchdog {
                 for (Deadline deadline : WATCHED) {
                     try {
                         deadline.expireIfDue(now);
+                        deadline.expireWritesDue(now);
                     } catch (RuntimeException | Error e) {
                         // one owner whose interrupt fails must not keep the others' deadlines from being enforced
                     }
@@ -101,8 +113,10 @@ public final class Watchdog {
         private static final int EXPIRED = 3;
 
         private final AtomicInteger state = new AtomicInteger(IDLE);
+        private final Queue<Write> writes = new ConcurrentLinkedQueue<>();
         private volatile Thread owner;
         private volatile long dueAt;
+        private volatile boolean closed;
 
         private Deadline() {}
 
@@ -153,10 +167,48 @@ public final class Watchdog {
             }
         }
 
-        /** Stops watching this deadline. */
+        /**
+         * Fails {@code write} unless it is complete by {@code dueAt}. The writes given to one deadline
+         * are checked in the order they were given, each once the one before is complete or failed:
+         * their due times should not decrease. Pulsar bounds how many are in flight at once
+         * ({@code maxPendingAsyncRequests}).
+         *
+         * @param write the writes' future, failed at the due time with {@code timeout}'s exception
+         *     wrapped in a {@link CompletionException}
+         * @param dueAt when, on the watchdog's {@link #clock()}
+         * @param timeout the exception saying what did not complete in time
+         */
+        public void expire(CompletableFuture<?> write, long dueAt, Supplier<? extends RuntimeException> timeout) {
+            writes.add(new Write(write, dueAt, timeout));
+        }
+
+        void expireWritesDue(long clock) {
+            for (Write write = writes.peek(); write != null; write = writes.peek()) {
+                if (!write.future().isDone()) {
+                    if (clock - write.dueAt() <= 0) {
+                        break;
+                    }
+                    write.future().completeExceptionally(new CompletionException(write.timeout().get()));
+                }
+                writes.poll();
+            }
+            if (closed && writes.isEmpty()) {
+                WATCHED.remove(this);
+            }
+        }
+
+        /**
+         * Stops watching this deadline: at once, or once the writes given to {@link #expire} are
+         * complete or failed, which a released guest instance's last messages still wait for.
+         */
         @Override
         public void close() {
-            WATCHED.remove(this);
+            closed = true;
+            if (writes.isEmpty()) {
+                WATCHED.remove(this);
+            }
         }
     }
+
+    private record Write(CompletableFuture<?> future, long dueAt, Supplier<? extends RuntimeException> timeout) {}
 }

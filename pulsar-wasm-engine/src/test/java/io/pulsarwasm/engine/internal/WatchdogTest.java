@@ -2,11 +2,15 @@ package io.pulsarwasm.engine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -112,5 +116,32 @@ class WatchdogTest {
             assertTrue(interrupted, "a later deadline is still enforced");
             assertTrue(later.disarm());
         }
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void writesAreFailedAtTheirDueTimeInOrderAndAClosedDeadlineIsWatchedUntilTheySettle() throws Exception {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        CompletableFuture<Void> late = new CompletableFuture<>();
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        Watchdog.Deadline deadline = Watchdog.newDeadline();
+        long now = Watchdog.clock();
+        deadline.expire(stored, now + Duration.ofMillis(50).toNanos(), () -> new IllegalStateException("not this one"));
+        deadline.expire(late, now + Duration.ofMillis(50).toNanos(), () -> new IllegalStateException("first late"));
+        deadline.expire(later, now + Duration.ofSeconds(1).toNanos(), () -> new IllegalStateException("second late"));
+        stored.complete(null);
+        deadline.close();
+        assertEquals(1, Watchdog.deadlines(), "a closed deadline with writes in flight is still watched");
+        ExecutionException first = assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS));
+        assertEquals("first late", first.getCause().getMessage());
+        assertFalse(later.isDone(), "a write is not failed before its due time");
+        ExecutionException second = assertThrows(ExecutionException.class, () -> later.get(5, TimeUnit.SECONDS));
+        assertEquals("second late", second.getCause().getMessage());
+        assertEquals(null, stored.get(), "a write stored in time is left as it is");
+        while (Watchdog.running()) {
+            Thread.sleep(1);
+        }
+        assertEquals(0, Watchdog.deadlines());
+        assertThrows(CompletionException.class, late::join);
     }
 }
