@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,10 @@ public final class BenchmarkReport {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("e2e")) {
             // the end-to-end cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=e2e verify
-            String markdown = endToEnd(EndToEnd.run(50_000, List.of()));
+            // (-Dbench.cases="Publish per message,Counter per message" for some of them)
+            String cases = System.getProperty("bench.cases", "");
+            String markdown = endToEnd(EndToEnd.run(Integer.getInteger("bench.messages", 50_000),
+                    cases.isEmpty() ? List.of() : Arrays.stream(cases.split(",")).map(String::trim).toList()));
             Files.writeString(Path.of("target/benchmarks-e2e.md"), markdown);
             System.out.println(markdown);
             return;
@@ -74,6 +78,7 @@ public final class BenchmarkReport {
         results.addAll(run(settings(full)
                 .include(LongCallBenchmark.class.getSimpleName())
                 .include(BytesRoundTripBenchmark.class.getSimpleName())
+                .include(PublishBenchmark.class.getSimpleName())
                 .include(ComputeBenchmark.class.getSimpleName())
                 .include(RecordBenchmark.class.getSimpleName()), samples));
         results.addAll(run(new OptionsBuilder()
@@ -115,6 +120,7 @@ public final class BenchmarkReport {
                 case "BytesRoundTripBenchmark" -> "Bytes round trip";
                 case "ComputeBenchmark" -> "FNV-1a over 64 KiB";
                 case "RecordBenchmark" -> "Avro record transform (compiler)";
+                case "PublishBenchmark" -> "Publish per message (compiler, no broker)";
                 default -> "Cold start";
             };
             String size = result.getParams().getParam("size");
@@ -156,11 +162,14 @@ public final class BenchmarkReport {
 
     private static String endToEnd(List<EndToEnd.Result> results) {
         StringBuilder text = new StringBuilder("## End to end on a Pulsar standalone (process runtime)\n\n"
-                + "Each case's functions alternate on one broker, twice each; the second pass is shown. \"× first\" "
-                + "is the ratio to the case's first row under the same load. At saturation every message is sent at "
-                + "once, so latency there is mostly queueing; at the fixed rate it is processing latency.\n\n"
-                + "| case | function | load | messages | throughput | × first | p50 latency | p99 latency | checked |\n"
-                + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                + "Each case's functions alternate on one broker: one unmeasured pass, then " + Integer.getInteger("bench.passes", 3)
+                + " measured ones. Each figure is the median over the passes; \"passes\" is the lowest and highest "
+                + "throughput of the measured passes. Each function instance (a fresh JVM) first processes up to 20,000 "
+                + "messages unmeasured, to measure it warm. \"× first\" is the ratio of medians to the case's first row "
+                + "under the same load. At saturation every message is sent at once, so latency there is mostly queueing; "
+                + "at the fixed rate it is processing latency.\n\n"
+                + "| case | function | load | messages | throughput | × first | passes | p50 latency | p99 latency | checked |\n"
+                + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (EndToEnd.Result result : results) {
             double first = results.stream().filter(r -> r.scenario().equals(result.scenario())
                     && r.load().equals(result.load())).findFirst().orElseThrow().throughputPerSecond();
@@ -168,6 +177,7 @@ public final class BenchmarkReport {
                     .append(result.load()).append(" | ").append(result.messages()).append(" | ")
                     .append(format(result.throughputPerSecond())).append(" msg/s | ")
                     .append(format(result.throughputPerSecond() / first)).append(" | ")
+                    .append(format(result.lowestPerSecond())).append("–").append(format(result.highestPerSecond())).append(" | ")
                     .append(result.p50Millis()).append(" ms | ").append(result.p99Millis()).append(" ms | ")
                     .append(result.check()).append(" |\n");
         }

@@ -25,16 +25,24 @@ import org.apache.pulsar.common.functions.FunctionConfig;
 
 /**
  * End to end on a real Pulsar standalone (the integration suite's fixture, process runtime). Each
- * case runs its functions on the same broker alternately, twice each, keeping the second pass so
- * none profits from a warmer broker. Each function is measured at saturation (every message sent
- * at once) and at a fixed offered load well below it, where latency is processing latency rather
- * than queueing. Latency is from the producer's send to the consumer's receipt of the output.
+ * case runs its functions on the same broker alternately, in one unmeasured pass and then {@code
+ * bench.passes} measured ones (3 unless set), so that none profits from a warmer broker. Each
+ * figure is its median over the passes, shown with the spread of the throughput: runs on a shared
+ * machine differ by several percent. A function instance is a fresh JVM, so it first processes
+ * {@value #WARM_UP_MESSAGES} messages unmeasured (at most as many as it is measured with): what is
+ * measured is its steady state, not the JIT compiling it. Each function is then measured at
+ * saturation (every message sent at once) and at a fixed offered load well below it, where latency
+ * is processing latency rather than queueing. Latency is from the producer's send to the
+ * consumer's receipt of the output.
  */
 final class EndToEnd {
 
-    /** One function's figures under one load. */
+    /**
+     * One function's figures under one load: in a report, each figure's median over the measured
+     * passes, with the lowest and highest throughput of the passes.
+     */
     record Result(String scenario, String function, String load, int messages, double throughputPerSecond,
-            long p50Millis, long p99Millis, String check) {}
+            long p50Millis, long p99Millis, String check, double lowestPerSecond, double highestPerSecond) {}
 
     /** What a case's messages are: Longs, bytes (an index), or Avro {@link User} records. */
     private enum Kind { LONGS, BYTES, USERS }
@@ -45,6 +53,10 @@ final class EndToEnd {
 
     private static final int RATE = 1000;
     private static final int PACED_MESSAGES = 5000;
+    private static final int WARM_UP_MESSAGES = 20_000;
+    /** Where each load's message indices start, so that a late or redelivered answer is never taken for another load's. */
+    private static final int WARM_UP_BASE = 100_000_000;
+    private static final int PACED_BASE = 200_000_000;
 
     private EndToEnd() {}
 
@@ -71,6 +83,8 @@ final class EndToEnd {
             scenarios.put("Publish per message", List.of(
                     new Subject("Java, sendAsync", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
                             Map.of("side-topic", side), Kind.BYTES, side, null),
+                    new Subject("Java, no publish", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
+                            Map.of(), Kind.BYTES, null, null),
                     new Subject("wasm, no publish", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
                             Map.of("wasm.module", module), Kind.BYTES, null, null),
                     new Subject("wasm, publish", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
@@ -95,19 +109,36 @@ final class EndToEnd {
                             Map.of("wasm.module", "file://" + Artifacts.sample("../../../javascript/relay.js").toAbsolutePath()
                                     .normalize()), Kind.BYTES, null, null)));
             scenarios.keySet().removeIf(name -> !only.isEmpty() && !only.contains(name));
+            int passes = 1 + Math.max(1, Integer.getInteger("bench.passes", 3));
             for (Map.Entry<String, List<Subject>> scenario : scenarios.entrySet()) {
                 int count = scenario.getKey().startsWith("Counter") ? messages / 5 : messages;
-                for (int pass = 0; pass < 2; pass++) {
+                Map<String, List<Result>> measuredPasses = new LinkedHashMap<>();
+                for (int pass = 0; pass < passes; pass++) {
                     for (Subject subject : scenario.getValue()) {
                         List<Result> measured = measure(admin, client, scenario.getKey(), subject, count, pass);
-                        if (pass == 1) {
-                            results.addAll(measured);
+                        if (pass > 0) {
+                            for (Result result : measured) {
+                                measuredPasses.computeIfAbsent(result.function() + "\n" + result.load(), k -> new ArrayList<>())
+                                        .add(result);
+                            }
                         }
                     }
                 }
+                measuredPasses.values().forEach(all -> results.add(median(all)));
             }
         }
         return results;
+    }
+
+    /** Each figure's median over the passes (the upper middle one for an even count), with the throughput's range. */
+    private static Result median(List<Result> passes) {
+        Result any = passes.get(0);
+        double[] throughput = passes.stream().mapToDouble(Result::throughputPerSecond).sorted().toArray();
+        long[] p50 = passes.stream().mapToLong(Result::p50Millis).sorted().toArray();
+        long[] p99 = passes.stream().mapToLong(Result::p99Millis).sorted().toArray();
+        int middle = passes.size() / 2;
+        return new Result(any.scenario(), any.function(), any.load(), any.messages(), throughput[middle], p50[middle],
+                p99[middle], any.check(), throughput[0], throughput[throughput.length - 1]);
     }
 
     private static List<Result> measure(PulsarAdmin admin, PulsarClient client, String scenario, Subject subject,
@@ -128,6 +159,7 @@ final class EndToEnd {
                         .subscriptionPosition(SubscriptionInitialPosition.Earliest).build();
         admin.functions().createFunction(function, subject.nar().toString());
         List<Result> results = new ArrayList<>();
+        int warmUp = Math.min(WARM_UP_MESSAGES, messages);
         try (Consumer<byte[]> side = sideTopic == null ? null : Messages.subscribe(client, sideTopic, Schema.BYTES)) {
             if (subject.kind() == Kind.USERS) {
                 try (Consumer<User> outputs = Messages.subscribe(client, output, Schema.AVRO(User.class));
@@ -145,9 +177,10 @@ final class EndToEnd {
                         }
                         return index;
                     };
-                    results.add(drive(scenario, subject.label(), "saturation", messages, 0,
+                    drive(scenario, subject.label(), "warm-up", warmUp, 0, WARM_UP_BASE, i -> producer.sendAsync(user(i)), receive);
+                    results.add(drive(scenario, subject.label(), "saturation", messages, 0, 0,
                             i -> producer.sendAsync(user(i)), receive));
-                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE,
+                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE,
                             i -> producer.sendAsync(user(i)), receive));
                 }
             } else if (subject.kind() == Kind.LONGS) {
@@ -155,18 +188,16 @@ final class EndToEnd {
                         Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).create()) {
                     producer.send(-1L);
                     outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
-                    results.add(drive(scenario, subject.label(), "saturation", messages, 0,
-                            i -> producer.sendAsync((long) i), () -> {
-                                Message<Long> message = outputs.receive(2, TimeUnit.MINUTES);
-                                outputs.acknowledge(message);
-                                return (int) (message.getValue() / 2);
-                            }));
-                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE,
-                            i -> producer.sendAsync((long) i), () -> {
-                                Message<Long> message = outputs.receive(2, TimeUnit.MINUTES);
-                                outputs.acknowledge(message);
-                                return (int) (message.getValue() / 2);
-                            }));
+                    Drive.Receive receive = () -> {
+                        Message<Long> message = outputs.receive(2, TimeUnit.MINUTES);
+                        outputs.acknowledge(message);
+                        return (int) (message.getValue() / 2);
+                    };
+                    drive(scenario, subject.label(), "warm-up", warmUp, 0, WARM_UP_BASE, i -> producer.sendAsync((long) i), receive);
+                    results.add(drive(scenario, subject.label(), "saturation", messages, 0, 0,
+                            i -> producer.sendAsync((long) i), receive));
+                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE,
+                            i -> producer.sendAsync((long) i), receive));
                 }
             } else {
                 try (Consumer<byte[]> outputs = Messages.subscribe(client, output, Schema.BYTES);
@@ -178,13 +209,14 @@ final class EndToEnd {
                         outputs.acknowledge(message);
                         return ByteBuffer.wrap(message.getValue()).getInt();
                     };
-                    results.add(drive(scenario, subject.label(), "saturation", messages, 0,
+                    drive(scenario, subject.label(), "warm-up", warmUp, 0, WARM_UP_BASE, i -> producer.sendAsync(index(i)), receive);
+                    results.add(drive(scenario, subject.label(), "saturation", messages, 0, 0,
                             i -> producer.sendAsync(index(i)), receive));
-                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE,
+                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE,
                             i -> producer.sendAsync(index(i)), receive));
                 }
             }
-            int expected = 1 + messages + PACED_MESSAGES;
+            int expected = 1 + warmUp + messages + PACED_MESSAGES;
             String check = "";
             if (side != null) {
                 int seen = 0;
@@ -213,7 +245,7 @@ final class EndToEnd {
             }
             String verified = check;
             return results.stream().map(r -> new Result(r.scenario(), r.function(), r.load(), r.messages(),
-                    r.throughputPerSecond(), r.p50Millis(), r.p99Millis(), verified)).toList();
+                    r.throughputPerSecond(), r.p50Millis(), r.p99Millis(), verified, 0, 0)).toList();
         } finally {
             Functions.delete(admin, name);
         }
@@ -231,8 +263,8 @@ final class EndToEnd {
      * Sends {@code messages} (all at once when {@code rate} is 0, else paced at {@code rate} per
      * second) and receives every output, whose value says which send it answers.
      */
-    private static Result drive(String scenario, String function, String load, int messages, int rate, Drive send,
-            Drive.Receive receive) throws Exception {
+    private static Result drive(String scenario, String function, String load, int messages, int rate, int base,
+            Drive send, Drive.Receive receive) throws Exception {
         long[] sentAt = new long[messages];
         long start = System.nanoTime();
         Thread sender = new Thread(() -> {
@@ -244,14 +276,14 @@ final class EndToEnd {
                     }
                 }
                 sentAt[i] = System.nanoTime();
-                send.send(i);
+                send.send(base + i);
             }
         });
         sender.start();
         long[] latencies = new long[messages];
         boolean[] answered = new boolean[messages];
         for (int received = 0; received < messages; ) {
-            int index = receive.next();
+            int index = receive.next() - base;
             // a redelivery (an instance restarted) or a late answer from the load before: not this load's
             if (index >= 0 && index < messages && !answered[index]) {
                 answered[index] = true;
@@ -265,7 +297,7 @@ final class EndToEnd {
         }
         Arrays.sort(latencies);
         return new Result(scenario, function, load, messages, messages / seconds, latencies[messages / 2],
-                latencies[(int) (messages * 0.99)], "");
+                latencies[(int) (messages * 0.99)], "", 0, 0);
     }
 
     private static User user(int i) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import run.endive.runtime.Instance;
 import run.endive.wasm.WasmEngineException;
 
@@ -31,6 +32,7 @@ public final class WasmInstance implements AutoCloseable {
     private final long timeoutNanos;
     private final AutoCloseable resources;
     private final Watchdog.Deadline deadline = Watchdog.newDeadline();
+    private final Supplier<WasmTimeoutException> writesTimedOut = this::writesTimedOut;
     private boolean closed;
 
     /**
@@ -106,10 +108,14 @@ public final class WasmInstance implements AutoCloseable {
             return stored;
         }
         CompletableFuture<Void> result = stored.copy();
-        deadline.expire(result, started + timeoutNanos, () -> new WasmTimeoutException("wasm module '" + moduleName
-                + "': the writes of " + process + " were not stored within " + limits.describe(Limit.TIMEOUT_MS)
-                + " (user config " + Limit.TIMEOUT_MS.key() + ")", null));
+        deadline.expire(result, started + timeoutNanos, writesTimedOut);
         return result;
+    }
+
+    private WasmTimeoutException writesTimedOut() {
+        return new WasmTimeoutException("wasm module '" + moduleName + "': the writes of " + process
+                + " were not stored within " + limits.describe(Limit.TIMEOUT_MS) + " (user config "
+                + Limit.TIMEOUT_MS.key() + ")", null);
     }
 
     /** Starts the guest: for a module, its start function, ABI version check and {@code init}. */

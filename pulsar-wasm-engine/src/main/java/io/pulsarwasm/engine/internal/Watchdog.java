@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -54,7 +55,7 @@ public final class Watchdog {
         return deadline;
     }
 
-    /** @return how many deadlines exist: one per live guest instance */
+    /** @return how many deadlines are watched: one per live guest instance, and one per released instance whose writes are in flight */
     public static int deadlines() {
         return WATCHED.size();
     }
@@ -89,9 +90,13 @@ public final class Watchdog {
                 for (Deadline deadline : WATCHED) {
                     try {
                         deadline.expireIfDue(now);
-                        deadline.expireWritesDue(now);
                     } catch (RuntimeException | Error e) {
                         // one owner whose interrupt fails must not keep the others' deadlines from being enforced
+                    }
+                    try {
+                        deadline.expireWritesDue(now);
+                    } catch (RuntimeException | Error e) {
+                        // nor keep its own writes from being failed in time
                     }
                 }
                 Thread.sleep(TICK_MILLIS);
@@ -180,6 +185,10 @@ public final class Watchdog {
          */
         public void expire(CompletableFuture<?> write, long dueAt, Supplier<? extends RuntimeException> timeout) {
             writes.add(new Write(write, dueAt, timeout));
+            if (closed && WATCHED.add(this)) {
+                // closed by another thread while this write was being made: watched again until it settles
+                ensureRunning();
+            }
         }
 
         void expireWritesDue(long clock) {
@@ -188,13 +197,33 @@ public final class Watchdog {
                     if (clock - write.dueAt() <= 0) {
                         break;
                     }
-                    write.future().completeExceptionally(new CompletionException(write.timeout().get()));
+                    try {
+                        fail(write);
+                    } finally {
+                        writes.poll();
+                    }
+                } else {
+                    writes.poll();
                 }
-                writes.poll();
             }
             if (closed && writes.isEmpty()) {
                 WATCHED.remove(this);
             }
+        }
+
+        /**
+         * Fails a write from a pool thread: what is chained on its future runs there, so slow code
+         * chained by whoever waits for the write cannot hold up the watchdog's other deadlines.
+         */
+        private static void fail(Write write) {
+            RuntimeException timeout;
+            try {
+                timeout = write.timeout().get();
+            } catch (RuntimeException e) {
+                timeout = new IllegalStateException("the writes were not stored in time", e);
+            }
+            CompletionException failure = new CompletionException(timeout);
+            ForkJoinPool.commonPool().execute(() -> write.future().completeExceptionally(failure));
         }
 
         /**

@@ -128,7 +128,7 @@ class WatchdogTest {
         long now = Watchdog.clock();
         deadline.expire(stored, now + Duration.ofMillis(50).toNanos(), () -> new IllegalStateException("not this one"));
         deadline.expire(late, now + Duration.ofMillis(50).toNanos(), () -> new IllegalStateException("first late"));
-        deadline.expire(later, now + Duration.ofSeconds(1).toNanos(), () -> new IllegalStateException("second late"));
+        deadline.expire(later, now + Duration.ofSeconds(3).toNanos(), () -> new IllegalStateException("second late"));
         stored.complete(null);
         deadline.close();
         assertEquals(1, Watchdog.deadlines(), "a closed deadline with writes in flight is still watched");
