@@ -4,12 +4,15 @@ import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.functions.api.Context;
 import org.slf4j.helpers.NOPLogger;
 
 /**
  * The least of a Pulsar {@link Context} a wasm function class needs to run in a benchmark: user
- * config, identity, a silent logger, and metrics ignored. Anything else fails, so a benchmark
+ * config, identity, a silent logger, metrics ignored, and output messages when a benchmark gives
+ * them. Anything else fails, so a benchmark
  * cannot measure a path it does not mean to.
  */
 final class BenchContext {
@@ -17,6 +20,11 @@ final class BenchContext {
     private BenchContext() {}
 
     static Context with(Map<String, Object> userConfig) {
+        return with(userConfig, null);
+    }
+
+    /** As {@link #with(Map)}, with {@code newOutputMessage} answered by {@code messages} when not null. */
+    static Context with(Map<String, Object> userConfig, Supplier<TypedMessageBuilder<?>> messages) {
         Map<String, Object> config = new HashMap<>(userConfig);
         return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
                 (proxy, method, args) -> switch (method.getName()) {
@@ -28,6 +36,12 @@ final class BenchContext {
                     case "getNamespace" -> "default";
                     case "getCurrentRecord" -> null;
                     case "recordMetric" -> null;
+                    case "newOutputMessage" -> {
+                        if (messages == null) {
+                            throw new UnsupportedOperationException("BenchContext has no newOutputMessage");
+                        }
+                        yield messages.get();
+                    }
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "BenchContext";

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.MessageId;
@@ -24,7 +23,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.slf4j.helpers.NOPLogger;
 
 /**
  * What a publish per message costs in the function itself, apart from Pulsar: the relay publishing
@@ -49,7 +47,7 @@ public class PublishBenchmark {
         config.put("side-topic", "persistent://public/default/side");
         config.put(WasmConfig.MODULE, Guests.samples().resolve("relay.wasm").toAbsolutePath().toString());
         config.put(ExecutionMode.KEY, Guests.Runtime.COMPILER.name());
-        context = context(config);
+        context = BenchContext.with(config, this::message);
         java = (input, context) -> context.newOutputMessage("persistent://public/default/side", Schema.BYTES)
                 .value(input).sendAsync().thenApply(sent -> input);
         WasmBytesFunction function = new WasmBytesFunction();
@@ -73,24 +71,6 @@ public class PublishBenchmark {
         }
         sends.clear();
         return result.join();
-    }
-
-    private Context context(Map<String, Object> config) {
-        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getUserConfigMap" -> config;
-                    case "getUserConfigValue" -> Optional.ofNullable(config.get((String) args[0]));
-                    case "getLogger" -> NOPLogger.NOP_LOGGER;
-                    case "getFunctionName" -> "bench";
-                    case "getTenant" -> "public";
-                    case "getNamespace" -> "default";
-                    case "getCurrentRecord" -> null;
-                    case "recordMetric" -> null;
-                    case "newOutputMessage" -> message();
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
     }
 
     private TypedMessageBuilder<?> message() {
