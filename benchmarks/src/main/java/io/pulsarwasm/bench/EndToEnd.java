@@ -26,14 +26,15 @@ import org.apache.pulsar.common.functions.FunctionConfig;
 /**
  * End to end on a real Pulsar standalone (the integration suite's fixture, process runtime). Each
  * case runs its functions on the same broker alternately, in one unmeasured pass and then {@code
- * bench.passes} measured ones (3 unless set), so that none profits from a warmer broker. Each
- * figure is its median over the passes, shown with the spread of the throughput: runs on a shared
- * machine differ by several percent. A function instance is a fresh JVM, so it first processes
- * {@value #WARM_UP_MESSAGES} messages unmeasured (at most as many as it is measured with): what is
- * measured is its steady state, not the JIT compiling it. Each function is then measured at
- * saturation (every message sent at once) and at a fixed offered load well below it, where latency
- * is processing latency rather than queueing. Latency is from the producer's send to the
- * consumer's receipt of the output.
+ * bench.passes} measured ones (3 unless set), each pass starting with the next function, so that
+ * none profits from a warmer broker or from always following the same other. Each figure is its
+ * median over the passes, shown with the spread of the throughput: runs on a shared machine differ
+ * by several percent. A function instance is a fresh JVM, so it first processes {@code
+ * bench.warm-up} messages unmeasured ({@value #WARM_UP_MESSAGES} unless set, at most as many as it
+ * is measured with): what is measured is closer to its steady state than to the JIT compiling it.
+ * Each function is then measured at saturation (every message sent at once) and at a fixed offered
+ * load well below it, where latency is processing latency rather than queueing. Latency is from the
+ * producer's send to the consumer's receipt of the output.
  */
 final class EndToEnd {
 
@@ -53,7 +54,8 @@ final class EndToEnd {
 
     private static final int RATE = 1000;
     private static final int PACED_MESSAGES = 5000;
-    private static final int WARM_UP_MESSAGES = 20_000;
+    /** Messages each function instance processes unmeasured first, unless {@code bench.warm-up} says otherwise. */
+    private static final int WARM_UP_MESSAGES = 100_000;
     /** Where each load's message indices start, so that a late or redelivered answer is never taken for another load's. */
     private static final int WARM_UP_BASE = 100_000_000;
     private static final int PACED_BASE = 200_000_000;
@@ -112,19 +114,23 @@ final class EndToEnd {
             int passes = 1 + Math.max(1, Integer.getInteger("bench.passes", 3));
             for (Map.Entry<String, List<Subject>> scenario : scenarios.entrySet()) {
                 int count = scenario.getKey().startsWith("Counter") ? messages / 5 : messages;
-                Map<String, List<Result>> measuredPasses = new LinkedHashMap<>();
+                List<Subject> subjects = scenario.getValue();
+                // per subject, in the case's order: each load's results over the measured passes
+                List<Map<String, List<Result>>> measuredPasses = new ArrayList<>();
+                subjects.forEach(subject -> measuredPasses.add(new LinkedHashMap<>()));
                 for (int pass = 0; pass < passes; pass++) {
-                    for (Subject subject : scenario.getValue()) {
-                        List<Result> measured = measure(admin, client, scenario.getKey(), subject, count, pass);
+                    // each pass starts with another function, so that none is always the one after the same other
+                    for (int i = 0; i < subjects.size(); i++) {
+                        int index = (pass + i) % subjects.size();
+                        List<Result> measured = measure(admin, client, scenario.getKey(), subjects.get(index), count, pass);
                         if (pass > 0) {
                             for (Result result : measured) {
-                                measuredPasses.computeIfAbsent(result.function() + "\n" + result.load(), k -> new ArrayList<>())
-                                        .add(result);
+                                measuredPasses.get(index).computeIfAbsent(result.load(), k -> new ArrayList<>()).add(result);
                             }
                         }
                     }
                 }
-                measuredPasses.values().forEach(all -> results.add(median(all)));
+                measuredPasses.forEach(loads -> loads.values().forEach(all -> results.add(median(all))));
             }
         }
         return results;
@@ -159,7 +165,7 @@ final class EndToEnd {
                         .subscriptionPosition(SubscriptionInitialPosition.Earliest).build();
         admin.functions().createFunction(function, subject.nar().toString());
         List<Result> results = new ArrayList<>();
-        int warmUp = Math.min(WARM_UP_MESSAGES, messages);
+        int warmUp = Math.min(Integer.getInteger("bench.warm-up", WARM_UP_MESSAGES), messages);
         try (Consumer<byte[]> side = sideTopic == null ? null : Messages.subscribe(client, sideTopic, Schema.BYTES)) {
             if (subject.kind() == Kind.USERS) {
                 try (Consumer<User> outputs = Messages.subscribe(client, output, Schema.AVRO(User.class));

@@ -52,6 +52,7 @@ final class HostFunctions {
     private final int maxMetricNames;
     private final DistinctNames metricNames;
     private final DistinctNames topics;
+    private String lastTopic;
     // what the current call into the guest has used
     private long logBytes;
     private boolean logLimitSaid;
@@ -64,8 +65,8 @@ final class HostFunctions {
     private String lastError;
     private boolean refuseAtOnce;
     private int nesting;
-    private final List<CompletableFuture<Void>> pending = new ArrayList<>();
-    private final List<CompletableFuture<Void>> stateWrites = new ArrayList<>();
+    private final List<Write> pending = new ArrayList<>();
+    private final List<CompletableFuture<?>> stateWrites = new ArrayList<>();
 
     HostFunctions(String moduleName, Limits limits, Host host, DistinctNames metricNames, DistinctNames topics) {
         this.moduleName = moduleName;
@@ -143,17 +144,47 @@ final class HostFunctions {
         return new Outcome(output, error, finishWrites());
     }
 
-    /** Ends the invocation, for an entry point with no output to collect: only its writes. */
+    /**
+     * Ends the invocation, for an entry point with no output to collect: only its writes. The future
+     * returned is the invocation's own (completing it does not touch the writes) and fails with the
+     * first of them, in the order they were made, that failed, named after the host call.
+     */
     CompletableFuture<Void> finishWrites() {
         entry = null;
         if (pending.isEmpty()) {
             return NOTHING_PENDING;
         }
-        CompletableFuture<Void> stored = pending.size() == 1
-                ? pending.get(0)
-                : CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+        Write[] writes = pending.toArray(Write[]::new);
         pending.clear();
-        return stored;
+        CompletableFuture<?> all = writes.length == 1 ? writes[0].future()
+                : CompletableFuture.allOf(Arrays.stream(writes).map(Write::future).toArray(CompletableFuture[]::new));
+        return all.handle((stored, failure) -> {
+            if (failure != null) {
+                for (Write write : writes) {
+                    if (write.future().isCompletedExceptionally()) {
+                        throw write.failure(moduleName);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** A write the current invocation made: which host call, to which topic (null for state), and its future. */
+    private record Write(String call, String topic, CompletableFuture<?> future) {
+
+        String what() {
+            return topic == null ? call : call + " to '" + topic + "'";
+        }
+
+        CompletionException failure(String moduleName) {
+            Throwable cause = future.handle((stored, failure) -> failure).join();
+            if (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return new CompletionException(new WasmExecutionException("wasm module '" + moduleName + "': " + what()
+                    + " failed: " + cause, cause));
+        }
     }
 
     /** The host functions to link into a guest instance, one per {@link HostImport}. */
@@ -360,8 +391,7 @@ final class HostFunctions {
     }
 
     private void publish(String name, GuestMemory guest, long[] args) {
-        String topic = text(guest, name, "topic", (int) args[0], (int) args[1]);
-        admitTopic(name, topic);
+        String topic = admitTopic(name, text(guest, name, "topic", (int) args[0], (int) args[1]));
         countWrite(name, Integer.toUnsignedLong((int) args[3]) + Integer.toUnsignedLong((int) args[7]));
         byte[] value = guest.read(name, (int) args[2], (int) args[3]);
         String key = (int) args[5] != -1 ? text(guest, name, "message key", (int) args[4], (int) args[5]) : null;
@@ -376,25 +406,39 @@ final class HostFunctions {
      */
     void publish(String name, String topic, byte[] value, String key, Map<String, String> properties) {
         checkText(name, "topic", topic);
-        admitTopic(name, topic);
+        String admitted = admitTopic(name, topic);
         if (key != null) {
             checkText(name, "message key", key);
         }
         countWrite(name, value.length + (long) StringMapCodec.encode(properties).length);
-        sendPublish(name, topic, value, key, properties);
+        sendPublish(name, admitted, value, key, properties);
     }
 
-    private void admitTopic(String name, String topic) {
+    /**
+     * @return the topic; the same String as the last publish's when it is the same topic, so that
+     *     its hash, which the host's producer lookup needs, is computed once rather than per message
+     */
+    private String admitTopic(String name, String topic) {
+        if (topic.equals(lastTopic)) {
+            return lastTopic;
+        }
         if (!topics.admit(topic)) {
             throw new AbiViolationException(name + ": topic '" + topic + "' would be distinct topic "
                     + (limits.get(Limit.MAX_PUBLISH_TOPICS) + 1) + " of this function instance, more than "
                     + limits.limitOf(Limit.MAX_PUBLISH_TOPICS));
         }
+        lastTopic = topic;
+        return topic;
     }
 
     private void sendPublish(String name, String topic, byte[] value, String key, Map<String, String> properties) {
-        String what = name + " to '" + topic + "'";
-        track(what, refusedAtOnce(what, fromHost(what, () -> host.publish(topic, value, key, properties))));
+        CompletableFuture<?> write;
+        try {
+            write = host.publish(topic, value, key, properties);
+        } catch (Exception e) {
+            throw new HostFailure(name + " to '" + topic + "': " + e, e, nesting);
+        }
+        track(new Write(name, topic, write));
     }
 
     private void statePut(String name, GuestMemory guest, long[] args) {
@@ -499,37 +543,25 @@ final class HostFunctions {
                 // reported through that message's writes
             }
         }
-        CompletableFuture<Void> tracked = track(name, refusedAtOnce(name, fromHost(name, write)));
-        if (!tracked.isDone()) {
-            stateWrites.add(tracked);
+        CompletableFuture<Void> stored = fromHost(name, write);
+        track(new Write(name, null, stored));
+        if (!stored.isDone()) {
+            stateWrites.add(stored);
         }
     }
 
-    /** Under a try_ call, a write the host refused at once fails the call (for last_error), not the message. */
-    private CompletableFuture<Void> refusedAtOnce(String what, CompletableFuture<Void> write) {
-        if (refuseAtOnce && write.isCompletedExceptionally()) {
-            await(what, write);
+    /**
+     * Adds a write to the invocation's pending set. Under a try_ call, a write the host refused at
+     * once fails the call (for last_error), not the message.
+     */
+    private void track(Write write) {
+        CompletableFuture<?> future = write.future();
+        if (refuseAtOnce && future.isCompletedExceptionally()) {
+            await(write.what(), future);
         }
-        return write;
-    }
-
-    /** Adds a write to the invocation's pending set, its failure renamed after the host call that made it. */
-    private CompletableFuture<Void> track(String what, CompletableFuture<Void> write) {
-        CompletableFuture<Void> named = write.isDone() && !write.isCompletedExceptionally()
-                ? write
-                : write.handle((done, failure) -> {
-                    if (failure != null) {
-                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure;
-                        throw new CompletionException(new WasmExecutionException("wasm module '" + moduleName + "': "
-                                + what + " failed: " + cause, cause));
-                    }
-                    return done;
-                });
-        if (!named.isDone() || named.isCompletedExceptionally()) {
-            pending.add(named);
+        if (!future.isDone() || future.isCompletedExceptionally()) {
+            pending.add(write);
         }
-        return named;
     }
 
     /**
@@ -538,7 +570,7 @@ final class HostFunctions {
      */
     private void awaitStateWrites(String name) {
         try {
-            for (CompletableFuture<Void> write : stateWrites) {
+            for (CompletableFuture<?> write : stateWrites) {
                 try {
                     await(name + " (waiting for an earlier state write)", write);
                 } catch (HostFailure failedItsOwnMessage) {

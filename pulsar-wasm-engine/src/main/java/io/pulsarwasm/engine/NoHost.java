@@ -114,7 +114,7 @@ final class NoHost implements Host {
     }
 
     @Override
-    public CompletableFuture<Void> publish(String topic, byte[] value, String key, Map<String, String> properties) {
+    public CompletableFuture<?> publish(String topic, byte[] value, String key, Map<String, String> properties) {
         throw unsupported();
     }
 

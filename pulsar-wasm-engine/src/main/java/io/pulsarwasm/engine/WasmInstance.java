@@ -101,15 +101,14 @@ public final class WasmInstance implements AutoCloseable {
     /**
      * The bytes path returns before its writes are stored; they must be stored within what is left of
      * the call's deadline, so that a broker or state store that never answers fails the message
-     * instead of holding it forever.
+     * instead of holding it forever. The future is the invocation's own, so failing it leaves the
+     * writes themselves alone.
      */
     private CompletableFuture<Void> withinDeadline(CompletableFuture<Void> stored, long started) {
-        if (stored.isDone()) {
-            return stored;
+        if (!stored.isDone()) {
+            deadline.expire(stored, started + timeoutNanos, writesTimedOut);
         }
-        CompletableFuture<Void> result = stored.copy();
-        deadline.expire(result, started + timeoutNanos, writesTimedOut);
-        return result;
+        return stored;
     }
 
     private WasmTimeoutException writesTimedOut() {

@@ -129,9 +129,10 @@ public interface Host {
      * @param value the value
      * @param key the message key, or null for none
      * @param properties the message properties (empty for none)
-     * @return completes when the message is stored
+     * @return completes, with any value, when the message is stored (Pulsar's {@code sendAsync}
+     *     future as it is, for instance); fails when it cannot be
      */
-    CompletableFuture<Void> publish(String topic, byte[] value, String key, Map<String, String> properties);
+    CompletableFuture<?> publish(String topic, byte[] value, String key, Map<String, String> properties);
 
     /**
      * Records a value of a user metric.

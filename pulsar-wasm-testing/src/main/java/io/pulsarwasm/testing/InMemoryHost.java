@@ -308,7 +308,7 @@ public final class InMemoryHost implements Host {
     }
 
     @Override
-    public CompletableFuture<Void> publish(String topic, byte[] value, String key, Map<String, String> properties) {
+    public CompletableFuture<?> publish(String topic, byte[] value, String key, Map<String, String> properties) {
         if (stalled) {
             return new CompletableFuture<>();
         }

@@ -1,6 +1,7 @@
 package io.pulsarwasm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -411,6 +412,56 @@ class AdversarialTest {
                 assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         processError(guest));
             }
+        }
+
+        @Test
+        void aMessageFailedAtItsDeadlineLeavesItsWritesToTheHost() throws Exception {
+            byte[] module = Wat.bytesGuest("""
+                    (call $publish (i32.const 0) (i32.const 4) (local.get $ptr) (local.get $len) (i32.const 0) (i32.const -1)
+                      (i32.const 0) (i32.const 0))
+                    (i32.const 0)""", "(data (i32.const 0) \"side\")");
+            Map<String, CompletableFuture<Object>> sends = new java.util.concurrent.ConcurrentHashMap<>();
+            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(heldPublishes(sends))) {
+                CompletableFuture<Void> stored = guest.process(new byte[] {7}).stored();
+                assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
+                // the message failed; the send is the producer's, which may still store it
+                assertFalse(sends.get("side").isDone());
+            }
+        }
+
+        @Test
+        void aMessageWhoseWritesFailIsFailedByTheFirstOfThemInTheOrderTheyWereMade() throws Exception {
+            byte[] module = Wat.bytesGuest("""
+                    (call $publish (i32.const 0) (i32.const 1) (local.get $ptr) (local.get $len) (i32.const 0) (i32.const -1)
+                      (i32.const 0) (i32.const 0))
+                    (call $publish (i32.const 1) (i32.const 1) (local.get $ptr) (local.get $len) (i32.const 0) (i32.const -1)
+                      (i32.const 0) (i32.const 0))
+                    (i32.const 0)""", "(data (i32.const 0) \"ab\")");
+            Map<String, CompletableFuture<Object>> sends = new java.util.concurrent.ConcurrentHashMap<>();
+            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(heldPublishes(sends))) {
+                CompletableFuture<Void> stored = guest.process(new byte[] {7}).stored();
+                sends.get("b").completeExceptionally(new IllegalStateException("b is down"));
+                assertFalse(stored.isDone());
+                sends.get("a").completeExceptionally(new IllegalStateException("a is down"));
+                ExecutionException failure = assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
+                assertEquals("wasm module 'hostile.wasm': pulsar.publish to 'a' failed: java.lang.IllegalStateException: a is down",
+                        failure.getCause().getMessage());
+            }
+        }
+
+        /** A host whose publishes complete when the test says, each topic's send in {@code sends}. */
+        private static Host heldPublishes(Map<String, CompletableFuture<Object>> sends) {
+            InMemoryHost delegate = new InMemoryHost();
+            return (Host) Proxy.newProxyInstance(Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
+                if (method.getName().equals("publish")) {
+                    return sends.computeIfAbsent((String) args[0], topic -> new CompletableFuture<>());
+                }
+                try {
+                    return method.invoke(delegate, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
         }
 
         @Test

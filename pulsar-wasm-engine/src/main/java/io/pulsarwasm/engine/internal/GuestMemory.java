@@ -70,18 +70,27 @@ public final class GuestMemory {
         allocArgument[0] = data.length;
         int ptr = (int) alloc.apply(allocArgument)[0];
         Memory memory = instance.memory();
-        checkBounds(call + " (the guest's alloc returned " + Integer.toUnsignedString(ptr) + ")", memory, ptr, data.length);
+        if (outside(memory, ptr, data.length)) {
+            throw outOfBounds(call + " (the guest's alloc returned " + Integer.toUnsignedString(ptr) + ")", memory, ptr,
+                    data.length);
+        }
         memory.write(ptr, data);
         return ptr;
     }
 
     private static void checkBounds(String call, Memory memory, int ptr, int len) {
-        long size = (long) memory.pages() * Memory.PAGE_SIZE;
-        long start = Integer.toUnsignedLong(ptr);
-        long end = start + Integer.toUnsignedLong(len);
-        if (end > size) {
-            throw new AbiViolationException(call + ": guest range [" + start + ", " + end
-                    + ") is outside guest memory of " + size + " bytes");
+        if (outside(memory, ptr, len)) {
+            throw outOfBounds(call, memory, ptr, len);
         }
+    }
+
+    private static boolean outside(Memory memory, int ptr, int len) {
+        return Integer.toUnsignedLong(ptr) + Integer.toUnsignedLong(len) > (long) memory.pages() * Memory.PAGE_SIZE;
+    }
+
+    private static AbiViolationException outOfBounds(String call, Memory memory, int ptr, int len) {
+        long start = Integer.toUnsignedLong(ptr);
+        return new AbiViolationException(call + ": guest range [" + start + ", " + (start + Integer.toUnsignedLong(len))
+                + ") is outside guest memory of " + (long) memory.pages() * Memory.PAGE_SIZE + " bytes");
     }
 }

@@ -150,7 +150,7 @@ public final class PulsarHost implements Host {
 
     @Override
     @SuppressWarnings("unchecked")
-    public CompletableFuture<Void> publish(String topic, byte[] value, String key, Map<String, String> properties) {
+    public CompletableFuture<?> publish(String topic, byte[] value, String key, Map<String, String> properties) {
         TypedMessageBuilder<Object> message;
         try {
             Optional<Encoded> encoded = records == null ? Optional.empty()
@@ -168,7 +168,7 @@ public final class PulsarHost implements Host {
             // RuntimeException: a value that does not fit, and Pulsar's refusals (a key given to a SEPARATED KeyValue topic)
             return CompletableFuture.failedFuture(e);
         }
-        return message.sendAsync().thenApply(id -> null);
+        return message.sendAsync();
     }
 
     @Override
