@@ -125,6 +125,8 @@ final class EndToEnd {
                         List<Result> measured = measure(admin, client, scenario.getKey(), subjects.get(index), count, pass);
                         if (pass > 0) {
                             for (Result result : measured) {
+                                System.out.printf("pass %d of %d: %s, %s, %s: %.0f msg/s%n", pass, passes - 1,
+                                        result.scenario(), result.function(), result.load(), result.throughputPerSecond());
                                 measuredPasses.get(index).computeIfAbsent(result.load(), k -> new ArrayList<>()).add(result);
                             }
                         }
