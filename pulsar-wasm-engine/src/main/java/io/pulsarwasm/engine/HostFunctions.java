@@ -173,7 +173,7 @@ final class HostFunctions {
     /** A write the current invocation made: which host call, to which topic (null for state), and its future. */
     private record Write(String call, String topic, CompletableFuture<?> future) {
 
-        String what() {
+        static String what(String call, String topic) {
             return topic == null ? call : call + " to '" + topic + "'";
         }
 
@@ -182,8 +182,8 @@ final class HostFunctions {
             if (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            return new CompletionException(new WasmExecutionException("wasm module '" + moduleName + "': " + what()
-                    + " failed: " + cause, cause));
+            return new CompletionException(new WasmExecutionException("wasm module '" + moduleName + "': "
+                    + what(call, topic) + " failed: " + cause, cause));
         }
     }
 
@@ -308,10 +308,15 @@ final class HostFunctions {
      * try_} call recovers from (Exception: a host may throw checked exceptions undeclared).
      */
     private <T> T fromHost(String name, Supplier<T> operation) {
+        return fromHost(name, null, operation);
+    }
+
+    /** As {@link #fromHost(String, Supplier)} for a call on a topic (null for none), named only if it fails. */
+    private <T> T fromHost(String call, String topic, Supplier<T> operation) {
         try {
             return operation.get();
         } catch (Exception e) {
-            throw new HostFailure(name + ": " + e, e, nesting);
+            throw new HostFailure(Write.what(call, topic) + ": " + e, e, nesting);
         }
     }
 
@@ -432,13 +437,7 @@ final class HostFunctions {
     }
 
     private void sendPublish(String name, String topic, byte[] value, String key, Map<String, String> properties) {
-        CompletableFuture<?> write;
-        try {
-            write = host.publish(topic, value, key, properties);
-        } catch (Exception e) {
-            throw new HostFailure(name + " to '" + topic + "': " + e, e, nesting);
-        }
-        track(new Write(name, topic, write));
+        write(name, topic, () -> host.publish(topic, value, key, properties));
     }
 
     private void statePut(String name, GuestMemory guest, long[] args) {
@@ -543,25 +542,27 @@ final class HostFunctions {
                 // reported through that message's writes
             }
         }
-        CompletableFuture<Void> stored = fromHost(name, write);
-        track(new Write(name, null, stored));
+        CompletableFuture<?> stored = write(name, null, write);
         if (!stored.isDone()) {
             stateWrites.add(stored);
         }
     }
 
     /**
-     * Adds a write to the invocation's pending set. Under a try_ call, a write the host refused at
-     * once fails the call (for last_error), not the message.
+     * Makes a write through the host and adds it to the invocation's pending set. Under a try_ call,
+     * a write the host refused at once fails the call (for last_error), not the message.
+     *
+     * @param topic the topic of a publish, null for a state write
      */
-    private void track(Write write) {
-        CompletableFuture<?> future = write.future();
+    private CompletableFuture<?> write(String call, String topic, Supplier<? extends CompletableFuture<?>> operation) {
+        CompletableFuture<?> future = fromHost(call, topic, operation);
         if (refuseAtOnce && future.isCompletedExceptionally()) {
-            await(write.what(), future);
+            await(Write.what(call, topic), future);
         }
         if (!future.isDone() || future.isCompletedExceptionally()) {
-            pending.add(write);
+            pending.add(new Write(call, topic, future));
         }
+        return future;
     }
 
     /**
