@@ -35,7 +35,6 @@ import java.util.concurrent.Future;
  */
 final class HostFunctions {
 
-    private static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
     /** What a log line costs beyond its text (its framing in the log), so that empty lines are not free. */
     static final int LOG_LINE_OVERHEAD = 64;
 
@@ -53,6 +52,7 @@ final class HostFunctions {
     private final DistinctNames metricNames;
     private final DistinctNames topics;
     private String lastTopic;
+    private byte[] lastTopicBytes;
     // what the current call into the guest has used
     private long logBytes;
     private boolean logLimitSaid;
@@ -83,8 +83,11 @@ final class HostFunctions {
         this.topics = topics;
     }
 
-    /** What one invocation produced: its output (null when none), its error text, and when its writes are stored. */
-    record Outcome(byte[] output, String error, CompletableFuture<Void> stored) {}
+    /**
+     * What one invocation produced: its output (null when none), its error text, and a future that
+     * completes with the output once its writes are stored.
+     */
+    record Outcome(byte[] output, String error, CompletableFuture<byte[]> stored) {}
 
     Host host() {
         return host;
@@ -141,33 +144,43 @@ final class HostFunctions {
 
     /** Ends the invocation. */
     Outcome finish() {
-        return new Outcome(output, error, finishWrites());
+        return new Outcome(output, error, finishWrites(output));
     }
 
     /**
-     * Ends the invocation, for an entry point with no output to collect: only its writes. The future
-     * returned is the invocation's own (completing it does not touch the writes) and fails with the
-     * first of them, in the order they were made, that failed, named after the host call.
+     * Ends the invocation's writes. The future returned is the invocation's own (completing it does
+     * not touch the writes): it completes with {@code result} once they are stored, and fails with
+     * the first of them, in the order they were made, that failed, named after the host call.
+     *
+     * @param result what the future completes with
      */
-    CompletableFuture<Void> finishWrites() {
+    <T> CompletableFuture<T> finishWrites(T result) {
         entry = null;
         if (pending.isEmpty()) {
-            return NOTHING_PENDING;
+            return CompletableFuture.completedFuture(result);
+        }
+        if (pending.size() == 1) {
+            Write write = pending.remove(0);
+            return write.future().handle((stored, failure) -> {
+                if (failure != null) {
+                    throw write.failure(moduleName);
+                }
+                return result;
+            });
         }
         Write[] writes = pending.toArray(Write[]::new);
         pending.clear();
-        CompletableFuture<?> all = writes.length == 1 ? writes[0].future()
-                : CompletableFuture.allOf(Arrays.stream(writes).map(Write::future).toArray(CompletableFuture[]::new));
-        return all.handle((stored, failure) -> {
-            if (failure != null) {
-                for (Write write : writes) {
-                    if (write.future().isCompletedExceptionally()) {
-                        throw write.failure(moduleName);
+        return CompletableFuture.allOf(Arrays.stream(writes).map(Write::future).toArray(CompletableFuture[]::new))
+                .handle((stored, failure) -> {
+                    if (failure != null) {
+                        for (Write write : writes) {
+                            if (write.future().isCompletedExceptionally()) {
+                                throw write.failure(moduleName);
+                            }
+                        }
                     }
-                }
-            }
-            return null;
-        });
+                    return result;
+                });
     }
 
     /** A write the current invocation made: which host call, to which topic (null for state), and its future. */
@@ -396,7 +409,7 @@ final class HostFunctions {
     }
 
     private void publish(String name, GuestMemory guest, long[] args) {
-        String topic = admitTopic(name, text(guest, name, "topic", (int) args[0], (int) args[1]));
+        String topic = topic(name, guest, (int) args[0], (int) args[1]);
         countWrite(name, Integer.toUnsignedLong((int) args[3]) + Integer.toUnsignedLong((int) args[7]));
         byte[] value = guest.read(name, (int) args[2], (int) args[3]);
         String key = (int) args[5] != -1 ? text(guest, name, "message key", (int) args[4], (int) args[5]) : null;
@@ -420,9 +433,22 @@ final class HostFunctions {
     }
 
     /**
-     * @return the topic; the same String as the last publish's when it is the same topic, so that
-     *     its hash, which the host's producer lookup needs, is computed once rather than per message
+     * The topic a guest passes to {@code pulsar.publish}: bytes equal to the last publish's give
+     * that publish's String again, neither decoded nor hashed anew (the host's producer lookup needs
+     * its hash).
      */
+    private String topic(String name, GuestMemory guest, int ptr, int length) {
+        checkKeyLength(name, "topic", length);
+        byte[] bytes = guest.read(name, ptr, length);
+        if (Arrays.equals(bytes, lastTopicBytes)) {
+            return lastTopic;
+        }
+        String topic = admitTopic(name, GuestMemory.utf8(name, ptr, bytes));
+        lastTopicBytes = bytes;
+        return topic;
+    }
+
+    /** @return the topic; the same String as the last publish's when it is the same topic */
     private String admitTopic(String name, String topic) {
         if (topic.equals(lastTopic)) {
             return lastTopic;
@@ -433,6 +459,7 @@ final class HostFunctions {
                     + limits.limitOf(Limit.MAX_PUBLISH_TOPICS));
         }
         lastTopic = topic;
+        lastTopicBytes = null;
         return topic;
     }
 
@@ -606,11 +633,15 @@ final class HostFunctions {
     }
 
     private String text(GuestMemory guest, String name, String what, int ptr, int length) {
+        checkKeyLength(name, what, length);
+        return guest.readUtf8(name, ptr, length);
+    }
+
+    private void checkKeyLength(String name, String what, int length) {
         if (Integer.toUnsignedLong(length) > maxKeyBytes) {
             throw new AbiViolationException(name + ": a " + what + " of " + Integer.toUnsignedLong(length)
                     + " bytes is more than " + limits.limitOf(Limit.MAX_KEY_BYTES));
         }
-        return guest.readUtf8(name, ptr, length);
     }
 
     private long[] text(GuestMemory guest, String name, Optional<String> value) {

@@ -10,9 +10,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link #stored()} completes; when it fails, the message fails.
  *
  * @param output the output, or null when the guest set none (the message is filtered out)
- * @param stored completes when every write of the call is stored; fails, naming the host call, when one fails
+ * @param stored completes with {@code output} when every write of the call is stored; fails, naming
+ *     the host call, when one fails
  */
-public record Invocation(byte[] output, CompletableFuture<Void> stored) {
+public record Invocation(byte[] output, CompletableFuture<byte[]> stored) {
 
     /**
      * The output as text.

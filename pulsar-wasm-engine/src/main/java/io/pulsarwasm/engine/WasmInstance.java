@@ -71,7 +71,7 @@ public final class WasmInstance implements AutoCloseable {
         host.begin(EntryPoint.LONG);
         return call(process, () -> {
             long result = entry.process(input);
-            awaitStored(host.finishWrites());
+            awaitStored(host.finishWrites(null));
             return result;
         });
     }
@@ -104,7 +104,7 @@ public final class WasmInstance implements AutoCloseable {
      * instead of holding it forever. The future is the invocation's own, so failing it leaves the
      * writes themselves alone.
      */
-    private CompletableFuture<Void> withinDeadline(CompletableFuture<Void> stored, long started) {
+    private CompletableFuture<byte[]> withinDeadline(CompletableFuture<byte[]> stored, long started) {
         if (!stored.isDone()) {
             deadline.expire(stored, started + timeoutNanos, writesTimedOut);
         }
@@ -167,7 +167,7 @@ public final class WasmInstance implements AutoCloseable {
     }
 
     /** Waits, inside a call and so under its deadline, for writes made outside {@code process}. */
-    static void awaitStored(CompletableFuture<Void> stored) {
+    static void awaitStored(CompletableFuture<?> stored) {
         if (stored.isDone() && !stored.isCompletedExceptionally()) {
             return;
         }

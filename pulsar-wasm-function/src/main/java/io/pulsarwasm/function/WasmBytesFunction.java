@@ -1,7 +1,6 @@
 package io.pulsarwasm.function;
 
 import io.pulsarwasm.engine.EntryPoint;
-import io.pulsarwasm.engine.Invocation;
 import io.pulsarwasm.engine.JsInput;
 import io.pulsarwasm.engine.WasmSession;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +29,6 @@ public class WasmBytesFunction extends AbstractWasmFunction<byte[], CompletableF
 
     @Override
     public CompletableFuture<byte[]> call(WasmSession session, byte[] input) {
-        Invocation invocation = session.process(input);
-        return invocation.stored().thenApply(stored -> invocation.output());
+        return session.process(input).stored();
     }
 }

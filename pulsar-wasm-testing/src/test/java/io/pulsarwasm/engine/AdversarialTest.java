@@ -422,7 +422,7 @@ class AdversarialTest {
                     (i32.const 0)""", "(data (i32.const 0) \"side\")");
             Map<String, CompletableFuture<Object>> sends = new java.util.concurrent.ConcurrentHashMap<>();
             try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(heldPublishes(sends))) {
-                CompletableFuture<Void> stored = guest.process(new byte[] {7}).stored();
+                CompletableFuture<byte[]> stored = guest.process(new byte[] {7}).stored();
                 assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
                 // the message failed; the send is the producer's, which may still store it
                 assertFalse(sends.get("side").isDone());
@@ -439,7 +439,7 @@ class AdversarialTest {
                     (i32.const 0)""", "(data (i32.const 0) \"ab\")");
             Map<String, CompletableFuture<Object>> sends = new java.util.concurrent.ConcurrentHashMap<>();
             try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(heldPublishes(sends))) {
-                CompletableFuture<Void> stored = guest.process(new byte[] {7}).stored();
+                CompletableFuture<byte[]> stored = guest.process(new byte[] {7}).stored();
                 sends.get("b").completeExceptionally(new IllegalStateException("b is down"));
                 assertFalse(stored.isDone());
                 sends.get("a").completeExceptionally(new IllegalStateException("a is down"));
@@ -471,7 +471,7 @@ class AdversarialTest {
                       (i32.const 0) (i32.const 0))
                     (i32.const 0)""", "(data (i32.const 0) \"side\")");
             try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
-                CompletableFuture<Void> stored = guest.process(new byte[] {7}).stored();
+                CompletableFuture<byte[]> stored = guest.process(new byte[] {7}).stored();
                 ExecutionException failure = assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
                 assertEquals("wasm module 'hostile.wasm': the writes of export 'process' were not stored within 200 ms "
                         + "(user config wasm.timeout-ms)", failure.getCause().getMessage());
@@ -485,7 +485,7 @@ class AdversarialTest {
                     (call $publish (i32.const 0) (i32.const 4) (local.get $ptr) (local.get $len) (i32.const 0) (i32.const -1)
                       (i32.const 0) (i32.const 0))
                     (i32.const 0)""", "(data (i32.const 0) \"side\")");
-            CompletableFuture<Void> stored;
+            CompletableFuture<byte[]> stored;
             try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
                 stored = guest.process(new byte[] {7}).stored();
                 guest.discard();

@@ -43,10 +43,15 @@ public final class GuestMemory {
     }
 
     public String readUtf8(String call, int ptr, int len) {
+        return utf8(call, ptr, read(call, ptr, len));
+    }
+
+    /** Decodes bytes read from guest address {@code ptr} as strict UTF-8, naming where they were when they are not. */
+    public static String utf8(String call, int ptr, byte[] bytes) {
         try {
-            return Abi.strictUtf8(read(call, ptr, len));
+            return Abi.strictUtf8(bytes);
         } catch (CharacterCodingException e) {
-            throw new AbiViolationException(call + ": the " + Integer.toUnsignedString(len) + " bytes at guest address "
+            throw new AbiViolationException(call + ": the " + bytes.length + " bytes at guest address "
                     + Integer.toUnsignedString(ptr) + " are not valid UTF-8");
         }
     }

@@ -31,10 +31,10 @@ public final class StringMapCodec {
 
     /** Decodes a map; {@code call} names the host call for the error when the bytes are not a valid encoding. */
     public static Map<String, String> decode(byte[] bytes, String call) {
-        Map<String, String> map = new LinkedHashMap<>();
         if (bytes.length == 0) {
-            return map;
+            return Map.of();
         }
+        Map<String, String> map = new LinkedHashMap<>();
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         try {
             int count = buffer.getInt();
