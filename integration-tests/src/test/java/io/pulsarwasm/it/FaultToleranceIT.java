@@ -43,7 +43,7 @@ class FaultToleranceIT extends RealPulsarTest {
                 .tenant("public").namespace("default").name(name).className(BYTES_FUNCTION)
                 .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "poison-in")).output(NS + "poison-out")
                 .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .maxMessageRetries(1).deadLetterTopic(NS + "poison-dlq")
+                .maxMessageRetries(1).deadLetterTopic(NS + "poison-dlq").timeoutMs(RETRY_DELAY_MS)
                 .userConfig(Map.of("wasm.module", module("wasm-samples/src/main/resources/probe.wasm"))).build(),
                 Artifacts.genericNar().toString());
         List<String> inputs = new ArrayList<>();
@@ -72,9 +72,9 @@ class FaultToleranceIT extends RealPulsarTest {
             MessageIdAdv input = (MessageIdAdv) sent.get(0);
             MessageIdAdv echoed = (MessageIdAdv) MessageId.fromByteArray(Base64.getDecoder().decode(added.get("__pfn_input_msg_id__")));
             assertEquals(List.of(input.getLedgerId(), input.getEntryId()), List.of(echoed.getLedgerId(), echoed.getEntryId()));
-            // negative acknowledgements come back after the client's default minute
+            // negative acknowledgements come back after RETRY_DELAY_MS
             Set<String> dead = new HashSet<>();
-            for (Message<byte[]> message : Messages.receive(deadLetters, 10, Duration.ofMinutes(4))) {
+            for (Message<byte[]> message : Messages.receive(deadLetters, 10, DEAD_LETTER_WAIT)) {
                 dead.add(new String(message.getValue(), StandardCharsets.UTF_8) + "#" + message.getKey());
                 // and what the consumer adds to a dead letter
                 assertEquals(NS + "poison-in", message.getProperty("REAL_TOPIC"));
@@ -215,6 +215,7 @@ class FaultToleranceIT extends RealPulsarTest {
                         "wasm.timeout-ms", 300, "wasm.max-memory-pages", 8));
         runaway.setMaxMessageRetries(1);
         runaway.setDeadLetterTopic(NS + "runaway-dlq");
+        runaway.setTimeoutMs(RETRY_DELAY_MS);
         admin.functions().createFunction(runaway, Artifacts.genericNar().toString());
         admin.functions().createFunction(LongFunctions.config("bystander", DOUBLER,
                 NS + "bystander-in", NS + "bystander-out", Map.of()), Artifacts.samplesNar().toString());
@@ -235,7 +236,7 @@ class FaultToleranceIT extends RealPulsarTest {
                     Messages.values(Messages.receive(bystanderOut, 500, Duration.ofMinutes(2))));
             assertEquals(List.of(5L), Messages.values(Messages.receive(runawayOut, 1, Duration.ofMinutes(2))));
             // each fault fails twice (one retry), then lands on the dead-letter topic
-            assertEquals(List.of(11L, 11L, 12L, 12L), Messages.receive(runawayDlq, 4, Duration.ofMinutes(4)).stream()
+            assertEquals(List.of(11L, 11L, 12L, 12L), Messages.receive(runawayDlq, 4, DEAD_LETTER_WAIT).stream()
                     .map(message -> Schema.INT64.decode(message.getValue())).sorted().toList());
         }
         Awaitility.await("runaway's recycles in its metrics").atMost(Duration.ofSeconds(90)).until(() ->

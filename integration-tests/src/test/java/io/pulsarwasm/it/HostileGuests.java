@@ -107,7 +107,7 @@ final class HostileGuests {
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, metrics.statusCode());
                 // 100,000 distinct metric names: the 101st fails the message, which is retried once and dead-lettered
-                List<Message<byte[]>> dead = Messages.receive(deadLetters, 1, Duration.ofMinutes(4));
+                List<Message<byte[]>> dead = Messages.receive(deadLetters, 1, RealPulsarTest.DEAD_LETTER_WAIT);
                 assertEquals(List.of("metrics 0"), texts(dead));
                 assertTrue(pulsar.functionLog("public", "default", names.get("metrics")).contains(
                         "metric 'dA@' would be distinct metric name 101 of this function instance, more than the limit of 100 "
@@ -134,6 +134,7 @@ final class HostileGuests {
         if (deadLetterTopic != null) {
             function.setMaxMessageRetries(1);
             function.setDeadLetterTopic(deadLetterTopic);
+            function.setTimeoutMs(RealPulsarTest.RETRY_DELAY_MS);
         }
         admin.functions().createFunction(function, Artifacts.genericNar().toString());
     }

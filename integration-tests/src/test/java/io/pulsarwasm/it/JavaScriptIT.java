@@ -76,7 +76,7 @@ class JavaScriptIT extends RealPulsarTest {
                 .tenant("public").namespace("default").name(name).className(STRING_FUNCTION)
                 .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "js-moody-in")).output(NS + "js-moody-out")
                 .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .maxMessageRetries(1).deadLetterTopic(NS + "js-moody-dlq")
+                .maxMessageRetries(1).deadLetterTopic(NS + "js-moody-dlq").timeoutMs(RETRY_DELAY_MS)
                 .userConfig(Map.of("wasm.module", module("integration-tests/src/test/resources/javascript/moody.js"),
                         "wasm.timeout-ms", 500)).build(),
                 Artifacts.genericNar().toString());
@@ -88,8 +88,8 @@ class JavaScriptIT extends RealPulsarTest {
                 producer.send(input);
             }
             assertEquals(List.of("ONE", "TWO", "THREE"), Messages.values(Messages.receive(outputs, 3, Duration.ofMinutes(2))));
-            // negative acknowledgements come back after the client's default minute
-            Set<String> dead = Messages.receive(deadLetters, 2, Duration.ofMinutes(4)).stream()
+            // negative acknowledgements come back after RETRY_DELAY_MS
+            Set<String> dead = Messages.receive(deadLetters, 2, DEAD_LETTER_WAIT).stream()
                     .map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8)).collect(Collectors.toSet());
             assertEquals(Set.of("boom", "spin"), dead);
             producer.send("after");

@@ -1,5 +1,6 @@
 package io.pulsarwasm.it;
 
+import java.time.Duration;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,15 @@ abstract class RealPulsarTest {
     static final String STRING_FUNCTION = "io.pulsarwasm.function.WasmStringFunction";
     /** The PIP-331 style function in the samples NAR. */
     static final String DOUBLER = "io.pulsarwasm.samples.Doubler";
+    /**
+     * The retry delay of the tests' functions that dead-letter ({@code FunctionConfig.timeoutMs},
+     * which Pulsar uses as the negative-acknowledgement redelivery delay and as the acknowledgement
+     * timeout): a message failed, retried once and dead-lettered takes about 20 s instead of the two
+     * minutes of the client's default delay.
+     */
+    static final long RETRY_DELAY_MS = 10_000L;
+    /** How long a test waits for such a message on its dead-letter topic. */
+    static final Duration DEAD_LETTER_WAIT = Duration.ofSeconds(90);
 
     static PulsarCluster pulsar;
     static PulsarClient client;

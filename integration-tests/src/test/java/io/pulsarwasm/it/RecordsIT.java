@@ -87,7 +87,7 @@ class RecordsIT extends RealPulsarTest {
             // the output follows the input's version: v1 records went out under v1, v2 records under v2
             assertEquals(List.of(0L, 0L, 1L, 1L), received.stream()
                     .map(m -> java.nio.ByteBuffer.wrap(m.getSchemaVersion()).getLong()).toList());
-            Message<byte[]> dead = Messages.receive(deadLetters, 1, Duration.ofMinutes(4)).get(0);
+            Message<byte[]> dead = Messages.receive(deadLetters, 1, DEAD_LETTER_WAIT).get(0);
             assertEquals("max", AVRO_V1.decode(dead.getValue()).getField("name"));
             Awaitility.await("the reason in the log").atMost(Duration.ofSeconds(60)).until(() -> pulsar
                     .functionLog("public", "default", "rec-avro").contains("the output of export 'process' cannot be "
@@ -155,7 +155,7 @@ class RecordsIT extends RealPulsarTest {
                 .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + name + "-in")).output(NS + name + "-out")
                 .subscriptionPosition(SubscriptionInitialPosition.Earliest).userConfig(userConfig);
         if (deadLetterTopic != null) {
-            builder.maxMessageRetries(1).deadLetterTopic(NS + deadLetterTopic);
+            builder.maxMessageRetries(1).deadLetterTopic(NS + deadLetterTopic).timeoutMs(RETRY_DELAY_MS);
         }
         admin.functions().createFunction(builder.build(), Artifacts.genericNar().toString());
     }

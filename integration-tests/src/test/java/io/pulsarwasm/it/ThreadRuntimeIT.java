@@ -133,6 +133,7 @@ class ThreadRuntimeIT {
                         "wasm.timeout-ms", 300));
         config.setMaxMessageRetries(1);
         config.setDeadLetterTopic(NS + "thread-runaway-dlq");
+        config.setTimeoutMs(RealPulsarTest.RETRY_DELAY_MS);
         List<Long> before = List.of(1L, 2L, 3L, 4L, 5L);
         List<Long> after = List.of(100L, 101L, 102L, 103L, 104L);
         try (Consumer<Long> outputs = Messages.subscribe(client, NS + "thread-runaway-out", Schema.INT64);
@@ -153,9 +154,8 @@ class ThreadRuntimeIT {
             expected.addAll(after);
             assertEquals(expected, Messages.values(Messages.receive(outputs, expected.size(), Duration.ofMinutes(2))));
             assertRunningAndAnswering(name);
-            // fails, comes back after the client's fixed 60 s negative-ack delay, fails again, dead-lettered
-            // at the next redelivery: about two minutes
-            List<Message<byte[]>> dead = Messages.receive(deadLetters, 1, Duration.ofMinutes(4));
+            // fails, comes back after the function's retry delay, fails again, dead-lettered at the next redelivery
+            List<Message<byte[]>> dead = Messages.receive(deadLetters, 1, RealPulsarTest.DEAD_LETTER_WAIT);
             assertEquals(11L, Schema.INT64.decode(dead.get(0).getValue()));
         }
         assertRunningAndAnswering(name);
