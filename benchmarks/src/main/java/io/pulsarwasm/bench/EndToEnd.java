@@ -11,9 +11,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
@@ -133,9 +136,33 @@ final class EndToEnd {
                     }
                 }
                 measuredPasses.forEach(loads -> loads.values().forEach(all -> results.add(median(all))));
+                printPairedRatios(scenario.getKey(), subjects, measuredPasses);
             }
         }
         return results;
+    }
+
+    /**
+     * Prints each function's throughput over the case's first function's in the same pass, pass by
+     * pass, and their median: a pair measured minutes apart on the same broker shares more of the
+     * drift between passes than two medians do.
+     */
+    private static void printPairedRatios(String scenario, List<Subject> subjects, List<Map<String, List<Result>>> passes) {
+        for (int i = 1; i < subjects.size(); i++) {
+            for (Map.Entry<String, List<Result>> load : passes.get(i).entrySet()) {
+                List<Result> measured = load.getValue();
+                List<Result> baseline = passes.get(0).get(load.getKey());
+                double[] ratios = IntStream.range(0, measured.size())
+                        .mapToDouble(pass -> measured.get(pass).throughputPerSecond() / baseline.get(pass).throughputPerSecond())
+                        .toArray();
+                double[] sorted = ratios.clone();
+                Arrays.sort(sorted);
+                System.out.printf(Locale.ROOT, "paired: %s, %s / %s, %s: %s by pass, median %.2f%n", scenario,
+                        subjects.get(i).label(), subjects.get(0).label(), load.getKey(),
+                        Arrays.stream(ratios).mapToObj(ratio -> String.format(Locale.ROOT, "%.2f", ratio))
+                                .collect(Collectors.joining(" ")), sorted[sorted.length / 2]);
+            }
+        }
     }
 
     /** Each figure's median over the passes (the upper middle one for an even count), with the throughput's range. */
