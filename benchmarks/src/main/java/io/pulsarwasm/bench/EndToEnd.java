@@ -147,11 +147,11 @@ final class EndToEnd {
      * pass, and their median: a pair measured minutes apart on the same broker shares more of the
      * drift between passes than two medians do.
      */
-    private static void printPairedRatios(String scenario, List<Subject> subjects, List<Map<String, List<Result>>> passes) {
+    private static void printPairedRatios(String scenario, List<Subject> subjects, List<Map<String, List<Result>>> bySubject) {
         for (int i = 1; i < subjects.size(); i++) {
-            for (Map.Entry<String, List<Result>> load : passes.get(i).entrySet()) {
+            for (Map.Entry<String, List<Result>> load : bySubject.get(i).entrySet()) {
                 List<Result> measured = load.getValue();
-                List<Result> baseline = passes.get(0).get(load.getKey());
+                List<Result> baseline = bySubject.get(0).get(load.getKey());
                 double[] ratios = IntStream.range(0, measured.size())
                         .mapToDouble(pass -> measured.get(pass).throughputPerSecond() / baseline.get(pass).throughputPerSecond())
                         .toArray();

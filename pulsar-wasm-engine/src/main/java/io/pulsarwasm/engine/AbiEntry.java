@@ -75,7 +75,7 @@ final class AbiEntry implements GuestEntry {
             ExportFunction export = instance.export(name);
             calls.call("export '" + name + "'", () -> {
                 export.apply();
-                WasmInstance.awaitStored(host.finishWrites(null));
+                host.awaitWrites();
                 return 0;
             });
         }

@@ -144,22 +144,38 @@ final class HostFunctions {
 
     /** Ends the invocation. */
     Outcome finish() {
-        return new Outcome(output, error, finishWrites(output));
+        entry = null;
+        return new Outcome(output, error, pending.isEmpty() ? CompletableFuture.completedFuture(output) : writesStored(output));
     }
 
     /**
-     * Ends the invocation's writes. The future returned is the invocation's own (completing it does
-     * not touch the writes): it completes with {@code result} once they are stored, and fails with
-     * the first of them, in the order they were made, that failed, named after the host call.
-     *
-     * @param result what the future completes with
+     * Ends an invocation with no output to collect (the Long entry point, {@code init}, {@code
+     * close}) by waiting, inside the call and so under its deadline, until its writes are stored.
      */
-    <T> CompletableFuture<T> finishWrites(T result) {
+    void awaitWrites() {
         entry = null;
         if (pending.isEmpty()) {
-            return CompletableFuture.completedFuture(result);
+            return;
         }
+        CompletableFuture<?> stored = writesStored(null);
+        try {
+            stored.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostCallException("interrupted while waiting for the guest's writes to be stored", e);
+        } catch (ExecutionException e) {
+            throw new HostCallException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * The pending writes' future, the invocation's own (completing it does not touch the writes): it
+     * completes with {@code result} once they are stored, and fails with the first of them, in the
+     * order they were made, that failed, named after the host call.
+     */
+    private <T> CompletableFuture<T> writesStored(T result) {
         if (pending.size() == 1) {
+            // the usual case, a publish per message: no array
             Write write = pending.remove(0);
             return write.future().handle((stored, failure) -> {
                 if (failure != null) {
@@ -173,11 +189,7 @@ final class HostFunctions {
         return CompletableFuture.allOf(Arrays.stream(writes).map(Write::future).toArray(CompletableFuture[]::new))
                 .handle((stored, failure) -> {
                     if (failure != null) {
-                        for (Write write : writes) {
-                            if (write.future().isCompletedExceptionally()) {
-                                throw write.failure(moduleName);
-                            }
-                        }
+                        throw Write.firstFailed(writes).failure(moduleName);
                     }
                     return result;
                 });
@@ -185,6 +197,12 @@ final class HostFunctions {
 
     /** A write the current invocation made: which host call, to which topic (null for state), and its future. */
     private record Write(String call, String topic, CompletableFuture<?> future) {
+
+        /** The first of the writes, in the order they were made, that failed; called once one has. */
+        static Write firstFailed(Write[] writes) {
+            return Arrays.stream(writes).filter(write -> write.future().isCompletedExceptionally()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("none of the writes failed"));
+        }
 
         static String what(String call, String topic) {
             return topic == null ? call : call + " to '" + topic + "'";

@@ -78,7 +78,7 @@ final class JsEntry implements GuestEntry {
         byte[] userCode = user;
         calls.call("the top-level code of '" + script.name() + "'", () -> {
             evaluate(userCode);
-            WasmInstance.awaitStored(host.finishWrites(null));
+            host.awaitWrites();
             return 0;
         });
         if (!bridge.registered()) {

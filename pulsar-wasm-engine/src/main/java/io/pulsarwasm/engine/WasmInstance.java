@@ -3,7 +3,6 @@ package io.pulsarwasm.engine;
 import io.pulsarwasm.engine.internal.HostCallException;
 import io.pulsarwasm.engine.internal.Watchdog;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -71,7 +70,7 @@ public final class WasmInstance implements AutoCloseable {
         host.begin(EntryPoint.LONG);
         return call(process, () -> {
             long result = entry.process(input);
-            awaitStored(host.finishWrites(null));
+            host.awaitWrites();
             return result;
         });
     }
@@ -163,21 +162,6 @@ public final class WasmInstance implements AutoCloseable {
             throw new IllegalStateException("wasm module '" + moduleName + "': releasing the instance failed: " + e, e);
         } finally {
             onClose.accept(this);
-        }
-    }
-
-    /** Waits, inside a call and so under its deadline, for writes made outside {@code process}. */
-    static void awaitStored(CompletableFuture<?> stored) {
-        if (stored.isDone() && !stored.isCompletedExceptionally()) {
-            return;
-        }
-        try {
-            stored.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HostCallException("interrupted while waiting for the guest's writes to be stored", e);
-        } catch (ExecutionException e) {
-            throw new HostCallException(e.getCause().getMessage(), e.getCause());
         }
     }
 

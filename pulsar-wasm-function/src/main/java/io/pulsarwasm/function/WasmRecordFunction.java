@@ -89,7 +89,7 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
         RecordInput record = input instanceof RecordInput given ? given : RecordInput.of(current);
         Invocation invocation = session.process(records.guestInput(record.schema(), record.data(), record.keyBytes()));
         if (invocation.output() == null) {
-            return invocation.stored().thenApply(stored -> null);
+            return invocation.stored().thenApply(ignored -> null);
         }
         Encoded encoded;
         try {
@@ -99,6 +99,6 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
                     + "cannot be written: " + e.getMessage(), e);
         }
         RecordOutput output = new RecordOutput(encoded, current);
-        return invocation.stored().thenApply(stored -> output);
+        return invocation.stored().thenApply(ignored -> output);
     }
 }

@@ -22,6 +22,6 @@ public class WasmStringFunction extends AbstractWasmFunction<String, Completable
     public CompletableFuture<String> call(WasmSession session, String input) {
         Invocation invocation = session.process(input.getBytes(StandardCharsets.UTF_8));
         String output = invocation.text(session.moduleName());
-        return invocation.stored().thenApply(stored -> output);
+        return invocation.stored().thenApply(ignored -> output);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.testing.InMemoryHost;
+import io.pulsarwasm.testing.PublishedMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -619,6 +620,30 @@ class AdversarialTest {
                 assertEquals(hostCallFailure("publish", "topic 'dA' would be distinct topic 101 of this function instance, "
                         + "more than the limit of 100 topics (user config wasm.max-publish-topics)"), processError(guest));
                 assertEquals(100, host.published().size());
+            }
+        }
+
+        @Test
+        void aTopicRewrittenInPlaceIsTheNewTopicAndCountsAsOne() {
+            // the same address and length each time, the byte between the publishes rewritten: 'A', 'B', 'A'
+            String publish = """
+                    (call $publish (i32.const 100) (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const -1)
+                      (i32.const 0) (i32.const 0))""";
+            byte[] module = Wat.longGuest("(i32.store8 (i32.const 100) (i32.const 65))" + publish
+                    + "(i32.store8 (i32.const 100) (i32.const 66))" + publish
+                    + "(i32.store8 (i32.const 100) (i32.const 65))" + publish + " (i64.const 0)", "");
+            InMemoryHost host = new InMemoryHost();
+            try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_PUBLISH_TOPICS, 2));
+                    WasmInstance guest = loader.newInstance(host)) {
+                assertEquals(0L, guest.process(0L));
+                assertEquals(List.of("A", "B", "A"), host.published().stream().map(PublishedMessage::topic).toList());
+            }
+            InMemoryHost capped = new InMemoryHost();
+            try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_PUBLISH_TOPICS, 1));
+                    WasmInstance guest = loader.newInstance(capped)) {
+                assertEquals(hostCallFailure("publish", "topic 'B' would be distinct topic 2 of this function instance, "
+                        + "more than the limit of 1 topics (user config wasm.max-publish-topics)"), processError(guest));
+                assertEquals(List.of("A"), capped.published().stream().map(PublishedMessage::topic).toList());
             }
         }
 
