@@ -27,7 +27,8 @@ import run.endive.runtime.Memory;
  * {@link HostFunctions} so that a JavaScript function meets the limits a wasm module meets.
  *
  * <p>Calls and results are lists of fields, each {@code -} (null) or {@code <length>:<text>}
- * (length in UTF-16 units, which JavaScript and Java strings share). A result starting with
+ * (length in UTF-16 units, which JavaScript and Java strings share); a result is never empty (a
+ * call that returns nothing returns one null field, and a list starts with its count). A result starting with
  * {@code !} is a failure of the host or of Pulsar, which the prelude throws as an {@code Error}
  * the function may catch; what is the function's own doing (a limit passed) traps, as it does for
  * a wasm module. Bytes cross through {@link JsStreams}.
@@ -149,8 +150,11 @@ final class JsBridge {
             case "secret" -> text(name, host.secret(key(name, f, "secret name")));
             case "property" -> text(name, Optional.ofNullable(host.properties().get(key(name, f, "property name"))));
             case "properties" -> {
-                List<String> out = new ArrayList<>();
-                host.properties().forEach((k, v) -> {
+                // the number of properties first: a result is never empty, even for a message without properties
+                Map<String, String> properties = host.properties();
+                List<String> out = new ArrayList<>(1 + 2 * properties.size());
+                out.add(String.valueOf(properties.size()));
+                properties.forEach((k, v) -> {
                     out.add(k);
                     out.add(v);
                 });
@@ -296,6 +300,10 @@ final class JsBridge {
 
     /** Writes a result into memory from the engine's {@code cabi_realloc}; returns the address of its {@code [ptr, len]}. */
     private int place(Instance instance, byte[] data) {
+        if (data.length == 0) {
+            // the engine frees a result with its length, and traps on a zero-sized one: every result has a field
+            throw new IllegalStateException("pulsar-wasm: the bridge's result for a JavaScript call is empty (a host bug)");
+        }
         if (realloc == null) {
             realloc = instance.export("cabi_realloc");
         }

@@ -13,6 +13,15 @@ delete globalThis.java_invoke;
 delete globalThis.Javy;
 delete globalThis.plugin;
 
+// Text crosses to the host as UTF-8, which cannot hold a lone surrogate (a string cut inside a
+// surrogate pair, say): each one becomes U+FFFD, as TextEncoder does. The length in UTF-16 units
+// is unchanged, so the bridge's field lengths still hold.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+const wellFormed = typeof String.prototype.toWellFormed === 'function'
+  ? (text) => text.toWellFormed()
+  : (text) => (ANY_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text);
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -47,7 +56,7 @@ function decode(text) {
 }
 
 function call(name, ...fields) {
-  const result = bridge('pulsar', name, encode(fields));
+  const result = bridge('pulsar', name, wellFormed(encode(fields)));
   if (result.charCodeAt(0) === 33) {
     throw new Error(result.slice(1));
   }
@@ -151,9 +160,10 @@ const ctx = Object.freeze({
   topic: () => one('topic'),
   property: (name) => one('property', text('a property name', name)),
   properties: () => {
+    // the count first, then name and value for each
     const fields = call('properties');
     const properties = {};
-    for (let i = 0; i < fields.length; i += 2) {
+    for (let i = 1; i < fields.length; i += 2) {
       properties[fields[i]] = fields[i + 1];
     }
     return properties;
@@ -221,7 +231,7 @@ globalThis.console = Object.freeze({
 
 // The per-message calls (input, output, error) pass their one value raw, after a one-letter kind.
 function raw(name, text) {
-  const result = bridge('pulsar', name, text);
+  const result = bridge('pulsar', name, wellFormed(text));
   if (result.charCodeAt(0) === 33) {
     throw new Error(result.slice(1));
   }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulsarwasm.function.RecordInput;
+import io.pulsarwasm.function.RecordOutput;
+import io.pulsarwasm.testing.PublishedMessage;
 import io.pulsarwasm.testing.TestRecord;
 import io.pulsarwasm.testing.WasmFunctionTester;
 import java.io.IOException;
@@ -15,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.pulsar.common.schema.SchemaType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,6 +202,86 @@ class JavaScriptTest {
                     + "\"version\":null}]", out);
             assertEquals(List.of("INFO log 1 {\"a\":[true]}", "WARN warned"),
                     tester.host().logLines().subList(tester.host().logLines().size() - 2, tester.host().logLines().size()));
+        }
+    }
+
+    @Test
+    void everyCtxCallTakesAndGivesEmptyAndAbsentValues() throws IOException {
+        // a message with nothing but its (empty) value: no key, no properties, no event time, no message id
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+                + "  if (input === 'present') return JSON.stringify([ctx.properties(), ctx.key(), ctx.property('')]);\n"
+                + "  ctx.log.info('');\n"
+                + "  ctx.state.put('t', '');\n"
+                + "  ctx.state.put('b', new Uint8Array(0));\n"
+                + "  ctx.publish('persistent://public/default/side', '', { key: '', properties: {} });\n"
+                + "  ctx.publish('persistent://public/default/side', new Uint8Array(0));\n"
+                + "  ctx.counterIncr('c', 0);\n"
+                + "  return JSON.stringify([input, ctx.properties(), ctx.key(), ctx.property('p'), ctx.property(''),\n"
+                + "    ctx.eventTime(), ctx.messageId(), ctx.config('empty'), ctx.config('none'), ctx.secret('empty'),\n"
+                + "    ctx.secret('none'), ctx.state.getString('t'), Array.from(ctx.state.get('b')), ctx.state.get('none'),\n"
+                + "    ctx.state.getString('none'), ctx.counterGet('c'), ctx.counterGet('none')]);\n"
+                + "}\n").config("empty", "").secret("empty", "")) {
+            String out = tester.process(TestRecord.of(""));
+            assertEquals("[\"\",{},null,null,null,null,null,\"\",null,\"\",null,\"\",[],null,null,0,0]", out);
+            assertEquals("INFO ", tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertArrayEquals(new byte[0], tester.host().state().get("t"));
+            assertArrayEquals(new byte[0], tester.host().state().get("b"));
+            assertEquals(2, tester.host().published().size());
+            assertEquals("", tester.host().published().get(0).text());
+            assertEquals("", tester.host().published().get(0).key());
+            assertEquals(Map.of(), tester.host().published().get(0).properties());
+            assertEquals("", tester.host().published().get(1).text());
+            assertNull(tester.host().published().get(1).key());
+            // an empty key and an empty property name and value are present, not absent
+            assertEquals("[{\"\":\"\"},\"\",\"\"]", tester.process(TestRecord.of("present").withKey("").withProperty("", "")));
+        }
+    }
+
+    @Test
+    void aStringCutInsideASurrogatePairCrossesWithTheReplacementCharacter() throws IOException {
+        // '\uD83D\uDE00'.slice(0, 1) is a lone high surrogate; UTF-8 cannot hold it, so it becomes U+FFFD
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+                + "  const cut = input.slice(0, 1);\n"
+                + "  ctx.log.info(cut);\n"
+                + "  ctx.state.put('s' + cut, cut);\n"
+                + "  ctx.publish('persistent://public/default/side', cut + 'v', { key: cut, properties: { [cut]: cut } });\n"
+                + "  if (input.endsWith('throw')) throw new Error('bad ' + cut);\n"
+                + "  return cut + '|' + input.slice(1, 2) + '|' + ctx.config('k' + cut);\n"
+                + "}\n").config("k\uFFFD", "found")) {
+            assertEquals("\uFFFD|\uFFFD|found", tester.process("\uD83D\uDE00"));
+            assertEquals("INFO \uFFFD", tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertArrayEquals("\uFFFD".getBytes(StandardCharsets.UTF_8), tester.host().state().get("s\uFFFD"));
+            PublishedMessage published = tester.host().published().get(0);
+            assertEquals(List.of("\uFFFDv", "\uFFFD", Map.of("\uFFFD", "\uFFFD")),
+                    List.of(published.text(), published.key(), published.properties()));
+            GuestErrorException e = assertThrows(GuestErrorException.class, () -> tester.process("\uD83D\uDE00throw"));
+            assertEquals("Error: bad \uFFFD", e.guestMessage().lines().findFirst().orElseThrow());
+        }
+    }
+
+    @Test
+    void aRecordWithALoneSurrogateIsWrittenWithTheReplacementCharacter() throws IOException {
+        String location = script("cut.js", "export function process(user) {\n"
+                + "  return { name: user.name.slice(0, 1), age: user.age };\n"
+                + "}\n");
+        try (WasmFunctionTester<org.apache.pulsar.client.api.schema.GenericObject, RecordOutput> tester =
+                WasmFunctionTester.records(location)) {
+            String schema = "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
+                    + "{\"name\":\"age\",\"type\":\"int\"}]}";
+            RecordOutput out = tester.process(RecordInput.ofJson(RecordInput.schema(SchemaType.AVRO, schema),
+                    "{\"name\":\"\\ud83d\\ude00\",\"age\":3}"));
+            assertEquals("{\"name\":\"\uFFFD\",\"age\":3}", out.json());
+        }
+    }
+
+    @Test
+    void anEmptyOutputIsAnEmptyStringAndNoneIsNull() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+                + "  return input === 'none' ? null : '';\n"
+                + "}\n")) {
+            assertEquals("", tester.process(""));
+            assertNull(tester.process("none"));
+            assertEquals("", tester.process(TestRecord.of("x")));
         }
     }
 

@@ -151,7 +151,7 @@ final class AvroJson {
                 if (!json.isTextual()) {
                     throw mismatch(path, "a string", json);
                 }
-                yield json.textValue();
+                yield WellFormed.text(json.textValue());
             }
             case BYTES -> isDecimal(schema)
                     ? DECIMALS.toBytes(decimal(json, schema, path), schema, schema.getLogicalType())
@@ -182,7 +182,7 @@ final class AvroJson {
                 Map<String, Object> map = new HashMap<>();
                 for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> entry = it.next();
-                    map.put(entry.getKey(), read(entry.getValue(), schema.getValueType(), member(path, entry.getKey())));
+                    map.put(WellFormed.text(entry.getKey()), read(entry.getValue(), schema.getValueType(), member(path, entry.getKey())));
                 }
                 yield map;
             }

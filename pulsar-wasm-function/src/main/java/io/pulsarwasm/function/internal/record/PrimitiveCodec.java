@@ -61,7 +61,7 @@ final class PrimitiveCodec implements ValueCodec {
             throw AvroJson.mismatch(path, expected, json);
         }
         return switch (type) {
-            case STRING -> Schema.STRING.encode(json.textValue());
+            case STRING -> Schema.STRING.encode(WellFormed.text(json.textValue()));
             case BOOLEAN -> Schema.BOOL.encode(json.booleanValue());
             case INT8 -> Schema.INT8.encode(AvroJson.exactLong(json).byteValue());
             case INT16 -> Schema.INT16.encode(AvroJson.exactLong(json).shortValue());
