@@ -58,7 +58,27 @@ class ReadmeRecipeIT extends RealPulsarTest {
         deployAndAnswer("AssemblyScript", "readme-as", "hello from the readme", "HELLO FROM THE README!");
     }
 
+    /** The tool each recipe starts with, and the Debian packages that provide its toolchain. */
+    private static final Map<String, List<String>> TOOLCHAINS = Map.of(
+            "Rust", List.of("/usr/bin/cargo", "rustc cargo libstd-rust-dev-wasm32 lld-14"),
+            "C", List.of("clang-14", "clang-14 lld-14"),
+            "AssemblyScript", List.of("npx", "nodejs npm (Node.js 20)"));
+
+    /** A missing toolchain fails with what to install, not with the recipe's first failing line. */
+    private static void requireToolchain(String sdk) {
+        List<String> toolchain = TOOLCHAINS.get(sdk);
+        String tool = toolchain.get(0);
+        boolean found = tool.startsWith("/") ? Files.isExecutable(Path.of(tool))
+                : Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                        .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)));
+        if (!found) {
+            throw new AssertionError("the " + sdk + " recipe needs " + tool + ", which is not installed: run the "
+                    + "README's test command, scripts/verify.sh, which installs it (or apt-get install " + toolchain.get(1) + ")");
+        }
+    }
+
     private void deployAndAnswer(String sdk, String name, String input, String expected) throws Exception {
+        requireToolchain(sdk);
         Recipe recipe = recipe(Files.readString(Artifacts.repoDir().resolve("README.md")), sdk);
         // a folder of the user's, outside the repository (inside it, cargo would take the
         // repository's workspace for the recipe's)
