@@ -62,7 +62,7 @@ class FaultToleranceIT extends RealPulsarTest {
             for (int i = 0; i < inputs.size(); i++) {
                 sent.add(producer.newMessage().key(Integer.toString(i)).value(inputs.get(i).getBytes(StandardCharsets.UTF_8)).send());
             }
-            List<Message<byte[]>> outputMessages = Messages.receive(outputs, 990, Duration.ofMinutes(2));
+            List<Message<byte[]>> outputMessages = Messages.receive(outputs, 990, LIVENESS);
             List<String> processed = outputMessages.stream().map(m -> new String(m.getValue(), StandardCharsets.UTF_8)).toList();
             assertEquals(inputs.stream().filter(value -> !value.startsWith("fail")).toList(), processed);
             // what Pulsar's function runtime adds to an output (README, "What Pulsar adds to your messages")
@@ -118,9 +118,9 @@ class FaultToleranceIT extends RealPulsarTest {
                 }
                 sending.get(2, TimeUnit.MINUTES);
                 if (guarantee == FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE) {
-                    receiveAll(outputs, received, inputs.size(), Duration.ofMinutes(3));
+                    receiveAll(outputs, received, inputs.size(), LIVENESS);
                 } else {
-                    receiveUntil(outputs, received, 2L * inputs.size(), Duration.ofMinutes(3));
+                    receiveUntil(outputs, received, 2L * inputs.size(), LIVENESS);
                 }
             }
             List<Long> expected = inputs.stream().map(x -> 2 * x).toList();
@@ -198,7 +198,7 @@ class FaultToleranceIT extends RealPulsarTest {
                 receiveUntil(outputs, received, 5_000);
                 assertEquals(1, pulsar.killFunctionInstances(name), "instance processes of " + name);
                 sending.get(2, TimeUnit.MINUTES);
-                receiveUntil(outputs, received, 20_000L, Duration.ofMinutes(4));
+                receiveUntil(outputs, received, 20_000L, LIVENESS);
             } finally {
                 admin.functions().deleteFunction("public", "eo", name);
             }
@@ -233,13 +233,13 @@ class FaultToleranceIT extends RealPulsarTest {
             List<Long> inputs = LongStream.rangeClosed(1, 500).boxed().toList();
             LongFunctions.produce(client, NS + "bystander-in", inputs, value -> "b");
             assertEquals(inputs.stream().map(x -> 2 * x).toList(),
-                    Messages.values(Messages.receive(bystanderOut, 500, Duration.ofMinutes(2))));
-            assertEquals(List.of(5L), Messages.values(Messages.receive(runawayOut, 1, Duration.ofMinutes(2))));
+                    Messages.values(Messages.receive(bystanderOut, 500, LIVENESS)));
+            assertEquals(List.of(5L), Messages.values(Messages.receive(runawayOut, 1, LIVENESS)));
             // each fault fails twice (one retry), then lands on the dead-letter topic
             assertEquals(List.of(11L, 11L, 12L, 12L), Messages.receive(runawayDlq, 4, DEAD_LETTER_WAIT).stream()
                     .map(message -> Schema.INT64.decode(message.getValue())).sorted().toList());
         }
-        Awaitility.await("runaway's recycles in its metrics").atMost(Duration.ofSeconds(90)).until(() ->
+        Awaitility.await("runaway's recycles in its metrics").atMost(LIVENESS).until(() ->
                 Double.valueOf(8.0).equals(admin.functions().getFunctionStats("public", "default", "runaway")
                         .getInstances().get(0).getMetrics().getUserMetrics().get("user_metric_wasm_instance_recycles_count")));
         assertEquals(1, admin.functions().getFunctionStatus("public", "default", "runaway").getNumRunning());
@@ -259,14 +259,14 @@ class FaultToleranceIT extends RealPulsarTest {
         admin.functions().createFunction(config, Artifacts.samplesNar().toString());
         LongFunction<String> key = value -> "key-" + (value % 101);
         List<Long> inputs = LongStream.rangeClosed(1, 30_000).boxed().toList();
-        Awaitility.await(name + " running 3 instances").atMost(Duration.ofMinutes(2))
+        Awaitility.await(name + " running 3 instances").atMost(LIVENESS)
                 .until(() -> admin.functions().getFunctionStatus("public", "default", name).getNumRunning() == 3);
         try (Consumer<Long> outputs = Messages.subscribe(client, NS + "x3-out", Schema.INT64)) {
             LongFunctions.produce(client, NS + "x3-in", inputs, key);
-            List<Message<Long>> messages = Messages.receive(outputs, 30_000, Duration.ofMinutes(2));
+            List<Message<Long>> messages = Messages.receive(outputs, 30_000, LIVENESS);
             assertEquals(Outputs.expectedByKey(inputs, key, x -> 2 * x), Outputs.actualByKey(messages));
         }
-        Awaitility.await("per-instance counts of " + name).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        Awaitility.await("per-instance counts of " + name).atMost(LIVENESS).untilAsserted(() -> {
             List<Long> perInstance = admin.functions().getFunctionStatus("public", "default", name).getInstances().stream()
                     .map(instance -> instance.getStatus().getNumReceived()).toList();
             assertEquals(30_000L, perInstance.stream().mapToLong(Long::longValue).sum(), perInstance.toString());

@@ -44,7 +44,7 @@ class GenericNarIT extends RealPulsarTest {
             admin.functions().createFunction(scaler(name, input, output, module, 3), Artifacts.genericNar().toString());
             LongFunctions.produce(client, input, inputs, KEY);
 
-            List<Message<Long>> messages = Messages.receive(outputs, 1000, Duration.ofMinutes(2));
+            List<Message<Long>> messages = Messages.receive(outputs, 1000, LIVENESS);
 
             assertEquals(Outputs.expectedByKey(inputs, KEY, x -> 3 * x + 1), Outputs.actualByKey(messages));
             System.out.printf("[scaler-generic] functions create -> first output: %d ms%n",
@@ -52,13 +52,13 @@ class GenericNarIT extends RealPulsarTest {
             awaitLogLine(name, "scaler ready: factor=3 offset=1");
 
             // Every input acknowledged, so the restarted instance starts after them.
-            Awaitility.await("input backlog of " + name).atMost(Duration.ofSeconds(60)).until(() ->
+            Awaitility.await("input backlog of " + name).atMost(LIVENESS).until(() ->
                     admin.topics().getStats(input).getSubscriptions().get("public/default/" + name).getMsgBacklog() == 0);
             admin.functions().updateFunction(scaler(name, input, output, module, 5), Artifacts.genericNar().toString());
             awaitLogLine(name, "scaler ready: factor=5 offset=1");
             LongFunctions.produce(client, input, List.of(100L, 200L), KEY);
 
-            assertEquals(List.of(501L, 1001L), Messages.receive(outputs, 2, Duration.ofMinutes(2)).stream()
+            assertEquals(List.of(501L, 1001L), Messages.receive(outputs, 2, LIVENESS).stream()
                     .map(Message::getValue).toList());
         } finally {
             Functions.delete(admin, name);
@@ -93,7 +93,7 @@ class GenericNarIT extends RealPulsarTest {
                 producer.send("wasm");
             }
             assertEquals(List.of("yaml says: hello", "yaml says: wasm"),
-                    Messages.values(Messages.receive(outputs, 2, Duration.ofMinutes(2))));
+                    Messages.values(Messages.receive(outputs, 2, LIVENESS)));
         } finally {
             Functions.delete(admin, name);
         }
@@ -204,7 +204,7 @@ class GenericNarIT extends RealPulsarTest {
     }
 
     private static void awaitLogLine(String name, String line) {
-        Awaitility.await("'" + line + "' in the log of " + name).atMost(Duration.ofSeconds(90))
+        Awaitility.await("'" + line + "' in the log of " + name).atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", name).contains(line));
     }
 }

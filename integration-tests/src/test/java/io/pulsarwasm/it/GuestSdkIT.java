@@ -58,8 +58,8 @@ class GuestSdkIT extends RealPulsarTest {
                 }
             }
             assertEquals(List.of("4", "5", "3", "4", "2", "1", "2", "3", "3", "3"),
-                    Messages.values(Messages.receive(outputs, 10, Duration.ofMinutes(2))));
-            List<Message<String>> summary = Messages.receive(summaries, 2, Duration.ofSeconds(30));
+                    Messages.values(Messages.receive(outputs, 10, LIVENESS)));
+            List<Message<String>> summary = Messages.receive(summaries, 2, LIVENESS);
             assertEquals(List.of("5 messages, 18 words", "10 messages, 30 words"), Messages.values(summary));
             assertEquals(List.of(name, name), summary.stream().map(Message::getKey).toList());
             assertEquals(Map.of("kind", "summary"), summary.get(1).getProperties());
@@ -69,7 +69,7 @@ class GuestSdkIT extends RealPulsarTest {
                     .orFail("functions querystate").stdout();
             assertEquals(count.getValue(), (int) number(state, "numberValue"), state);
         }
-        Awaitility.await("user metric 'words' in functions stats").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        Awaitility.await("user metric 'words' in functions stats").atMost(LIVENESS).untilAsserted(() -> {
             String stats = pulsar.pulsarAdmin("functions", "stats", "--name", name).orFail("functions stats").stdout();
             assertEquals(10.0, number(stats, "user_metric_words_count"), stats);
             assertEquals(30.0, number(stats, "user_metric_words_sum"), stats);
@@ -109,12 +109,12 @@ class GuestSdkIT extends RealPulsarTest {
                             .property("a", "1").property("b", "two").eventTime(1_700_000_000_123L).send());
                 }
             }
-            List<String> answers = Messages.receive(outputs, commands.size() - 1, Duration.ofMinutes(2))
+            List<String> answers = Messages.receive(outputs, commands.size() - 1, LIVENESS)
                     .stream().map(GuestSdkIT::text).toList();
             assertEquals(List.of("blue", "<absent>", "s3cr3t", "k-1", input, "two", "a=1,b=two", "1700000000123",
                     HexFormat.of().formatHex(sent.get(8).toByteArray()), "public/default/" + name + " 0/1",
                     "ok", "green", "5", "7", "ok", "ok", "ok", "echo this"), answers);
-            Message<byte[]> published = Messages.receive(side, 1, Duration.ofSeconds(30)).get(0);
+            Message<byte[]> published = Messages.receive(side, 1, LIVENESS).get(0);
             assertEquals("side value", text(published));
             assertEquals("k9", published.getKey());
             assertEquals(Map.of("via", "probe"), published.getProperties());
@@ -122,9 +122,9 @@ class GuestSdkIT extends RealPulsarTest {
         FunctionState hits = admin.functions().getFunctionState("public", "default", name, "hits");
         assertEquals(7L, hits.getNumberValue());
         assertEquals("green", admin.functions().getFunctionState("public", "default", name, "colour").getStringValue());
-        Awaitility.await("log line of " + name).atMost(Duration.ofSeconds(60))
+        Awaitility.await("log line of " + name).atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", name).contains("probe says hello"));
-        Awaitility.await("user metric 'latency'").atMost(Duration.ofSeconds(60)).until(() ->
+        Awaitility.await("user metric 'latency'").atMost(LIVENESS).until(() ->
                 Double.valueOf(2.5).equals(admin.functions().getFunctionStats("public", "default", name)
                         .getInstances().get(0).getMetrics().getUserMetrics().get("user_metric_latency_sum")));
         Functions.delete(admin, name);
@@ -161,11 +161,11 @@ class GuestSdkIT extends RealPulsarTest {
                     producer.newMessage().key(message[0]).value(message[1].getBytes(StandardCharsets.UTF_8)).send();
                 }
             }
-            List<Message<byte[]>> routed = Messages.receive(orders, 2, Duration.ofMinutes(3));
+            List<Message<byte[]>> routed = Messages.receive(orders, 2, LIVENESS);
             assertEquals(List.of("apple", "pear"), routed.stream().map(GuestSdkIT::text).toList());
             assertEquals(List.of("a", "d"), routed.stream().map(Message::getKey).toList());
             assertEquals(Map.of("routed-from", NS + "enriched"), routed.get(0).getProperties());
-            Message<byte[]> login = Messages.receive(audit, 1, Duration.ofSeconds(30)).get(0);
+            Message<byte[]> login = Messages.receive(audit, 1, LIVENESS).get(0);
             assertEquals(List.of("login", "c"), List.of(text(login), login.getKey()));
         }
         assertEquals(2L, admin.functions().getFunctionState("public", "default", "filter", "dropped").getNumberValue());

@@ -1,5 +1,6 @@
 package io.pulsarwasm.it;
 
+import static io.pulsarwasm.it.RealPulsarTest.LIVENESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,25 +76,25 @@ final class HostileGuests {
                 LongFunctions.produce(client, NS + scaler + "-in", inputs, value -> "k" + (value % 5));
 
                 // memory.grow of the second memory is refused, every time, and the function carries on
-                assertEquals(List.of(-1, -1, -1), Messages.receive(memories, 3, Duration.ofMinutes(2)).stream()
+                assertEquals(List.of(-1, -1, -1), Messages.receive(memories, 3, LIVENESS).stream()
                         .map(m -> ByteBuffer.wrap(m.getValue()).order(ByteOrder.LITTLE_ENDIAN).getInt()).toList());
                 // 1 GiB of log lines per message: 1 MiB of them reach the log, and one line saying so
-                assertEquals(List.of("logs 0", "logs 1", "logs 2"), texts(Messages.receive(logs, 3, Duration.ofMinutes(2))));
+                assertEquals(List.of("logs 0", "logs 1", "logs 2"), texts(Messages.receive(logs, 3, LIVENESS)));
                 String logFile = pulsar.functionLog("public", "default", names.get("logs"));
                 assertTrue(logFile.contains("pulsar-wasm: wasm module 'hostile_logs.wasm' logged more than the limit of 1048576 "
                         + "bytes (user config wasm.max-log-bytes-per-call) in one call; its further lines in this call are dropped"));
                 assertTrue(logFile.length() < 3 * 2 * (1 << 20), "log of three messages: " + logFile.length() + " chars");
                 // 10 MiB on stdout without a newline: one line, cut
                 assertEquals(List.of("stdout 0", "stdout 1", "stdout 2"),
-                        texts(Messages.receive(stdout, 3, Duration.ofMinutes(2))));
+                        texts(Messages.receive(stdout, 3, LIVENESS)));
                 assertTrue(pulsar.functionLog("public", "default", names.get("stdout")).contains(
                         " [pulsar-wasm: a line of 10485760 bytes, cut to the limit of 8192 bytes (user config "
                                 + "wasm.max-log-line-bytes)]"));
                 // the neighbour is untouched
                 assertEquals(Outputs.expectedByKey(inputs, value -> "k" + (value % 5), x -> 3 * x + 1),
-                        Outputs.actualByKey(Messages.receive(scaled, inputs.size(), Duration.ofMinutes(2))));
+                        Outputs.actualByKey(Messages.receive(scaled, inputs.size(), LIVENESS)));
                 // a start function that never ends fails initialize, clearly; its messages wait in the backlog
-                Awaitility.await("start timeout in the log of " + names.get("start")).atMost(Duration.ofMinutes(2))
+                Awaitility.await("start timeout in the log of " + names.get("start")).atMost(LIVENESS)
                         .until(() -> pulsar.functionLog("public", "default", names.get("start")).contains(
                                 "wasm module 'hostile_start.wasm': the start function timed out after 300 ms "
                                         + "(user config wasm.timeout-ms)"));

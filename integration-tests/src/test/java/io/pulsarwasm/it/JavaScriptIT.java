@@ -2,7 +2,6 @@ package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +49,10 @@ class JavaScriptIT extends RealPulsarTest {
             visit.newMessage().key("ann").value("/home").send();
             visit.newMessage().key("bob").value("/").send();
             visit.newMessage().key("ann").value("/cart").send();
-            assertEquals(List.of("HELLO!!", "ÉTÉ!!", "WASM!!"), Messages.values(Messages.receive(shouted, 3, Duration.ofMinutes(2))));
+            assertEquals(List.of("HELLO!!", "ÉTÉ!!", "WASM!!"), Messages.values(Messages.receive(shouted, 3, LIVENESS)));
             assertEquals(List.of("ann visit 1: (first) -> /home", "bob visit 1: (first) -> /", "ann visit 2: /home -> /cart"),
-                    Messages.values(Messages.receive(visits, 3, Duration.ofMinutes(2))));
-            List<Message<byte[]>> welcomed = Messages.receive(welcomes, 2, Duration.ofSeconds(30));
+                    Messages.values(Messages.receive(visits, 3, LIVENESS)));
+            List<Message<byte[]>> welcomed = Messages.receive(welcomes, 2, LIVENESS);
             assertEquals(List.of("{\"user\":\"ann\",\"page\":\"/home\"}", "{\"user\":\"bob\",\"page\":\"/\"}"),
                     welcomed.stream().map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8)).toList());
             assertEquals(List.of("ann", "bob"), welcomed.stream().map(Message::getKey).toList());
@@ -63,7 +62,7 @@ class JavaScriptIT extends RealPulsarTest {
         assertEquals(2L, admin.functions().getFunctionState("public", "default", "js-visits", "visits-ann").getNumberValue());
         assertEquals("/cart", admin.functions().getFunctionState("public", "default", "js-visits", "last-page-ann")
                 .getStringValue());
-        Awaitility.await("log line of js-shout").atMost(Duration.ofSeconds(60))
+        Awaitility.await("log line of js-shout").atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", "js-shout").contains("shouting k-5"));
         Functions.delete(admin, "js-shout");
         Functions.delete(admin, "js-visits");
@@ -87,13 +86,13 @@ class JavaScriptIT extends RealPulsarTest {
             for (String input : inputs) {
                 producer.send(input);
             }
-            assertEquals(List.of("ONE", "TWO", "THREE"), Messages.values(Messages.receive(outputs, 3, Duration.ofMinutes(2))));
+            assertEquals(List.of("ONE", "TWO", "THREE"), Messages.values(Messages.receive(outputs, 3, LIVENESS)));
             // negative acknowledgements come back after RETRY_DELAY_MS
             Set<String> dead = Messages.receive(deadLetters, 2, DEAD_LETTER_WAIT).stream()
                     .map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8)).collect(Collectors.toSet());
             assertEquals(Set.of("boom", "spin"), dead);
             producer.send("after");
-            assertEquals(List.of("AFTER"), Messages.values(Messages.receive(outputs, 1, Duration.ofMinutes(1))));
+            assertEquals(List.of("AFTER"), Messages.values(Messages.receive(outputs, 1, LIVENESS)));
         }
         String log = pulsar.functionLog("public", "default", name);
         List<String> missing = new ArrayList<>();

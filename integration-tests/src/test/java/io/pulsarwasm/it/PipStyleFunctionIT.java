@@ -2,7 +2,6 @@ package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.function.LongFunction;
 import java.util.regex.Matcher;
@@ -34,13 +33,13 @@ class PipStyleFunctionIT extends RealPulsarTest {
             assertEquals("Created successfully", createWithCli(name, input, output).stdout().trim());
             LongFunctions.produce(client, input, inputs, KEY);
 
-            List<Message<Long>> messages = Messages.receive(outputs, 1000, Duration.ofMinutes(2));
+            List<Message<Long>> messages = Messages.receive(outputs, 1000, LIVENESS);
 
             assertEquals(Outputs.expectedByKey(inputs, KEY, x -> 2 * x), Outputs.actualByKey(messages));
             System.out.printf("[doubler-cli] functions create -> first output: %d ms%n",
                     messages.get(0).getPublishTime() - createdAt);
         }
-        Awaitility.await("functions status of " + name).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        Awaitility.await("functions status of " + name).atMost(LIVENESS).untilAsserted(() -> {
             String status = pulsar.pulsarAdmin("functions", "status", "--tenant", "public", "--namespace", "default",
                     "--name", name).orFail("functions status").stdout();
             assertEquals(1, field(status, "numRunning"), status);
@@ -49,7 +48,7 @@ class PipStyleFunctionIT extends RealPulsarTest {
             assertEquals(0, field(status, "numUserExceptions"), status);
             assertEquals(0, field(status, "numSystemExceptions"), status);
         });
-        Awaitility.await("module line in the log of " + name).atMost(Duration.ofSeconds(60))
+        Awaitility.await("module line in the log of " + name).atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", name)
                         .contains("pulsar-wasm: loaded module 'io.pulsarwasm.samples.Doubler.wasm' for " + name));
     }
@@ -62,7 +61,7 @@ class PipStyleFunctionIT extends RealPulsarTest {
         try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
             createWithCli(name, input, output);
             LongFunctions.produce(client, input, List.of(1L, 2L, 3L), KEY);
-            assertEquals(List.of(2L, 4L, 6L), Messages.values(Messages.receive(outputs, 3, Duration.ofMinutes(2))));
+            assertEquals(List.of(2L, 4L, 6L), Messages.values(Messages.receive(outputs, 3, LIVENESS)));
 
             assertEquals("Deleted successfully", pulsar.pulsarAdmin("functions", "delete", "--tenant", "public",
                     "--namespace", "default", "--name", name).orFail("functions delete").stdout().trim());
@@ -75,7 +74,7 @@ class PipStyleFunctionIT extends RealPulsarTest {
             assertEquals("Created successfully", createWithCli(name, input, output).stdout().trim());
             LongFunctions.produce(client, input, List.of(10L, 20L), KEY);
             // Deleting a function deletes its subscription: the new one reads the topic from the start.
-            assertEquals(List.of(2L, 4L, 6L, 20L, 40L), Messages.values(Messages.receive(outputs, 5, Duration.ofMinutes(2))));
+            assertEquals(List.of(2L, 4L, 6L, 20L, 40L), Messages.values(Messages.receive(outputs, 5, LIVENESS)));
         }
     }
 

@@ -113,7 +113,7 @@ class ReadmeRecipeIT extends RealPulsarTest {
                 producer.send(input);
             }
             try {
-                return Messages.receive(outputs, 1, Duration.ofMinutes(2)).get(0).getValue();
+                return Messages.receive(outputs, 1, LIVENESS).get(0).getValue();
             } catch (IllegalStateException e) {
                 throw new AssertionError(name + " did not answer: " + e.getMessage()
                         + "\nfunction log:\n" + pulsar.functionLog("public", "default", name), e);

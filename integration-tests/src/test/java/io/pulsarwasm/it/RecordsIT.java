@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.protobuf.Field;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.pulsar.client.api.Consumer;
@@ -81,7 +80,7 @@ class RecordsIT extends RealPulsarTest {
                 v2.send(AVRO_V2.newRecordBuilder().set("name", "cyd").set("age", 7).set("email", "cyd@example.org").build());
                 v2.send(user(AVRO_V2, "dee", 8));
             }
-            List<Message<GenericRecord>> received = Messages.receive(outputs, 4, Duration.ofMinutes(2));
+            List<Message<GenericRecord>> received = Messages.receive(outputs, 4, LIVENESS);
             assertEquals(List.of(List.of("ADA", 37), List.of("BOB", 41), java.util.Arrays.asList("CYD", 8, "cyd@example.org"),
                     java.util.Arrays.asList("DEE", 9, null)), received.stream().map(m -> fields(m.getValue())).toList());
             // the output follows the input's version: v1 records went out under v1, v2 records under v2
@@ -89,7 +88,7 @@ class RecordsIT extends RealPulsarTest {
                     .map(m -> java.nio.ByteBuffer.wrap(m.getSchemaVersion()).getLong()).toList());
             Message<byte[]> dead = Messages.receive(deadLetters, 1, DEAD_LETTER_WAIT).get(0);
             assertEquals("max", AVRO_V1.decode(dead.getValue()).getField("name"));
-            Awaitility.await("the reason in the log").atMost(Duration.ofSeconds(60)).until(() -> pulsar
+            Awaitility.await("the reason in the log").atMost(LIVENESS).until(() -> pulsar
                     .functionLog("public", "default", "rec-avro").contains("the output of export 'process' cannot be "
                             + "written: the value does not fit schema AVRO 'public/default/rec-avro-in' (the input's): $.age: expected an int "
                             + "(32-bit integer), got 2147483648"));
@@ -124,21 +123,21 @@ class RecordsIT extends RealPulsarTest {
             try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(NS + "rec-bytes-in").create()) {
                 producer.send("hello".getBytes(StandardCharsets.UTF_8));
             }
-            Message<UserV1> fromJson = Messages.receive(jsonOut, 1, Duration.ofMinutes(2)).get(0);
+            Message<UserV1> fromJson = Messages.receive(jsonOut, 1, LIVENESS).get(0);
             assertEquals(List.of("GRACE", 86), List.of(fromJson.getValue().name, fromJson.getValue().age));
             assertEquals(SchemaType.JSON, admin.schemas().getSchemaInfo(NS + "rec-json-out").getType());
 
-            Field field = Messages.receive(protoOut, 1, Duration.ofMinutes(2)).get(0).getValue();
+            Field field = Messages.receive(protoOut, 1, LIVENESS).get(0).getValue();
             assertEquals(Field.newBuilder().setName("ID").setNumber(2).setJsonName("id").build(), field);
 
-            List<Message<KeyValue<String, GenericRecord>>> pairs = Messages.receive(kvOut, 2, Duration.ofMinutes(2));
+            List<Message<KeyValue<String, GenericRecord>>> pairs = Messages.receive(kvOut, 2, LIVENESS);
             KeyValue<String, GenericRecord> pair = pairs.get(0).getValue();
             assertEquals(List.of("k1", "ALAN", 42), List.of(pair.getKey(), pair.getValue().getField("name"),
                     pair.getValue().getField("age")));
             assertEquals("k2", pairs.get(1).getValue().getKey());
             assertNull(pairs.get(1).getValue().getValue());
 
-            Message<byte[]> bytes = Messages.receive(bytesOut, 1, Duration.ofMinutes(2)).get(0);
+            Message<byte[]> bytes = Messages.receive(bytesOut, 1, LIVENESS).get(0);
             assertEquals("HELLO", new String(bytes.getValue(), StandardCharsets.UTF_8));
             assertNull(bytes.getSchemaVersion());
         }

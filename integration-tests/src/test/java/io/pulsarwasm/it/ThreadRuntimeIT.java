@@ -1,12 +1,12 @@
 package io.pulsarwasm.it;
 
+import static io.pulsarwasm.it.RealPulsarTest.LIVENESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +75,7 @@ class ThreadRuntimeIT {
 
     @Test
     @Order(1)
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void scalerAndEnricherRunAsWorkerThreadsWithExactOutputs() throws Exception {
         String name = "thread-scaler";
         LongFunction<String> key = value -> "k" + (value % 7);
@@ -86,7 +86,7 @@ class ThreadRuntimeIT {
                     Artifacts.genericNar().toString());
             LongFunctions.produce(client, NS + "thread-scaler-in", inputs, key);
 
-            List<Message<Long>> messages = Messages.receive(outputs, inputs.size(), Duration.ofMinutes(2));
+            List<Message<Long>> messages = Messages.receive(outputs, inputs.size(), LIVENESS);
 
             assertEquals(Outputs.expectedByKey(inputs, key, x -> 3 * x + 1), Outputs.actualByKey(messages));
             // the instance is a thread of the standalone's JVM, named after it
@@ -115,7 +115,7 @@ class ThreadRuntimeIT {
                 }
             }
             assertEquals(lines.stream().map(line -> "eu-" + line).toList(),
-                    Messages.receive(outputs, lines.size(), Duration.ofMinutes(2)).stream().map(ThreadRuntimeIT::text).toList());
+                    Messages.receive(outputs, lines.size(), LIVENESS).stream().map(ThreadRuntimeIT::text).toList());
         } finally {
             Functions.delete(admin, enricher);
         }
@@ -123,7 +123,7 @@ class ThreadRuntimeIT {
 
     @Test
     @Order(2)
-    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void runawayGuestIsStoppedByItsDeadlineAndDeadLetteredWhileTheWorkerCarriesOn() throws Exception {
         String name = "thread-runaway";
         // faults.wasm answers x with x, except 10..13; 11 loops forever
@@ -152,7 +152,7 @@ class ThreadRuntimeIT {
             }
             List<Long> expected = new ArrayList<>(before);
             expected.addAll(after);
-            assertEquals(expected, Messages.values(Messages.receive(outputs, expected.size(), Duration.ofMinutes(2))));
+            assertEquals(expected, Messages.values(Messages.receive(outputs, expected.size(), LIVENESS)));
             assertRunningAndAnswering(name);
             // fails, comes back after the function's retry delay, fails again, dead-lettered at the next redelivery
             List<Message<byte[]>> dead = Messages.receive(deadLetters, 1, RealPulsarTest.DEAD_LETTER_WAIT);
@@ -179,7 +179,7 @@ class ThreadRuntimeIT {
                     firstCycleLoads = jvm.totalLoadedClassCount() - total;
                 }
             }
-            Awaitility.await("no " + WATCHDOG + " thread in the worker").atMost(Duration.ofSeconds(30))
+            Awaitility.await("no " + WATCHDOG + " thread in the worker").atMost(LIVENESS)
                     .untilAsserted(() -> assertFalse(jvm.threadNames().contains(WATCHDOG), WATCHDOG + " still running"));
             JvmProbe.Snapshot after = jvm.settle();
             String histogram = jvm.classHistogram();
@@ -234,11 +234,11 @@ class ThreadRuntimeIT {
         try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
             admin.functions().createFunction(scaler(name, NS + "cycle-in-" + i, output), Artifacts.genericNar().toString());
             LongFunctions.produce(client, NS + "cycle-in-" + i, List.of(input), value -> "k");
-            assertEquals(List.of(3 * input + 1), Messages.values(Messages.receive(outputs, 1, Duration.ofMinutes(2))));
+            assertEquals(List.of(3 * input + 1), Messages.values(Messages.receive(outputs, 1, LIVENESS)));
         } finally {
             Functions.delete(admin, name);
         }
-        Awaitility.await("instance thread of " + name + " ended (cycle " + i + ")").atMost(Duration.ofSeconds(60))
+        Awaitility.await("instance thread of " + name + " ended (cycle " + i + ")").atMost(LIVENESS)
                 .until(() -> !jvm.threadNames().contains("public/default/" + name + "-0"));
     }
 
@@ -259,7 +259,7 @@ class ThreadRuntimeIT {
     }
 
     private static void awaitLogLine(String name, String line) {
-        Awaitility.await("'" + line + "' in the log of " + name).atMost(Duration.ofSeconds(60))
+        Awaitility.await("'" + line + "' in the log of " + name).atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", name).contains(line));
     }
 

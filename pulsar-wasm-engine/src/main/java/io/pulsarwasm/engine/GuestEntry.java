@@ -9,10 +9,18 @@ import java.util.function.LongSupplier;
  */
 interface GuestEntry {
 
-    /** Runs a step of guest code under the instance's deadline; {@code what} names it in errors. */
-    @FunctionalInterface
+    /** Runs the steps of a guest's start and close, each under a deadline; {@code what} names it in errors. */
     interface Calls {
+        /** Runs a step of the user's code (or one the user's code decides the length of) under {@code wasm.timeout-ms}. */
         long call(String what, LongSupplier step);
+
+        /**
+         * Runs a step of the host's own code inside the guest — the JavaScript engine's start and its
+         * prelude, the same for every function — under {@link WasmInstance#ENGINE_START_TIMEOUT}
+         * rather than the user's deadline: its length depends only on how busy the machine is and
+         * how warm the JVM, never on the user's code.
+         */
+        long trusted(String what, LongSupplier step);
     }
 
     /** @return the guest's {@code process} as errors name it, e.g. {@code export 'process'} */

@@ -54,7 +54,7 @@ final class JsEntry implements GuestEntry {
         realloc = instance.export("cabi_realloc");
         invoke = instance.export("invoke");
         ExportFunction initialize = instance.export("initialize_runtime");
-        calls.call("the JavaScript engine's start", () -> {
+        calls.trusted("the JavaScript engine's start", () -> {
             initialize.apply();
             return 0;
         });
@@ -74,7 +74,7 @@ final class JsEntry implements GuestEntry {
             script.compiled(user);
         }
         byte[] preludeCode = code[0];
-        calls.call("the prelude", () -> evaluate(preludeCode));
+        calls.trusted("the prelude", () -> evaluate(preludeCode));
         byte[] userCode = user;
         calls.call("the top-level code of '" + script.name() + "'", () -> {
             evaluate(userCode);
@@ -155,11 +155,14 @@ final class JsEntry implements GuestEntry {
         return out;
     }
 
-    /** Compiles the host's own code (which compiles, or the engine traps) with the repeatable {@code compileSrc}. */
+    /**
+     * Compiles the host's own code (which compiles, or the engine traps) with the repeatable
+     * {@code compileSrc}, under the engine's start-up deadline rather than the user's.
+     */
     private byte[] compileTrusted(Calls calls, byte[] source) {
         ExportFunction compile = instance.export("compileSrc");
         int[] result = new int[2];
-        calls.call("compiling the prelude", () -> {
+        calls.trusted("compiling the prelude", () -> {
             int at = (int) compile.apply(write(source), source.length)[0];
             result[0] = instance.memory().readInt(at);
             result[1] = instance.memory().readInt(at + 4);

@@ -19,6 +19,15 @@ import run.endive.wasm.WasmEngineException;
  */
 public final class WasmInstance implements AutoCloseable {
 
+    /**
+     * The deadline of the host's own start-up steps inside a guest (the JavaScript engine's start,
+     * compiling and evaluating its prelude): the same code for every function, whose length depends
+     * only on the machine's load and the JVM's warmth, so {@code wasm.timeout-ms} does not apply to
+     * it; this bound is there only so that nothing runs without one.
+     */
+    public static final java.time.Duration ENGINE_START_TIMEOUT = java.time.Duration.ofMinutes(2);
+    private static final long ENGINE_START_NANOS = ENGINE_START_TIMEOUT.toNanos();
+
     private final String moduleName;
     private final Instance instance;
     private final HostFunctions host;
@@ -33,6 +42,17 @@ public final class WasmInstance implements AutoCloseable {
     private final Watchdog.Deadline deadline = Watchdog.newDeadline();
     private final Supplier<WasmTimeoutException> writesTimedOut = this::writesTimedOut;
     private boolean closed;
+    private final GuestEntry.Calls calls = new GuestEntry.Calls() {
+        @Override
+        public long call(String what, LongSupplier step) {
+            return WasmInstance.this.call(what, timeoutNanos, step);
+        }
+
+        @Override
+        public long trusted(String what, LongSupplier step) {
+            return WasmInstance.this.call(what, Math.max(timeoutNanos, ENGINE_START_NANOS), step);
+        }
+    };
 
     /**
      * @param resources what the instance holds beyond its memory (its WASI link), closed with it; may be null
@@ -118,7 +138,7 @@ public final class WasmInstance implements AutoCloseable {
 
     /** Starts the guest: for a module, its start function, ABI version check and {@code init}. */
     void start() {
-        entry.start(this::call);
+        entry.start(calls);
     }
 
     /**
@@ -138,7 +158,7 @@ public final class WasmInstance implements AutoCloseable {
             return;
         }
         try {
-            entry.close(this::call);
+            entry.close(calls);
         } finally {
             discard();
         }
@@ -174,19 +194,23 @@ public final class WasmInstance implements AutoCloseable {
 
     /** Runs guest code under the deadline; {@code what} names it in errors, e.g. {@code export 'process'}. */
     private long call(String what, LongSupplier function) {
+        return call(what, timeoutNanos, function);
+    }
+
+    private long call(String what, long nanos, LongSupplier function) {
         if (closed) {
             throw new IllegalStateException("wasm module '" + moduleName + "': instance is closed");
         }
         host.beginCall();
         budget.beginCall();
-        deadline.arm(timeoutNanos);
+        deadline.arm(nanos);
         long result;
         try {
             result = function.getAsLong();
         } catch (HostCallException e) {
-            throw deadline.disarm() ? timeout(what, e) : failure(what, "failed in host call " + e.getMessage(), e);
+            throw deadline.disarm() ? timeout(what, nanos, e) : failure(what, "failed in host call " + e.getMessage(), e);
         } catch (WasmEngineException e) {
-            throw deadline.disarm() ? timeout(what, e)
+            throw deadline.disarm() ? timeout(what, nanos, e)
                     : failure(what, "trapped: " + e.getMessage() + atLimit() + entry.diagnostics(), e);
         } catch (StackOverflowError e) {
             deadline.disarm();
@@ -199,7 +223,7 @@ public final class WasmInstance implements AutoCloseable {
         } catch (Exception e) {
             // anything else the runtime or WASI throws (checked ones too, thrown undeclared): the instance's
             // state is unknown, so it fails like a trap
-            throw deadline.disarm() ? timeout(what, e) : failure(what, "failed: " + e, e);
+            throw deadline.disarm() ? timeout(what, nanos, e) : failure(what, "failed: " + e, e);
         } catch (Error e) {
             deadline.disarm();
             throw e;
@@ -208,7 +232,12 @@ public final class WasmInstance implements AutoCloseable {
         return result;
     }
 
-    private WasmTimeoutException timeout(String what, Exception cause) {
+    private WasmTimeoutException timeout(String what, long nanos, Exception cause) {
+        if (nanos != timeoutNanos) {
+            return new WasmTimeoutException("wasm module '" + moduleName + "': " + what + " timed out after "
+                    + java.time.Duration.ofNanos(nanos).toSeconds() + " s (the engine's own start-up deadline; "
+                    + "the machine is overloaded or the JVM starved)", cause);
+        }
         return new WasmTimeoutException("wasm module '" + moduleName + "': " + what + " timed out after "
                 + limits.describe(Limit.TIMEOUT_MS) + " (user config " + Limit.TIMEOUT_MS.key() + ")", cause);
     }

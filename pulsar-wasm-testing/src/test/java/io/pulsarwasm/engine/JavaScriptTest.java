@@ -151,6 +151,34 @@ class JavaScriptTest {
     }
 
     @Test
+    void theUsersDeadlineCoversTheUsersCodeNotTheEnginesOwnStart() throws IOException {
+        // with the shortest deadline, a start may fail, but only in a step of the user's code: the
+        // engine's start and its prelude (the same for every function) are not the user's to pay for
+        for (int i = 0; i < 5; i++) {
+            try (WasmFunctionTester<String, String> tester = strings("export function process(input) { return input; }\n")
+                    .config("wasm.timeout-ms", 1)) {
+                try {
+                    assertEquals("x", tester.process("x"));
+                } catch (WasmLoadException | WasmTimeoutException e) {
+                    // a start that fails fails the load (WasmLoadException), a call its message
+                    assertTrue(e.getMessage().matches("wasm module 'f\\.js': (compiling 'f\\.js'|the top-level code of 'f\\.js'"
+                            + "|function process) timed out after 1 ms \\(user config wasm\\.timeout-ms\\)"), e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Test
+    void topLevelCodeThatNeverEndsIsStoppedByTheUsersDeadline() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("for (;;) {}\nexport function process(input) { return input; }\n")
+                .config("wasm.timeout-ms", 300)) {
+            WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process("x"));
+            assertEquals("wasm module 'f.js': the top-level code of 'f.js' timed out after 300 ms (user config wasm.timeout-ms)",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void memoryIsCappedByTheBudget() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
                 + "  if (input === 'hog') { const a = []; for (;;) a.push('x'.repeat(4096) + a.length); }\n"
