@@ -23,6 +23,8 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.containers.wait.strategy.WaitAllStrategy;
 import org.testcontainers.pulsar.PulsarContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
@@ -48,7 +50,9 @@ import org.testcontainers.utility.MountableFile;
  *
  * <p>The image defaults to the official {@code apachepulsar/pulsar} of the version this artifact
  * was built against; any image laid out like it works (see the README for building one where no
- * registry is reachable). Starting takes about 30 seconds.
+ * registry is reachable). Starting takes about 30 seconds on an idle machine; the whole start is
+ * under one deadline, {@link #DEFAULT_STARTUP_TIMEOUT} unless {@link #withStartupTimeout} or the
+ * system property {@value #STARTUP_TIMEOUT_PROPERTY} says otherwise.
  */
 public class PulsarWasmContainer extends PulsarContainer {
 
@@ -56,7 +60,22 @@ public class PulsarWasmContainer extends PulsarContainer {
     public static final DockerImageName DEFAULT_IMAGE = DockerImageName.parse("apachepulsar/pulsar:" + PulsarVersion.getVersion());
 
     private static final String UPLOADS = "/pulsar/uploads/";
-    private static final Duration STARTUP = Duration.ofMinutes(4);
+    /**
+     * The system property that sets the default start-up deadline, as an ISO-8601 duration
+     * ({@code -Dpulsarwasm.startup-timeout=PT10M}); without it, {@link #DEFAULT_STARTUP_TIMEOUT}.
+     */
+    public static final String STARTUP_TIMEOUT_PROPERTY = "pulsarwasm.startup-timeout";
+    /**
+     * How long {@link #start()} may take in all by default — the container's start, Pulsar answering
+     * on HTTP (ZooKeeper mode and stream storage included) and the functions worker accepting a
+     * function: five minutes, for a busy CI machine (two other standalones on 2 cores took more
+     * than a minute).
+     */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(5);
+    private static final String TRANSACTIONS_ENV = "PULSAR_PREFIX_transactionCoordinatorEnabled";
+
+    private Duration startup = defaultStartupTimeout();
+    private long startingAt;
 
     private PulsarAdmin admin;
     private PulsarClient client;
@@ -79,10 +98,68 @@ public class PulsarWasmContainer extends PulsarContainer {
         withEnv("PULSAR_STANDALONE_USE_ZOOKEEPER", "1");
     }
 
+    /**
+     * Sets the one deadline of the whole {@link #start()}: the container's start, Pulsar's HTTP
+     * readiness (Testcontainers' own wait for it included, which otherwise has a deadline of its
+     * own), and the functions worker's readiness.
+     *
+     * @param startupTimeout the deadline
+     * @return this container
+     */
+    @Override
+    public PulsarWasmContainer withStartupTimeout(Duration startupTimeout) {
+        if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
+            throw new IllegalArgumentException("a start-up timeout must be positive, got " + startupTimeout);
+        }
+        this.startup = startupTimeout;
+        return this;
+    }
+
+    /** @return the deadline of {@link #start()} */
+    public Duration startupTimeout() {
+        return startup;
+    }
+
+    @Override
+    protected void configure() {
+        startingAt = System.nanoTime();
+        super.configure();
+        // PulsarContainer's own wait has a deadline of its own; one deadline for the whole start instead
+        int httpPort = 8080;
+        String cluster = getEnvMap().getOrDefault("PULSAR_PREFIX_clusterName", "standalone");
+        WaitAllStrategy wait = new WaitAllStrategy(WaitAllStrategy.Mode.WITH_MAXIMUM_OUTER_TIMEOUT)
+                .withStrategy(Wait.forHttp("/admin/v2/clusters").forPort(httpPort)
+                        .forResponsePredicate(("[\"" + cluster + "\"]")::equals));
+        if ("true".equals(getEnvMap().get(TRANSACTIONS_ENV))) {
+            wait.withStrategy(Wait.forHttp("/admin/v2/persistent/pulsar/system/transaction_coordinator_assign/partitions")
+                    .forPort(httpPort).forStatusCode(200));
+        }
+        setWaitStrategy(wait.withStartupTimeout(startup));
+    }
+
     @Override
     protected void containerIsStarted(InspectContainerResponse info) {
         super.containerIsStarted(info);
         awaitFunctionsWorker();
+    }
+
+    /** What is left of the start-up deadline (at least a second, so that a last check is made). */
+    private Duration remaining() {
+        Duration left = startup.minusNanos(System.nanoTime() - startingAt);
+        return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+    }
+
+    private static Duration defaultStartupTimeout() {
+        String value = System.getProperty(STARTUP_TIMEOUT_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_STARTUP_TIMEOUT;
+        }
+        try {
+            return Duration.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("system property " + STARTUP_TIMEOUT_PROPERTY
+                    + " must be an ISO-8601 duration such as PT10M, got '" + value + "'", e);
+        }
     }
 
     private void awaitFunctionsWorker() {
@@ -91,11 +168,12 @@ public class PulsarWasmContainer extends PulsarContainer {
             // uploaded: the worker refuses file: URLs outside its own directories
             examples = Files.createTempFile("api-examples", ".jar");
             copyFileFromContainer("/pulsar/examples/api-examples.jar", examples.toString());
-            FunctionsWorker.awaitReady(admin(), examples, STARTUP);
+            FunctionsWorker.awaitReady(admin(), examples, remaining());
         } catch (IOException e) {
             throw new UncheckedIOException("copying Pulsar's example functions out of the container", e);
         } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("the functions worker of " + getContainerName() + " is not ready: "
+            throw new IllegalStateException("the functions worker of " + getContainerName() + " is not ready within the "
+                    + "start-up deadline of " + startup + " (withStartupTimeout, or -D" + STARTUP_TIMEOUT_PROPERTY + "): "
                     + e.getMessage() + "\n" + tail(getLogs(), 40), e);
         } finally {
             if (examples != null) {
