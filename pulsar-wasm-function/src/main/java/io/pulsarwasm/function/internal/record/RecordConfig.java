@@ -43,7 +43,7 @@ public record RecordConfig(boolean raw, SchemaSpec output, Map<String, SchemaSpe
             throw new IllegalArgumentException("user config " + FORMAT + " must be json or raw, got '" + format + "'");
         }
         SchemaSpec output = userConfig.containsKey(OUTPUT_SCHEMA)
-                ? SchemaSpec.parse(OUTPUT_SCHEMA, json(userConfig.get(OUTPUT_SCHEMA)))
+                ? SchemaSpec.parse(OUTPUT_SCHEMA, json(userConfig.get(OUTPUT_SCHEMA)), nested(userConfig.get(OUTPUT_SCHEMA)))
                 : SchemaSpec.INPUT;
         Map<String, SchemaSpec> publish = new LinkedHashMap<>();
         if (userConfig.containsKey(PUBLISH_SCHEMAS)) {
@@ -54,10 +54,20 @@ public record RecordConfig(boolean raw, SchemaSpec output, Map<String, SchemaSpe
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = topics.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> topic = it.next();
-                publish.put(topic.getKey(), SchemaSpec.parse(PUBLISH_SCHEMAS + "[" + topic.getKey() + "]", topic.getValue()));
+                publish.put(topic.getKey(), SchemaSpec.parse(PUBLISH_SCHEMAS + "[" + topic.getKey() + "]", topic.getValue(),
+                        nested(userConfig.get(PUBLISH_SCHEMAS))));
             }
         }
         return new RecordConfig("raw".equals(String.valueOf(format)), output, Map.copyOf(publish));
+    }
+
+    /**
+     * Whether a value came as JSON that Pulsar parsed ({@code --user-config '{"k": {...}}'}) rather
+     * than as a string: Pulsar's user config handling drops JSON nulls inside such a value (Gson),
+     * so an Avro {@code "default": null} in it is gone by the time the function sees it.
+     */
+    private static boolean nested(Object value) {
+        return !(value instanceof String);
     }
 
     /**

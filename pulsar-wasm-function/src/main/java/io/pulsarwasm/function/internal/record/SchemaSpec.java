@@ -31,6 +31,21 @@ public record SchemaSpec(SchemaInfo info) {
      * @throws IllegalArgumentException naming the key and what is wrong
      */
     public static SchemaSpec parse(String key, JsonNode spec) {
+        return parse(key, spec, false);
+    }
+
+    /**
+     * Parses a spec that may have come as JSON Pulsar parsed.
+     *
+     * @param key the user config key it came from, for messages
+     * @param spec {@code input}, or the JSON object above
+     * @param nested whether the value came as nested JSON rather than a string: then a definition
+     *     given as an object has lost its {@code "default": null}s, and a nullable field without a
+     *     default is refused with an error that points to the string form
+     * @return the spec
+     * @throws IllegalArgumentException naming the key and what is wrong
+     */
+    public static SchemaSpec parse(String key, JsonNode spec, boolean nested) {
         if (spec.isTextual() && spec.textValue().equals("input")) {
             return INPUT;
         }
@@ -65,6 +80,15 @@ public record SchemaSpec(SchemaInfo info) {
             throw new IllegalArgumentException("user config " + key + ": the definition must be an Avro record, got "
                     + avro.getType().getName());
         }
+        if (nested && !definition.isTextual()) {
+            String field = nullableWithoutDefault(avro, new java.util.HashSet<>());
+            if (field != null) {
+                throw new IllegalArgumentException("user config " + key + ": field '" + field + "' may be null but has no "
+                        + "default. Pulsar drops JSON nulls inside a nested --user-config value, so a \"default\": null "
+                        + "written there is lost; give " + key + " as a JSON string instead, e.g. \"" + key
+                        + "\": \"{\\\"type\\\":\\\"AVRO\\\",\\\"definition\\\":...}\" (or the definition as a string)");
+            }
+        }
         Map<String, String> properties = new LinkedHashMap<>();
         spec.path("properties").fields().forEachRemaining(entry -> properties.put(entry.getKey(), entry.getValue().asText()));
         return new SchemaSpec(SchemaInfo.builder()
@@ -73,6 +97,47 @@ public record SchemaSpec(SchemaInfo info) {
                 .schema(avro.toString().getBytes(StandardCharsets.UTF_8))
                 .properties(properties)
                 .build());
+    }
+
+    /** The first field (as {@code Record.field}) whose type is a union with null and that has no default, or null. */
+    private static String nullableWithoutDefault(Schema schema, java.util.Set<String> seen) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (!seen.add(schema.getFullName())) {
+                    return null;
+                }
+                for (Schema.Field field : schema.getFields()) {
+                    Schema type = field.schema();
+                    if (type.getType() == Schema.Type.UNION && !field.hasDefaultValue()
+                            && type.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL)) {
+                        return schema.getName() + "." + field.name();
+                    }
+                    String inner = nullableWithoutDefault(type, seen);
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+                return null;
+            }
+            case ARRAY -> {
+                return nullableWithoutDefault(schema.getElementType(), seen);
+            }
+            case MAP -> {
+                return nullableWithoutDefault(schema.getValueType(), seen);
+            }
+            case UNION -> {
+                for (Schema branch : schema.getTypes()) {
+                    String inner = nullableWithoutDefault(branch, seen);
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+                return null;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     /** @return true if this is the input's schema */
