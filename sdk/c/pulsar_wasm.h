@@ -178,8 +178,9 @@ static int pw_contains(pw_bytes haystack, pw_bytes needle) {
     return 0;
 }
 
-/* A copy of bytes in memory from pw_alloc. */
+/* A copy of bytes in memory from pw_alloc; a copy of an absent value is absent (of an empty one, empty). */
 static pw_bytes pw_copy(pw_bytes bytes) {
+    if (pw_is_absent(bytes)) return bytes;
     pw_bytes copy = {pw_alloc(bytes.len), bytes.len};
     for (uint32_t i = 0; i < bytes.len; i++) copy.ptr[i] = bytes.ptr[i];
     return copy;

@@ -275,18 +275,18 @@ fn encode_map(entries: &[(&str, &str)]) -> Vec<u8> {
 }
 
 fn decode_map(bytes: &[u8]) -> Vec<(String, String)> {
-    let read_u32 = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
-    let mut entries = Vec::new();
-    let mut at = 4;
-    for _ in 0..read_u32(0) {
-        let mut pair = [String::new(), String::new()];
-        for text in pair.iter_mut() {
-            let len = read_u32(at);
-            *text = String::from_utf8_lossy(&bytes[at + 4..at + 4 + len]).into_owned();
-            at += 4 + len;
+    // Reads entries up to the first that would overrun the bytes (none from fewer than 4), as the C and AssemblyScript SDKs do.
+    let read_u32 = |at: usize| bytes.get(at..at.checked_add(4)?).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let read_text = |at: usize| -> Option<(String, usize)> {
+        let end = at.checked_add(4)?.checked_add(read_u32(at)?)?;
+        Some((String::from_utf8_lossy(bytes.get(at + 4..end)?).into_owned(), end))
+    };
+    let (mut entries, mut at) = (Vec::new(), 4);
+    for _ in 0..read_u32(0).unwrap_or(0) {
+        match read_text(at).and_then(|(key, end)| read_text(end).map(|(value, end)| ((key, value), end))) {
+            Some((entry, end)) => { entries.push(entry); at = end; }
+            None => break,
         }
-        let [key, value] = pair;
-        entries.push((key, value));
     }
     entries
 }
@@ -394,3 +394,31 @@ impl Context {
 // file of their own for the same reason.
 mod recover;
 pub use recover::HostError;
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_map, encode_map};
+
+    fn pairs(entries: &[(&str, &str)]) -> Vec<(String, String)> {
+        entries.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_string_map_round_trips_empty_names_and_values() {
+        assert_eq!(encode_map(&[]), vec![0, 0, 0, 0]);
+        assert_eq!(decode_map(&encode_map(&[])), pairs(&[]));
+        assert_eq!(encode_map(&[("", "")]), vec![1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(decode_map(&encode_map(&[("", ""), ("a", "")])), pairs(&[("", ""), ("a", "")]));
+    }
+
+    #[test]
+    fn a_string_map_of_no_bytes_is_empty_and_one_cut_short_reads_as_far_as_it_goes() {
+        // As the C and AssemblyScript SDKs read it (and the host reads a publish's properties of no bytes).
+        assert_eq!(decode_map(&[]), pairs(&[]));
+        assert_eq!(decode_map(&[1, 0, 0]), pairs(&[]));
+        assert_eq!(decode_map(&[1, 0, 0, 0]), pairs(&[]));
+        assert_eq!(decode_map(&[2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]), pairs(&[("", "")]));
+        assert_eq!(decode_map(&[1, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, b'x']), pairs(&[]));
+        assert_eq!(decode_map(&[1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]), pairs(&[]));
+    }
+}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FunctionTester, INPUT_TOPIC } from "../../../sdk/assemblyscript/testing.mjs";
+import { BYTES_SCHEMA, FunctionTester, INPUT_TOPIC, Outcome } from "../../../sdk/assemblyscript/testing.mjs";
 
 const resources = new URL("../../src/main/resources/", import.meta.url);
 const load = (name, options) => FunctionTester.load(new URL(name, resources), options);
@@ -77,6 +77,23 @@ for (const [module, from] of [["tour.wasm", "tour.ts"], ["context.wasm", "contex
     assert.deepEqual(tester.metrics, new Map([["input-bytes", [5, 5, 5, 4]]]));
 
     assert.equal(tester.process(new Uint8Array(257)).error, "input longer than 256 bytes");
+  });
+
+  test(`${module} tells an empty key, property, message id and state value from absent ones`, async () => {
+    const tester = await load(module, { config: { "echo-topic": "persistent://public/default/echoes" } });
+    // an empty input with an empty key, a property named "" with the value "" and an empty message id
+    assert.equal(tester.process("", { key: "", properties: { "": "" }, messageId: new Uint8Array(0) }).text,
+      "public/default/test-function instance 0 of 1 key= topic=persistent://public/default/input time=-1 id=0B "
+      + "props: = lang=- previous=- messages=1");
+    assert.deepEqual(tester.state.get("previous"), new Uint8Array(0));
+    // no key, no properties: the previous input is there, and empty
+    assert.equal(tester.process("x", { eventTime: 0 }).text,
+      "public/default/test-function instance 0 of 1 key=- topic=persistent://public/default/input time=0 id=0B "
+      + "props: lang=- previous= messages=2");
+    assert.deepEqual(tester.published.map(({ key, properties, value }) => [key, properties, value]), [
+      ["", { from }, new Uint8Array(0)],
+      [null, { from }, bytes("x")],
+    ]);
   });
 }
 
@@ -194,4 +211,71 @@ test("JsonObject get and set act on the last of repeated names, as the host keep
   assert.equal(tester.process('{"a":1,"b":2,"a":5}').text, '{"a":1,"b":2,"a":6}');
   assert.equal(tester.process('{"b":2,"a":1}').text, '{"b":2,"a":2}');
   assert.equal(tester.process('{"b":2}').text, '{"b":2,"a":0}');
+});
+
+// sdk/assemblyscript/pulsar.ts with empty and absent values in every Context call: test/context-edges.ts,
+// compiled here with the compiler the samples use.
+test("the AssemblyScript SDK tells empty values from absent ones in every call", async () => {
+  const { default: asc } = await import("assemblyscript/asc");
+  const base = fileURLToPath(new URL("..", import.meta.url));
+  let binary = null;
+  const { error, stderr } = await asc.main(
+    ["test/context-edges.ts", "-O3", "--use", "abort=../../sdk/assemblyscript/pulsar/abortHandler", "-o", "context-edges.wasm"], {
+      readFile: (file, dir) => readText(resolve(base, dir, file)),
+      writeFile: (file, contents) => { if (file.endsWith(".wasm")) binary = contents; },
+      listFiles: () => [],
+    });
+  assert.equal(error, null, stderr.toString());
+  const tester = await FunctionTester.load(binary, {
+    name: "context-edges.wasm",
+    config: { empty: "", "": "unnamed" },
+    secrets: { empty: "" },
+    identity: { tenant: "", namespace: "", functionName: "" },
+  });
+  tester.state.set("empty", new Uint8Array(0));
+  const lines = (...fields) => fields.join("\n");
+  const configAndSecrets = ['config "" null "unnamed"', 'secret "" null'];
+  const identityAndState = ['identity "" "" ""', 'state [0] null "" null', "counter 0"];
+
+  assert.equal(tester.process("read", {
+    key: "", topic: "", properties: { "": "" }, eventTime: 0, messageId: new Uint8Array(0), schema: "",
+  }).text, lines(...configAndSecrets, 'key ""', 'topic ""', 'property "" null', 'properties 1 {"":""}', "eventTime 0",
+    "messageId [0]", 'schema ""', ...identityAndState));
+  assert.equal(tester.process("read", { topic: null }).text, lines(...configAndSecrets, "key null", "topic null",
+    "property null null", "properties 0 {}", "eventTime -1", "messageId null", `schema "${BYTES_SCHEMA}"`, ...identityAndState));
+
+  assert.equal(tester.process("try").text, lines("tryStateGet [0] null", "tryStateGet null null", 'tryStateGetText "" null',
+    "tryCounterGet 0 null"));
+  tester.failState("java.lang.IllegalStateException: no state");
+  const failed = (call) => `"pulsar.${call}: java.lang.IllegalStateException: no state"`;
+  assert.equal(tester.process("try").text, lines(`tryStateGet null ${failed("state_get")}`,
+    `tryStateGet null ${failed("state_get")}`, `tryStateGetText null ${failed("state_get")}`,
+    `tryCounterGet 0 ${failed("counter_get")}`));
+  tester.failState(null);
+
+  assert.equal(tester.process("write").text, "ok");
+  const empty = new Uint8Array(0);
+  assert.deepEqual(tester.state, new Map([["empty", empty], ["bytes", empty], ["text", empty], ["", empty],
+    ["try-bytes", empty], ["try-text", empty]]));
+  assert.deepEqual(tester.counters, new Map([["", 0n]]));
+  assert.deepEqual(tester.published.map(({ topic, key, properties, value, text }) => [topic, key, properties, value, text]), [
+    ["t", "", {}, empty, ""],
+    ["t", null, { "": "" }, empty, ""],
+    ["t", null, {}, empty, ""],
+    ["t", "", { "": "" }, empty, ""],
+    ["t", null, {}, empty, ""],
+    ["t", "", {}, empty, ""],
+  ]);
+  assert.deepEqual(tester.logLines, ["INFO "]);
+  assert.deepEqual(tester.metrics, new Map([["", [0]]]));
+
+  // an empty output is an output; none is null
+  for (const [input, output] of [["", empty], ["none", null], ["bytes", empty], ["view", empty]]) {
+    const outcome = tester.process(input);
+    assert.deepEqual([outcome.status, outcome.output, outcome.error], [0, output, null], input);
+  }
+  assert.deepEqual(tester.process("error"), new Outcome(1, null, ""));
+  // and through runBytes: the relay gives an empty input back as an empty output
+  const relay = await load("passthrough.wasm");
+  assert.deepEqual(relay.process(new Uint8Array(0)), new Outcome(0, empty, null));
 });

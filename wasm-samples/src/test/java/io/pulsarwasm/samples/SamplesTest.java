@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The samples, unit-tested the way a user tests a module: no broker, exact outputs and effects. */
@@ -297,6 +298,108 @@ class SamplesTest {
             GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail no good")));
             assertEquals("no good", error.guestMessage());
             assertEquals("still here", probe(tester, "still here"));
+        }
+    }
+
+    @Test
+    void probeTellsEmptyFromAbsentThroughTheRustSdk() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:probe.wasm")
+                .config("empty", "")
+                .config("", "unnamed")
+                .secret("empty", "")) {
+            // an empty value is present: the probe answers it as it is, an empty output, not none
+            assertArrayEquals(new byte[0], tester.process(bytes("config empty")));
+            assertEquals("<absent>", probe(tester, "config none"));
+            assertEquals("unnamed", probe(tester, "config "));
+            assertEquals("", probe(tester, "secret empty"));
+            assertEquals("<absent>", probe(tester, "secret none"));
+
+            // a record with an empty key, topic, property name and value, and message id, at time 0
+            Function<String, TestRecord<byte[]>> empty = command -> TestRecord.of(bytes(command))
+                    .withKey("").withTopic("").withProperty("", "").withEventTime(0).withMessageId(new byte[0]);
+            for (String command : List.of("key", "topic", "property ", "message-id")) {
+                assertArrayEquals(new byte[0], tester.process(empty.apply(command)), command);
+            }
+            assertEquals("<absent>", text(tester.process(empty.apply("property p"))));
+            assertEquals("=", text(tester.process(empty.apply("properties"))));
+            assertEquals("0", text(tester.process(empty.apply("event-time"))));
+            // and one with none of them
+            Function<String, TestRecord<byte[]>> bare = command -> TestRecord.of(bytes(command))
+                    .withTopic(null);
+            for (String command : List.of("key", "topic", "property ", "message-id", "event-time")) {
+                assertEquals("<absent>", text(tester.process(bare.apply(command))), command);
+            }
+            assertArrayEquals(new byte[0], tester.process(bare.apply("properties")));
+
+            // state: a value of zero bytes is stored and read back as such, under an empty key too
+            assertEquals("ok", probe(tester, "state-put empty "));
+            assertEquals("ok", probe(tester, "state-put  "));
+            assertArrayEquals(new byte[0], tester.host().state().get("empty"));
+            assertArrayEquals(new byte[0], tester.host().state().get(""));
+            assertEquals(List.of("", "empty"), tester.host().state().keySet().stream().sorted().toList());
+            assertArrayEquals(new byte[0], tester.process(bytes("state-get empty")));
+            assertEquals("<absent>", probe(tester, "state-get none"));
+            assertEquals("0", probe(tester, "incr  0"));
+            assertEquals("0", probe(tester, "counter "));
+            assertEquals(Map.of("", 0L), tester.host().counters());
+
+            // a publish with an empty key and an empty value; an empty log line; an empty metric name
+            assertEquals("ok", probe(tester, "publish persistent://acme/streams/out  "));
+            PublishedMessage published = tester.host().published().get(0);
+            assertEquals(List.of("persistent://acme/streams/out", "", Map.of("via", "probe")),
+                    List.of(published.topic(), published.key(), published.properties()));
+            assertArrayEquals(new byte[0], published.value());
+            assertEquals("ok", probe(tester, "log info "));
+            assertEquals("INFO ", tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertEquals("ok", probe(tester, "metric  0"));
+            assertEquals(Map.of("", List.of(0.0)), tester.host().metrics());
+
+            // an empty input comes back as an empty output; an empty error is an error
+            assertArrayEquals(new byte[0], tester.process(new byte[0]));
+            assertNull(tester.process(bytes("drop")));
+            assertEquals("", assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail "))).guestMessage());
+        }
+    }
+
+    @Test
+    void recordsPublishesAnEmptyValueWithoutKeyOrPropertiesThroughTheRustSdk() {
+        // on a topic without a schema the records sample upper-cases the bytes and publishes them with publish(topic, value)
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:records.wasm")
+                .config("publish_to", "persistent://public/default/copies")) {
+            assertArrayEquals(new byte[0], tester.process(new byte[0]));
+            assertEquals("AB", text(tester.process(bytes("ab"))));
+            List<PublishedMessage> published = tester.host().published();
+            assertEquals(2, published.size());
+            assertEquals("persistent://public/default/copies", published.get(0).topic());
+            assertNull(published.get(0).key());
+            assertEquals(Map.of(), published.get(0).properties());
+            assertArrayEquals(new byte[0], published.get(0).value());
+            assertNull(published.get(1).key());
+            assertEquals("AB", published.get(1).text());
+        }
+    }
+
+    @Test
+    void contextInCAndTourInAssemblyScriptTellEmptyFromAbsent() {
+        for (String module : List.of("context", "tour")) {
+            try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module + ".wasm")
+                    .config("echo-topic", "persistent://public/default/echoes")) {
+                // an empty input with an empty key, topic, property name and value, and message id
+                assertEquals("public/default/test-function instance 0 of 1 key= topic= time=-1 id=0B props: = lang=- "
+                        + "previous=- messages=1", text(tester.process(TestRecord.of(new byte[0]).withKey("").withTopic("")
+                                .withProperty("", "").withMessageId(new byte[0]))), module);
+                assertArrayEquals(new byte[0], tester.host().state().get("previous"), module);
+                // none of them, at time 0: the previous input is present, and empty
+                assertEquals("public/default/test-function instance 0 of 1 key=- topic=- time=0 id=0B props: lang=- "
+                        + "previous= messages=2", text(tester.process(TestRecord.of(bytes("x")).withTopic(null).withEventTime(0))),
+                        module);
+                List<PublishedMessage> published = tester.host().published();
+                assertEquals(2, published.size(), module);
+                assertEquals("", published.get(0).key(), module);
+                assertArrayEquals(new byte[0], published.get(0).value(), module);
+                assertNull(published.get(1).key(), module);
+                assertEquals("x", published.get(1).text(), module);
+            }
         }
     }
 
