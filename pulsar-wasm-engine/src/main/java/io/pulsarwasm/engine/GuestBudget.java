@@ -77,6 +77,17 @@ final class GuestBudget {
         }
     }
 
+    /** Whether {@code bytes} more would take the first memory past its limit: a refused grow of that size. */
+    boolean memoryWouldPassLimit(Instance instance, long bytes) {
+        try {
+            Memory first = instance.memory();
+            return first != null && (long) first.pages() * Memory.PAGE_SIZE + bytes
+                    > (long) (maxPages - otherMemoriesPages) * Memory.PAGE_SIZE;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Starts a call into the guest: what {@link #tableGrowthRefused()} reports is about this call. */
     void beginCall() {
         tableGrowthRefused = false;

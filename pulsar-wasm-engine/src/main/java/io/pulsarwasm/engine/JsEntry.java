@@ -31,6 +31,7 @@ final class JsEntry implements GuestEntry {
     private final JsStreams streams;
     private final HostFunctions host;
     private final int wornPages;
+    private final int maxPages;
     private ExportFunction realloc;
     private ExportFunction invoke;
     private final long[] dispatch = new long[5];
@@ -41,6 +42,7 @@ final class JsEntry implements GuestEntry {
         this.bridge = bridge;
         this.streams = streams;
         this.host = host;
+        this.maxPages = budget.firstMemoryPages();
         this.wornPages = budget.firstMemoryPages() - budget.firstMemoryPages() / 4;
     }
 
@@ -115,7 +117,24 @@ final class JsEntry implements GuestEntry {
     @Override
     public GuestErrorException guestError(String moduleName, int status, String error) {
         String text = script.named(error);
-        return new GuestErrorException("JavaScript function '" + script.name() + "': process threw " + text, text);
+        return new GuestErrorException("JavaScript function '" + script.name() + "': process threw " + text
+                + outOfMemory(text), text);
+    }
+
+    /**
+     * QuickJS reports memory it could not get as {@code InternalError: out of memory}, or, when it
+     * cannot even make that error, throws {@code null}: either way, say which limit it met.
+     */
+    private String outOfMemory(String text) {
+        boolean engineOutOfMemory = text.startsWith("InternalError: out of memory")
+                || text.equals("uncaught null") && instance.memory().pages() >= wornPages;
+        if (!engineOutOfMemory) {
+            return "";
+        }
+        int pages = instance.memory().pages();
+        return " (QuickJS ran out of memory: the engine's memory, " + pages + " pages now, is limited to " + maxPages
+                + " pages by user config " + Limit.MAX_MEMORY_PAGES.key()
+                + (pages >= wornPages ? "; the instance is replaced, its memory mostly used)" : ")");
     }
 
     @Override

@@ -211,7 +211,7 @@ public final class WasmInstance implements AutoCloseable {
             throw deadline.disarm() ? timeout(what, nanos, e) : failure(what, "failed in host call " + e.getMessage(), e);
         } catch (WasmEngineException e) {
             throw deadline.disarm() ? timeout(what, nanos, e)
-                    : failure(what, "trapped: " + e.getMessage() + atLimit() + entry.diagnostics(), e);
+                    : trapped(what, e);
         } catch (StackOverflowError e) {
             deadline.disarm();
             throw failure(what, "trapped: call stack exhausted", e);
@@ -242,9 +242,26 @@ public final class WasmInstance implements AutoCloseable {
                 + limits.describe(Limit.TIMEOUT_MS) + " (user config " + Limit.TIMEOUT_MS.key() + ")", cause);
     }
 
-    /** Most guests trap when memory.grow or table.grow is refused, so say when one was at its limit. */
-    private String atLimit() {
-        if (budget.memoryAtLimit(instance)) {
+    private WasmExecutionException trapped(String what, Exception e) {
+        String diagnostics = entry.diagnostics();
+        return failure(what, "trapped: " + e.getMessage() + atLimit(diagnostics) + diagnostics, e);
+    }
+
+    /**
+     * A runtime inside the guest reporting an allocation it could not make — Rust's {@code memory
+     * allocation of N bytes failed}, which the JavaScript engine prints before it aborts — names the
+     * bytes it asked for.
+     */
+    private static final java.util.regex.Pattern FAILED_ALLOCATION =
+            java.util.regex.Pattern.compile("memory allocation of (\\d{1,18}) bytes failed");
+
+    /**
+     * Most guests trap when memory.grow or table.grow is refused, so say when one was at its limit,
+     * or when what the guest reported it failed to allocate would have taken it past the limit.
+     */
+    private String atLimit(String diagnostics) {
+        java.util.regex.Matcher failed = FAILED_ALLOCATION.matcher(diagnostics);
+        if (budget.memoryAtLimit(instance) || failed.find() && budget.memoryWouldPassLimit(instance, Long.parseLong(failed.group(1)))) {
             return " (guest memory is at its limit of " + limits.describe(Limit.MAX_MEMORY_PAGES) + ", user config "
                     + Limit.MAX_MEMORY_PAGES.key() + "; a refused memory.grow is the likely cause)";
         }

@@ -134,13 +134,30 @@ function show(args) {
   }).join(' ');
 }
 
+// Every ctx function is entered through a frame named __pulsar_ctx, so that a stack shows where
+// the user's code called into ctx and nothing of the prelude above it (the prelude is compiled
+// under the same file name as the user's module; see userStack).
+function boundary(fn) {
+  return function __pulsar_ctx(...args) {
+    return fn(...args);
+  };
+}
+
+function bounded(functions) {
+  const out = {};
+  for (const [name, v] of Object.entries(functions)) {
+    out[name] = typeof v === 'function' ? boundary(v) : v;
+  }
+  return Object.freeze(out);
+}
+
 function logger(level) {
   return (...args) => {
     call('log', level, show(args));
   };
 }
 
-const log = Object.freeze({
+const log = bounded({
   trace: logger('trace'),
   debug: logger('debug'),
   info: logger('info'),
@@ -152,7 +169,7 @@ function one(name, ...args) {
   return call(name, ...args)[0];
 }
 
-const ctx = Object.freeze({
+const ctx = bounded({
   log,
   config: (key) => one('config', text('a config key', key)),
   secret: (name) => one('secret', text('a secret name', name)),
@@ -182,7 +199,7 @@ const ctx = Object.freeze({
   functionName: () => one('functionName'),
   instanceId: () => Number(one('instanceId')),
   numInstances: () => Number(one('numInstances')),
-  state: Object.freeze({
+  state: bounded({
     get: (key) => stagedOrNull(one('stateGet', text('a state key', key))),
     getString: (key) => {
       const bytes = stagedOrNull(one('stateGet', text('a state key', key)));
@@ -238,16 +255,25 @@ function raw(name, text) {
   return result;
 }
 
-// The stack down to the user's code: the dispatcher's own frames are cut.
+// The stack of the user's code only. The prelude is compiled under the same file name as the
+// user's module, so its frames would show as the user's file: the frames above the innermost ctx
+// boundary (inside a ctx call) and from the dispatcher down are the prelude's, and are cut.
 function userStack(stack) {
-  const lines = String(stack).replace(/\s+$/, '').split('\n');
+  let lines = String(stack).replace(/\s+$/, '').split('\n');
   const dispatcher = lines.findIndex((line) => line.includes('at __pulsar_dispatch '));
-  return (dispatcher < 0 ? lines : lines.slice(0, dispatcher)).join('\n');
+  if (dispatcher >= 0) {
+    lines = lines.slice(0, dispatcher);
+  }
+  const inner = lines.findIndex((line) => line.includes('at __pulsar_ctx '));
+  if (inner >= 0) {
+    lines = lines.slice(inner + 1);
+  }
+  return lines.filter((line) => !line.includes('at __pulsar_ctx ')).join('\n');
 }
 
-function describeError(e) {
+function describeError(e, withStack) {
   try {
-    const stack = e instanceof Error && e.stack ? userStack(e.stack) : '';
+    const stack = withStack && e instanceof Error && e.stack ? userStack(e.stack) : '';
     return e instanceof Error
       ? e.name + ': ' + e.message + (stack ? '\n' + stack : '')
       : 'uncaught ' + show([e]);
@@ -256,8 +282,8 @@ function describeError(e) {
   }
 }
 
-function failed(e) {
-  raw('error', String(describeError(e)));
+function failed(e, withStack = true) {
+  raw('error', String(describeError(e, withStack)));
 }
 
 function finish(result, json) {
@@ -287,7 +313,9 @@ function settle(id, result, json) {
   try {
     finish(result, json);
   } catch (e) {
-    failed(e);
+    // what process returned cannot be sent (a wrong type, JSON.stringify refusing it): the stack
+    // holds only the prelude's frames, so the message says what was wrong without one
+    failed(e, false);
   }
 }
 

@@ -186,7 +186,25 @@ class JavaScriptTest {
                 + "}\n").config("wasm.max-memory-pages", 64)) {
             WasmExecutionException e = assertThrows(WasmExecutionException.class, () -> tester.process("hog"));
             assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
+            assertTrue(e.getMessage().contains("user config wasm.max-memory-pages"), e.getMessage());
             assertEquals("still here", tester.process("still here"));
+        }
+    }
+
+    @Test
+    void everyWayTheEngineRunsOutOfMemoryNamesTheLimitAndTheNextMessageRuns() throws IOException {
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+                + "  if (input === 'array') { const a = []; for (;;) a.push(a.length); }\n"
+                + "  if (input === 'buffer') return String(new Uint8Array(64 * 1024 * 1024).length);\n"
+                + "  if (input === 'output') return 'x'.repeat(3 * 1024 * 1024);\n"
+                + "  if (input === 'objects') { const m = new Map(); for (let i = 0; ; i++) m.set(i, { i }); }\n"
+                + "  return input;\n"
+                + "}\n").config("wasm.max-memory-pages", 64)) {
+            for (String hostile : List.of("array", "buffer", "output", "objects")) {
+                WasmExecutionException e = assertThrows(WasmExecutionException.class, () -> tester.process(hostile), hostile);
+                assertTrue(e.getMessage().contains("user config wasm.max-memory-pages"), hostile + ": " + e.getMessage());
+                assertEquals("next after " + hostile, tester.process("next after " + hostile));
+            }
         }
     }
 
@@ -299,6 +317,56 @@ class JavaScriptTest {
             RecordOutput out = tester.process(RecordInput.ofJson(RecordInput.schema(SchemaType.AVRO, schema),
                     "{\"name\":\"\\ud83d\\ude00\",\"age\":3}"));
             assertEquals("{\"name\":\"\uFFFD\",\"age\":3}", out.json());
+        }
+    }
+
+    @Test
+    void aStackShowsTheUsersFramesAndNoneOfThePreludes() throws IOException {
+        // the prelude is compiled under the same file name as the user's module: its frames would show
+        // as lines of f.js that do not exist (this file has 9 lines)
+        try (WasmFunctionTester<String, String> tester = strings("function store(ctx, v) {\n"
+                + "  ctx.state.put(v, 'x');\n"
+                + "}\n"
+                + "export function process(input, ctx) {\n"
+                + "  if (input === 'key') store(ctx, 7);\n"
+                + "  if (input === 'object') return { a: 1 };\n"
+                + "  if (input === 'store') store(ctx, 'k');\n"
+                + "  return input;\n"
+                + "}\n")) {
+            GuestErrorException key = assertThrows(GuestErrorException.class, () -> tester.process("key"));
+            List<String> lines = key.guestMessage().lines().toList();
+            assertEquals("TypeError: a state key must be a string, not a number", lines.get(0));
+            assertEquals(3, lines.size(), key.guestMessage());
+            assertTrue(lines.get(1).matches("    at store \\(f\\.js:2:\\d+\\)"), key.guestMessage());
+            assertTrue(lines.get(2).matches("    at process \\(f\\.js:5:\\d+\\)"), key.guestMessage());
+
+            // what process returned is wrong: no user code is on the stack, so there is none
+            GuestErrorException object = assertThrows(GuestErrorException.class, () -> tester.process("object"));
+            assertEquals("TypeError: process returned an object; it returns a string, a Uint8Array, null or undefined",
+                    object.guestMessage());
+
+            tester.host().failState(new IllegalStateException("State t/ns/f is not enabled."));
+            GuestErrorException store = assertThrows(GuestErrorException.class, () -> tester.process("store"));
+            List<String> storeLines = store.guestMessage().lines().toList();
+            assertEquals("Error: ctx.statePut: java.lang.IllegalStateException: State t/ns/f is not enabled.", storeLines.get(0));
+            assertEquals(3, storeLines.size(), store.guestMessage());
+            assertTrue(storeLines.get(1).matches("    at store \\(f\\.js:2:\\d+\\)"), store.guestMessage());
+            assertTrue(storeLines.get(2).matches("    at process \\(f\\.js:7:\\d+\\)"), store.guestMessage());
+        }
+    }
+
+    @Test
+    void aRecordThatJsonCannotWriteFailsWithoutThePreludesStack() throws IOException {
+        String location = script("cyclic.js", "export function process(user) {\n"
+                + "  const o = { name: user.name }; o.self = o; return o;\n"
+                + "}\n");
+        try (WasmFunctionTester<org.apache.pulsar.client.api.schema.GenericObject, RecordOutput> tester =
+                WasmFunctionTester.records(location)) {
+            String schema = "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"}]}";
+            GuestErrorException e = assertThrows(GuestErrorException.class, () -> tester.process(
+                    RecordInput.ofJson(RecordInput.schema(SchemaType.AVRO, schema), "{\"name\":\"n\"}")));
+            assertEquals(1, e.guestMessage().lines().count(), e.guestMessage());
+            assertTrue(e.guestMessage().startsWith("TypeError: "), e.guestMessage());
         }
     }
 
