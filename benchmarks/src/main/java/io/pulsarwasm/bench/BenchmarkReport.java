@@ -52,6 +52,8 @@ public final class BenchmarkReport {
             String markdown = markdown(group(new ArrayList<>(run(new OptionsBuilder()
                     .include(ColdStartBenchmark.class.getSimpleName() + ".javaScript")
                     .forks(5).warmupIterations(0).measurementIterations(1), samples))), true)
+                    + markdown(group(new ArrayList<>(run(settings(true)
+                    .include(JavaScriptCallBenchmark.class.getSimpleName()), samples))), true)
                     + endToEnd(EndToEnd.run(Integer.getInteger("bench.messages", 50_000), List.of("Relay: JavaScript")));
             Files.writeString(Path.of("target/benchmarks-javascript.md"), markdown);
             System.out.println(markdown);
@@ -79,6 +81,7 @@ public final class BenchmarkReport {
                 .include(LongCallBenchmark.class.getSimpleName())
                 .include(BytesRoundTripBenchmark.class.getSimpleName())
                 .include(PublishBenchmark.class.getSimpleName())
+                .include(JavaScriptCallBenchmark.class.getSimpleName())
                 .include(ComputeBenchmark.class.getSimpleName())
                 .include(RecordBenchmark.class.getSimpleName()), samples));
         results.addAll(run(new OptionsBuilder()
@@ -121,6 +124,7 @@ public final class BenchmarkReport {
                 case "ComputeBenchmark" -> "FNV-1a over 64 KiB";
                 case "RecordBenchmark" -> "Avro record transform (compiler)";
                 case "PublishBenchmark" -> "Publish per message (compiler, no broker)";
+                case "JavaScriptCallBenchmark" -> "JavaScript call and ten ctx calls (in-process)";
                 default -> "Cold start";
             };
             String size = result.getParams().getParam("size");
