@@ -134,30 +134,16 @@ function show(args) {
   }).join(' ');
 }
 
-// Every ctx function is entered through a frame named __pulsar_ctx, so that a stack shows where
-// the user's code called into ctx and nothing of the prelude above it (the prelude is compiled
-// under the same file name as the user's module; see userStack).
-function boundary(fn) {
-  return function __pulsar_ctx(...args) {
-    return fn(...args);
-  };
-}
-
-function bounded(functions) {
-  const out = {};
-  for (const [name, v] of Object.entries(functions)) {
-    out[name] = typeof v === 'function' ? boundary(v) : v;
-  }
-  return Object.freeze(out);
-}
-
+// Every ctx function is named __pulsar_ctx, so that a stack shows where the user's code called
+// into ctx and nothing of the prelude above it (the prelude is compiled under the same file name as
+// the user's module; see userStack). Named, not wrapped: every JavaScript call is dear here.
 function logger(level) {
-  return (...args) => {
+  return function __pulsar_ctx(...args) {
     call('log', level, show(args));
   };
 }
 
-const log = bounded({
+const log = Object.freeze({
   trace: logger('trace'),
   debug: logger('debug'),
   info: logger('info'),
@@ -165,18 +151,35 @@ const log = bounded({
   error: logger('error'),
 });
 
-function one(name, ...args) {
-  return call(name, ...args)[0];
+// A call with at most one text argument and one field back (`-` or `<length>:<text>`): most ctx
+// calls. Every JavaScript operation is dear in this engine, so it skips the general encoder and
+// decoder.
+function one(name, arg) {
+  const result = bridge('pulsar', name, arg === undefined ? '' : wellFormed(arg.length + ':' + arg));
+  if (result.charCodeAt(0) === 33) {
+    throw new Error(result.slice(1));
+  }
+  return result === '-' ? null : result.slice(result.indexOf(':') + 1);
 }
 
-const ctx = bounded({
+const ctx = Object.freeze({
   log,
-  config: (key) => one('config', text('a config key', key)),
-  secret: (name) => one('secret', text('a secret name', name)),
-  key: () => one('key'),
-  topic: () => one('topic'),
-  property: (name) => one('property', text('a property name', name)),
-  properties: () => {
+  config: function __pulsar_ctx(key) {
+    return one('config', text('a config key', key));
+  },
+  secret: function __pulsar_ctx(name) {
+    return one('secret', text('a secret name', name));
+  },
+  key: function __pulsar_ctx() {
+    return one('key');
+  },
+  topic: function __pulsar_ctx() {
+    return one('topic');
+  },
+  property: function __pulsar_ctx(name) {
+    return one('property', text('a property name', name));
+  },
+  properties: function __pulsar_ctx() {
     // the count first, then name and value for each
     const fields = call('properties');
     const properties = {};
@@ -185,42 +188,58 @@ const ctx = bounded({
     }
     return properties;
   },
-  eventTime: () => {
+  eventTime: function __pulsar_ctx() {
     const time = one('eventTime');
     return time === null ? null : Number(time);
   },
-  messageId: () => stagedOrNull(one('messageId')),
-  schema: () => {
+  messageId: function __pulsar_ctx() {
+    return stagedOrNull(one('messageId'));
+  },
+  schema: function __pulsar_ctx() {
     const schema = one('schema');
     return schema === null ? null : JSON.parse(schema);
   },
-  tenant: () => one('tenant'),
-  namespace: () => one('namespace'),
-  functionName: () => one('functionName'),
-  instanceId: () => Number(one('instanceId')),
-  numInstances: () => Number(one('numInstances')),
-  state: bounded({
-    get: (key) => stagedOrNull(one('stateGet', text('a state key', key))),
-    getString: (key) => {
+  tenant: function __pulsar_ctx() {
+    return one('tenant');
+  },
+  namespace: function __pulsar_ctx() {
+    return one('namespace');
+  },
+  functionName: function __pulsar_ctx() {
+    return one('functionName');
+  },
+  instanceId: function __pulsar_ctx() {
+    return Number(one('instanceId'));
+  },
+  numInstances: function __pulsar_ctx() {
+    return Number(one('numInstances'));
+  },
+  state: Object.freeze({
+    get: function __pulsar_ctx(key) {
+      return stagedOrNull(one('stateGet', text('a state key', key)));
+    },
+    getString: function __pulsar_ctx(key) {
       const bytes = stagedOrNull(one('stateGet', text('a state key', key)));
       return bytes === null ? null : decoder.decode(bytes);
     },
-    put: (key, v) => {
+    put: function __pulsar_ctx(key, v) {
       const k = text('a state key', key);
       call('statePut', k, ...value('a state value', v));
     },
-    delete: (key) => {
+    delete: function __pulsar_ctx(key) {
       call('stateDelete', text('a state key', key));
     },
   }),
-  counterIncr: (key, amount = 1) => {
+  counterIncr: function __pulsar_ctx(key, amount = 1) {
     if (!Number.isSafeInteger(amount)) {
       throw new TypeError('a counter amount must be a safe integer, not ' + String(amount));
     }
     call('counterIncr', text('a counter key', key), amount);
   },
-  counterGet: (key) => Number(one('counterGet', text('a counter key', key))),
-  publish: (topic, v, options = {}) => {
+  counterGet: function __pulsar_ctx(key) {
+    return Number(one('counterGet', text('a counter key', key)));
+  },
+  publish: function __pulsar_ctx(topic, v, options = {}) {
     const t = text('a topic', topic);
     const key = options.key === undefined || options.key === null ? null : text('a message key', options.key);
     const fields = [];
@@ -229,7 +248,7 @@ const ctx = bounded({
     }
     call('publish', t, key, ...value('a published value', v), ...fields);
   },
-  recordMetric: (name, v) => {
+  recordMetric: function __pulsar_ctx(name, v) {
     if (typeof v !== 'number') {
       throw new TypeError('a metric value must be a number, not ' + describe(v));
     }
