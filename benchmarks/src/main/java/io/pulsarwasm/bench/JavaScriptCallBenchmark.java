@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What a JavaScript function's call and its {@code ctx} calls cost in-process: the relay ({@code
- * return input}), and the same with ten {@code ctx.config} calls per message, both through {@code
+ * return input}), and the same with ten {@code ctx.config} calls, or ten {@code ctx.log.debug} lines, per message, through {@code
  * WasmStringFunction} as a worker runs them; a {@code ctx} call costs a tenth of the difference.
  * The Java baseline returns its input after ten {@code getUserConfigValue} calls.
  */
@@ -37,11 +37,16 @@ public class JavaScriptCallBenchmark {
             + "  for (let i = 0; i < 10; i++) ctx.config('k');\n"
             + "  return input;\n"
             + "}\n";
+    private static final String TEN_LOGS = "export function process(input, ctx) {\n"
+            + "  for (let i = 0; i < 10; i++) ctx.log.debug('line');\n"
+            + "  return input;\n"
+            + "}\n";
 
     private final String input = "hello";
     private Context context;
     private Function<String, CompletableFuture<String>> relay;
     private Function<String, CompletableFuture<String>> tenCalls;
+    private Function<String, CompletableFuture<String>> tenLogs;
     private Path dir;
 
     @Setup(Level.Trial)
@@ -49,6 +54,7 @@ public class JavaScriptCallBenchmark {
         dir = Files.createTempDirectory("js-bench-");
         relay = function(RELAY, "relay.js");
         tenCalls = function(TEN_CALLS, "ten.js");
+        tenLogs = function(TEN_LOGS, "logs.js");
         context = BenchContext.with(Map.of("k", "v"));
     }
 
@@ -66,6 +72,7 @@ public class JavaScriptCallBenchmark {
     public void tearDown() throws Exception {
         ((WasmStringFunction) relay).close();
         ((WasmStringFunction) tenCalls).close();
+        ((WasmStringFunction) tenLogs).close();
     }
 
     @Benchmark
@@ -85,5 +92,10 @@ public class JavaScriptCallBenchmark {
     @Benchmark
     public String javascriptTenCtxCalls() throws Exception {
         return tenCalls.process(input, context).join();
+    }
+
+    @Benchmark
+    public String javascriptTenLogLines() throws Exception {
+        return tenLogs.process(input, context).join();
     }
 }

@@ -138,8 +138,14 @@ function show(args) {
 // into ctx and nothing of the prelude above it (the prelude is compiled under the same file name as
 // the user's module; see userStack). Named, not wrapped: every JavaScript call is dear here.
 function logger(level) {
+  const field = level.length + ':' + level;
   return function __pulsar_ctx(...args) {
-    call('log', level, show(args));
+    // one string, the usual case, straight to the bridge
+    const line = args.length === 1 && typeof args[0] === 'string' ? args[0] : show(args);
+    const result = bridge('pulsar', 'log', field + wellFormed(line.length + ':' + line));
+    if (result.charCodeAt(0) === 33) {
+      throw new Error(result.slice(1));
+    }
   };
 }
 
