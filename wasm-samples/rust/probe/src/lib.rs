@@ -74,10 +74,10 @@ fn probe(input: &[u8], ctx: &Context) -> Result<Option<Vec<u8>>, String> {
                 "warn" => Level::Warn,
                 _ => Level::Error,
             };
-            ctx.log(level, &text[4 + arg(1).len() + 1..]);
+            ctx.log(level, text.get(4 + arg(1).len() + 1..).unwrap_or(""));
             "ok".to_string()
         }
-        "fail" => return Err(text[5..].to_string()),
+        "fail" => return Err(text.get(5..).unwrap_or("").to_string()),
         "drop" => return Ok(None),
         _ => return Ok(Some(input.to_vec())),
     };

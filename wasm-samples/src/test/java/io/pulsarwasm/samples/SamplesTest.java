@@ -295,6 +295,10 @@ class SamplesTest {
 
             assertNull(tester.process(bytes("drop")));
             assertEquals("anything else", probe(tester, "anything else"));
+            // a command without its text: an empty line, an empty error (the sample once sliced past the end and trapped)
+            assertEquals("ok", probe(tester, "log info"));
+            assertEquals("INFO ", tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertEquals("", assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail"))).guestMessage());
             GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail no good")));
             assertEquals("no good", error.guestMessage());
             assertEquals("still here", probe(tester, "still here"));
