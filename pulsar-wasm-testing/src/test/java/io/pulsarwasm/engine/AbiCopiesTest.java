@@ -1,0 +1,253 @@
+package io.pulsarwasm.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulsarwasm.engine.internal.HostImport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import run.endive.wasm.types.ValType;
+
+/**
+ * The host's import table ({@link HostImport}) is the one source of the ABI's imports; every copy
+ * of it typed by hand in a guest SDK, a test host or the PIP must say the same names and wasm
+ * signatures. Each test reads one copy as text and fails naming every import that differs, so a
+ * new host call cannot be added to the host and forgotten in an SDK (or the other way round).
+ */
+class AbiCopiesTest {
+
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    /** The host's table: name to {@code (params) -> (results)} in wasm types. */
+    private static Map<String, String> host() {
+        Map<String, String> imports = new TreeMap<>();
+        for (HostImport hostImport : HostImport.values()) {
+            imports.put(hostImport.importName(), signature(hostImport.type().params(), hostImport.type().returns()));
+        }
+        return imports;
+    }
+
+    private static String signature(List<ValType> params, List<ValType> results) {
+        return "(" + params.stream().map(AbiCopiesTest::wasm).collect(Collectors.joining(", ")) + ") -> ("
+                + results.stream().map(AbiCopiesTest::wasm).collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static String wasm(ValType type) {
+        if (type.equals(ValType.I32)) {
+            return "i32";
+        } else if (type.equals(ValType.I64)) {
+            return "i64";
+        } else if (type.equals(ValType.F64)) {
+            return "f64";
+        }
+        return type.toString();
+    }
+
+    private static String read(String file) throws IOException {
+        return Files.readString(REPO.resolve(file));
+    }
+
+    /** A source type as the wasm type a 32-bit wasm compiler gives it. */
+    private static String wasmOf(String sourceType, String file) {
+        String type = sourceType.trim();
+        if (type.contains("*") || type.matches("(const )?(int32_t|uint32_t|i32|u32|usize|size_t|bool)")) {
+            return "i32";
+        }
+        if (type.matches("(int64_t|uint64_t|i64|u64)")) {
+            return "i64";
+        }
+        if (type.matches("(double|f64)")) {
+            return "f64";
+        }
+        throw new AssertionError(file + ": no wasm type for '" + type + "'");
+    }
+
+    /** {@code a: T, b: U} or {@code T a, U b} to wasm types; the type is before or after the name. */
+    private static String params(String list, boolean typeAfterColon, String file) {
+        String trimmed = list.replaceAll("\\s+", " ").trim();
+        if (trimmed.isEmpty() || trimmed.equals("void")) {
+            return "";
+        }
+        List<String> types = new ArrayList<>();
+        for (String param : trimmed.split(",")) {
+            String p = param.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            // a C pointer's star may sit on the name (const uint8_t *ptr)
+            types.add(!typeAfterColon && p.contains("*") ? "i32"
+                    : wasmOf(typeAfterColon ? p.substring(p.indexOf(':') + 1) : p.substring(0, p.lastIndexOf(' ')), file));
+        }
+        return String.join(", ", types);
+    }
+
+    private static String result(String type, String file) {
+        return type == null || type.isBlank() || type.trim().equals("void") ? "" : wasmOf(type, file);
+    }
+
+    private static void assertSameImports(String copy, Map<String, String> found) {
+        Map<String, String> host = host();
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, String> entry : host.entrySet()) {
+            String theirs = found.get(entry.getKey());
+            if (theirs == null) {
+                differences.add("missing " + entry.getKey() + " " + entry.getValue());
+            } else if (!theirs.equals(entry.getValue())) {
+                differences.add(entry.getKey() + " is " + theirs + ", the host's is " + entry.getValue());
+            }
+        }
+        for (String name : found.keySet()) {
+            if (!host.containsKey(name)) {
+                differences.add(name + " is not a host import (" + found.get(name) + ")");
+            }
+        }
+        assertTrue(differences.isEmpty(), copy + " differs from HostImport: " + differences);
+    }
+
+    @Test
+    void theCHeaderDeclaresEveryImportWithTheHostsSignature() throws IOException {
+        String file = "sdk/c/pulsar_wasm.h";
+        Matcher m = Pattern.compile("PW_IMPORT\\((\\w+)\\)\\s+([\\w ]+?)\\s+\\w+\\(([^)]*)\\)", Pattern.DOTALL).matcher(read(file));
+        Map<String, String> found = new TreeMap<>();
+        while (m.find()) {
+            found.put(m.group(1), "(" + params(m.group(3), false, file) + ") -> (" + result(m.group(2), file) + ")");
+        }
+        assertSameImports(file, found);
+    }
+
+    @Test
+    void theRustSdksExternBlocksDeclareEveryImportWithTheHostsSignature() throws IOException {
+        Map<String, String> found = new TreeMap<>();
+        for (String file : List.of("sdk/rust/src/lib.rs", "sdk/rust/src/record.rs", "sdk/rust/src/recover.rs")) {
+            Matcher block = Pattern.compile("#\\[link\\(wasm_import_module = \"pulsar\"\\)\\]\\s*extern \"C\" \\{(.*?)\\n\\s*\\}",
+                    Pattern.DOTALL).matcher(read(file));
+            while (block.find()) {
+                rustFunctions(block.group(1), file, found);
+            }
+        }
+        assertSameImports("the Rust SDK's extern blocks", found);
+    }
+
+    @Test
+    void theRustSdksNativeTestHostDefinesEveryImportWithTheHostsSignature() throws IOException {
+        String file = "sdk/rust/src/testing.rs";
+        Map<String, String> found = new TreeMap<>();
+        Matcher m = Pattern.compile("pub unsafe fn (\\w+)\\(([^)]*)\\)\\s*(?:->\\s*([\\w*]+))?", Pattern.DOTALL).matcher(read(file));
+        while (m.find()) {
+            if (host().containsKey(m.group(1))) {
+                found.put(m.group(1), "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
+            }
+        }
+        assertSameImports(file + " (its functions named as imports)", found);
+    }
+
+    private static void rustFunctions(String text, String file, Map<String, String> found) {
+        Matcher m = Pattern.compile("pub (?:unsafe )?fn (\\w+)\\(([^)]*)\\)\\s*(?:->\\s*([\\w*]+))?", Pattern.DOTALL).matcher(text);
+        while (m.find()) {
+            found.put(m.group(1), "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
+        }
+    }
+
+    @Test
+    void theAssemblyScriptSdkDeclaresEveryImportWithTheHostsSignature() throws IOException {
+        Map<String, String> found = new TreeMap<>();
+        try (var files = Files.list(REPO.resolve("sdk/assemblyscript"))) {
+            for (Path path : files.filter(p -> p.toString().endsWith(".ts")).sorted().toList()) {
+                String file = REPO.relativize(path).toString();
+                Matcher m = Pattern.compile("@external\\(\"pulsar\", \"(\\w+)\"\\)\\s*declare function \\w+\\(([^)]*)\\)\\s*:\\s*(\\w+)")
+                        .matcher(read(file));
+                while (m.find()) {
+                    found.put(m.group(1), "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
+                }
+            }
+        }
+        assertSameImports("the AssemblyScript SDK's @external declarations", found);
+    }
+
+    @Test
+    void theNodeTestHostOffersEveryImportWithTheHostsArity() throws IOException {
+        String file = "sdk/assemblyscript/testing.mjs";
+        Matcher m = Pattern.compile("^      (\\w+): \\(([^)]*)\\) =>", Pattern.MULTILINE).matcher(read(file));
+        Map<String, Integer> found = new TreeMap<>();
+        while (m.find()) {
+            String params = m.group(2).trim();
+            found.put(m.group(1), params.startsWith("...") ? -1 : params.isEmpty() ? 0 : params.split(",").length);
+        }
+        List<String> differences = new ArrayList<>();
+        for (HostImport hostImport : HostImport.values()) {
+            Integer arity = found.get(hostImport.importName());
+            int expected = hostImport.type().params().size();
+            if (arity == null) {
+                differences.add("missing " + hostImport.importName());
+            } else if (arity != -1 && arity != expected) {
+                differences.add(hostImport.importName() + " takes " + arity + " arguments, the host's " + expected);
+            }
+        }
+        assertTrue(differences.isEmpty(), file + " differs from HostImport: " + differences);
+    }
+
+    @Test
+    void thePipsImportTableNamesEveryImportWithItsArityAndResult() throws IOException {
+        String pip = read("pip/pip-331.md");
+        int start = pip.indexOf("| import | signature | maps to |");
+        assertTrue(start >= 0, "pip/pip-331.md has no import table");
+        String table = pip.substring(start, pip.indexOf("\n\n", start));
+        Map<String, String> found = new TreeMap<>();
+        Matcher row = Pattern.compile("^\\| ((?:`\\w+`(?:, )?)+) \\| `\\(([^)]*)\\) -> \\(?(\\w*)\\)?`", Pattern.MULTILINE)
+                .matcher(table);
+        TreeSet<String> named = new TreeSet<>();
+        Matcher names = Pattern.compile("`(\\w+)`").matcher(table);
+        while (names.find()) {
+            named.add(names.group(1));
+        }
+        while (row.find()) {
+            String params = row.group(2).trim();
+            int arity = params.isEmpty() ? 0 : params.split(",").length;
+            for (String name : row.group(1).replace("`", "").split(", ")) {
+                found.put(name, arity + " -> " + row.group(3));
+            }
+        }
+        List<String> differences = new ArrayList<>();
+        for (HostImport hostImport : HostImport.values()) {
+            String name = hostImport.importName();
+            String expected = hostImport.type().params().size() + " -> "
+                    + hostImport.type().returns().stream().map(AbiCopiesTest::wasm).collect(Collectors.joining());
+            if (!named.contains(name)) {
+                differences.add("missing " + name);
+            } else if (found.containsKey(name) && !found.get(name).equals(expected)) {
+                differences.add(name + " is " + found.get(name) + " (arguments -> result), the host's " + expected);
+            }
+        }
+        assertTrue(differences.isEmpty(), "pip/pip-331.md's import table differs from HostImport: " + differences);
+    }
+
+    @Test
+    void theJavaScriptPreludeAndTheBridgeKnowTheSameCalls() throws IOException {
+        String prelude = read("pulsar-wasm-engine/src/main/resources/io/pulsarwasm/engine/prelude.js");
+        String bridge = read("pulsar-wasm-engine/src/main/java/io/pulsarwasm/engine/JsBridge.java");
+        TreeSet<String> made = new TreeSet<>();
+        Matcher calls = Pattern.compile("\\b(?:one|call|raw)\\('(\\w+)'|bridge\\('pulsar', '(\\w+)'").matcher(prelude);
+        while (calls.find()) {
+            made.add(calls.group(1) != null ? calls.group(1) : calls.group(2));
+        }
+        TreeSet<String> served = new TreeSet<>();
+        // the calls' cases (the one-letter cases are value kinds, not calls)
+        Matcher cases = Pattern.compile("case \"(\\w\\w+)\" ->").matcher(bridge);
+        while (cases.find()) {
+            served.add(cases.group(1));
+        }
+        assertEquals(served, made, "the calls prelude.js makes and the calls JsBridge serves");
+        assertTrue(made.containsAll(Arrays.asList("input", "output", "error", "register", "log", "publish")), made.toString());
+    }
+}
