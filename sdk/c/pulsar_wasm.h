@@ -311,7 +311,7 @@ static pw_bytes pw_map_of(uint32_t count, const char *const *keys_and_values) {
     return map;
 }
 
-/* ---- state (needs state storage on the cluster: see the README) ---- */
+/* ---- state (needs state storage on the cluster: see docs/deploying.md) ---- */
 
 /* The value stored under key, or absent. */
 static pw_bytes pw_state_get(const char *key) { return pw_unpack(pw_host_state_get((const uint8_t *)key, pw_strlen(key))); }

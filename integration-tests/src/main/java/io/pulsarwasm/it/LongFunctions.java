@@ -16,7 +16,7 @@ import org.apache.pulsar.common.functions.FunctionConfig;
 /** Deploying and feeding Long functions on topics that use {@code Schema.INT64}. */
 public final class LongFunctions {
 
-    /** The schema class the NARs ship for INT64 topics (see README, "Schema.INT64"). */
+    /** The schema class the NARs ship for INT64 topics (see docs/deploying.md, "Schema.INT64 topics"). */
     public static final String INT64_SCHEMA = Int64Schema.class.getName();
 
     private LongFunctions() {}

@@ -65,7 +65,7 @@ class FaultToleranceIT extends RealPulsarTest {
             List<Message<byte[]>> outputMessages = Messages.receive(outputs, 990, LIVENESS);
             List<String> processed = outputMessages.stream().map(m -> new String(m.getValue(), StandardCharsets.UTF_8)).toList();
             assertEquals(inputs.stream().filter(value -> !value.startsWith("fail")).toList(), processed);
-            // what Pulsar's function runtime adds to an output (README, "What Pulsar adds to your messages")
+            // what Pulsar's function runtime adds to an output (docs/deploying.md, "What Pulsar adds to your messages")
             Map<String, String> added = outputMessages.get(0).getProperties();
             assertEquals(Set.of("__pfn_input_topic__", "__pfn_input_msg_id__"), added.keySet());
             assertEquals(NS + "poison-in", added.get("__pfn_input_topic__"));
@@ -113,7 +113,7 @@ class FaultToleranceIT extends RealPulsarTest {
                 if (guarantee == FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE) {
                     // Under EFFECTIVELY_ONCE a killed instance loses outputs in Pulsar 4.0.8: its successor's
                     // resends meet the broker's "cannot determine whether duplicate" and are dropped
-                    // (see README, Operating notes); at-least-once is the guarantee that survives a crash.
+                    // (see docs/operations.md, "Operating notes"); at-least-once is the guarantee that survives a crash.
                     assertEquals(1, pulsar.killFunctionInstances(name), "instance processes of " + name);
                 }
                 sending.get(2, TimeUnit.MINUTES);
@@ -126,7 +126,7 @@ class FaultToleranceIT extends RealPulsarTest {
             List<Long> expected = inputs.stream().map(x -> 2 * x).toList();
             if (guarantee == FunctionConfig.ProcessingGuarantees.EFFECTIVELY_ONCE) {
                 // No duplicates, in order, nothing foreign. Completeness is Pulsar's to give, and 4.0.8 does not
-                // always: see README, Operating notes; the count is reported here.
+                // always: see docs/operations.md, "Operating notes"; the count is reported here.
                 for (int i = 1; i < received.size(); i++) {
                     assertTrue(received.get(i) > received.get(i - 1), "duplicate or reordered output at " + i + ": "
                             + received.subList(Math.max(0, i - 2), i + 1));

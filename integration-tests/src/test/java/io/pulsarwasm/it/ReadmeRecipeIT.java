@@ -23,8 +23,9 @@ import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Write a function in Rust, C or AssemblyScript" recipes, run as written: for each
- * SDK the test reads its subsection of {@code README.md} (no copy of a recipe is kept here), saves
+ * The "Write a function in Rust, C or AssemblyScript" recipes the README links to, run as written:
+ * for each SDK the test reads its subsection of {@code docs/guest-languages.md} (no copy of a recipe
+ * is kept here), saves
  * the source blocks that name their file ({@code // shout.c}), runs the first {@code bash} block
  * in an empty folder with {@code REPO} set, then deploys the module with the recipe's own
  * {@code bin/pulsar-admin functions create} line (or, where the recipe ends at packaging, the
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.Timeout(value = 20, unit = TimeUnit.MINUTES)
 class ReadmeRecipeIT extends RealPulsarTest {
 
+    /** Where the recipes are: the README's page on guest languages. */
+    private static final String RECIPES = "docs/guest-languages.md";
     private static final String SECTION = "## Write a function in Rust, C or AssemblyScript";
     private static final String DEPLOY_PRINTED = "Deploy it with:";
     /** A fenced block's first line naming the file it is, e.g. {@code // shout.c}. */
@@ -79,7 +82,7 @@ class ReadmeRecipeIT extends RealPulsarTest {
 
     private void deployAndAnswer(String sdk, String name, String input, String expected) throws Exception {
         requireToolchain(sdk);
-        Recipe recipe = recipe(Files.readString(Artifacts.repoDir().resolve("README.md")), sdk);
+        Recipe recipe = recipe(Files.readString(Artifacts.repoDir().resolve(RECIPES)), sdk);
         // a folder of the user's, outside the repository (inside it, cargo would take the
         // repository's workspace for the recipe's)
         Path scratch = Files.createTempDirectory("readme-recipe-" + sdk.toLowerCase() + "-");
@@ -131,7 +134,7 @@ class ReadmeRecipeIT extends RealPulsarTest {
         List<String> lines = readme.lines().toList();
         int section = lines.indexOf(SECTION);
         if (section < 0) {
-            throw new AssertionError("README.md has no heading '" + SECTION + "'");
+            throw new AssertionError(RECIPES + " has no heading '" + SECTION + "'");
         }
         int start = -1;
         boolean fenced = false;
@@ -147,7 +150,7 @@ class ReadmeRecipeIT extends RealPulsarTest {
             }
         }
         if (start < 0) {
-            throw new AssertionError("README.md has no subsection '### " + sdk + "' under '" + SECTION + "'");
+            throw new AssertionError(RECIPES + " has no subsection '### " + sdk + "' under '" + SECTION + "'");
         }
         Map<String, String> files = new LinkedHashMap<>();
         for (int i = start + 1; i < lines.size(); i++) {
@@ -164,7 +167,7 @@ class ReadmeRecipeIT extends RealPulsarTest {
                 end++;
             }
             if (end == lines.size()) {
-                throw new AssertionError("README.md: the " + language + " block at line " + (i + 1) + " is not closed");
+                throw new AssertionError(RECIPES + ": the " + language + " block at line " + (i + 1) + " is not closed");
             }
             List<String> block = lines.subList(i + 1, end);
             if (language.equals("bash")) {
@@ -176,7 +179,7 @@ class ReadmeRecipeIT extends RealPulsarTest {
             }
             i = end;
         }
-        throw new AssertionError("README.md's subsection '### " + sdk + "' has no ```bash block");
+        throw new AssertionError(RECIPES + "'s subsection '### " + sdk + "' has no ```bash block");
     }
 
     /**

@@ -11,7 +11,7 @@ package io.pulsarwasm.engine;
  * fails the message and discards the instance, like a trap. "Per call" means per call into the
  * guest: the start function, {@code init}, each {@code process}, {@code close}.
  *
- * <p>The defaults are chosen for code written by someone else; the README's limits table and the
+ * <p>The defaults are chosen for code written by someone else; the limits table (docs/limits.md) and the
  * PIP's Security section list what each costs the host.
  */
 public enum Limit {

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The samples NAR, as this build packaged it, deployed on a real Pulsar in a container and fed
- * numbers: how a function's own project tests it end to end (see the README, "Test on a real
+ * numbers: how a function's own project tests it end to end (see docs/testing.md, "Test on a real
  * Pulsar in your build"). Needs a Docker engine with the image; skipped without.
  */
 class DoublerIT {
 
-    /** The built-in INT64 schema under a class name the function runtime can load (README, "Schema.INT64"). */
+    /** The built-in INT64 schema under a class name the function runtime can load (docs/deploying.md, "Schema.INT64 topics"). */
     private static final String INT64 = "io.pulsarwasm.schema.Int64Schema";
 
     @Test

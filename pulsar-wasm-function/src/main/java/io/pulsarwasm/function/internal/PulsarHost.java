@@ -190,7 +190,7 @@ public final class PulsarHost implements Host {
             throw new IllegalStateException("function state is not enabled on this cluster: the functions worker "
                     + "needs state storage (stateStorageServiceUrl in functions_worker.yml; a standalone has it only "
                     + "when started as PULSAR_STANDALONE_USE_ZOOKEEPER=1 bin/pulsar standalone, without -nss; "
-                    + "see the README, \"State on a local standalone\"). Pulsar said: " + e.getMessage(), e);
+                    + "see docs/deploying.md, \"State on a local standalone\"). Pulsar said: " + e.getMessage(), e);
         }
     }
 

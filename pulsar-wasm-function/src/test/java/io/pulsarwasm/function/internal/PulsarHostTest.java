@@ -21,7 +21,7 @@ class PulsarHostTest {
         PulsarHost host = new PulsarHost(context(pulsar));
         String expected = "function state is not enabled on this cluster: the functions worker needs state storage "
                 + "(stateStorageServiceUrl in functions_worker.yml; a standalone has it only when started as "
-                + "PULSAR_STANDALONE_USE_ZOOKEEPER=1 bin/pulsar standalone, without -nss; see the README, "
+                + "PULSAR_STANDALONE_USE_ZOOKEEPER=1 bin/pulsar standalone, without -nss; see docs/deploying.md, "
                 + "\"State on a local standalone\"). Pulsar said: State public/default/shout is not enabled.";
         for (Function<PulsarHost, ?> call : List.<Function<PulsarHost, ?>>of(
                 h -> h.counterIncr("k", 1), h -> h.counterGet("k"), h -> h.stateGet("k"),

@@ -49,7 +49,7 @@ import org.testcontainers.utility.MountableFile;
  * }</pre>
  *
  * <p>The image defaults to the official {@code apachepulsar/pulsar} of the version this artifact
- * was built against; any image laid out like it works (see the README for building one where no
+ * was built against; any image laid out like it works (see docs/testing.md for building one where no
  * registry is reachable). Starting takes about 30 seconds on an idle machine; the whole start is
  * under one deadline, {@link #DEFAULT_STARTUP_TIMEOUT} unless {@link #withStartupTimeout} or the
  * system property {@value #STARTUP_TIMEOUT_PROPERTY} says otherwise.
