@@ -182,7 +182,7 @@ export class HostResult<T> {
   get ok(): bool { return this.error === null; }
 }
 
-/** The Pulsar Function context: every host call of the ABI (pip/pip-331.md, "The ABI, version 1").
+/** The Pulsar Function context: every host call of the ABI (docs/abi.md).
  * Text is UTF-8 both ways; bytes are Uint8Arrays the handler owns. */
 export class Context {
   log(level: Level, message: string): void {

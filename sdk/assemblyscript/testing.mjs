@@ -1,7 +1,7 @@
 // Test a pulsar-wasm module without Pulsar: an in-memory host for Node.js (20+, no dependencies).
 //
 // It instantiates a compiled module with the `pulsar` imports of ABI version 1 implemented in
-// JavaScript (pip/pip-331.md, "The ABI, version 1") and calls `process` as the Java host does: the
+// JavaScript (docs/abi.md) and calls `process` as the Java host does: the
 // input copied into memory from the guest's `alloc`, the output taken from `set_output`, the reason
 // of a non-zero status from `set_error`. User config, secrets and the function's identity are set
 // at load; key, topic, properties, event time, message id and schema per message; state, counters,

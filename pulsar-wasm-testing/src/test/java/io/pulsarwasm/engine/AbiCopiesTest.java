@@ -21,7 +21,7 @@ import run.endive.wasm.types.ValType;
 
 /**
  * The host's import table ({@link HostImport}) is the one source of the ABI's imports; every copy
- * of it typed by hand in a guest SDK, a test host or the PIP must say the same names and wasm
+ * of it typed by hand in a guest SDK, a test host or the ABI page ({@code docs/abi.md}) must say the same names and wasm
  * signatures. Each test reads one copy as text and fails naming every import that differs, so a
  * new host call cannot be added to the host and forgotten in an SDK (or the other way round).
  */
@@ -198,10 +198,10 @@ class AbiCopiesTest {
     }
 
     @Test
-    void thePipsImportTableNamesEveryImportWithItsArityAndResult() throws IOException {
-        String pip = read("pip/pip-331.md");
+    void theAbiPagesImportTableNamesEveryImportWithItsArityAndResult() throws IOException {
+        String pip = read("docs/abi.md");
         int start = pip.indexOf("| import | signature | maps to |");
-        assertTrue(start >= 0, "pip/pip-331.md has no import table");
+        assertTrue(start >= 0, "docs/abi.md has no import table");
         String table = pip.substring(start, pip.indexOf("\n\n", start));
         Map<String, String> found = new TreeMap<>();
         Matcher row = Pattern.compile("^\\| ((?:`\\w+`(?:, )?)+) \\| `\\(([^)]*)\\) -> \\(?(\\w*)\\)?`", Pattern.MULTILINE)
@@ -229,7 +229,7 @@ class AbiCopiesTest {
                 differences.add(name + " is " + found.get(name) + " (arguments -> result), the host's " + expected);
             }
         }
-        assertTrue(differences.isEmpty(), "pip/pip-331.md's import table differs from HostImport: " + differences);
+        assertTrue(differences.isEmpty(), "docs/abi.md's import table differs from HostImport: " + differences);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * The names and signatures of the guest ABI: what a module exports for the host to call, and what
- * the host offers under the import module {@value #IMPORT_MODULE}. {@code pip/pip-331.md} is the
+ * the host offers under the import module {@value #IMPORT_MODULE}. {@code docs/abi.md} is the
  * specification; this class is its single source in code.
  */
 public final class Abi {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Every function the host offers under import module {@value Abi#IMPORT_MODULE}: its name, its
  * wasm signature, and whether it returns data in guest memory (and so needs the guest's
- * {@code alloc}). {@code pip/pip-331.md} documents each; {@code HostFunctions} implements each.
+ * {@code alloc}). {@code docs/abi.md} documents each; {@code HostFunctions} implements each.
  */
 public enum HostImport {
     LOG("log", params(I32, I32, I32), false),
