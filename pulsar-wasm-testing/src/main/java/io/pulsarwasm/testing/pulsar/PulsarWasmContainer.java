@@ -292,6 +292,43 @@ public class PulsarWasmContainer extends PulsarContainer {
                     + " instances within 2 minutes; its log:\n"
                     + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40), e);
         }
+        awaitSubscribed(config, parallelism);
+    }
+
+    /**
+     * An instance reports "running" before its consumer has subscribed, and what is sent before
+     * that is not seen from the latest message (the worker of Pulsar 4.0.8 in this image was seen
+     * subscribing at Latest although the config said Earliest): so deploy also waits until every
+     * instance's consumer is on each input topic.
+     */
+    private void awaitSubscribed(FunctionConfig config, int parallelism) {
+        java.util.Set<String> topics = new java.util.LinkedHashSet<>();
+        if (config.getInputs() != null) {
+            topics.addAll(config.getInputs());
+        }
+        if (config.getInputSpecs() != null) {
+            config.getInputSpecs().forEach((topic, spec) -> {
+                if (!spec.isRegexPattern()) {
+                    topics.add(topic);
+                }
+            });
+        }
+        String subscription = config.getSubName() != null ? config.getSubName()
+                : config.getTenant() + "/" + config.getNamespace() + "/" + config.getName();
+        for (String topic : topics) {
+            try {
+                Awaitility.await(config.getName() + " subscribed to " + topic).atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(PulsarAdminException.class)
+                        .until(() -> {
+                            var stats = admin().topics().getStats(topic).getSubscriptions().get(subscription);
+                            return stats != null && stats.getConsumers().size() >= parallelism;
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new IllegalStateException("function " + config.getName() + " runs but did not subscribe to " + topic
+                        + " (subscription " + subscription + ") within 2 minutes; its log:\n"
+                        + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40), e);
+            }
+        }
     }
 
     private FunctionStatus status(FunctionConfig config) throws PulsarAdminException {
