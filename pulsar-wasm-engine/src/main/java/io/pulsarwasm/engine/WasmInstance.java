@@ -2,10 +2,13 @@ package io.pulsarwasm.engine;
 
 import io.pulsarwasm.engine.internal.HostCallException;
 import io.pulsarwasm.engine.internal.Watchdog;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import run.endive.runtime.Instance;
 import run.endive.wasm.WasmEngineException;
 
@@ -25,7 +28,7 @@ public final class WasmInstance implements AutoCloseable {
      * only on the machine's load and the JVM's warmth, so {@code wasm.timeout-ms} does not apply to
      * it; this bound is there only so that nothing runs without one.
      */
-    public static final java.time.Duration ENGINE_START_TIMEOUT = java.time.Duration.ofMinutes(2);
+    public static final Duration ENGINE_START_TIMEOUT = Duration.ofMinutes(2);
     private static final long ENGINE_START_NANOS = ENGINE_START_TIMEOUT.toNanos();
 
     private final String moduleName;
@@ -235,7 +238,7 @@ public final class WasmInstance implements AutoCloseable {
     private WasmTimeoutException timeout(String what, long nanos, Exception cause) {
         if (nanos != timeoutNanos) {
             return new WasmTimeoutException("wasm module '" + moduleName + "': " + what + " timed out after "
-                    + java.time.Duration.ofNanos(nanos).toSeconds() + " s (the engine's own start-up deadline; "
+                    + Duration.ofNanos(nanos).toSeconds() + " s (the engine's own start-up deadline; "
                     + "the machine is overloaded or the JVM starved)", cause);
         }
         return new WasmTimeoutException("wasm module '" + moduleName + "': " + what + " timed out after "
@@ -252,15 +255,15 @@ public final class WasmInstance implements AutoCloseable {
      * allocation of N bytes failed}, which the JavaScript engine prints before it aborts — names the
      * bytes it asked for.
      */
-    private static final java.util.regex.Pattern FAILED_ALLOCATION =
-            java.util.regex.Pattern.compile("memory allocation of (\\d{1,18}) bytes failed");
+    private static final Pattern FAILED_ALLOCATION =
+            Pattern.compile("memory allocation of (\\d{1,18}) bytes failed");
 
     /**
      * Most guests trap when memory.grow or table.grow is refused, so say when one was at its limit,
      * or when what the guest reported it failed to allocate would have taken it past the limit.
      */
     private String atLimit(String diagnostics) {
-        java.util.regex.Matcher failed = FAILED_ALLOCATION.matcher(diagnostics);
+        Matcher failed = FAILED_ALLOCATION.matcher(diagnostics);
         if (budget.memoryAtLimit(instance) || failed.find() && budget.memoryWouldPassLimit(instance, Long.parseLong(failed.group(1)))) {
             return " (guest memory is at its limit of " + limits.describe(Limit.MAX_MEMORY_PAGES) + ", user config "
                     + Limit.MAX_MEMORY_PAGES.key() + "; a refused memory.grow is the likely cause)";

@@ -3,6 +3,7 @@ package io.pulsarwasm.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulsarwasm.engine.internal.Abi;
 import io.pulsarwasm.engine.internal.HostImport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,11 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import run.endive.wasm.types.ValType;
 
 /**
  * The host's import table ({@link HostImport}) is the one source of the ABI's imports; every copy
@@ -29,29 +29,19 @@ class AbiCopiesTest {
 
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
-    /** The host's table: name to {@code (params) -> (results)} in wasm types. */
+    /** The host's table: name to {@code (params) -> (results)} as {@link Abi#describe} renders it. */
     private static Map<String, String> host() {
         Map<String, String> imports = new TreeMap<>();
         for (HostImport hostImport : HostImport.values()) {
-            imports.put(hostImport.importName(), signature(hostImport.type().params(), hostImport.type().returns()));
+            imports.put(hostImport.importName(), Abi.describe(hostImport.type()));
         }
         return imports;
     }
 
-    private static String signature(List<ValType> params, List<ValType> results) {
-        return "(" + params.stream().map(AbiCopiesTest::wasm).collect(Collectors.joining(", ")) + ") -> ("
-                + results.stream().map(AbiCopiesTest::wasm).collect(Collectors.joining(", ")) + ")";
-    }
-
-    private static String wasm(ValType type) {
-        if (type.equals(ValType.I32)) {
-            return "i32";
-        } else if (type.equals(ValType.I64)) {
-            return "i64";
-        } else if (type.equals(ValType.F64)) {
-            return "f64";
-        }
-        return type.toString();
+    /** The result part of a host import's signature, e.g. {@code i64}, or empty for none. */
+    private static String hostResult(HostImport hostImport) {
+        String signature = Abi.describe(hostImport.type());
+        return signature.substring(signature.indexOf("-> (") + 4, signature.length() - 1);
     }
 
     private static String read(String file) throws IOException {
@@ -92,6 +82,21 @@ class AbiCopiesTest {
         return String.join(", ", types);
     }
 
+    /**
+     * Every declaration a pattern finds, as name to signature: group 1 the name, the others the
+     * parameters and the result; only names {@code keep} accepts.
+     */
+    private static void collect(Pattern pattern, int paramsGroup, int resultGroup, String file, boolean typeAfterColon,
+            Predicate<String> keep, Map<String, String> found) throws IOException {
+        Matcher m = pattern.matcher(read(file));
+        while (m.find()) {
+            if (keep.test(m.group(1))) {
+                found.put(m.group(1), "(" + params(m.group(paramsGroup), typeAfterColon, file) + ") -> ("
+                        + result(m.group(resultGroup), file) + ")");
+            }
+        }
+    }
+
     private static String result(String type, String file) {
         return type == null || type.isBlank() || type.trim().equals("void") ? "" : wasmOf(type, file);
     }
@@ -117,13 +122,10 @@ class AbiCopiesTest {
 
     @Test
     void theCHeaderDeclaresEveryImportWithTheHostsSignature() throws IOException {
-        String file = "sdk/c/pulsar_wasm.h";
-        Matcher m = Pattern.compile("PW_IMPORT\\((\\w+)\\)\\s+([\\w ]+?)\\s+\\w+\\(([^)]*)\\)", Pattern.DOTALL).matcher(read(file));
         Map<String, String> found = new TreeMap<>();
-        while (m.find()) {
-            found.put(m.group(1), "(" + params(m.group(3), false, file) + ") -> (" + result(m.group(2), file) + ")");
-        }
-        assertSameImports(file, found);
+        collect(Pattern.compile("PW_IMPORT\\((\\w+)\\)\\s+([\\w ]+?)\\s+\\w+\\(([^)]*)\\)", Pattern.DOTALL),
+                3, 2, "sdk/c/pulsar_wasm.h", false, name -> true, found);
+        assertSameImports("sdk/c/pulsar_wasm.h", found);
     }
 
     @Test
@@ -133,7 +135,10 @@ class AbiCopiesTest {
             Matcher block = Pattern.compile("#\\[link\\(wasm_import_module = \"pulsar\"\\)\\]\\s*extern \"C\" \\{(.*?)\\n\\s*\\}",
                     Pattern.DOTALL).matcher(read(file));
             while (block.find()) {
-                rustFunctions(block.group(1), file, found);
+                Matcher m = RUST_FN.matcher(block.group(1));
+                while (m.find()) {
+                    found.put(m.group(1), "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
+                }
             }
         }
         assertSameImports("the Rust SDK's extern blocks", found);
@@ -141,35 +146,21 @@ class AbiCopiesTest {
 
     @Test
     void theRustSdksNativeTestHostDefinesEveryImportWithTheHostsSignature() throws IOException {
-        String file = "sdk/rust/src/testing.rs";
         Map<String, String> found = new TreeMap<>();
-        Matcher m = Pattern.compile("pub unsafe fn (\\w+)\\(([^)]*)\\)\\s*(?:->\\s*([\\w*]+))?", Pattern.DOTALL).matcher(read(file));
-        while (m.find()) {
-            if (host().containsKey(m.group(1))) {
-                found.put(m.group(1), "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
-            }
-        }
-        assertSameImports(file + " (its functions named as imports)", found);
+        collect(RUST_FN, 2, 3, "sdk/rust/src/testing.rs", true, host()::containsKey, found);
+        assertSameImports("sdk/rust/src/testing.rs (its functions named as imports)", found);
     }
 
-    private static void rustFunctions(String text, String file, Map<String, String> found) {
-        Matcher m = Pattern.compile("pub (?:unsafe )?fn (\\w+)\\(([^)]*)\\)\\s*(?:->\\s*([\\w*]+))?", Pattern.DOTALL).matcher(text);
-        while (m.find()) {
-            found.put(m.group(1), "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
-        }
-    }
+    private static final Pattern RUST_FN =
+            Pattern.compile("pub (?:unsafe )?fn (\\w+)\\(([^)]*)\\)\\s*(?:->\\s*([\\w*]+))?", Pattern.DOTALL);
 
     @Test
     void theAssemblyScriptSdkDeclaresEveryImportWithTheHostsSignature() throws IOException {
         Map<String, String> found = new TreeMap<>();
         try (var files = Files.list(REPO.resolve("sdk/assemblyscript"))) {
             for (Path path : files.filter(p -> p.toString().endsWith(".ts")).sorted().toList()) {
-                String file = REPO.relativize(path).toString();
-                Matcher m = Pattern.compile("@external\\(\"pulsar\", \"(\\w+)\"\\)\\s*declare function \\w+\\(([^)]*)\\)\\s*:\\s*(\\w+)")
-                        .matcher(read(file));
-                while (m.find()) {
-                    found.put(m.group(1), "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
-                }
+                collect(Pattern.compile("@external\\(\"pulsar\", \"(\\w+)\"\\)\\s*declare function \\w+\\(([^)]*)\\)\\s*:\\s*(\\w+)"),
+                        2, 3, REPO.relativize(path).toString(), true, name -> true, found);
             }
         }
         assertSameImports("the AssemblyScript SDK's @external declarations", found);
@@ -221,8 +212,7 @@ class AbiCopiesTest {
         List<String> differences = new ArrayList<>();
         for (HostImport hostImport : HostImport.values()) {
             String name = hostImport.importName();
-            String expected = hostImport.type().params().size() + " -> "
-                    + hostImport.type().returns().stream().map(AbiCopiesTest::wasm).collect(Collectors.joining());
+            String expected = hostImport.type().params().size() + " -> " + hostResult(hostImport);
             if (!named.contains(name)) {
                 differences.add("missing " + name);
             } else if (found.containsKey(name) && !found.get(name).equals(expected)) {

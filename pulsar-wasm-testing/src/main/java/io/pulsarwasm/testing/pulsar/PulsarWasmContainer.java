@@ -1,14 +1,17 @@
 package io.pulsarwasm.testing.pulsar;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import com.github.dockerjava.api.exception.NotFoundException;
+import java.util.Set;
 import org.apache.pulsar.PulsarVersion;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
@@ -156,7 +159,7 @@ public class PulsarWasmContainer extends PulsarContainer {
         }
         try {
             return Duration.parse(value.strip());
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("system property " + STARTUP_TIMEOUT_PROPERTY
                     + " must be an ISO-8601 duration such as PT10M, got '" + value + "'", e);
         }
@@ -302,7 +305,7 @@ public class PulsarWasmContainer extends PulsarContainer {
      * instance's consumer is on each input topic.
      */
     private void awaitSubscribed(FunctionConfig config, int parallelism) {
-        java.util.Set<String> topics = new java.util.LinkedHashSet<>();
+        Set<String> topics = new LinkedHashSet<>();
         if (config.getInputs() != null) {
             topics.addAll(config.getInputs());
         }

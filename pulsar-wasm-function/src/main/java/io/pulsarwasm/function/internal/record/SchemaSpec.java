@@ -2,9 +2,11 @@ package io.pulsarwasm.function.internal.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.pulsar.common.schema.SchemaInfo;
@@ -81,7 +83,7 @@ public record SchemaSpec(SchemaInfo info) {
                     + avro.getType().getName());
         }
         if (nested && !definition.isTextual()) {
-            String field = nullableWithoutDefault(avro, new java.util.HashSet<>());
+            String field = nullableWithoutDefault(avro, new HashSet<>());
             if (field != null) {
                 throw new IllegalArgumentException("user config " + key + ": field '" + field + "' may be null but has no "
                         + "default. Pulsar drops JSON nulls inside a nested --user-config value, so a \"default\": null "
@@ -100,7 +102,7 @@ public record SchemaSpec(SchemaInfo info) {
     }
 
     /** The first field (as {@code Record.field}) whose type is a union with null and that has no default, or null. */
-    private static String nullableWithoutDefault(Schema schema, java.util.Set<String> seen) {
+    private static String nullableWithoutDefault(Schema schema, Set<String> seen) {
         switch (schema.getType()) {
             case RECORD -> {
                 if (!seen.add(schema.getFullName())) {
