@@ -1,6 +1,5 @@
 package io.pulsarwasm.engine;
 
-import io.pulsarwasm.engine.internal.Abi;
 import run.endive.runtime.ExportFunction;
 import run.endive.runtime.Instance;
 
@@ -14,18 +13,20 @@ final class AbiEntry implements GuestEntry {
 
     private final String moduleName;
     private final Instance instance;
-    private final HostFunctions host;
+    private final HostCalls host;
     private final ModuleShape shape;
+    private final GuestMemory memory;
     private ExportFunction process;
     // argument arrays reused on every call: the per-message path allocates nothing of its own here
     private final long[] longArgument = new long[1];
     private final long[] bytesArguments = new long[2];
 
-    AbiEntry(String moduleName, Instance instance, HostFunctions host, ModuleShape shape) {
+    AbiEntry(String moduleName, Instance instance, HostCalls host, ModuleShape shape) {
         this.moduleName = moduleName;
         this.instance = instance;
         this.host = host;
         this.shape = shape;
+        this.memory = new GuestMemory(instance);
     }
 
     @Override
@@ -59,7 +60,7 @@ final class AbiEntry implements GuestEntry {
 
     @Override
     public int process(byte[] input) {
-        bytesArguments[0] = host.placeInput(instance, input);
+        bytesArguments[0] = memory.writeAllocated(Abi.PROCESS + " input", input);
         bytesArguments[1] = input.length;
         return (int) process.apply(bytesArguments)[0];
     }

@@ -1,6 +1,5 @@
 package io.pulsarwasm.engine;
 
-import io.pulsarwasm.engine.internal.Abi;
 
 import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.ValType;

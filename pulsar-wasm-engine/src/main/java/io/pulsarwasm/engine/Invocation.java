@@ -1,6 +1,5 @@
 package io.pulsarwasm.engine;
 
-import io.pulsarwasm.engine.internal.Abi;
 import java.nio.charset.CharacterCodingException;
 import java.util.concurrent.CompletableFuture;
 

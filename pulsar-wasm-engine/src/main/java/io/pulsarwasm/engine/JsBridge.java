@@ -2,20 +2,12 @@ package io.pulsarwasm.engine;
 
 import static run.endive.wasm.types.ValType.I32;
 
-import io.pulsarwasm.engine.internal.Abi;
-import io.pulsarwasm.engine.internal.AbiViolationException;
-import io.pulsarwasm.engine.internal.GuestMemory;
-import io.pulsarwasm.engine.internal.HostCallException;
-import io.pulsarwasm.host.Host;
-import io.pulsarwasm.host.LogLevel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import run.endive.runtime.ExportFunction;
 import run.endive.runtime.HostFunction;
 import run.endive.runtime.Instance;
@@ -23,17 +15,21 @@ import run.endive.runtime.Memory;
 
 /**
  * The host side of the JavaScript engine's bridge ({@code endive.invoke}, which the prelude calls
- * as {@code java_invoke}): each call the prelude's {@code ctx} makes, mapped onto
- * {@link HostFunctions} so that a JavaScript function meets the limits a wasm module meets.
+ * as {@code java_invoke}): each {@code ctx} call is the {@link HostImport} of its {@link
+ * HostImport#bridgeName() bridge name}, run by {@link HostCalls#call} as a wasm module's is, so that
+ * a JavaScript function meets the same limits. Besides, the bridge has the invocation's own calls:
+ * {@code register} (the module's {@code process}), {@code input}, {@code output} and {@code error}.
  *
  * <p>Calls and results are lists of fields, each {@code -} (null) or {@code <length>:<text>}
- * (length in UTF-16 units, which JavaScript and Java strings share); a result is never empty (a
- * call that returns nothing returns one null field, and a list starts with its count). A result starting with
- * {@code !} is a failure of the host or of Pulsar, which the prelude throws as an {@code Error}
- * the function may catch; what is the function's own doing (a limit passed) traps, as it does for
- * a wasm module. Bytes cross through {@link JsStreams}.
+ * (length in UTF-16 units, which JavaScript and Java strings share), the arguments in the order of
+ * {@link HostImport#params()}: a value is two fields (its kind, {@code t} text or {@code b} bytes
+ * staged, and the text or null), a map its count and then its keys and values. A result is never
+ * empty (a call that returns nothing returns one null field, and a map starts with its count). A
+ * result starting with {@code !} is a failure of the host or of Pulsar, which the prelude throws as
+ * an {@code Error} the function may catch; what is the function's own doing (a limit passed) traps,
+ * as it does for a wasm module. Bytes cross through {@link JsStreams}.
  */
-final class JsBridge {
+final class JsBridge implements CallResults<String> {
 
     private static final String MODULE = "pulsar";
     /**
@@ -41,28 +37,26 @@ final class JsBridge {
      * frees a result with its length, and a zero-sized free is undefined in Rust).
      */
     private static final String NOTHING = "-";
+    private static final byte[] EMPTY = new byte[0];
 
-    private final HostFunctions functions;
-    private final Host host;
+    private final HostCalls calls;
+    private final ValueLimits bounds;
     private final JsStreams streams;
-    private final int maxLogLineBytes;
+    private final long maxArgumentBytes;
     private JsInput form = JsInput.TEXT;
     private byte[] input;
     private boolean settled;
     private boolean failed;
     private boolean registered;
-    private final long maxArgumentBytes;
     private ExportFunction realloc;
     private GuestMemory guest;
-    private static final byte[] EMPTY = new byte[0];
 
-    JsBridge(HostFunctions functions, JsStreams streams, long maxStagedBytes) {
-        this.functions = functions;
-        this.host = functions.host();
+    JsBridge(HostCalls calls, JsStreams streams, long maxStagedBytes) {
+        this.calls = calls;
+        this.bounds = calls.bounds();
         this.streams = streams;
-        this.maxLogLineBytes = functions.maxLogLineBytes();
         // the longest value a call carries in its arguments (as UTF-8), with room for the call's other fields
-        this.maxArgumentBytes = Math.max(maxStagedBytes, 4L * maxLogLineBytes) + 4 * 65536L;
+        this.maxArgumentBytes = Math.max(maxStagedBytes, 4L * bounds.maxLogLineBytes()) + 4 * 65536L;
     }
 
     /** The bridge as the engine imports it: {@code endive.invoke(module, name, fields) -> *[ptr, len]}. */
@@ -110,20 +104,30 @@ final class JsBridge {
         String argument = guest.readUtf8(name, (int) args[4], (int) args[5]);
         String result;
         try {
-            result = functions.bridged(name, () -> switch (call) {
+            result = calls.recovery().bridged(name, () -> switch (call) {
+                case "register" -> {
+                    registered = "8:function".equals(argument);
+                    yield NOTHING;
+                }
                 case "input" -> input();
                 case "output" -> output(name, argument);
                 case "error" -> {
                     requireUnsettled(name);
-                    functions.setError(name, cut(argument));
+                    calls.setError(name, bounds.line(argument).text());
                     settled = true;
                     failed = true;
                     yield NOTHING;
                 }
-                default -> handle(name, call, decode(name, argument));
+                default -> {
+                    HostImport hostCall = HostImport.byBridgeName(call);
+                    if (hostCall == null) {
+                        throw new AbiViolationException("endive.invoke: no host call '" + call + "'");
+                    }
+                    yield calls.call(hostCall, name, new JsArguments(hostCall, name, JsFields.decode(name, argument), bounds, streams), this);
+                }
             });
         } catch (HostCallException e) {
-            if (!HostFunctions.isHostFailure(e)) {
+            if (!Recovery.isHostFailure(e)) {
                 throw e;
             }
             result = "!" + e.getMessage();
@@ -131,78 +135,6 @@ final class JsBridge {
             streams.dropStaged();
         }
         return new long[] {place(instance, result.getBytes(StandardCharsets.UTF_8))};
-    }
-
-    private String handle(String name, String call, List<String> f) {
-        return switch (call) {
-            case "register" -> {
-                registered = f.size() == 1 && f.get(0) != null;
-                yield NOTHING;
-            }
-            case "log" -> {
-                LogLevel level = LogLevel.valueOf(field(name, f, 0).toUpperCase(Locale.ROOT));
-                String line = field(name, f, 1);
-                long bytes = utf8Length(line);
-                functions.logLine(level, bytes <= maxLogLineBytes ? line : cut(line), bytes);
-                yield NOTHING;
-            }
-            case "config" -> text(name, host.config(key(name, f, "key")));
-            case "secret" -> text(name, host.secret(key(name, f, "secret name")));
-            case "property" -> text(name, Optional.ofNullable(host.properties().get(key(name, f, "property name"))));
-            case "properties" -> {
-                // the number of properties first: a result is never empty, even for a message without properties
-                Map<String, String> properties = host.properties();
-                List<String> out = new ArrayList<>(1 + 2 * properties.size());
-                out.add(String.valueOf(properties.size()));
-                properties.forEach((k, v) -> {
-                    out.add(k);
-                    out.add(v);
-                });
-                yield checked(name, encode(out));
-            }
-            case "key" -> text(name, host.key());
-            case "topic" -> text(name, host.topic());
-            case "schema" -> text(name, host.schema());
-            case "tenant" -> text(name, Optional.of(host.tenant()));
-            case "namespace" -> text(name, Optional.of(host.namespace()));
-            case "functionName" -> text(name, Optional.of(host.functionName()));
-            case "instanceId" -> encode(List.of(String.valueOf(host.instanceId())));
-            case "numInstances" -> encode(List.of(String.valueOf(host.numInstances())));
-            case "eventTime" -> text(name, host.eventTime().isPresent()
-                    ? Optional.of(String.valueOf(host.eventTime().getAsLong())) : Optional.empty());
-            case "messageId" -> staged(name, host.messageId());
-            case "stateGet" -> staged(name, functions.stateGet(name, key(name, f, "key")));
-            case "statePut" -> {
-                String key = key(name, f, "key");
-                functions.statePut(name, key, value(name, f, 1));
-                yield NOTHING;
-            }
-            case "stateDelete" -> {
-                functions.stateDelete(name, key(name, f, "key"));
-                yield NOTHING;
-            }
-            case "counterIncr" -> {
-                functions.counterIncr(name, key(name, f, "key"), parseLong(name, field(name, f, 1)));
-                yield NOTHING;
-            }
-            case "counterGet" -> encode(List.of(String.valueOf(functions.counterGet(name, key(name, f, "key")))));
-            case "publish" -> {
-                String topic = field(name, f, 0);
-                String key = f.size() > 1 ? f.get(1) : null;
-                byte[] value = value(name, f, 2);
-                Map<String, String> properties = new LinkedHashMap<>();
-                for (int i = 4; i + 1 < f.size(); i += 2) {
-                    properties.put(field(name, f, i), field(name, f, i + 1));
-                }
-                functions.publish(name, topic, value, key, properties);
-                yield NOTHING;
-            }
-            case "recordMetric" -> {
-                functions.recordMetric(name, key(name, f, "metric name"), parseDouble(name, field(name, f, 1)));
-                yield NOTHING;
-            }
-            default -> throw new AbiViolationException("endive.invoke: no host call '" + call + "'");
-        };
     }
 
     /** The input, raw after its kind: {@code t} text, {@code j} JSON text, {@code b} the length of staged bytes. */
@@ -226,9 +158,9 @@ final class JsBridge {
         requireUnsettled(name);
         char kind = argument.isEmpty() ? '?' : argument.charAt(0);
         switch (kind) {
-            case 'n' -> functions.checkOutput(name, 0);
-            case 't' -> functions.setOutput(name, argument.substring(1).getBytes(StandardCharsets.UTF_8));
-            case 'b' -> functions.setOutput(name, streams.takeStaged());
+            case 'n' -> calls.checkOutput(name, 0);
+            case 't' -> calls.setOutput(name, argument.substring(1).getBytes(StandardCharsets.UTF_8));
+            case 'b' -> calls.setOutput(name, streams.takeStaged());
             default -> throw new AbiViolationException(name + ": unknown output kind '" + kind + "'");
         }
         settled = true;
@@ -248,54 +180,47 @@ final class JsBridge {
         streams.stage(EMPTY);
     }
 
-    /** A value the guest passed: text in the call ({@code t}), or bytes it staged ({@code b}). */
-    private byte[] value(String name, List<String> f, int at) {
-        String kind = field(name, f, at);
-        return switch (kind) {
-            case "t" -> field(name, f, at + 1).getBytes(StandardCharsets.UTF_8);
-            case "b" -> streams.takeStaged();
-            default -> throw new AbiViolationException(name + ": unknown value kind '" + kind + "'");
-        };
+    @Override
+    public String none() {
+        return NOTHING;
     }
 
-    private String key(String name, List<String> f, String what) {
-        String key = field(name, f, 0);
-        functions.checkText(name, what, key);
-        return key;
+    @Override
+    public String text(String call, Optional<String> value) {
+        return checked(call, value.isPresent() ? JsFields.of(value.get()) : NOTHING);
     }
 
-    private String text(String name, Optional<String> value) {
-        return checked(name, encode(value.isPresent() ? List.of(value.get()) : nullField()));
-    }
-
-    private String staged(String name, Optional<byte[]> value) {
+    @Override
+    public String bytes(String call, Optional<byte[]> value) {
         if (value.isEmpty()) {
-            return "-";
+            return NOTHING;
         }
-        functions.checkHostData(name, value.get().length);
+        bounds.checkHostData(call, value.get().length);
         streams.stage(value.get());
-        return encode(List.of(String.valueOf(value.get().length)));
+        return JsFields.of(String.valueOf(value.get().length));
     }
 
-    private String checked(String name, String result) {
-        functions.checkHostData(name, utf8Length(result));
+    @Override
+    public String map(String call, Map<String, String> value) {
+        // the number of entries first: a result is never empty, even for a message without properties
+        StringBuilder out = new StringBuilder(JsFields.of(String.valueOf(value.size())));
+        value.forEach((k, v) -> out.append(JsFields.of(k)).append(JsFields.of(v)));
+        return checked(call, out.toString());
+    }
+
+    @Override
+    public String number(long value) {
+        return JsFields.of(String.valueOf(value));
+    }
+
+    @Override
+    public String optionalNumber(OptionalLong value) {
+        return value.isPresent() ? number(value.getAsLong()) : NOTHING;
+    }
+
+    private String checked(String call, String result) {
+        bounds.checkHostData(call, ValueLimits.utf8Length(result));
         return result;
-    }
-
-    /** A log line or error text cut to the line limit, at a character boundary. */
-    private String cut(String text) {
-        if (text.length() <= maxLogLineBytes / 3) {
-            return text;
-        }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= maxLogLineBytes) {
-            return text;
-        }
-        int end = maxLogLineBytes;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     /** Writes a result into memory from the engine's {@code cabi_realloc}; returns the address of its {@code [ptr, len]}. */
@@ -314,89 +239,5 @@ final class JsBridge {
         memory.writeI32(wide, ptr);
         memory.writeI32(wide + 4, data.length);
         return wide;
-    }
-
-    private static List<String> nullField() {
-        List<String> none = new ArrayList<>(1);
-        none.add(null);
-        return none;
-    }
-
-    private static String field(String name, List<String> f, int at) {
-        if (at >= f.size() || f.get(at) == null) {
-            throw new AbiViolationException(name + ": field " + at + " is missing");
-        }
-        return f.get(at);
-    }
-
-    private static long parseLong(String name, String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new AbiViolationException(name + ": '" + text + "' is not an integer");
-        }
-    }
-
-    private static double parseDouble(String name, String text) {
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new AbiViolationException(name + ": '" + text + "' is not a number");
-        }
-    }
-
-    private static long utf8Length(String text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
-    }
-
-    static String encode(List<String> fields) {
-        StringBuilder out = new StringBuilder();
-        for (String field : fields) {
-            if (field == null) {
-                out.append('-');
-            } else {
-                out.append(field.length()).append(':').append(field);
-            }
-        }
-        return out.toString();
-    }
-
-    static List<String> decode(String name, String text) {
-        List<String> fields = new ArrayList<>();
-        int at = 0;
-        while (at < text.length()) {
-            if (text.charAt(at) == '-') {
-                fields.add(null);
-                at++;
-                continue;
-            }
-            int colon = text.indexOf(':', at);
-            int length;
-            try {
-                length = colon < 0 ? -1 : Integer.parseInt(text, at, colon, 10);
-            } catch (NumberFormatException e) {
-                length = -1;
-            }
-            if (length < 0 || colon + 1L + length > text.length()) {
-                throw new AbiViolationException(name + ": malformed bridge fields at offset " + at);
-            }
-            fields.add(text.substring(colon + 1, colon + 1 + length));
-            at = colon + 1 + length;
-        }
-        return fields;
     }
 }

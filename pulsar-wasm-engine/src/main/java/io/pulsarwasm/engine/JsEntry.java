@@ -29,14 +29,14 @@ final class JsEntry implements GuestEntry {
     private final Instance instance;
     private final JsBridge bridge;
     private final JsStreams streams;
-    private final HostFunctions host;
+    private final HostCalls host;
     private final int wornPages;
     private final int maxPages;
     private ExportFunction realloc;
     private ExportFunction invoke;
     private final long[] dispatch = new long[5];
 
-    JsEntry(JsScript script, Instance instance, JsBridge bridge, JsStreams streams, HostFunctions host, GuestBudget budget) {
+    JsEntry(JsScript script, Instance instance, JsBridge bridge, JsStreams streams, HostCalls host, GuestBudget budget) {
         this.script = script;
         this.instance = instance;
         this.bridge = bridge;

@@ -7,8 +7,6 @@ import run.endive.wasm.types.FunctionImport;
 import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.Import;
 import run.endive.wasm.types.MemoryLimits;
-import io.pulsarwasm.engine.internal.Abi;
-import io.pulsarwasm.engine.internal.HostImport;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;

@@ -74,7 +74,7 @@ final class WasiLink implements AutoCloseable {
      * @throws WasmLoadException naming {@value WasiConfig#DIRS} when a directory is missing, holds a
      *     symbolic link or a special file, or does not fit {@link Limit#WASI_MAX_FS_BYTES} as a copy
      */
-    static WasiLink create(WasiConfig config, Limits limits, HostFunctions host) {
+    static WasiLink create(WasiConfig config, Limits limits, HostCalls host) {
         FileSystem copies = Jimfs.newFileSystem(Configuration.unix().toBuilder()
                 .setMaxSize(limits.get(Limit.WASI_MAX_FS_BYTES)).build());
         try {
@@ -268,16 +268,16 @@ final class WasiLink implements AutoCloseable {
      */
     private static final class LineLog extends OutputStream {
 
-        private final HostFunctions host;
+        private final HostCalls host;
         private final LogLevel level;
         private final byte[] line;
         private int kept;
         private long length;
 
-        LineLog(HostFunctions host, LogLevel level) {
+        LineLog(HostCalls host, LogLevel level) {
             this.host = host;
             this.level = level;
-            this.line = new byte[host.maxLogLineBytes()];
+            this.line = new byte[host.bounds().maxLogLineBytes()];
         }
 
         @Override
@@ -305,7 +305,7 @@ final class WasiLink implements AutoCloseable {
                 return;
             }
             // a cut may split a character: lenient decoding shows it as U+FFFD, before the note that the line was cut
-            host.logLine(level, new String(line, 0, kept, StandardCharsets.UTF_8), length);
+            host.logLine(level, new ValueLimits.Line(new String(line, 0, kept, StandardCharsets.UTF_8), length));
             kept = 0;
             length = 0;
         }

@@ -1,6 +1,5 @@
 package io.pulsarwasm.engine;
 
-import io.pulsarwasm.engine.internal.HostCallException;
 import io.pulsarwasm.engine.internal.Watchdog;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +32,7 @@ public final class WasmInstance implements AutoCloseable {
 
     private final String moduleName;
     private final Instance instance;
-    private final HostFunctions host;
+    private final HostCalls host;
     private final EntryPoint entryPoint;
     private final GuestEntry entry;
     private final String process;
@@ -60,7 +59,7 @@ public final class WasmInstance implements AutoCloseable {
     /**
      * @param resources what the instance holds beyond its memory (its WASI link), closed with it; may be null
      */
-    WasmInstance(String moduleName, Instance instance, HostFunctions host, EntryPoint entryPoint, GuestEntry entry,
+    WasmInstance(String moduleName, Instance instance, HostCalls host, EntryPoint entryPoint, GuestEntry entry,
             Limits limits, GuestBudget budget, AutoCloseable resources, Consumer<WasmInstance> onClose) {
         this.moduleName = moduleName;
         this.instance = instance;
@@ -113,7 +112,7 @@ public final class WasmInstance implements AutoCloseable {
         host.begin(EntryPoint.BYTES);
         long started = Watchdog.clock();
         int status = (int) call(process, () -> entry.process(input));
-        HostFunctions.Outcome outcome = host.finish();
+        HostCalls.Outcome outcome = host.finish();
         if (status != 0) {
             throw entry.guestError(moduleName, status, outcome.error());
         }

@@ -7,7 +7,6 @@ import run.endive.wasm.WasmEngineException;
 import run.endive.wasm.Parser;
 import run.endive.wasm.WasmModule;
 import io.pulsarwasm.host.Host;
-import io.pulsarwasm.engine.internal.Abi;
 import io.roastedroot.quickjs4j.core.JavyPluginModule;
 import java.net.URL;
 import java.nio.charset.CharacterCodingException;
@@ -385,15 +384,15 @@ public final class WasmLoader implements AutoCloseable {
                 throw new IllegalStateException("wasm module '" + name + "': the loader is closed");
             }
         }
-        HostFunctions functions = new HostFunctions(name, sandbox.limits(), host, metricNames, topics);
+        HostCalls calls = new HostCalls(name, sandbox.limits(), host, metricNames, topics);
         if (script != null) {
-            return start(newScriptInstance(functions));
+            return start(newScriptInstance(calls));
         }
         GuestBudget budget = new GuestBudget(shape, sandbox.limits());
-        WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), sandbox.limits(), functions) : null;
+        WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), sandbox.limits(), calls) : null;
         Instance instance;
         try {
-            ImportValues.Builder imports = ImportValues.builder().addFunction(functions.functions());
+            ImportValues.Builder imports = ImportValues.builder().addFunction(new WasmImports(calls).functions());
             if (wasi != null) {
                 imports.addFunction(wasi.functions());
             }
@@ -410,18 +409,18 @@ public final class WasmLoader implements AutoCloseable {
             throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: "
                     + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
         }
-        return start(new WasmInstance(name, instance, functions, shape.entryPoint(),
-                new AbiEntry(name, instance, functions, shape), sandbox.limits(), budget, wasi, open::remove));
+        return start(new WasmInstance(name, instance, calls, shape.entryPoint(),
+                new AbiEntry(name, instance, calls, shape), sandbox.limits(), budget, wasi, open::remove));
     }
 
     /** The JavaScript engine, linked to the bridge and to WASI streams only (no files, no environment). */
-    private WasmInstance newScriptInstance(HostFunctions functions) {
+    private WasmInstance newScriptInstance(HostCalls calls) {
         Limits limits = sandbox.limits();
         GuestBudget budget = new GuestBudget(limits);
         long maxStaged = Math.max(limits.get(Limit.MAX_OUTPUT_BYTES),
                 Math.max(limits.get(Limit.MAX_WRITE_BYTES_PER_CALL), limits.get(Limit.MAX_STATE_VALUE_BYTES)));
         JsStreams streams = new JsStreams(maxStaged);
-        JsBridge bridge = new JsBridge(functions, streams, maxStaged);
+        JsBridge bridge = new JsBridge(calls, streams, maxStaged);
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder()
                 .withStdin(streams.stdin()).withStdout(streams.stdout()).withStderr(streams.stderr())
                 .withClock(Clock.systemUTC()).withRandom(RANDOM).build()).build();
@@ -435,8 +434,8 @@ public final class WasmLoader implements AutoCloseable {
             throw new WasmLoadException("JavaScript function '" + name + "': the JavaScript engine cannot be instantiated: "
                     + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
         }
-        return new WasmInstance(name, instance, functions, EntryPoint.BYTES,
-                new JsEntry(script, instance, bridge, streams, functions, budget), limits, budget, wasi, open::remove);
+        return new WasmInstance(name, instance, calls, EntryPoint.BYTES,
+                new JsEntry(script, instance, bridge, streams, calls, budget), limits, budget, wasi, open::remove);
     }
 
     private WasmInstance start(WasmInstance guest) {

@@ -2,9 +2,11 @@
 // user's module. It builds `ctx` over the bridge to the host (`java_invoke`, which it removes from
 // the global object) and defines the dispatcher the host runs for each message.
 //
-// Bridge protocol (pip/pip-331.md, "JavaScript functions"): java_invoke('pulsar', call, fields)
+// Bridge protocol (docs/abi.md, "The JavaScript bridge"): java_invoke('pulsar', call, fields)
 // takes and returns a list of fields, each `-` (null) or `<length>:<text>` (length in UTF-16
-// units). A result starting with `!` is a failure of the host or of Pulsar, thrown here as an Error.
+// units). A call's arguments come in the order of its host call's parameters (HostImport): a
+// value as its kind and text, a map as its count and entries. A result starting with `!` is a
+// failure of the host or of Pulsar, thrown here as an Error.
 // Bytes travel through the engine's streams: the host stages bytes it returns on stdin, and the
 // guest stages bytes it passes on stdout, just before the call that takes them.
 const bridge = globalThis.java_invoke;
@@ -138,7 +140,7 @@ function show(args) {
 // into ctx and nothing of the prelude above it (the prelude is compiled under the same file name as
 // the user's module; see userStack). Named, not wrapped: every JavaScript call is dear here.
 function logger(level) {
-  const field = level.length + ':' + level;
+  const field = '1:' + level;
   return function __pulsar_ctx(...args) {
     // one string, the usual case, straight to the bridge
     const line = args.length === 1 && typeof args[0] === 'string' ? args[0] : show(args);
@@ -149,12 +151,13 @@ function logger(level) {
   };
 }
 
+// the levels' codes, as the host call log takes them
 const log = Object.freeze({
-  trace: logger('trace'),
-  debug: logger('debug'),
-  info: logger('info'),
-  warn: logger('warn'),
-  error: logger('error'),
+  trace: logger(0),
+  debug: logger(1),
+  info: logger(2),
+  warn: logger(3),
+  error: logger(4),
 });
 
 // A call with at most one text argument and one field back (`-` or `<length>:<text>`): most ctx
@@ -252,7 +255,7 @@ const ctx = Object.freeze({
     for (const [name, prop] of Object.entries(options.properties ?? {})) {
       fields.push(name, text('property ' + name, prop));
     }
-    call('publish', t, key, ...value('a published value', v), ...fields);
+    call('publish', t, ...value('a published value', v), key, fields.length / 2, ...fields);
   },
   recordMetric: function __pulsar_ctx(name, v) {
     if (typeof v !== 'number') {

@@ -1,4 +1,4 @@
-package io.pulsarwasm.engine.internal;
+package io.pulsarwasm.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,7 +10,7 @@ import java.util.Map;
  * The ABI's encoding of a string map (message properties): a little-endian u32 count, then per
  * entry a u32 key length, the UTF-8 key, a u32 value length and the UTF-8 value.
  */
-public final class StringMapCodec {
+final class StringMapCodec {
 
     private StringMapCodec() {}
 

@@ -1,10 +1,10 @@
-package io.pulsarwasm.engine.internal;
+package io.pulsarwasm.engine;
 
 /**
  * A guest broke the ABI during a host call: a pointer or length outside its memory, text that is
  * not UTF-8, an unknown log level. The message names the host call and what was wrong.
  */
-public class AbiViolationException extends HostCallException {
+class AbiViolationException extends HostCallException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,4 +1,4 @@
-package io.pulsarwasm.engine.internal;
+package io.pulsarwasm.engine;
 
 import run.endive.runtime.ExportFunction;
 import run.endive.runtime.Instance;
@@ -10,7 +10,7 @@ import java.nio.charset.CharacterCodingException;
  * through here, so a bad one becomes an {@link AbiViolationException} naming the host call, never
  * a host crash.
  */
-public final class GuestMemory {
+final class GuestMemory {
 
     private final Instance instance;
     private ExportFunction alloc;

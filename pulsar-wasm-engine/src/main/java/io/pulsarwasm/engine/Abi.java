@@ -1,4 +1,4 @@
-package io.pulsarwasm.engine.internal;
+package io.pulsarwasm.engine;
 
 import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.ValType;
@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * the host offers under the import module {@value #IMPORT_MODULE}. {@code docs/abi.md} is the
  * specification; this class is its single source in code.
  */
-public final class Abi {
+final class Abi {
 
     /** Import module name of every host function. */
     public static final String IMPORT_MODULE = "pulsar";

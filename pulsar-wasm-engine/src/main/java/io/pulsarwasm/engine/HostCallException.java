@@ -1,11 +1,11 @@
-package io.pulsarwasm.engine.internal;
+package io.pulsarwasm.engine;
 
 /**
  * A host call failed: the guest broke the ABI ({@link AbiViolationException}) or the Pulsar
  * operation behind the call failed (state store, publish). The message starts with the host
  * call's name, e.g. {@code pulsar.state_get: ...}.
  */
-public class HostCallException extends RuntimeException {
+class HostCallException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
