@@ -70,6 +70,20 @@ class RecoverableHostCallTest {
     }
 
     @Test
+    void aBadValuePointerOfARecoverableWriteStillFailsItsCall() {
+        // the value is read before the write is made, so a bad pointer is the guest's mistake, not the host's failure
+        byte[] module = guest("(call $try_state_put (i32.const 0) (i32.const 1) (i32.const 131000) (i32.const 100))");
+        InMemoryHost host = new InMemoryHost();
+        try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
+                WasmInstance guest = loader.newInstance(host)) {
+            assertEquals("wasm module 'hostile.wasm': export 'process' failed in host call pulsar.state_put: guest range "
+                    + "[131000, 131100) is outside guest memory of 131072 bytes",
+                    assertThrows(WasmExecutionException.class, () -> guest.process(new byte[] {1})).getMessage());
+        }
+        assertEquals(Map.of(), host.state());
+    }
+
+    @Test
     void theGuestsOwnMistakeStillFailsItsCall() {
         byte[] module = guest("(drop (call $try_state_get (i32.const 131000) (i32.const 100)))");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));

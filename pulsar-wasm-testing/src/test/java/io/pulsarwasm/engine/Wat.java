@@ -24,6 +24,7 @@ final class Wat {
             (import "pulsar" "record_metric" (func $record_metric (param i32 i32 f64)))
             (import "pulsar" "try_counter_incr" (func $try_counter_incr (param i32 i32 i64)))
             (import "pulsar" "try_state_get" (func $try_state_get (param i32 i32) (result i64)))
+            (import "pulsar" "try_state_put" (func $try_state_put (param i32 i32 i32 i32)))
             (import "pulsar" "try_publish" (func $try_publish (param i32 i32 i32 i32 i32 i32 i32 i32)))
             (import "pulsar" "last_error" (func $last_error (result i64)))
             (memory (export "memory") 2)
