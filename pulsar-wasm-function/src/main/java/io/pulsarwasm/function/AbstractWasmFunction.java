@@ -6,8 +6,6 @@ import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WasmLoadException;
 import io.pulsarwasm.engine.WasmLoader;
 import io.pulsarwasm.engine.WasmSession;
-import io.pulsarwasm.function.internal.ClassLoaderRelease;
-import io.pulsarwasm.function.internal.PulsarHost;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
 import java.util.Locale;
@@ -39,7 +37,7 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     public static final String MODULE_KEY = WasmConfig.MODULE;
 
     private final EntryPoint entryPoint;
-    private WasmSession session;
+    private FunctionRuntime<I, O> runtime;
 
     /**
      * Creates a function for modules with the given entry point.
@@ -52,21 +50,18 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     @Override
     public void initialize(Context context) {
-        WasmConfig config = configure(context.getUserConfigMap());
-        Host host = newHost(context);
-        session = new WasmSession(load(config, host), host);
+        runtime = FunctionRuntime.open(this, context.getUserConfigMap(), newHost(context));
     }
 
     /**
-     * Parses this function's user config, exactly as {@code initialize} does: the engine's
-     * {@code wasm.*} keys, and those the function class reads itself ({@link #configKeys()}). The
-     * tester calls it too.
+     * Parses this function's user config: the engine's {@code wasm.*} keys, and those the function
+     * class reads itself ({@link #configKeys()}), which a subclass in this package keeps.
      *
      * @param userConfig the function's user config, as Pulsar parsed it from JSON
      * @return the engine's part of it
      * @throws IllegalArgumentException naming a key that is unknown or wrong
      */
-    public WasmConfig configure(Map<String, ?> userConfig) {
+    WasmConfig configure(Map<String, ?> userConfig) {
         return WasmConfig.parse(userConfig, configKeys());
     }
 
@@ -91,15 +86,25 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     }
 
     /**
-     * Loads this function's module for a configuration, exactly as {@code initialize} does, and
-     * checks that the module's entry point is the one this class calls. The tester uses it too.
+     * The host the guest sees, given the host underneath: that host, unless the class adds to it.
+     *
+     * @param host the host underneath
+     * @return the guest's host
+     */
+    Host guestHost(Host host) {
+        return host;
+    }
+
+    /**
+     * Loads this function's module for a configuration and checks that the module's entry point is
+     * the one this class calls.
      *
      * @param config the parsed user config
      * @param host where the load's log lines go
      * @return the loaded module
      * @throws WasmLoadException if the module cannot be loaded or does not fit this class
      */
-    public WasmLoader load(WasmConfig config, Host host) {
+    WasmLoader load(WasmConfig config, Host host) {
         WasmLoader loader = WasmLoader.fromConfig(config, getClass().getClassLoader(), defaultModuleLocation(),
                 getClass().getName() + "Module").withJsInput(jsInput());
         loader.executionWarning().ifPresent(warning -> host.log(LogLevel.WARN, "pulsar-wasm: " + warning));
@@ -133,7 +138,7 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      *
      * @return a location in the form {@value #MODULE_KEY} takes
      */
-    public String defaultModuleLocation() {
+    protected String defaultModuleLocation() {
         String wasm = getClass().getName() + ".wasm";
         String script = getClass().getName() + ".js";
         ClassLoader classLoader = getClass().getClassLoader();
@@ -147,21 +152,17 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      */
     @Override
     public O process(I input, Context context) {
-        if (input == null) {
-            return null;
-        }
-        return call(session, input);
+        return runtime.process(input);
     }
 
     /**
-     * Calls the guest for one non-null input: what {@code process} does once Pulsar's context is
-     * set, and what the tester calls with its own session.
+     * Calls the guest for one non-null input, as {@link FunctionRuntime#process} does.
      *
      * @param session this function instance's guest
      * @param input the input
      * @return the output, or null for none
      */
-    public abstract O call(WasmSession session, I input);
+    protected abstract O call(WasmSession session, I input);
 
     /**
      * Runs the guest's {@code close} export and releases the guest, its compiled code (once no
@@ -171,9 +172,9 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     @Override
     public void close() {
         try {
-            if (session != null) {
-                session.close();
-                session = null;
+            if (runtime != null) {
+                runtime.close();
+                runtime = null;
             }
         } finally {
             ClassLoaderRelease.release(getClass().getClassLoader());

@@ -4,6 +4,7 @@ import io.pulsarwasm.function.internal.record.Encoded;
 import io.pulsarwasm.function.internal.record.PreEncodedSchema;
 import io.pulsarwasm.function.internal.record.RecordCodec;
 import io.pulsarwasm.function.internal.record.RecordEncodingException;
+import io.pulsarwasm.function.internal.record.SchemaJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.apache.pulsar.client.api.Message;
@@ -34,6 +35,16 @@ public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[]
      */
     public RecordInput {
         Objects.requireNonNull(schema, "schema");
+    }
+
+    /**
+     * The schema as the guest reads it ({@code pulsar.get_schema}, {@code ctx.schema()} in
+     * JavaScript): its type, name and definition, and the version the message carries, as JSON.
+     *
+     * @return the JSON text
+     */
+    public String schemaJson() {
+        return SchemaJson.describe(schema, schemaVersion);
     }
 
     /**

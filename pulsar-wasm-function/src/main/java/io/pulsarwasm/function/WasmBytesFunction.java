@@ -28,7 +28,7 @@ public class WasmBytesFunction extends AbstractWasmFunction<byte[], CompletableF
     }
 
     @Override
-    public CompletableFuture<byte[]> call(WasmSession session, byte[] input) {
+    protected CompletableFuture<byte[]> call(WasmSession session, byte[] input) {
         return session.process(input).stored();
     }
 }

@@ -18,7 +18,7 @@ public class WasmFunction extends AbstractWasmFunction<Long, Long> {
     }
 
     @Override
-    public Long call(WasmSession session, Long input) {
+    protected Long call(WasmSession session, Long input) {
         return session.process(input);
     }
 }

@@ -6,7 +6,6 @@ import io.pulsarwasm.engine.JsInput;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WasmExecutionException;
 import io.pulsarwasm.engine.WasmSession;
-import io.pulsarwasm.function.internal.PulsarHost;
 import io.pulsarwasm.function.internal.record.Encoded;
 import io.pulsarwasm.function.internal.record.RecordConfig;
 import io.pulsarwasm.function.internal.record.RecordEncodingException;
@@ -15,6 +14,7 @@ import io.pulsarwasm.host.Host;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.schema.GenericObject;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Record;
@@ -40,6 +40,8 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
     private RecordConfig recordConfig = RecordConfig.parse(Map.of());
     private Records records = new Records(recordConfig);
     private Context context;
+    /** The schema of the record being processed, for what the guest publishes in the input's schema. */
+    private Schema<?> inputSchema;
 
     /** Creates the function; Pulsar calls this reflectively. */
     public WasmRecordFunction() {
@@ -53,7 +55,7 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
     }
 
     @Override
-    public WasmConfig configure(Map<String, ?> userConfig) {
+    WasmConfig configure(Map<String, ?> userConfig) {
         WasmConfig config = super.configure(userConfig);
         recordConfig = RecordConfig.parse(userConfig);
         records = new Records(recordConfig);
@@ -74,9 +76,10 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
         return RecordConfig.KEYS;
     }
 
+    /** What the guest publishes to a topic with a configured schema is encoded in it. */
     @Override
-    protected Host newHost(Context context) {
-        return new PulsarHost(context, records);
+    Host guestHost(Host host) {
+        return new RecordHost(host, records, () -> inputSchema);
     }
 
     /**
@@ -84,10 +87,16 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
      * given (as the tester gives it).
      */
     @Override
-    public CompletableFuture<RecordOutput> call(WasmSession session, GenericObject input) {
+    protected CompletableFuture<RecordOutput> call(WasmSession session, GenericObject input) {
         Record<?> current = context == null ? null : context.getCurrentRecord();
         RecordInput record = input instanceof RecordInput given ? given : RecordInput.of(current);
-        Invocation invocation = session.process(records.guestInput(record.schema(), record.data(), record.keyBytes()));
+        Invocation invocation;
+        inputSchema = record.schema();
+        try {
+            invocation = session.process(records.guestInput(record.schema(), record.data(), record.keyBytes()));
+        } finally {
+            inputSchema = null;
+        }
         if (invocation.output() == null) {
             return invocation.stored().thenApply(ignored -> null);
         }

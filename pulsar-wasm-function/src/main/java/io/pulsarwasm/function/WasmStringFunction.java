@@ -19,7 +19,7 @@ public class WasmStringFunction extends AbstractWasmFunction<String, Completable
     }
 
     @Override
-    public CompletableFuture<String> call(WasmSession session, String input) {
+    protected CompletableFuture<String> call(WasmSession session, String input) {
         Invocation invocation = session.process(input.getBytes(StandardCharsets.UTF_8));
         String output = invocation.text(session.moduleName());
         return invocation.stored().thenApply(ignored -> output);

@@ -2,8 +2,6 @@ package io.pulsarwasm.testing;
 
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.function.RecordInput;
-import io.pulsarwasm.function.internal.record.Records;
-import io.pulsarwasm.function.internal.record.SchemaJson;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
 import java.util.ArrayList;
@@ -26,6 +24,9 @@ import org.apache.pulsar.client.api.Schema;
  */
 public final class InMemoryHost implements Host {
 
+    /** The schema a value without one reads as: BYTES, as on a topic without a schema. */
+    private static final String BYTES_SCHEMA = new RecordInput(Schema.BYTES, null, null, null).schemaJson();
+
     private final Map<String, Object> userConfig = new LinkedHashMap<>();
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private final Map<String, byte[]> state = new LinkedHashMap<>();
@@ -41,7 +42,6 @@ public final class InMemoryHost implements Host {
     private int numInstances = 1;
     private TestRecord<?> record;
     private RuntimeException publishFailure;
-    private Records records;
     private RuntimeException stateFailure;
 
     /**
@@ -90,14 +90,6 @@ public final class InMemoryHost implements Host {
         this.instanceId = instanceId;
         this.numInstances = numInstances;
         return this;
-    }
-
-    /**
-     * Checks publishes as a record function's worker does: a publish to a topic with a schema in
-     * {@code wasm.record.publish-schemas} must fit it, else its future fails.
-     */
-    void encodePublishes(Records records) {
-        this.records = records;
     }
 
     /**
@@ -214,9 +206,7 @@ public final class InMemoryHost implements Host {
         if (record == null) {
             return Optional.empty();
         }
-        return Optional.of(record.value() instanceof RecordInput input
-                ? SchemaJson.describe(input.schema(), input.schemaVersion())
-                : SchemaJson.describe(Schema.BYTES, null));
+        return Optional.of(record.value() instanceof RecordInput input ? input.schemaJson() : BYTES_SCHEMA);
     }
 
     @Override
@@ -314,13 +304,6 @@ public final class InMemoryHost implements Host {
         }
         if (publishFailure != null) {
             return CompletableFuture.failedFuture(publishFailure);
-        }
-        if (records != null) {
-            try {
-                records.publish(topic, value, record != null && record.value() instanceof RecordInput input ? input.schema() : null);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
         }
         published.add(new PublishedMessage(topic, key, Map.copyOf(properties), value.clone()));
         return CompletableFuture.completedFuture(null);

@@ -1,16 +1,14 @@
 package io.pulsarwasm.testing;
 
 import io.pulsarwasm.engine.WasmConfig;
-import io.pulsarwasm.engine.WasmSession;
 import io.pulsarwasm.function.AbstractWasmFunction;
+import io.pulsarwasm.function.FunctionRuntime;
 import io.pulsarwasm.function.RecordInput;
 import io.pulsarwasm.function.RecordOutput;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
-import io.pulsarwasm.function.internal.record.RecordConfig;
-import io.pulsarwasm.function.internal.record.Records;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pulsar.client.api.Schema;
@@ -39,7 +37,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
 
     private final AbstractWasmFunction<I, ?> function;
     private final InMemoryHost host = new InMemoryHost();
-    private WasmSession session;
+    private FunctionRuntime<I, ?> runtime;
     private RuntimeException startFailure;
     private boolean started;
 
@@ -192,7 +190,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         }
         host.setRecord(record);
         try {
-            Object output = function.call(session, record.value());
+            Object output = runtime.process(record.value());
             @SuppressWarnings("unchecked")
             O value = (O) (output instanceof CompletableFuture<?> result ? settle(result) : output);
             return value;
@@ -205,11 +203,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         if (!started) {
             started = true;
             try {
-                WasmConfig config = function.configure(host.userConfig());
-                if (function instanceof WasmRecordFunction) {
-                    host.encodePublishes(new Records(RecordConfig.parse(host.userConfig())));
-                }
-                session = new WasmSession(function.load(config, host), host);
+                runtime = FunctionRuntime.open(function, host.userConfig(), host);
             } catch (RuntimeException e) {
                 startFailure = e;
             }
@@ -222,9 +216,9 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
     /** Runs the guest's {@code close}, if the guest was started. */
     @Override
     public void close() {
-        if (session != null) {
-            session.close();
-            session = null;
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
         }
     }
 

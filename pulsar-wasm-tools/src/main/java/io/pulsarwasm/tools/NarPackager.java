@@ -7,11 +7,11 @@ import io.pulsarwasm.engine.EntryPoint;
 import io.pulsarwasm.engine.Limit;
 import io.pulsarwasm.engine.Limits;
 import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.function.FunctionRuntime;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
-import io.pulsarwasm.function.internal.record.RecordConfig;
 import io.pulsarwasm.engine.WasmLoadException;
 import io.pulsarwasm.engine.WasmLoader;
 import java.io.IOException;
@@ -115,10 +115,8 @@ public final class NarPackager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        WasmConfig config = WasmConfig.parse(userConfig, type == Type.RECORD ? RecordConfig.KEYS : Set.of());
-        if (type == Type.RECORD) {
-            RecordConfig.parse(userConfig);
-        }
+        WasmConfig config = FunctionRuntime.configure(type == Type.RECORD ? new WasmRecordFunction() : new WasmBytesFunction(),
+                userConfig);
         Type chosen = script ? checkScript(fileName, source, type, config) : checkModule(fileName, source, type, config);
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(genericNar));
                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(output))) {

@@ -19,7 +19,7 @@ import org.apache.pulsar.common.schema.SchemaType;
  *
  * @param info the configured schema, or null for the input's
  */
-public record SchemaSpec(SchemaInfo info) {
+record SchemaSpec(SchemaInfo info) {
 
     /** The input's schema. */
     public static final SchemaSpec INPUT = new SchemaSpec(null);

@@ -1,9 +1,7 @@
-package io.pulsarwasm.function.internal;
+package io.pulsarwasm.function;
 
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.function.internal.record.Encoded;
-import io.pulsarwasm.function.internal.record.RecordEncodingException;
-import io.pulsarwasm.function.internal.record.Records;
 import io.pulsarwasm.function.internal.record.SchemaJson;
 import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
@@ -26,10 +24,9 @@ import org.apache.pulsar.functions.api.Record;
  * {@code putStateAsync}, {@code incrCounterAsync}, ...), so a guest that publishes does not wait
  * for each message's batch to be sent.
  */
-public final class PulsarHost implements Host {
+final class PulsarHost implements Host, SchemaPublisher {
 
     private final Context context;
-    private final Records records;
 
     /**
      * Creates the host of one function instance.
@@ -37,19 +34,7 @@ public final class PulsarHost implements Host {
      * @param context the instance's context
      */
     public PulsarHost(Context context) {
-        this(context, null);
-    }
-
-    /**
-     * Creates the host of one record function instance: a publish to a topic with a configured
-     * schema encodes the guest's JSON in it.
-     *
-     * @param context the instance's context
-     * @param records the function's schemas, or null for none
-     */
-    public PulsarHost(Context context, Records records) {
         this.context = context;
-        this.records = records;
     }
 
     @Override
@@ -149,15 +134,21 @@ public final class PulsarHost implements Host {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public CompletableFuture<?> publish(String topic, byte[] value, String key, Map<String, String> properties) {
+        return send(topic, Schema.BYTES, value, key, properties);
+    }
+
+    /** Sends a value encoded in a topic's configured schema (a record function's publish). */
+    @Override
+    public CompletableFuture<?> publish(String topic, Encoded encoded, String key, Map<String, String> properties) {
+        return send(topic, encoded.schema(), encoded.value(), key, properties);
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<?> send(String topic, Schema<?> schema, Object value, String key, Map<String, String> properties) {
         TypedMessageBuilder<Object> message;
         try {
-            Optional<Encoded> encoded = records == null ? Optional.empty()
-                    : records.publish(topic, value, record().map(Record::getSchema).orElse(null));
-            message = encoded.isPresent()
-                    ? context.newOutputMessage(topic, (Schema<Object>) encoded.get().schema()).value(encoded.get().value())
-                    : context.newOutputMessage(topic, (Schema<Object>) (Schema<?>) Schema.BYTES).value(value);
+            message = context.newOutputMessage(topic, (Schema<Object>) schema).value(value);
             if (key != null) {
                 message.key(key);
             }
@@ -165,7 +156,7 @@ public final class PulsarHost implements Host {
                 message.properties(properties);
             }
         } catch (PulsarClientException | RuntimeException e) {
-            // RuntimeException: a value that does not fit, and Pulsar's refusals (a key given to a SEPARATED KeyValue topic)
+            // RuntimeException: Pulsar's refusals (a key given to a SEPARATED KeyValue topic)
             return CompletableFuture.failedFuture(e);
         }
         return message.sendAsync();

@@ -1,4 +1,4 @@
-package io.pulsarwasm.function.internal;
+package io.pulsarwasm.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package io.pulsarwasm.function.internal;
+package io.pulsarwasm.function;
 
 import java.lang.reflect.Field;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.Map;
  * and some 11,000 classes). Removing this class loader's entries when the instance closes lets the
  * loader be collected; Pulsar refills the cache if the classes are used again.
  */
-public final class ClassLoaderRelease {
+final class ClassLoaderRelease {
 
     private static final String REFLECTIONS = "org.apache.pulsar.common.util.Reflections";
     private static final String CACHE = "constructorCache";
