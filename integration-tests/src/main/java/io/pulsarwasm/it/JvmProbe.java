@@ -52,6 +52,8 @@ public final class JvmProbe implements AutoCloseable {
      * @param url e.g. {@code service:jmx:rmi:///jndi/rmi://127.0.0.1:9999/jmxrmi}
      * @return the probe; close it when done
      */
+    // JMX over RMI names its server through JNDI; the URL is the test's own, to a worker it started
+    @SuppressWarnings("BanJNDI")
     public static JvmProbe connect(String url) {
         try {
             return new JvmProbe(JMXConnectorFactory.connect(new JMXServiceURL(url)));

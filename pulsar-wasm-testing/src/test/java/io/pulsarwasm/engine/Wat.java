@@ -42,7 +42,7 @@ final class Wat {
             Files.writeString(source, text);
             Process process = new ProcessBuilder("wat2wasm", "--enable-all", source.toString(), "-o", binary.toString())
                     .redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("wat2wasm failed: " + output + "\n" + text);
             }

@@ -8,6 +8,7 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -93,7 +94,7 @@ final class ProtobufCodec implements ValueCodec {
     public byte[] encode(JsonNode json, String path) {
         if (!json.isObject()) {
             throw new RecordEncodingException(path + ": expected an object (message " + descriptor.getFullName()
-                    + "), got " + json.getNodeType().name().toLowerCase());
+                    + "), got " + json.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         DynamicMessage.Builder builder = DynamicMessage.newBuilder(descriptor);
         try {
