@@ -26,7 +26,9 @@ final class BenchContext {
     /** As {@link #with(Map)}, with {@code newOutputMessage} answered by {@code messages} when not null. */
     static Context with(Map<String, Object> userConfig, Supplier<TypedMessageBuilder<?>> messages) {
         Map<String, Object> config = new HashMap<>(userConfig);
-        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+        return (Context) Proxy.newProxyInstance(
+                Context.class.getClassLoader(),
+                new Class<?>[] {Context.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getUserConfigMap" -> config;
                     case "getUserConfigValue" -> Optional.ofNullable(config.get((String) args[0]));

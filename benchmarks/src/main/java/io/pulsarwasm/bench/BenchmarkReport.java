@@ -40,8 +40,11 @@ public final class BenchmarkReport {
             // the end-to-end cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=e2e verify
             // (-Dbench.cases="Publish per message,Counter per message" for some of them)
             String cases = System.getProperty("bench.cases", "");
-            String markdown = endToEnd(EndToEnd.run(Integer.getInteger("bench.messages", 50_000),
-                    cases.isEmpty() ? List.of() : Arrays.stream(cases.split(",")).map(String::trim).toList()));
+            String markdown = endToEnd(EndToEnd.run(
+                    Integer.getInteger("bench.messages", 50_000),
+                    cases.isEmpty()
+                            ? List.of()
+                            : Arrays.stream(cases.split(",")).map(String::trim).toList()));
             Files.writeString(Path.of("target/benchmarks-e2e.md"), markdown);
             System.out.println(markdown);
             return;
@@ -49,12 +52,21 @@ public final class BenchmarkReport {
         if (args[0].equals("javascript")) {
             // the JavaScript cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=javascript verify
             Path samples = Path.of(args[1]).toAbsolutePath().normalize();
-            String markdown = markdown(group(new ArrayList<>(run(new OptionsBuilder()
-                    .include(ColdStartBenchmark.class.getSimpleName() + ".javaScript")
-                    .forks(5).warmupIterations(0).measurementIterations(1), samples))), true)
-                    + markdown(group(new ArrayList<>(run(settings(true)
-                    .include(JavaScriptCallBenchmark.class.getSimpleName()), samples))), true)
-                    + endToEnd(EndToEnd.run(Integer.getInteger("bench.messages", 50_000), List.of("Relay: JavaScript")));
+            String markdown = markdown(
+                            group(new ArrayList<>(run(
+                                    new OptionsBuilder()
+                                            .include(ColdStartBenchmark.class.getSimpleName() + ".javaScript")
+                                            .forks(5)
+                                            .warmupIterations(0)
+                                            .measurementIterations(1),
+                                    samples))),
+                            true)
+                    + markdown(
+                            group(new ArrayList<>(run(
+                                    settings(true).include(JavaScriptCallBenchmark.class.getSimpleName()), samples))),
+                            true)
+                    + endToEnd(
+                            EndToEnd.run(Integer.getInteger("bench.messages", 50_000), List.of("Relay: JavaScript")));
             Files.writeString(Path.of("target/benchmarks-javascript.md"), markdown);
             System.out.println(markdown);
             return;
@@ -62,9 +74,12 @@ public final class BenchmarkReport {
         if (args[0].equals("records")) {
             // the record cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=records verify
             Path samples = Path.of(args[1]).toAbsolutePath().normalize();
-            String markdown = markdown(group(new ArrayList<>(run(settings(true)
-                    .include(RecordBenchmark.class.getSimpleName()), samples))), true)
-                    + endToEnd(EndToEnd.run(Integer.getInteger("bench.messages", 50_000), List.of("Avro record transform")));
+            String markdown = markdown(
+                            group(new ArrayList<>(
+                                    run(settings(true).include(RecordBenchmark.class.getSimpleName()), samples))),
+                            true)
+                    + endToEnd(EndToEnd.run(
+                            Integer.getInteger("bench.messages", 50_000), List.of("Avro record transform")));
             Files.writeString(Path.of("target/benchmarks-records.md"), markdown);
             System.out.println(markdown);
             return;
@@ -77,16 +92,22 @@ public final class BenchmarkReport {
         Files.createDirectories(out);
 
         List<RunResult> results = new ArrayList<>();
-        results.addAll(run(settings(full)
-                .include(LongCallBenchmark.class.getSimpleName())
-                .include(BytesRoundTripBenchmark.class.getSimpleName())
-                .include(PublishBenchmark.class.getSimpleName())
-                .include(JavaScriptCallBenchmark.class.getSimpleName())
-                .include(ComputeBenchmark.class.getSimpleName())
-                .include(RecordBenchmark.class.getSimpleName()), samples));
-        results.addAll(run(new OptionsBuilder()
-                .include(ColdStartBenchmark.class.getSimpleName())
-                .forks(full ? 5 : 0).warmupIterations(0).measurementIterations(1), samples));
+        results.addAll(run(
+                settings(full)
+                        .include(LongCallBenchmark.class.getSimpleName())
+                        .include(BytesRoundTripBenchmark.class.getSimpleName())
+                        .include(PublishBenchmark.class.getSimpleName())
+                        .include(JavaScriptCallBenchmark.class.getSimpleName())
+                        .include(ComputeBenchmark.class.getSimpleName())
+                        .include(RecordBenchmark.class.getSimpleName()),
+                samples));
+        results.addAll(run(
+                new OptionsBuilder()
+                        .include(ColdStartBenchmark.class.getSimpleName())
+                        .forks(full ? 5 : 0)
+                        .warmupIterations(0)
+                        .measurementIterations(1),
+                samples));
 
         Map<String, Map<String, RunResult>> groups = group(results);
         String markdown = markdown(groups, full);
@@ -101,15 +122,25 @@ public final class BenchmarkReport {
 
     private static ChainedOptionsBuilder settings(boolean full) {
         return full
-                ? new OptionsBuilder().forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-                : new OptionsBuilder().forks(0).warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
-                        .measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
+                ? new OptionsBuilder()
+                        .forks(1)
+                        .warmupIterations(3)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(5)
+                        .measurementTime(TimeValue.seconds(1))
+                : new OptionsBuilder()
+                        .forks(0)
+                        .warmupIterations(1)
+                        .warmupTime(TimeValue.milliseconds(100))
+                        .measurementIterations(1)
+                        .measurementTime(TimeValue.milliseconds(200));
     }
 
     private static Collection<RunResult> run(ChainedOptionsBuilder options, Path samples) throws Exception {
         System.setProperty("bench.samples", samples.toString());
-        return new Runner(options.jvmArgsAppend("-Dbench.samples=" + samples, "-Xmx2g").build()).run();
+        return new Runner(options.jvmArgsAppend("-Dbench.samples=" + samples, "-Xmx2g")
+                        .build())
+                .run();
     }
 
     /** Results by group (benchmark class and parameters), then by runtime (method). */
@@ -138,25 +169,49 @@ public final class BenchmarkReport {
 
     private static String markdown(Map<String, Map<String, RunResult>> groups, boolean full) {
         StringBuilder text = new StringBuilder("# Benchmarks\n\n");
-        text.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(cpu()).append("; JDK ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(Runtime.version()).append("; ").append(full ? "full" : "quick").append(" settings. ")
+        text.append("Machine: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, ")
+                .append(cpu())
+                .append("; JDK ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(Runtime.version())
+                .append("; ")
+                .append(full ? "full" : "quick")
+                .append(" settings. ")
                 .append("Regenerate with `./mvnw -pl benchmarks -am -DskipTests install && ./mvnw -pl benchmarks ")
                 .append("-Dbench.settings=full verify`.\n\n");
         text.append("Lower is better. \"× Java\" is the ratio to the plain Java baseline measured in the same run; "
                 + "\"+ Java\" the time added to it.\n\n");
         for (Map.Entry<String, Map<String, RunResult>> group : groups.entrySet()) {
-            text.append("## ").append(group.getKey()).append("\n\n| runtime | score | error | × Java | + Java |\n| --- | ---: | ---: | ---: | ---: |\n");
+            text.append("## ")
+                    .append(group.getKey())
+                    .append("\n\n| runtime | score | error | × Java | + Java |\n| --- | ---: | ---: | ---: | ---: |\n");
             RunResult java = group.getValue().get("java");
             for (Map.Entry<String, RunResult> row : group.getValue().entrySet()) {
                 var score = row.getValue().getPrimaryResult();
-                text.append("| ").append(row.getKey()).append(" | ")
-                        .append(format(score.getScore())).append(' ').append(score.getScoreUnit()).append(" | ± ")
-                        .append(format(score.getScoreError())).append(" | ")
-                        .append(java == null ? "" : format(score.getScore() / java.getPrimaryResult().getScore()))
+                text.append("| ")
+                        .append(row.getKey())
                         .append(" | ")
-                        .append(java == null ? "" : format(score.getScore() - java.getPrimaryResult().getScore()) + " "
-                                + score.getScoreUnit())
+                        .append(format(score.getScore()))
+                        .append(' ')
+                        .append(score.getScoreUnit())
+                        .append(" | ± ")
+                        .append(format(score.getScoreError()))
+                        .append(" | ")
+                        .append(
+                                java == null
+                                        ? ""
+                                        : format(score.getScore()
+                                                / java.getPrimaryResult().getScore()))
+                        .append(" | ")
+                        .append(
+                                java == null
+                                        ? ""
+                                        : format(score.getScore()
+                                                        - java.getPrimaryResult()
+                                                                .getScore()) + " " + score.getScoreUnit())
                         .append(" |\n");
             }
             text.append('\n');
@@ -166,7 +221,8 @@ public final class BenchmarkReport {
 
     private static String endToEnd(List<EndToEnd.Result> results) {
         StringBuilder text = new StringBuilder("## End to end on a Pulsar standalone (process runtime)\n\n"
-                + "Each case's functions alternate on one broker: one unmeasured pass, then " + Integer.getInteger("bench.passes", 3)
+                + "Each case's functions alternate on one broker: one unmeasured pass, then "
+                + Integer.getInteger("bench.passes", 3)
                 + " measured ones. Each figure is the median over the passes; \"passes\" is the lowest and highest "
                 + "throughput of the measured passes. Each function instance (a fresh JVM) first processes up to 20,000 "
                 + "messages unmeasured, to measure it warm. \"× first\" is the ratio of medians to the case's first row "
@@ -175,31 +231,56 @@ public final class BenchmarkReport {
                 + "| case | function | load | messages | throughput | × first | passes | p50 latency | p99 latency | checked |\n"
                 + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (EndToEnd.Result result : results) {
-            double first = results.stream().filter(r -> r.scenario().equals(result.scenario())
-                    && r.load().equals(result.load())).findFirst().orElseThrow().throughputPerSecond();
-            text.append("| ").append(result.scenario()).append(" | ").append(result.function()).append(" | ")
-                    .append(result.load()).append(" | ").append(result.messages()).append(" | ")
-                    .append(format(result.throughputPerSecond())).append(" msg/s | ")
-                    .append(format(result.throughputPerSecond() / first)).append(" | ")
-                    .append(format(result.lowestPerSecond())).append("–").append(format(result.highestPerSecond())).append(" | ")
-                    .append(result.p50Millis()).append(" ms | ").append(result.p99Millis()).append(" ms | ")
-                    .append(result.check()).append(" |\n");
+            double first = results.stream()
+                    .filter(r ->
+                            r.scenario().equals(result.scenario()) && r.load().equals(result.load()))
+                    .findFirst()
+                    .orElseThrow()
+                    .throughputPerSecond();
+            text.append("| ")
+                    .append(result.scenario())
+                    .append(" | ")
+                    .append(result.function())
+                    .append(" | ")
+                    .append(result.load())
+                    .append(" | ")
+                    .append(result.messages())
+                    .append(" | ")
+                    .append(format(result.throughputPerSecond()))
+                    .append(" msg/s | ")
+                    .append(format(result.throughputPerSecond() / first))
+                    .append(" | ")
+                    .append(format(result.lowestPerSecond()))
+                    .append("–")
+                    .append(format(result.highestPerSecond()))
+                    .append(" | ")
+                    .append(result.p50Millis())
+                    .append(" ms | ")
+                    .append(result.p99Millis())
+                    .append(" ms | ")
+                    .append(result.check())
+                    .append(" |\n");
         }
         return text.append('\n').toString();
     }
 
     /** One bar chart: each group's runtimes as multiples of its Java baseline (log scale). */
     private static Map<String, CategoryChart> chart(Map<String, Map<String, RunResult>> groups) {
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(1000)
+                .height(520)
                 .title("Cost relative to the same function in Java (lower is better)")
-                .xAxisTitle("benchmark").yAxisTitle("× Java (log scale)").build();
+                .xAxisTitle("benchmark")
+                .yAxisTitle("× Java (log scale)")
+                .build();
         chart.getStyler().setYAxisLogarithmic(true);
         // bars need a positive base on a log axis
         chart.getStyler().setYAxisMin(0.5);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         List<String> compared = groups.entrySet().stream()
                 .filter(g -> g.getValue().containsKey("java") && g.getValue().containsKey("compiler"))
-                .map(Map.Entry::getKey).toList();
+                .map(Map.Entry::getKey)
+                .toList();
         for (String runtime : RUNTIMES.subList(1, RUNTIMES.size())) {
             List<Double> ratios = new ArrayList<>();
             for (String group : compared) {
@@ -225,13 +306,18 @@ public final class BenchmarkReport {
     }
 
     private static String format(double value) {
-        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
+        return Double.isNaN(value)
+                ? "–"
+                : String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
     }
 
     private static String cpu() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
-                    .findFirst().map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown CPU");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name"))
+                    .findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

@@ -1,10 +1,8 @@
 package io.pulsarwasm.bench;
 
-import run.endive.compiler.MachineFactoryCompiler;
-import run.endive.wasm.Parser;
+import io.pulsarwasm.engine.Sandbox;
 import io.pulsarwasm.engine.WasmInstance;
 import io.pulsarwasm.engine.WasmLoader;
-import io.pulsarwasm.engine.Sandbox;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,6 +10,8 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
+import run.endive.compiler.MachineFactoryCompiler;
+import run.endive.wasm.Parser;
 
 /**
  * From bytes to a ready guest, measured once per fresh JVM (single shot): load and instantiate in
@@ -29,23 +29,26 @@ public class ColdStartBenchmark {
 
     @Benchmark
     public long interpreterDoubler() {
-        try (WasmLoader loader = WasmLoader.fromBytes("doubler", doubler); WasmInstance guest = loader.newInstance()) {
+        try (WasmLoader loader = WasmLoader.fromBytes("doubler", doubler);
+                WasmInstance guest = loader.newInstance()) {
             return guest.process(1);
         }
     }
 
     @Benchmark
     public long aotDoubler() {
-        try (WasmLoader loader = WasmLoader.fromAot("io.pulsarwasm.bench.aot.DoublerModule",
-                getClass().getClassLoader(), Sandbox.DEFAULT); WasmInstance guest = loader.newInstance()) {
+        try (WasmLoader loader = WasmLoader.fromAot(
+                        "io.pulsarwasm.bench.aot.DoublerModule", getClass().getClassLoader(), Sandbox.DEFAULT);
+                WasmInstance guest = loader.newInstance()) {
             return guest.process(1);
         }
     }
 
     @Benchmark
     public long compilerDoubler() {
-        try (WasmLoader loader = WasmLoader.fromBytes("doubler", doubler).withExecution(
-                io.pulsarwasm.engine.ExecutionMode.COMPILER); WasmInstance guest = loader.newInstance()) {
+        try (WasmLoader loader = WasmLoader.fromBytes("doubler", doubler)
+                        .withExecution(io.pulsarwasm.engine.ExecutionMode.COMPILER);
+                WasmInstance guest = loader.newInstance()) {
             return guest.process(1);
         }
     }
@@ -59,7 +62,9 @@ public class ColdStartBenchmark {
     public long javaScriptRelay() {
         try (WasmLoader loader = WasmLoader.fromJavaScript("relay.js", relay, Sandbox.DEFAULT);
                 WasmInstance guest = loader.newInstance()) {
-            return guest.process("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8)).output().length;
+            return guest.process("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .output()
+                    .length;
         }
     }
 

@@ -45,15 +45,34 @@ final class EndToEnd {
      * One function's figures under one load: in a report, each figure's median over the measured
      * passes, with the lowest and highest throughput of the passes.
      */
-    record Result(String scenario, String function, String load, int messages, double throughputPerSecond,
-            long p50Millis, long p99Millis, String check, double lowestPerSecond, double highestPerSecond) {}
+    record Result(
+            String scenario,
+            String function,
+            String load,
+            int messages,
+            double throughputPerSecond,
+            long p50Millis,
+            long p99Millis,
+            String check,
+            double lowestPerSecond,
+            double highestPerSecond) {}
 
     /** What a case's messages are: Longs, bytes (an index), or Avro {@link User} records. */
-    private enum Kind { LONGS, BYTES, USERS }
+    private enum Kind {
+        LONGS,
+        BYTES,
+        USERS
+    }
 
     /** A function to deploy: its NAR, class and user config, and what its messages are. */
-    private record Subject(String label, Path nar, String className, Map<String, Object> config, Kind kind,
-            String sideTopic, String counter) {}
+    private record Subject(
+            String label,
+            Path nar,
+            String className,
+            Map<String, Object> config,
+            Kind kind,
+            String sideTopic,
+            String counter) {}
 
     private static final int RATE = 1000;
     private static final int PACED_MESSAGES = 5000;
@@ -61,6 +80,7 @@ final class EndToEnd {
     private static final int WARM_UP_MESSAGES = 100_000;
     /** Where each load's message indices start, so that a late or redelivered answer is never taken for another load's. */
     private static final int WARM_UP_BASE = 100_000_000;
+
     private static final int PACED_BASE = 200_000_000;
 
     private EndToEnd() {}
@@ -74,45 +94,152 @@ final class EndToEnd {
     static List<Result> run(int messages, List<String> only) throws Exception {
         List<Result> results = new ArrayList<>();
         try (StandalonePulsar pulsar = StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir());
-                PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.adminUrl()).build();
-                PulsarClient client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build()) {
+                PulsarAdmin admin =
+                        PulsarAdmin.builder().serviceHttpUrl(pulsar.adminUrl()).build();
+                PulsarClient client =
+                        PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build()) {
             Path relay = Artifacts.sample("relay.wasm");
             String module = "file://" + relay.toAbsolutePath();
             String record = "file://" + Artifacts.sample("record.wasm").toAbsolutePath();
             String recordRaw = "file://" + Artifacts.sample("record_raw.wasm").toAbsolutePath();
             String side = "persistent://public/default/e2e-side";
             Map<String, List<Subject>> scenarios = new LinkedHashMap<>();
-            scenarios.put("Long doubler", List.of(
-                    new Subject("Java", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaDoubler", Map.of(), Kind.LONGS, null, null),
-                    new Subject("wasm", Artifacts.samplesNar(), "io.pulsarwasm.samples.Doubler", Map.of(), Kind.LONGS, null, null)));
-            scenarios.put("Publish per message", List.of(
-                    new Subject("Java, sendAsync", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
-                            Map.of("side-topic", side), Kind.BYTES, side, null),
-                    new Subject("Java, no publish", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
-                            Map.of(), Kind.BYTES, null, null),
-                    new Subject("wasm, no publish", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
-                            Map.of("wasm.module", module), Kind.BYTES, null, null),
-                    new Subject("wasm, publish", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
-                            Map.of("wasm.module", module, "side-topic", side), Kind.BYTES, side, null)));
-            scenarios.put("Counter per message", List.of(
-                    new Subject("Java, incrCounterAsync", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay",
-                            Map.of("counter", "seen"), Kind.BYTES, null, "seen"),
-                    new Subject("wasm, counter_incr", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
-                            Map.of("wasm.module", module, "counter", "seen"), Kind.BYTES, null, "seen")));
-            scenarios.put("Avro record transform", List.of(
-                    new Subject("Java, GenericRecord", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRecordTransform",
-                            Map.of(), Kind.USERS, null, null),
-                    new Subject("wasm, JSON mapping", Artifacts.genericNar(), "io.pulsarwasm.function.WasmRecordFunction",
-                            Map.of("wasm.module", record), Kind.USERS, null, null),
-                    new Subject("wasm, raw format", Artifacts.genericNar(), "io.pulsarwasm.function.WasmRecordFunction",
-                            Map.of("wasm.module", recordRaw, "wasm.record.format", "raw"), Kind.USERS, null, null)));
-            scenarios.put("Relay: JavaScript", List.of(
-                    new Subject("Java", Artifacts.samplesNar(), "io.pulsarwasm.samples.JavaRelay", Map.of(), Kind.BYTES, null, null),
-                    new Subject("AssemblyScript", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
-                            Map.of("wasm.module", "file://" + Artifacts.sample("passthrough.wasm").toAbsolutePath()), Kind.BYTES, null, null),
-                    new Subject("JavaScript", Artifacts.genericNar(), "io.pulsarwasm.function.WasmBytesFunction",
-                            Map.of("wasm.module", "file://" + Artifacts.sample("../../../javascript/relay.js").toAbsolutePath()
-                                    .normalize()), Kind.BYTES, null, null)));
+            scenarios.put(
+                    "Long doubler",
+                    List.of(
+                            new Subject(
+                                    "Java",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaDoubler",
+                                    Map.of(),
+                                    Kind.LONGS,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "wasm",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.Doubler",
+                                    Map.of(),
+                                    Kind.LONGS,
+                                    null,
+                                    null)));
+            scenarios.put(
+                    "Publish per message",
+                    List.of(
+                            new Subject(
+                                    "Java, sendAsync",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaRelay",
+                                    Map.of("side-topic", side),
+                                    Kind.BYTES,
+                                    side,
+                                    null),
+                            new Subject(
+                                    "Java, no publish",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaRelay",
+                                    Map.of(),
+                                    Kind.BYTES,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "wasm, no publish",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    Map.of("wasm.module", module),
+                                    Kind.BYTES,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "wasm, publish",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    Map.of("wasm.module", module, "side-topic", side),
+                                    Kind.BYTES,
+                                    side,
+                                    null)));
+            scenarios.put(
+                    "Counter per message",
+                    List.of(
+                            new Subject(
+                                    "Java, incrCounterAsync",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaRelay",
+                                    Map.of("counter", "seen"),
+                                    Kind.BYTES,
+                                    null,
+                                    "seen"),
+                            new Subject(
+                                    "wasm, counter_incr",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    Map.of("wasm.module", module, "counter", "seen"),
+                                    Kind.BYTES,
+                                    null,
+                                    "seen")));
+            scenarios.put(
+                    "Avro record transform",
+                    List.of(
+                            new Subject(
+                                    "Java, GenericRecord",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaRecordTransform",
+                                    Map.of(),
+                                    Kind.USERS,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "wasm, JSON mapping",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmRecordFunction",
+                                    Map.of("wasm.module", record),
+                                    Kind.USERS,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "wasm, raw format",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmRecordFunction",
+                                    Map.of("wasm.module", recordRaw, "wasm.record.format", "raw"),
+                                    Kind.USERS,
+                                    null,
+                                    null)));
+            scenarios.put(
+                    "Relay: JavaScript",
+                    List.of(
+                            new Subject(
+                                    "Java",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaRelay",
+                                    Map.of(),
+                                    Kind.BYTES,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "AssemblyScript",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    Map.of(
+                                            "wasm.module",
+                                            "file://"
+                                                    + Artifacts.sample("passthrough.wasm")
+                                                            .toAbsolutePath()),
+                                    Kind.BYTES,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "JavaScript",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    Map.of(
+                                            "wasm.module",
+                                            "file://"
+                                                    + Artifacts.sample("../../../javascript/relay.js")
+                                                            .toAbsolutePath()
+                                                            .normalize()),
+                                    Kind.BYTES,
+                                    null,
+                                    null)));
             scenarios.keySet().removeIf(name -> !only.isEmpty() && !only.contains(name));
             int passes = 1 + Math.max(1, Integer.getInteger("bench.passes", 3));
             for (Map.Entry<String, List<Subject>> scenario : scenarios.entrySet()) {
@@ -125,12 +252,22 @@ final class EndToEnd {
                     // each pass starts with another function, so that none is always the one after the same other
                     for (int i = 0; i < subjects.size(); i++) {
                         int index = (pass + i) % subjects.size();
-                        List<Result> measured = measure(admin, client, scenario.getKey(), subjects.get(index), count, pass);
+                        List<Result> measured =
+                                measure(admin, client, scenario.getKey(), subjects.get(index), count, pass);
                         if (pass > 0) {
                             for (Result result : measured) {
-                                System.out.printf("pass %d of %d: %s, %s, %s: %.0f msg/s%n", pass, passes - 1,
-                                        result.scenario(), result.function(), result.load(), result.throughputPerSecond());
-                                measuredPasses.get(index).computeIfAbsent(result.load(), k -> new ArrayList<>()).add(result);
+                                System.out.printf(
+                                        "pass %d of %d: %s, %s, %s: %.0f msg/s%n",
+                                        pass,
+                                        passes - 1,
+                                        result.scenario(),
+                                        result.function(),
+                                        result.load(),
+                                        result.throughputPerSecond());
+                                measuredPasses
+                                        .get(index)
+                                        .computeIfAbsent(result.load(), k -> new ArrayList<>())
+                                        .add(result);
                             }
                         }
                     }
@@ -147,20 +284,29 @@ final class EndToEnd {
      * pass, and their median: a pair measured minutes apart on the same broker shares more of the
      * drift between passes than two medians do.
      */
-    private static void printPairedRatios(String scenario, List<Subject> subjects, List<Map<String, List<Result>>> bySubject) {
+    private static void printPairedRatios(
+            String scenario, List<Subject> subjects, List<Map<String, List<Result>>> bySubject) {
         for (int i = 1; i < subjects.size(); i++) {
             for (Map.Entry<String, List<Result>> load : bySubject.get(i).entrySet()) {
                 List<Result> measured = load.getValue();
                 List<Result> baseline = bySubject.get(0).get(load.getKey());
                 double[] ratios = IntStream.range(0, measured.size())
-                        .mapToDouble(pass -> measured.get(pass).throughputPerSecond() / baseline.get(pass).throughputPerSecond())
+                        .mapToDouble(pass -> measured.get(pass).throughputPerSecond()
+                                / baseline.get(pass).throughputPerSecond())
                         .toArray();
                 double[] sorted = ratios.clone();
                 Arrays.sort(sorted);
-                System.out.printf(Locale.ROOT, "paired: %s, %s / %s, %s: %s by pass, median %.2f%n", scenario,
-                        subjects.get(i).label(), subjects.get(0).label(), load.getKey(),
-                        Arrays.stream(ratios).mapToObj(ratio -> String.format(Locale.ROOT, "%.2f", ratio))
-                                .collect(Collectors.joining(" ")), sorted[sorted.length / 2]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "paired: %s, %s / %s, %s: %s by pass, median %.2f%n",
+                        scenario,
+                        subjects.get(i).label(),
+                        subjects.get(0).label(),
+                        load.getKey(),
+                        Arrays.stream(ratios)
+                                .mapToObj(ratio -> String.format(Locale.ROOT, "%.2f", ratio))
+                                .collect(Collectors.joining(" ")),
+                        sorted[sorted.length / 2]);
             }
         }
     }
@@ -168,16 +314,29 @@ final class EndToEnd {
     /** Each figure's median over the passes (the upper middle one for an even count), with the throughput's range. */
     private static Result median(List<Result> passes) {
         Result any = passes.get(0);
-        double[] throughput = passes.stream().mapToDouble(Result::throughputPerSecond).sorted().toArray();
+        double[] throughput = passes.stream()
+                .mapToDouble(Result::throughputPerSecond)
+                .sorted()
+                .toArray();
         long[] p50 = passes.stream().mapToLong(Result::p50Millis).sorted().toArray();
         long[] p99 = passes.stream().mapToLong(Result::p99Millis).sorted().toArray();
         int middle = passes.size() / 2;
-        return new Result(any.scenario(), any.function(), any.load(), any.messages(), throughput[middle], p50[middle],
-                p99[middle], any.check(), throughput[0], throughput[throughput.length - 1]);
+        return new Result(
+                any.scenario(),
+                any.function(),
+                any.load(),
+                any.messages(),
+                throughput[middle],
+                p50[middle],
+                p99[middle],
+                any.check(),
+                throughput[0],
+                throughput[throughput.length - 1]);
     }
 
-    private static List<Result> measure(PulsarAdmin admin, PulsarClient client, String scenario, Subject subject,
-            int messages, int pass) throws Exception {
+    private static List<Result> measure(
+            PulsarAdmin admin, PulsarClient client, String scenario, Subject subject, int messages, int pass)
+            throws Exception {
         String name = "e2e-" + Integer.toHexString((scenario + subject.label()).hashCode()) + "-" + pass;
         String input = "persistent://public/default/" + name + "-in";
         String output = "persistent://public/default/" + name + "-out";
@@ -188,17 +347,26 @@ final class EndToEnd {
         }
         FunctionConfig function = subject.kind() == Kind.LONGS
                 ? LongFunctions.config(name, subject.className(), input, output, config)
-                : FunctionConfig.builder().tenant("public").namespace("default").name(name)
-                        .className(subject.className()).runtime(FunctionConfig.Runtime.JAVA)
-                        .inputs(List.of(input)).output(output).userConfig(config)
-                        .subscriptionPosition(SubscriptionInitialPosition.Earliest).build();
+                : FunctionConfig.builder()
+                        .tenant("public")
+                        .namespace("default")
+                        .name(name)
+                        .className(subject.className())
+                        .runtime(FunctionConfig.Runtime.JAVA)
+                        .inputs(List.of(input))
+                        .output(output)
+                        .userConfig(config)
+                        .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                        .build();
         admin.functions().createFunction(function, subject.nar().toString());
         List<Result> results = new ArrayList<>();
         int warmUp = Math.min(Integer.getInteger("bench.warm-up", WARM_UP_MESSAGES), messages);
         try (Consumer<byte[]> side = sideTopic == null ? null : Messages.subscribe(client, sideTopic, Schema.BYTES)) {
             if (subject.kind() == Kind.USERS) {
                 try (Consumer<User> outputs = Messages.subscribe(client, output, Schema.AVRO(User.class));
-                        Producer<User> producer = client.newProducer(Schema.AVRO(User.class)).topic(input).create()) {
+                        Producer<User> producer = client.newProducer(Schema.AVRO(User.class))
+                                .topic(input)
+                                .create()) {
                     producer.send(user(-1));
                     outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
                     Drive.Receive receive = () -> {
@@ -208,19 +376,43 @@ final class EndToEnd {
                         int index = user.age - 1;
                         if (!user.name.equals(user(index).name.toUpperCase(java.util.Locale.ROOT))
                                 || !user.email.equals(user(index).email)) {
-                            throw new IllegalStateException(name + ": output " + user.name + "/" + user.age + "/" + user.email);
+                            throw new IllegalStateException(
+                                    name + ": output " + user.name + "/" + user.age + "/" + user.email);
                         }
                         return index;
                     };
-                    drive(scenario, subject.label(), "warm-up", warmUp, 0, WARM_UP_BASE, i -> producer.sendAsync(user(i)), receive);
-                    results.add(drive(scenario, subject.label(), "saturation", messages, 0, 0,
-                            i -> producer.sendAsync(user(i)), receive));
-                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE,
-                            i -> producer.sendAsync(user(i)), receive));
+                    drive(
+                            scenario,
+                            subject.label(),
+                            "warm-up",
+                            warmUp,
+                            0,
+                            WARM_UP_BASE,
+                            i -> producer.sendAsync(user(i)),
+                            receive);
+                    results.add(drive(
+                            scenario,
+                            subject.label(),
+                            "saturation",
+                            messages,
+                            0,
+                            0,
+                            i -> producer.sendAsync(user(i)),
+                            receive));
+                    results.add(drive(
+                            scenario,
+                            subject.label(),
+                            RATE + " msg/s",
+                            PACED_MESSAGES,
+                            RATE,
+                            PACED_BASE,
+                            i -> producer.sendAsync(user(i)),
+                            receive));
                 }
             } else if (subject.kind() == Kind.LONGS) {
                 try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
-                        Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).create()) {
+                        Producer<Long> producer =
+                                client.newProducer(Schema.INT64).topic(input).create()) {
                     producer.send(-1L);
                     outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
                     Drive.Receive receive = () -> {
@@ -228,15 +420,38 @@ final class EndToEnd {
                         outputs.acknowledge(message);
                         return (int) (message.getValue() / 2);
                     };
-                    drive(scenario, subject.label(), "warm-up", warmUp, 0, WARM_UP_BASE, i -> producer.sendAsync((long) i), receive);
-                    results.add(drive(scenario, subject.label(), "saturation", messages, 0, 0,
-                            i -> producer.sendAsync((long) i), receive));
-                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE,
-                            i -> producer.sendAsync((long) i), receive));
+                    drive(
+                            scenario,
+                            subject.label(),
+                            "warm-up",
+                            warmUp,
+                            0,
+                            WARM_UP_BASE,
+                            i -> producer.sendAsync((long) i),
+                            receive);
+                    results.add(drive(
+                            scenario,
+                            subject.label(),
+                            "saturation",
+                            messages,
+                            0,
+                            0,
+                            i -> producer.sendAsync((long) i),
+                            receive));
+                    results.add(drive(
+                            scenario,
+                            subject.label(),
+                            RATE + " msg/s",
+                            PACED_MESSAGES,
+                            RATE,
+                            PACED_BASE,
+                            i -> producer.sendAsync((long) i),
+                            receive));
                 }
             } else {
                 try (Consumer<byte[]> outputs = Messages.subscribe(client, output, Schema.BYTES);
-                        Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input).create()) {
+                        Producer<byte[]> producer =
+                                client.newProducer(Schema.BYTES).topic(input).create()) {
                     producer.send(index(-1));
                     outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
                     Drive.Receive receive = () -> {
@@ -244,11 +459,33 @@ final class EndToEnd {
                         outputs.acknowledge(message);
                         return ByteBuffer.wrap(message.getValue()).getInt();
                     };
-                    drive(scenario, subject.label(), "warm-up", warmUp, 0, WARM_UP_BASE, i -> producer.sendAsync(index(i)), receive);
-                    results.add(drive(scenario, subject.label(), "saturation", messages, 0, 0,
-                            i -> producer.sendAsync(index(i)), receive));
-                    results.add(drive(scenario, subject.label(), RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE,
-                            i -> producer.sendAsync(index(i)), receive));
+                    drive(
+                            scenario,
+                            subject.label(),
+                            "warm-up",
+                            warmUp,
+                            0,
+                            WARM_UP_BASE,
+                            i -> producer.sendAsync(index(i)),
+                            receive);
+                    results.add(drive(
+                            scenario,
+                            subject.label(),
+                            "saturation",
+                            messages,
+                            0,
+                            0,
+                            i -> producer.sendAsync(index(i)),
+                            receive));
+                    results.add(drive(
+                            scenario,
+                            subject.label(),
+                            RATE + " msg/s",
+                            PACED_MESSAGES,
+                            RATE,
+                            PACED_BASE,
+                            i -> producer.sendAsync(index(i)),
+                            receive));
                 }
             }
             int expected = 1 + warmUp + messages + PACED_MESSAGES;
@@ -267,7 +504,8 @@ final class EndToEnd {
                 // the state store's reads may trail its acknowledged writes briefly: read until it settles
                 long counted = 0;
                 for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); ; Thread.sleep(500)) {
-                    counted = admin.functions().getFunctionState("public", "default", name, subject.counter())
+                    counted = admin.functions()
+                            .getFunctionState("public", "default", name, subject.counter())
                             .getNumberValue();
                     if (counted == expected || System.nanoTime() - until > 0) {
                         break;
@@ -279,8 +517,19 @@ final class EndToEnd {
                 }
             }
             String verified = check;
-            return results.stream().map(r -> new Result(r.scenario(), r.function(), r.load(), r.messages(),
-                    r.throughputPerSecond(), r.p50Millis(), r.p99Millis(), verified, 0, 0)).toList();
+            return results.stream()
+                    .map(r -> new Result(
+                            r.scenario(),
+                            r.function(),
+                            r.load(),
+                            r.messages(),
+                            r.throughputPerSecond(),
+                            r.p50Millis(),
+                            r.p99Millis(),
+                            verified,
+                            0,
+                            0))
+                    .toList();
         } finally {
             Functions.delete(admin, name);
         }
@@ -298,8 +547,16 @@ final class EndToEnd {
      * Sends {@code messages} (all at once when {@code rate} is 0, else paced at {@code rate} per
      * second) and receives every output, whose value says which send it answers.
      */
-    private static Result drive(String scenario, String function, String load, int messages, int rate, int base,
-            Drive send, Drive.Receive receive) throws Exception {
+    private static Result drive(
+            String scenario,
+            String function,
+            String load,
+            int messages,
+            int rate,
+            int base,
+            Drive send,
+            Drive.Receive receive)
+            throws Exception {
         long[] sentAt = new long[messages];
         long start = System.nanoTime();
         Thread sender = new Thread(() -> {
@@ -331,8 +588,17 @@ final class EndToEnd {
             latencies[i] = TimeUnit.NANOSECONDS.toMillis(latencies[i]);
         }
         Arrays.sort(latencies);
-        return new Result(scenario, function, load, messages, messages / seconds, latencies[messages / 2],
-                latencies[(int) (messages * 0.99)], "", 0, 0);
+        return new Result(
+                scenario,
+                function,
+                load,
+                messages,
+                messages / seconds,
+                latencies[messages / 2],
+                latencies[(int) (messages * 0.99)],
+                "",
+                0,
+                0);
     }
 
     private static User user(int i) {

@@ -1,8 +1,8 @@
 package io.pulsarwasm.bench;
 
-import io.pulsarwasm.function.AbstractWasmFunction;
 import io.pulsarwasm.engine.ExecutionMode;
 import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.function.AbstractWasmFunction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +14,11 @@ import org.apache.pulsar.functions.api.Function;
 final class Guests {
 
     /** The execution modes the benchmarks compare (wasmtime-java is {@link WasmtimeGuest}). */
-    enum Runtime { INTERPRETER, COMPILER, AOT }
+    enum Runtime {
+        INTERPRETER,
+        COMPILER,
+        AOT
+    }
 
     private Guests() {}
 
@@ -37,8 +41,8 @@ final class Guests {
      * @param file the sample's file name
      * @param aotClass the class endive-compiler-maven-plugin generated for it
      */
-    static <I, O> Function<I, O> initialized(AbstractWasmFunction<I, O> function, String file, String aotClass,
-            Runtime runtime) {
+    static <I, O> Function<I, O> initialized(
+            AbstractWasmFunction<I, O> function, String file, String aotClass, Runtime runtime) {
         function.initialize(BenchContext.with(Map.of(
                 WasmConfig.MODULE, samples().resolve(file).toAbsolutePath().toString(),
                 ExecutionMode.KEY, runtime.name(),

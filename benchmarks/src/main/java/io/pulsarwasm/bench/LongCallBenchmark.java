@@ -50,8 +50,11 @@ public class LongCallBenchmark {
     }
 
     private Function<Long, Long> doubler(Guests.Runtime runtime) {
-        return Guests.initialized(new WasmFunction(), "io.pulsarwasm.samples.Doubler.wasm",
-                "io.pulsarwasm.bench.aot.DoublerModule", runtime);
+        return Guests.initialized(
+                new WasmFunction(),
+                "io.pulsarwasm.samples.Doubler.wasm",
+                "io.pulsarwasm.bench.aot.DoublerModule",
+                runtime);
     }
 
     @TearDown(Level.Trial)

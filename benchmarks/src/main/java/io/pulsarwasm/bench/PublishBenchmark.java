@@ -45,11 +45,15 @@ public class PublishBenchmark {
     public void setUp() throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put("side-topic", "persistent://public/default/side");
-        config.put(WasmConfig.MODULE, Guests.samples().resolve("relay.wasm").toAbsolutePath().toString());
+        config.put(
+                WasmConfig.MODULE,
+                Guests.samples().resolve("relay.wasm").toAbsolutePath().toString());
         config.put(ExecutionMode.KEY, Guests.Runtime.COMPILER.name());
         context = BenchContext.with(config, this::message);
         java = (input, context) -> context.newOutputMessage("persistent://public/default/side", Schema.BYTES)
-                .value(input).sendAsync().thenApply(sent -> input);
+                .value(input)
+                .sendAsync()
+                .thenApply(sent -> input);
         WasmBytesFunction function = new WasmBytesFunction();
         function.initialize(context);
         wasm = function;
@@ -74,8 +78,10 @@ public class PublishBenchmark {
     }
 
     private TypedMessageBuilder<?> message() {
-        return (TypedMessageBuilder<?>) Proxy.newProxyInstance(TypedMessageBuilder.class.getClassLoader(),
-                new Class<?>[] {TypedMessageBuilder.class}, (proxy, method, args) -> {
+        return (TypedMessageBuilder<?>) Proxy.newProxyInstance(
+                TypedMessageBuilder.class.getClassLoader(),
+                new Class<?>[] {TypedMessageBuilder.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("sendAsync")) {
                         CompletableFuture<MessageId> send = new CompletableFuture<>();
                         sends.add(send);

@@ -68,7 +68,9 @@ public class RecordBenchmark {
     private static WasmRecordFunction function(String module, Map<String, Object> config) {
         WasmRecordFunction function = new WasmRecordFunction();
         Map<String, Object> all = new java.util.HashMap<>(config);
-        all.put(WasmConfig.MODULE, Guests.samples().resolve(module).toAbsolutePath().toString());
+        all.put(
+                WasmConfig.MODULE,
+                Guests.samples().resolve(module).toAbsolutePath().toString());
         all.put(ExecutionMode.KEY, Guests.Runtime.COMPILER.name());
         function.initialize(BenchContext.with(all));
         return function;
@@ -107,7 +109,8 @@ public class RecordBenchmark {
     @Benchmark
     public RecordOutput jsonMappingOnly() {
         generic.decode(stored);
-        return mapping.process(new RecordInput(consumed, stored, null, null), null).join();
+        return mapping.process(new RecordInput(consumed, stored, null, null), null)
+                .join();
     }
 
     @Benchmark

@@ -26,16 +26,23 @@ final class WasmtimeGuest implements AutoCloseable {
 
     WasmtimeGuest(byte[] wasm) {
         module = Module.fromBinary(store.engine(), wasm);
-        define("get_config", WasmFunctions.wrap(store, WasmValType.I32, WasmValType.I32, WasmValType.I64, (ptr, len) -> -1L));
-        define("log", WasmFunctions.wrap(store, WasmValType.I32, WasmValType.I32, WasmValType.I32, (level, ptr, len) -> { }));
-        define("counter_incr", WasmFunctions.wrap(store, WasmValType.I32, WasmValType.I32, WasmValType.I64, (p, l, n) -> { }));
+        define(
+                "get_config",
+                WasmFunctions.wrap(store, WasmValType.I32, WasmValType.I32, WasmValType.I64, (ptr, len) -> -1L));
+        define(
+                "log",
+                WasmFunctions.wrap(store, WasmValType.I32, WasmValType.I32, WasmValType.I32, (level, ptr, len) -> {}));
+        define(
+                "counter_incr",
+                WasmFunctions.wrap(store, WasmValType.I32, WasmValType.I32, WasmValType.I64, (p, l, n) -> {}));
         define("set_output", WasmFunctions.wrap(store, WasmValType.I32, WasmValType.I32, (ptr, len) -> {
             output = new byte[len];
             memory.buffer(store).get(ptr, output);
         }));
         linker.module(store, "", module);
         memory = linker.get(store, "", "memory").map(Extern::memory).orElse(null);
-        linker.get(store, "", "init").ifPresent(init -> WasmFunctions.consumer(store, init.func()).accept());
+        linker.get(store, "", "init")
+                .ifPresent(init -> WasmFunctions.consumer(store, init.func()).accept());
     }
 
     private void define(String name, Func function) {
@@ -43,15 +50,20 @@ final class WasmtimeGuest implements AutoCloseable {
     }
 
     WasmFunctions.Function1<Long, Long> longProcess() {
-        return WasmFunctions.func(store, linker.get(store, "", "process").orElseThrow().func(), WasmValType.I64, WasmValType.I64);
+        return WasmFunctions.func(
+                store, linker.get(store, "", "process").orElseThrow().func(), WasmValType.I64, WasmValType.I64);
     }
 
     /** The bytes entry point: input through the guest's alloc, output through set_output. */
     java.util.function.UnaryOperator<byte[]> bytesProcess() {
-        var alloc = WasmFunctions.func(store, linker.get(store, "", "alloc").orElseThrow().func(),
-                WasmValType.I32, WasmValType.I32);
-        var process = WasmFunctions.func(store, linker.get(store, "", "process").orElseThrow().func(),
-                WasmValType.I32, WasmValType.I32, WasmValType.I32);
+        var alloc = WasmFunctions.func(
+                store, linker.get(store, "", "alloc").orElseThrow().func(), WasmValType.I32, WasmValType.I32);
+        var process = WasmFunctions.func(
+                store,
+                linker.get(store, "", "process").orElseThrow().func(),
+                WasmValType.I32,
+                WasmValType.I32,
+                WasmValType.I32);
         return input -> {
             int ptr = alloc.call(input.length);
             memory.buffer(store).put(ptr, input);

@@ -50,7 +50,8 @@ public final class Artifacts {
     private static Path existing(String key) {
         Path path = Path.of(property(key));
         if (!Files.exists(path)) {
-            throw new IllegalStateException(key + "=" + path + " does not exist: run the build through Maven (see README)");
+            throw new IllegalStateException(
+                    key + "=" + path + " does not exist: run the build through Maven (see README)");
         }
         return path;
     }

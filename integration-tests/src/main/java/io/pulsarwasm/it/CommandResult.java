@@ -30,8 +30,11 @@ public record CommandResult(int exitCode, String stdout, String stderr) {
             Path out = Files.createTempFile("command", ".out");
             Path err = Files.createTempFile("command", ".err");
             try {
-                Process process = new ProcessBuilder(command).directory(directory.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                Process process = new ProcessBuilder(command)
+                        .directory(directory.toFile())
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     throw new IllegalStateException("did not finish in " + timeout + ": " + String.join(" ", command));
@@ -57,7 +60,8 @@ public record CommandResult(int exitCode, String stdout, String stderr) {
      */
     public CommandResult orFail(String command) {
         if (exitCode != 0) {
-            throw new IllegalStateException(command + " exited " + exitCode + "\nstdout: " + stdout + "\nstderr: " + stderr);
+            throw new IllegalStateException(
+                    command + " exited " + exitCode + "\nstdout: " + stdout + "\nstderr: " + stderr);
         }
         return this;
     }

@@ -37,8 +37,8 @@ public final class ContainerPulsar implements PulsarCluster {
         String workerYaml;
         try {
             String shipped = Files.readString(distribution.resolve("conf/functions_worker.yml"));
-            workerYaml = shipped.replace("functionsWorkerEnablePackageManagement: false",
-                    "functionsWorkerEnablePackageManagement: true");
+            workerYaml = shipped.replace(
+                    "functionsWorkerEnablePackageManagement: false", "functionsWorkerEnablePackageManagement: true");
             if (workerYaml.equals(shipped)) {
                 throw new IllegalStateException("conf/functions_worker.yml of " + distribution
                         + " has no 'functionsWorkerEnablePackageManagement: false' line to turn on");
@@ -47,9 +47,11 @@ public final class ContainerPulsar implements PulsarCluster {
             throw new UncheckedIOException(e);
         }
         PulsarWasmContainer container = new PulsarWasmContainer(image);
-        container.withEnv("PULSAR_MEM", "-Xms512m -Xmx1g -XX:MaxDirectMemorySize=1g")
+        container
+                .withEnv("PULSAR_MEM", "-Xms512m -Xmx1g -XX:MaxDirectMemorySize=1g")
                 .withEnv("PULSAR_PREFIX_enablePackagesManagement", "true")
-                .withEnv("PULSAR_PREFIX_packagesManagementStorageProvider",
+                .withEnv(
+                        "PULSAR_PREFIX_packagesManagementStorageProvider",
                         "org.apache.pulsar.packages.management.storage.filesystem.FileSystemPackagesStorageProvider")
                 .withCopyToContainer(Transferable.of(workerYaml), "/pulsar/conf/functions_worker.yml");
         container.start();
@@ -78,9 +80,18 @@ public final class ContainerPulsar implements PulsarCluster {
 
     @Override
     public CommandResult localRun(Duration duration, String... args) {
-        List<String> command = new ArrayList<>(List.of("timeout", "-s", "TERM", Long.toString(duration.toSeconds()),
-                "bin/pulsar-admin", "functions", "localrun", "--broker-service-url", "pulsar://localhost:6650",
-                "--web-service-url", "http://localhost:8080"));
+        List<String> command = new ArrayList<>(List.of(
+                "timeout",
+                "-s",
+                "TERM",
+                Long.toString(duration.toSeconds()),
+                "bin/pulsar-admin",
+                "functions",
+                "localrun",
+                "--broker-service-url",
+                "pulsar://localhost:6650",
+                "--web-service-url",
+                "http://localhost:8080"));
         command.addAll(List.of(args));
         ExecResult result = container.exec(command.toArray(String[]::new));
         return new CommandResult(result.getExitCode(), result.getStdout(), result.getStderr());
@@ -99,7 +110,13 @@ public final class ContainerPulsar implements PulsarCluster {
     @Override
     public int killFunctionInstances(String name) {
         String pattern = "\"name\":\"" + name + "\"";
-        int before = container.exec("pgrep", "-f", pattern).getStdout().strip().lines().toList().size();
+        int before = container
+                .exec("pgrep", "-f", pattern)
+                .getStdout()
+                .strip()
+                .lines()
+                .toList()
+                .size();
         container.exec("pkill", "-9", "-f", pattern);
         return before;
     }

@@ -27,6 +27,7 @@ public final class JvmProbe implements AutoCloseable {
 
     /** Heap figures closer than this count as stable between two collections. */
     private static final long STABLE_HEAP_BYTES = 2L << 20;
+
     private static final int MAX_COLLECTIONS = 10;
 
     private final JMXConnector connector;
@@ -38,12 +39,12 @@ public final class JvmProbe implements AutoCloseable {
     private JvmProbe(JMXConnector connector) throws IOException {
         this.connector = connector;
         this.connection = connector.getMBeanServerConnection();
-        this.classLoading = ManagementFactory.newPlatformMXBeanProxy(connection,
-                ManagementFactory.CLASS_LOADING_MXBEAN_NAME, ClassLoadingMXBean.class);
-        this.memory = ManagementFactory.newPlatformMXBeanProxy(connection, ManagementFactory.MEMORY_MXBEAN_NAME,
-                MemoryMXBean.class);
-        this.threads = ManagementFactory.newPlatformMXBeanProxy(connection, ManagementFactory.THREAD_MXBEAN_NAME,
-                ThreadMXBean.class);
+        this.classLoading = ManagementFactory.newPlatformMXBeanProxy(
+                connection, ManagementFactory.CLASS_LOADING_MXBEAN_NAME, ClassLoadingMXBean.class);
+        this.memory = ManagementFactory.newPlatformMXBeanProxy(
+                connection, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+        this.threads = ManagementFactory.newPlatformMXBeanProxy(
+                connection, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
     }
 
     /**
@@ -67,8 +68,9 @@ public final class JvmProbe implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.format("%,d classes loaded (%,d ever, %,d unloaded), heap used %.1f MiB", loadedClasses,
-                    totalLoadedClasses, unloadedClasses, heapUsed / (1024.0 * 1024.0));
+            return String.format(
+                    "%,d classes loaded (%,d ever, %,d unloaded), heap used %.1f MiB",
+                    loadedClasses, totalLoadedClasses, unloadedClasses, heapUsed / (1024.0 * 1024.0));
         }
     }
 
@@ -128,8 +130,11 @@ public final class JvmProbe implements AutoCloseable {
      */
     public String classHistogram() {
         try {
-            return (String) connection.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            return (String) connection.invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram",
+                    new Object[] {new String[0]},
+                    new String[] {String[].class.getName()});
         } catch (JMException e) {
             throw new IllegalStateException("GC.class_histogram failed", e);
         } catch (IOException e) {
@@ -144,8 +149,9 @@ public final class JvmProbe implements AutoCloseable {
      */
     public void dumpHeap(Path file) {
         try {
-            ManagementFactory.newPlatformMXBeanProxy(connection, "com.sun.management:type=HotSpotDiagnostic",
-                    HotSpotDiagnosticMXBean.class).dumpHeap(file.toAbsolutePath().toString(), true);
+            ManagementFactory.newPlatformMXBeanProxy(
+                            connection, "com.sun.management:type=HotSpotDiagnostic", HotSpotDiagnosticMXBean.class)
+                    .dumpHeap(file.toAbsolutePath().toString(), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

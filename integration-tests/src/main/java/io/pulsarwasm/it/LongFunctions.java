@@ -32,15 +32,16 @@ public final class LongFunctions {
      * @param userConfig user config, e.g. {@code wasm.module}
      * @return the config
      */
-    public static FunctionConfig config(String name, String className, String input, String output,
-            Map<String, Object> userConfig) {
+    public static FunctionConfig config(
+            String name, String className, String input, String output, Map<String, Object> userConfig) {
         return FunctionConfig.builder()
                 .tenant("public")
                 .namespace("default")
                 .name(name)
                 .className(className)
                 .runtime(FunctionConfig.Runtime.JAVA)
-                .inputSpecs(Map.of(input, ConsumerConfig.builder().schemaType(INT64_SCHEMA).build()))
+                .inputSpecs(Map.of(
+                        input, ConsumerConfig.builder().schemaType(INT64_SCHEMA).build()))
                 .output(output)
                 .outputSchemaType(INT64_SCHEMA)
                 .subscriptionPosition(SubscriptionInitialPosition.Earliest)
@@ -60,8 +61,11 @@ public final class LongFunctions {
             throws PulsarClientException {
         // Key-based batches: a Key_Shared subscription (--retain-key-ordering) keeps per-key order only
         // when no batch mixes keys.
-        try (Producer<Long> producer = client.newProducer(Schema.INT64).topic(topic)
-                .enableBatching(true).batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
+        try (Producer<Long> producer = client.newProducer(Schema.INT64)
+                .topic(topic)
+                .enableBatching(true)
+                .batcherBuilder(BatcherBuilder.KEY_BASED)
+                .create()) {
             for (long value : values) {
                 producer.newMessage().key(key.apply(value)).value(value).sendAsync();
             }

@@ -50,8 +50,8 @@ public final class Messages {
         while (messages.size() < count) {
             Message<T> message = consumer.receive((int) timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (message == null) {
-                throw new IllegalStateException("received " + messages.size() + " of " + count
-                        + " messages from " + consumer.getTopic() + "; none more within " + timeout);
+                throw new IllegalStateException("received " + messages.size() + " of " + count + " messages from "
+                        + consumer.getTopic() + "; none more within " + timeout);
             }
             consumer.acknowledge(message);
             messages.add(message);

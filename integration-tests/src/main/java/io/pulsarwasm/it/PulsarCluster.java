@@ -22,8 +22,8 @@ public interface PulsarCluster extends AutoCloseable {
      * @return the running cluster
      */
     static PulsarCluster start() {
-        DockerImageName image = DockerImageName.parse(System.getProperty("pulsarwasm.image",
-                PulsarWasmContainer.DEFAULT_IMAGE.asCanonicalNameString()));
+        DockerImageName image = DockerImageName.parse(
+                System.getProperty("pulsarwasm.image", PulsarWasmContainer.DEFAULT_IMAGE.asCanonicalNameString()));
         String why;
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             why = "no Docker engine";
@@ -34,8 +34,8 @@ public interface PulsarCluster extends AutoCloseable {
             System.out.println("PulsarCluster: Testcontainers, image " + image.asCanonicalNameString());
             return ContainerPulsar.start(image, Artifacts.pulsarHome());
         }
-        System.out.println("PulsarCluster: " + why + "; local distribution " + Artifacts.pulsarHome().getFileName()
-                + " as a standalone process");
+        System.out.println("PulsarCluster: " + why + "; local distribution "
+                + Artifacts.pulsarHome().getFileName() + " as a standalone process");
         return StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir());
     }
 

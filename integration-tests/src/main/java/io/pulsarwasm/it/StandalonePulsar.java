@@ -44,6 +44,7 @@ public final class StandalonePulsar implements PulsarCluster {
     /** What conf/pulsar_env.sh puts in PULSAR_EXTRA_OPTS when it is unset; setting it replaces them. */
     private static final String DEFAULT_EXTRA_OPTS =
             "-Dpulsar.allocator.exit_on_oom=true -Dio.netty.recycler.maxCapacityPerThread=4096";
+
     private static final Duration STARTUP = Duration.ofMinutes(4);
 
     private final Path home;
@@ -54,8 +55,14 @@ public final class StandalonePulsar implements PulsarCluster {
     private final FunctionRuntime runtime;
     private final int jmxPort;
 
-    private StandalonePulsar(Path home, Path workDir, Process process, int brokerPort, int webPort,
-            FunctionRuntime runtime, int jmxPort) {
+    private StandalonePulsar(
+            Path home,
+            Path workDir,
+            Process process,
+            int brokerPort,
+            int webPort,
+            FunctionRuntime runtime,
+            int jmxPort) {
         this.home = home;
         this.workDir = workDir;
         this.process = process;
@@ -93,25 +100,38 @@ public final class StandalonePulsar implements PulsarCluster {
             Files.createDirectories(workDir);
             int[] ports = freePorts(6);
             Path config = workDir.resolve("standalone.conf");
-            Files.writeString(config, configure(Files.readString(home.resolve("conf/standalone.conf")), ports[0], ports[1])
-                    + "\nSTORAGE_PATH=" + workDir.resolve("packages-storage") + "\n");
+            Files.writeString(
+                    config,
+                    configure(Files.readString(home.resolve("conf/standalone.conf")), ports[0], ports[1])
+                            + "\nSTORAGE_PATH=" + workDir.resolve("packages-storage") + "\n");
             Path workerConfig = workDir.resolve("functions_worker.yml");
             String workerYaml = Files.readString(home.resolve("conf/functions_worker.yml"))
                     .replace("logDirectory: logs/", "logDirectory: " + workDir.resolve("logs"))
-                    .replace("functionsWorkerEnablePackageManagement: false", "functionsWorkerEnablePackageManagement: true")
-                    .replace("downloadDirectory: download/pulsar_functions",
+                    .replace(
+                            "functionsWorkerEnablePackageManagement: false",
+                            "functionsWorkerEnablePackageManagement: true")
+                    .replace(
+                            "downloadDirectory: download/pulsar_functions",
                             "downloadDirectory: " + workDir.resolve("download/pulsar_functions"));
             Files.writeString(workerConfig, runtime == FunctionRuntime.THREAD ? threadRuntime(workerYaml) : workerYaml);
             Path output = workDir.resolve("standalone.out");
             ProcessBuilder builder = new ProcessBuilder(
-                    home.resolve("bin/pulsar").toString(), "standalone",
-                    "--config", config.toString(),
-                    "--functions-worker-conf", workerConfig.toString(),
-                    "--zookeeper-port", Integer.toString(ports[2]),
-                    "--zookeeper-dir", workDir.resolve("data/zookeeper").toString(),
-                    "--bookkeeper-port", Integer.toString(ports[3]),
-                    "--bookkeeper-dir", workDir.resolve("data/bookkeeper").toString(),
-                    "--stream-storage-port", Integer.toString(ports[4]))
+                            home.resolve("bin/pulsar").toString(),
+                            "standalone",
+                            "--config",
+                            config.toString(),
+                            "--functions-worker-conf",
+                            workerConfig.toString(),
+                            "--zookeeper-port",
+                            Integer.toString(ports[2]),
+                            "--zookeeper-dir",
+                            workDir.resolve("data/zookeeper").toString(),
+                            "--bookkeeper-port",
+                            Integer.toString(ports[3]),
+                            "--bookkeeper-dir",
+                            workDir.resolve("data/bookkeeper").toString(),
+                            "--stream-storage-port",
+                            Integer.toString(ports[4]))
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
@@ -122,15 +142,18 @@ public final class StandalonePulsar implements PulsarCluster {
             int jmxPort = runtime == FunctionRuntime.THREAD ? ports[5] : 0;
             if (runtime == FunctionRuntime.THREAD) {
                 // bin/pulsar appends PULSAR_EXTRA_OPTS to the standalone's java command line
-                builder.environment().put("PULSAR_EXTRA_OPTS", DEFAULT_EXTRA_OPTS
-                        + " -Dcom.sun.management.jmxremote.port=" + jmxPort
-                        + " -Dcom.sun.management.jmxremote.rmi.port=" + jmxPort
-                        + " -Dcom.sun.management.jmxremote.authenticate=false"
-                        + " -Dcom.sun.management.jmxremote.ssl=false"
-                        + " -Djava.rmi.server.hostname=127.0.0.1");
+                builder.environment()
+                        .put(
+                                "PULSAR_EXTRA_OPTS",
+                                DEFAULT_EXTRA_OPTS
+                                        + " -Dcom.sun.management.jmxremote.port=" + jmxPort
+                                        + " -Dcom.sun.management.jmxremote.rmi.port=" + jmxPort
+                                        + " -Dcom.sun.management.jmxremote.authenticate=false"
+                                        + " -Dcom.sun.management.jmxremote.ssl=false"
+                                        + " -Djava.rmi.server.hostname=127.0.0.1");
             }
-            StandalonePulsar pulsar = new StandalonePulsar(home, workDir, builder.start(), ports[0], ports[1],
-                    runtime, jmxPort);
+            StandalonePulsar pulsar =
+                    new StandalonePulsar(home, workDir, builder.start(), ports[0], ports[1], runtime, jmxPort);
             Runtime.getRuntime().addShutdownHook(new Thread(pulsar::close, "stop-pulsar-standalone"));
             pulsar.awaitReady(output);
             return pulsar;
@@ -181,17 +204,19 @@ public final class StandalonePulsar implements PulsarCluster {
         List<String> lines = new ArrayList<>();
         for (String line : standaloneConf.split("\n", -1)) {
             String key = line.contains("=") ? line.substring(0, line.indexOf('=')) : "";
-            lines.add(switch (key) {
-                case "brokerServicePort" -> key + "=" + brokerPort;
-                case "webServicePort" -> key + "=" + webPort;
-                case "bindAddress", "advertisedAddress" -> key + "=127.0.0.1";
-                // function packages as the default (RocksDB) standalone keeps them, which ZooKeeper
-                // mode turns off; under the work directory, not the distribution's
-                case "enablePackagesManagement" -> key + "=true";
-                case "packagesManagementStorageProvider" ->
-                        key + "=org.apache.pulsar.packages.management.storage.filesystem.FileSystemPackagesStorageProvider";
-                default -> line;
-            });
+            lines.add(
+                    switch (key) {
+                        case "brokerServicePort" -> key + "=" + brokerPort;
+                        case "webServicePort" -> key + "=" + webPort;
+                        case "bindAddress", "advertisedAddress" -> key + "=127.0.0.1";
+                        // function packages as the default (RocksDB) standalone keeps them, which ZooKeeper
+                        // mode turns off; under the work directory, not the distribution's
+                        case "enablePackagesManagement" -> key + "=true";
+                        case "packagesManagementStorageProvider" ->
+                            key
+                                    + "=org.apache.pulsar.packages.management.storage.filesystem.FileSystemPackagesStorageProvider";
+                        default -> line;
+                    });
         }
         return String.join("\n", lines);
     }
@@ -208,7 +233,8 @@ public final class StandalonePulsar implements PulsarCluster {
     }
 
     private void awaitFunctionCreation() {
-        try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl()).build()) {
+        try (PulsarAdmin admin =
+                PulsarAdmin.builder().serviceHttpUrl(adminUrl()).build()) {
             FunctionsWorker.awaitReady(admin, home.resolve("examples/api-examples.jar"), STARTUP);
         } catch (PulsarClientException e) {
             throw new IllegalStateException("readiness probe failed: " + e.getMessage(), e);
@@ -231,7 +257,8 @@ public final class StandalonePulsar implements PulsarCluster {
 
     private boolean httpOk(String path) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(adminUrl() + path).toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) URI.create(adminUrl() + path).toURL().openConnection();
             connection.setConnectTimeout(2000);
             connection.setReadTimeout(5000);
             try {
@@ -256,16 +283,26 @@ public final class StandalonePulsar implements PulsarCluster {
 
     @Override
     public CommandResult pulsarAdmin(String... args) {
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/pulsar-admin").toString(), "--admin-url", adminUrl()));
+        List<String> command =
+                new ArrayList<>(List.of(home.resolve("bin/pulsar-admin").toString(), "--admin-url", adminUrl()));
         command.addAll(List.of(args));
         return CommandResult.run(command, workDir, Duration.ofMinutes(2));
     }
 
     @Override
     public CommandResult localRun(Duration duration, String... args) {
-        List<String> command = new ArrayList<>(List.of("timeout", "-s", "TERM", Long.toString(duration.toSeconds()),
-                home.resolve("bin/pulsar-admin").toString(), "functions", "localrun", "--broker-service-url", serviceUrl(),
-                "--web-service-url", adminUrl()));
+        List<String> command = new ArrayList<>(List.of(
+                "timeout",
+                "-s",
+                "TERM",
+                Long.toString(duration.toSeconds()),
+                home.resolve("bin/pulsar-admin").toString(),
+                "functions",
+                "localrun",
+                "--broker-service-url",
+                serviceUrl(),
+                "--web-service-url",
+                adminUrl()));
         command.addAll(List.of(args));
         return CommandResult.run(command, workDir, duration.plusMinutes(1));
     }
@@ -287,7 +324,11 @@ public final class StandalonePulsar implements PulsarCluster {
      */
     @Override
     public String functionLog(String tenant, String namespace, String name) {
-        Path log = workDir.resolve("logs/functions").resolve(tenant).resolve(namespace).resolve(name).resolve(name + "-0.log");
+        Path log = workDir.resolve("logs/functions")
+                .resolve(tenant)
+                .resolve(namespace)
+                .resolve(name)
+                .resolve(name + "-0.log");
         try {
             String own = Files.exists(log) ? Files.readString(log) : "";
             if (runtime == FunctionRuntime.PROCESS) {
@@ -347,7 +388,8 @@ public final class StandalonePulsar implements PulsarCluster {
     @Override
     public int killFunctionInstances(String name) {
         if (runtime == FunctionRuntime.THREAD) {
-            throw new UnsupportedOperationException("thread runtime: instances of " + name + " are threads of the worker");
+            throw new UnsupportedOperationException(
+                    "thread runtime: instances of " + name + " are threads of the worker");
         }
         List<ProcessHandle> instances = process.descendants()
                 .filter(child -> child.info().commandLine().orElse("").contains("\"name\":\"" + name + "\""))

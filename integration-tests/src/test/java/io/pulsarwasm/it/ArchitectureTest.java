@@ -1,8 +1,8 @@
 package io.pulsarwasm.it;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -38,45 +38,67 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        // the main classes of every artifact on this module's class path: engine, function, testing, tools, and this one's
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        // the main classes of every artifact on this module's class path: engine, function, testing, tools, and this
+        // one's
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.pulsarwasm");
     }
 
     @Test
     void everyArtifactIsThere() {
-        for (String type : new String[] {"io.pulsarwasm.engine.WasmLoader", "io.pulsarwasm.function.WasmRecordFunction",
-                "io.pulsarwasm.testing.WasmFunctionTester", "io.pulsarwasm.tools.NarPackager"}) {
+        for (String type : new String[] {
+            "io.pulsarwasm.engine.WasmLoader",
+            "io.pulsarwasm.function.WasmRecordFunction",
+            "io.pulsarwasm.testing.WasmFunctionTester",
+            "io.pulsarwasm.tools.NarPackager"
+        }) {
             classes.get(type);
         }
     }
 
     @Test
     void theEnginesInternalsStayInTheEngine() {
-        noClasses().that().resideOutsideOfPackages(ENGINE, HOST)
-                .should().dependOnClassesThat().resideInAPackage("io.pulsarwasm.engine.internal..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(ENGINE, HOST)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.pulsarwasm.engine.internal..")
                 .check(classes);
     }
 
     @Test
     void theFunctionsInternalsStayInTheFunctionArtifact() {
-        noClasses().that().resideOutsideOfPackages(FUNCTION, SCHEMA)
-                .should().dependOnClassesThat().resideInAPackage("io.pulsarwasm.function.internal..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(FUNCTION, SCHEMA)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.pulsarwasm.function.internal..")
                 .check(classes);
     }
 
     @Test
     void theEngineKnowsNothingOfPulsar() {
-        noClasses().that().resideInAnyPackage(ENGINE, HOST)
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.pulsar..", FUNCTION, SCHEMA,
-                        "io.pulsarwasm.testing..", "io.pulsarwasm.tools..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(ENGINE, HOST)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.pulsar..", FUNCTION, SCHEMA, "io.pulsarwasm.testing..", "io.pulsarwasm.tools..")
                 .check(classes);
     }
 
     @Test
     void onlyTheEngineTouchesEndive() {
-        noClasses().that().resideOutsideOfPackage(ENGINE)
-                .should().dependOnClassesThat().resideInAnyPackage("run.endive..", "io.roastedroot..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ENGINE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("run.endive..", "io.roastedroot..")
                 .check(classes);
     }
 
@@ -95,9 +117,11 @@ class ArchitectureTest {
         }
         Map<String, Set<String>> built = new TreeMap<>();
         for (JavaClass type : classes) {
-            if (type.isTopLevelClass() && type.getModifiers().contains(JavaModifier.PUBLIC)
+            if (type.isTopLevelClass()
+                    && type.getModifiers().contains(JavaModifier.PUBLIC)
                     && !type.getPackageName().startsWith("io.pulsarwasm.it")) {
-                built.computeIfAbsent(type.getPackageName(), p -> new TreeSet<>()).add(type.getSimpleName());
+                built.computeIfAbsent(type.getPackageName(), p -> new TreeSet<>())
+                        .add(type.getSimpleName());
             }
         }
         assertEquals(built, listed, "the public types built, and those pip/pip-331.md lists (\"The public API\")");

@@ -41,25 +41,41 @@ class GenericNarIT extends RealPulsarTest {
         List<Long> inputs = LongStream.rangeClosed(1, 1000).boxed().toList();
         try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
             long createdAt = System.currentTimeMillis();
-            admin.functions().createFunction(scaler(name, input, output, module, 3), Artifacts.genericNar().toString());
+            admin.functions()
+                    .createFunction(
+                            scaler(name, input, output, module, 3),
+                            Artifacts.genericNar().toString());
             LongFunctions.produce(client, input, inputs, KEY);
 
             List<Message<Long>> messages = Messages.receive(outputs, 1000, LIVENESS);
 
             assertEquals(Outputs.expectedByKey(inputs, KEY, x -> 3 * x + 1), Outputs.actualByKey(messages));
-            System.out.printf("[scaler-generic] functions create -> first output: %d ms%n",
+            System.out.printf(
+                    "[scaler-generic] functions create -> first output: %d ms%n",
                     messages.get(0).getPublishTime() - createdAt);
             awaitLogLine(name, "scaler ready: factor=3 offset=1");
 
             // Every input acknowledged, so the restarted instance starts after them.
-            Awaitility.await("input backlog of " + name).atMost(LIVENESS).until(() ->
-                    admin.topics().getStats(input).getSubscriptions().get("public/default/" + name).getMsgBacklog() == 0);
-            admin.functions().updateFunction(scaler(name, input, output, module, 5), Artifacts.genericNar().toString());
+            Awaitility.await("input backlog of " + name)
+                    .atMost(LIVENESS)
+                    .until(() -> admin.topics()
+                                    .getStats(input)
+                                    .getSubscriptions()
+                                    .get("public/default/" + name)
+                                    .getMsgBacklog()
+                            == 0);
+            admin.functions()
+                    .updateFunction(
+                            scaler(name, input, output, module, 5),
+                            Artifacts.genericNar().toString());
             awaitLogLine(name, "scaler ready: factor=5 offset=1");
             LongFunctions.produce(client, input, List.of(100L, 200L), KEY);
 
-            assertEquals(List.of(501L, 1001L), Messages.receive(outputs, 2, LIVENESS).stream()
-                    .map(Message::getValue).toList());
+            assertEquals(
+                    List.of(501L, 1001L),
+                    Messages.receive(outputs, 2, LIVENESS).stream()
+                            .map(Message::getValue)
+                            .toList());
         } finally {
             Functions.delete(admin, name);
         }
@@ -72,27 +88,38 @@ class GenericNarIT extends RealPulsarTest {
         String input = "persistent://public/default/enricher-yaml-in";
         String output = "persistent://public/default/enricher-yaml-out";
         Path yaml = dir.resolve(name + ".yaml");
-        Files.writeString(yaml, String.join("\n",
-                "tenant: public",
-                "namespace: default",
-                "name: " + name,
-                "className: " + STRING_FUNCTION,
-                "inputs:",
-                "  - " + input,
-                "output: " + output,
-                "subscriptionPosition: Earliest",
-                "userConfig:",
-                "  wasm.module: file://" + pulsar.visibleToWorker(Artifacts.sample("enricher.wasm")),
-                "  prefix: 'yaml says: '",
-                ""));
+        Files.writeString(
+                yaml,
+                String.join(
+                        "\n",
+                        "tenant: public",
+                        "namespace: default",
+                        "name: " + name,
+                        "className: " + STRING_FUNCTION,
+                        "inputs:",
+                        "  - " + input,
+                        "output: " + output,
+                        "subscriptionPosition: Earliest",
+                        "userConfig:",
+                        "  wasm.module: file://" + pulsar.visibleToWorker(Artifacts.sample("enricher.wasm")),
+                        "  prefix: 'yaml says: '",
+                        ""));
         try (Consumer<String> outputs = Messages.subscribe(client, output, Schema.STRING)) {
-            pulsar.pulsarAdmin("functions", "create", "--function-config-file", pulsar.visibleToWorker(yaml),
-                    "--jar", pulsar.visibleToWorker(Artifacts.genericNar())).orFail("functions create " + name);
-            try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+            pulsar.pulsarAdmin(
+                            "functions",
+                            "create",
+                            "--function-config-file",
+                            pulsar.visibleToWorker(yaml),
+                            "--jar",
+                            pulsar.visibleToWorker(Artifacts.genericNar()))
+                    .orFail("functions create " + name);
+            try (Producer<String> producer =
+                    client.newProducer(Schema.STRING).topic(input).create()) {
                 producer.send("hello");
                 producer.send("wasm");
             }
-            assertEquals(List.of("yaml says: hello", "yaml says: wasm"),
+            assertEquals(
+                    List.of("yaml says: hello", "yaml says: wasm"),
                     Messages.values(Messages.receive(outputs, 2, LIVENESS)));
         } finally {
             Functions.delete(admin, name);
@@ -111,11 +138,30 @@ class GenericNarIT extends RealPulsarTest {
         String config = "{\"wasm.module\":\"file://" + pulsar.visibleToWorker(Artifacts.sample("enricher.wasm"))
                 + "\",\"prefix\":\"local: \"}";
         try (Consumer<String> outputs = Messages.subscribe(client, output, Schema.STRING);
-                Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
-            CompletableFuture<CommandResult> run = CompletableFuture.supplyAsync(() -> pulsar.localRun(Duration.ofSeconds(100),
-                    "--jar", pulsar.visibleToWorker(Artifacts.genericNar()), "--classname", STRING_FUNCTION,
-                    "--tenant", "public", "--namespace", "default", "--name", name, "--inputs", input, "--output", output,
-                    "--subs-position", "Earliest", "--user-config", config, "--runtime", "PROCESS"));
+                Producer<String> producer =
+                        client.newProducer(Schema.STRING).topic(input).create()) {
+            CompletableFuture<CommandResult> run = CompletableFuture.supplyAsync(() -> pulsar.localRun(
+                    Duration.ofSeconds(100),
+                    "--jar",
+                    pulsar.visibleToWorker(Artifacts.genericNar()),
+                    "--classname",
+                    STRING_FUNCTION,
+                    "--tenant",
+                    "public",
+                    "--namespace",
+                    "default",
+                    "--name",
+                    name,
+                    "--inputs",
+                    input,
+                    "--output",
+                    output,
+                    "--subs-position",
+                    "Earliest",
+                    "--user-config",
+                    config,
+                    "--runtime",
+                    "PROCESS"));
             producer.send("hello");
             producer.send("wasm");
             List<String> answers;
@@ -123,7 +169,8 @@ class GenericNarIT extends RealPulsarTest {
                 answers = Messages.values(Messages.receive(outputs, 2, Duration.ofSeconds(90)));
             } catch (IllegalStateException e) {
                 CommandResult failed = run.get(3, TimeUnit.MINUTES);
-                throw new AssertionError(e.getMessage() + "\nlocalrun printed:\n" + failed.stdout() + failed.stderr(), e);
+                throw new AssertionError(
+                        e.getMessage() + "\nlocalrun printed:\n" + failed.stdout() + failed.stderr(), e);
             }
             assertEquals(List.of("local: hello", "local: wasm"), answers);
             CommandResult result = run.get(3, TimeUnit.MINUTES);
@@ -143,13 +190,30 @@ class GenericNarIT extends RealPulsarTest {
         String input = "persistent://public/default/" + name + "-in";
         String output = "persistent://public/default/" + name + "-out";
         // version 1: 1000x + 1 (odd); version 2, another module: 2x (even)
-        FunctionConfig v1 = LongFunctions.config(name, LONG_FUNCTION, input, output, Map.of(
-                "wasm.module", "file://" + pulsar.visibleToWorker(Artifacts.sample("scaler.wasm")), "factor", 1000, "offset", 1));
-        FunctionConfig v2 = LongFunctions.config(name, LONG_FUNCTION, input, output, Map.of(
-                "wasm.module", "file://" + pulsar.visibleToWorker(Artifacts.sample("io.pulsarwasm.samples.Doubler.wasm"))));
+        FunctionConfig v1 = LongFunctions.config(
+                name,
+                LONG_FUNCTION,
+                input,
+                output,
+                Map.of(
+                        "wasm.module",
+                        "file://" + pulsar.visibleToWorker(Artifacts.sample("scaler.wasm")),
+                        "factor",
+                        1000,
+                        "offset",
+                        1));
+        FunctionConfig v2 = LongFunctions.config(
+                name,
+                LONG_FUNCTION,
+                input,
+                output,
+                Map.of(
+                        "wasm.module",
+                        "file://" + pulsar.visibleToWorker(Artifacts.sample("io.pulsarwasm.samples.Doubler.wasm"))));
         int count = 20_000;
         try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64);
-                Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).create()) {
+                Producer<Long> producer =
+                        client.newProducer(Schema.INT64).topic(input).create()) {
             admin.functions().createFunction(v1, Artifacts.genericNar().toString());
             List<CompletableFuture<?>> sends = new java.util.ArrayList<>(count);
             CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
@@ -186,8 +250,10 @@ class GenericNarIT extends RealPulsarTest {
                 }
             }
             sending.get(1, TimeUnit.MINUTES);
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES); // every input sent
-            System.out.printf("[rolling-update] %d of %d inputs answered, %d duplicates (at-least-once allows them)%n",
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .get(1, TimeUnit.MINUTES); // every input sent
+            System.out.printf(
+                    "[rolling-update] %d of %d inputs answered, %d duplicates (at-least-once allows them)%n",
                     answered.size(), count, duplicates);
             assertEquals(count, answered.size(), "inputs answered");
             assertEquals(LongStream.rangeClosed(1, count).boxed().collect(Collectors.toSet()), answered);
@@ -199,12 +265,13 @@ class GenericNarIT extends RealPulsarTest {
     }
 
     private static FunctionConfig scaler(String name, String input, String output, String module, int factor) {
-        return LongFunctions.config(name, LONG_FUNCTION, input, output,
-                Map.of("wasm.module", module, "factor", factor, "offset", 1));
+        return LongFunctions.config(
+                name, LONG_FUNCTION, input, output, Map.of("wasm.module", module, "factor", factor, "offset", 1));
     }
 
     private static void awaitLogLine(String name, String line) {
-        Awaitility.await("'" + line + "' in the log of " + name).atMost(LIVENESS)
+        Awaitility.await("'" + line + "' in the log of " + name)
+                .atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", name).contains(line));
     }
 }

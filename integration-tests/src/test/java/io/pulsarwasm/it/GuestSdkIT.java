@@ -36,49 +36,101 @@ class GuestSdkIT extends RealPulsarTest {
     @Test
     void packagedRustWordCounterKeepsCountersInStatePublishesSummariesAndRecordsMetrics() throws Exception {
         Path nar = Artifacts.workDir().resolveSibling("wordcount.nar");
-        CommandResult packaged = CommandResult.run(List.of(Artifacts.repoDir().resolve("scripts/package-wasm.sh").toString(),
-                Artifacts.sample("wordcount.wasm").toString(), "--type", "string", "--output", nar.toString()),
-                Artifacts.repoDir(), Duration.ofMinutes(3)).orFail("package-wasm.sh");
-        assertEquals("Wrote " + nar + ". Deploy it with:", packaged.stdout().lines().findFirst().orElseThrow());
+        CommandResult packaged = CommandResult.run(
+                        List.of(
+                                Artifacts.repoDir()
+                                        .resolve("scripts/package-wasm.sh")
+                                        .toString(),
+                                Artifacts.sample("wordcount.wasm").toString(),
+                                "--type",
+                                "string",
+                                "--output",
+                                nar.toString()),
+                        Artifacts.repoDir(),
+                        Duration.ofMinutes(3))
+                .orFail("package-wasm.sh");
+        assertEquals(
+                "Wrote " + nar + ". Deploy it with:",
+                packaged.stdout().lines().findFirst().orElseThrow());
 
         String name = "wordcount";
-        List<String> lines = List.of("the quick brown fox", "jumps over the lazy dog", "The Pulsar broker",
-                "wasm functions in Pulsar", "the end", "one", "two words", "three more words",
-                "Pulsar pulsar PULSAR", "the the the");
+        List<String> lines = List.of(
+                "the quick brown fox",
+                "jumps over the lazy dog",
+                "The Pulsar broker",
+                "wasm functions in Pulsar",
+                "the end",
+                "one",
+                "two words",
+                "three more words",
+                "Pulsar pulsar PULSAR",
+                "the the the");
         try (Consumer<String> outputs = Messages.subscribe(client, NS + "wc-out", Schema.STRING);
                 Consumer<String> summaries = Messages.subscribe(client, NS + "wc-summary", Schema.STRING)) {
-            pulsar.pulsarAdmin("functions", "create", "--jar", pulsar.visibleToWorker(nar),
-                    "--classname", STRING_FUNCTION, "--name", name,
-                    "--inputs", NS + "wc-in", "--output", NS + "wc-out", "--subs-position", "Earliest",
-                    "--user-config", "{\"every\": 5, \"summary-topic\": \"" + NS + "wc-summary\"}")
+            pulsar.pulsarAdmin(
+                            "functions",
+                            "create",
+                            "--jar",
+                            pulsar.visibleToWorker(nar),
+                            "--classname",
+                            STRING_FUNCTION,
+                            "--name",
+                            name,
+                            "--inputs",
+                            NS + "wc-in",
+                            "--output",
+                            NS + "wc-out",
+                            "--subs-position",
+                            "Earliest",
+                            "--user-config",
+                            "{\"every\": 5, \"summary-topic\": \"" + NS + "wc-summary\"}")
                     .orFail("functions create " + name);
-            try (Producer<String> producer = client.newProducer(Schema.STRING).topic(NS + "wc-in").create()) {
+            try (Producer<String> producer =
+                    client.newProducer(Schema.STRING).topic(NS + "wc-in").create()) {
                 for (String line : lines) {
                     producer.send(line);
                 }
             }
-            assertEquals(List.of("4", "5", "3", "4", "2", "1", "2", "3", "3", "3"),
+            assertEquals(
+                    List.of("4", "5", "3", "4", "2", "1", "2", "3", "3", "3"),
                     Messages.values(Messages.receive(outputs, 10, LIVENESS)));
             List<Message<String>> summary = Messages.receive(summaries, 2, LIVENESS);
             assertEquals(List.of("5 messages, 18 words", "10 messages, 30 words"), Messages.values(summary));
-            assertEquals(List.of(name, name), summary.stream().map(Message::getKey).toList());
+            assertEquals(
+                    List.of(name, name), summary.stream().map(Message::getKey).toList());
             assertEquals(Map.of("kind", "summary"), summary.get(1).getProperties());
         }
-        for (Map.Entry<String, Integer> count : Map.of("the", 7, "pulsar", 5, "words", 2, "__messages", 10).entrySet()) {
+        for (Map.Entry<String, Integer> count :
+                Map.of("the", 7, "pulsar", 5, "words", 2, "__messages", 10).entrySet()) {
             String state = pulsar.pulsarAdmin("functions", "querystate", "--name", name, "--key", count.getKey())
-                    .orFail("functions querystate").stdout();
+                    .orFail("functions querystate")
+                    .stdout();
             assertEquals(count.getValue(), (int) number(state, "numberValue"), state);
         }
-        Awaitility.await("user metric 'words' in functions stats").atMost(LIVENESS).untilAsserted(() -> {
-            String stats = pulsar.pulsarAdmin("functions", "stats", "--name", name).orFail("functions stats").stdout();
-            assertEquals(10.0, number(stats, "user_metric_words_count"), stats);
-            assertEquals(30.0, number(stats, "user_metric_words_sum"), stats);
-            // a sum, a count and four quantiles (pip-331.md, record_metric)
-            assertEquals(Set.of("user_metric_words_count", "user_metric_words_sum", "user_metric_words_0.5",
-                            "user_metric_words_0.9", "user_metric_words_0.99", "user_metric_words_0.999"),
-                    Pattern.compile("\"(user_metric_words[^\"]*)\"").matcher(stats).results()
-                            .map(match -> match.group(1)).collect(Collectors.toSet()), stats);
-        });
+        Awaitility.await("user metric 'words' in functions stats")
+                .atMost(LIVENESS)
+                .untilAsserted(() -> {
+                    String stats = pulsar.pulsarAdmin("functions", "stats", "--name", name)
+                            .orFail("functions stats")
+                            .stdout();
+                    assertEquals(10.0, number(stats, "user_metric_words_count"), stats);
+                    assertEquals(30.0, number(stats, "user_metric_words_sum"), stats);
+                    // a sum, a count and four quantiles (pip-331.md, record_metric)
+                    assertEquals(
+                            Set.of(
+                                    "user_metric_words_count",
+                                    "user_metric_words_sum",
+                                    "user_metric_words_0.5",
+                                    "user_metric_words_0.9",
+                                    "user_metric_words_0.99",
+                                    "user_metric_words_0.999"),
+                            Pattern.compile("\"(user_metric_words[^\"]*)\"")
+                                    .matcher(stats)
+                                    .results()
+                                    .map(match -> match.group(1))
+                                    .collect(Collectors.toSet()),
+                            stats);
+                });
         Functions.delete(admin, name);
     }
 
@@ -87,33 +139,83 @@ class GuestSdkIT extends RealPulsarTest {
         String name = "probe-fn";
         String input = NS + "probe-in";
         FunctionConfig config = FunctionConfig.builder()
-                .tenant("public").namespace("default").name(name)
-                .className(BYTES_FUNCTION).runtime(FunctionConfig.Runtime.JAVA)
-                .inputs(List.of(input)).output(NS + "probe-out")
+                .tenant("public")
+                .namespace("default")
+                .name(name)
+                .className(BYTES_FUNCTION)
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .inputs(List.of(input))
+                .output(NS + "probe-out")
                 .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .userConfig(Map.of("wasm.module", "file://" + pulsar.visibleToWorker(Artifacts.sample("probe.wasm")),
-                        "colour", "blue"))
+                .userConfig(Map.of(
+                        "wasm.module",
+                        "file://" + pulsar.visibleToWorker(Artifacts.sample("probe.wasm")),
+                        "colour",
+                        "blue"))
                 .secrets(Map.of("token", "s3cr3t"))
                 .build();
-        List<String> commands = List.of("config colour", "config shape", "secret token", "key", "topic", "property b",
-                "properties", "event-time", "message-id", "identity", "state-put colour green", "state-get colour",
-                "incr hits 5", "incr hits 2", "publish " + NS + "probe-side k9 side value", "metric latency 2.5",
-                "log info probe says hello", "drop", "echo this");
+        List<String> commands = List.of(
+                "config colour",
+                "config shape",
+                "secret token",
+                "key",
+                "topic",
+                "property b",
+                "properties",
+                "event-time",
+                "message-id",
+                "identity",
+                "state-put colour green",
+                "state-get colour",
+                "incr hits 5",
+                "incr hits 2",
+                "publish " + NS + "probe-side k9 side value",
+                "metric latency 2.5",
+                "log info probe says hello",
+                "drop",
+                "echo this");
         try (Consumer<byte[]> outputs = Messages.subscribe(client, NS + "probe-out", Schema.BYTES);
                 Consumer<byte[]> side = Messages.subscribe(client, NS + "probe-side", Schema.BYTES)) {
             admin.functions().createFunction(config, Artifacts.genericNar().toString());
             List<MessageId> sent = new ArrayList<>();
-            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input).enableBatching(false).create()) {
+            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES)
+                    .topic(input)
+                    .enableBatching(false)
+                    .create()) {
                 for (String command : commands) {
-                    sent.add(producer.newMessage().value(command.getBytes(StandardCharsets.UTF_8)).key("k-1")
-                            .property("a", "1").property("b", "two").eventTime(1_700_000_000_123L).send());
+                    sent.add(producer.newMessage()
+                            .value(command.getBytes(StandardCharsets.UTF_8))
+                            .key("k-1")
+                            .property("a", "1")
+                            .property("b", "two")
+                            .eventTime(1_700_000_000_123L)
+                            .send());
                 }
             }
-            List<String> answers = Messages.receive(outputs, commands.size() - 1, LIVENESS)
-                    .stream().map(GuestSdkIT::text).toList();
-            assertEquals(List.of("blue", "<absent>", "s3cr3t", "k-1", input, "two", "a=1,b=two", "1700000000123",
-                    HexFormat.of().formatHex(sent.get(8).toByteArray()), "public/default/" + name + " 0/1",
-                    "ok", "green", "5", "7", "ok", "ok", "ok", "echo this"), answers);
+            List<String> answers = Messages.receive(outputs, commands.size() - 1, LIVENESS).stream()
+                    .map(GuestSdkIT::text)
+                    .toList();
+            assertEquals(
+                    List.of(
+                            "blue",
+                            "<absent>",
+                            "s3cr3t",
+                            "k-1",
+                            input,
+                            "two",
+                            "a=1,b=two",
+                            "1700000000123",
+                            HexFormat.of().formatHex(sent.get(8).toByteArray()),
+                            "public/default/" + name + " 0/1",
+                            "ok",
+                            "green",
+                            "5",
+                            "7",
+                            "ok",
+                            "ok",
+                            "ok",
+                            "echo this"),
+                    answers);
             Message<byte[]> published = Messages.receive(side, 1, LIVENESS).get(0);
             assertEquals("side value", text(published));
             assertEquals("k9", published.getKey());
@@ -121,56 +223,114 @@ class GuestSdkIT extends RealPulsarTest {
         }
         FunctionState hits = admin.functions().getFunctionState("public", "default", name, "hits");
         assertEquals(7L, hits.getNumberValue());
-        assertEquals("green", admin.functions().getFunctionState("public", "default", name, "colour").getStringValue());
-        Awaitility.await("log line of " + name).atMost(LIVENESS)
+        assertEquals(
+                "green",
+                admin.functions()
+                        .getFunctionState("public", "default", name, "colour")
+                        .getStringValue());
+        Awaitility.await("log line of " + name)
+                .atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", name).contains("probe says hello"));
-        Awaitility.await("user metric 'latency'").atMost(LIVENESS).until(() ->
-                Double.valueOf(2.5).equals(admin.functions().getFunctionStats("public", "default", name)
-                        .getInstances().get(0).getMetrics().getUserMetrics().get("user_metric_latency_sum")));
+        Awaitility.await("user metric 'latency'")
+                .atMost(LIVENESS)
+                .until(() -> Double.valueOf(2.5)
+                        .equals(admin.functions()
+                                .getFunctionStats("public", "default", name)
+                                .getInstances()
+                                .get(0)
+                                .getMetrics()
+                                .getUserMetrics()
+                                .get("user_metric_latency_sum")));
         Functions.delete(admin, name);
     }
 
     @Test
     void filterInCThenEnricherInWatThenRouterInAssemblyScript() throws Exception {
         String moduleKey = "wasm.module";
-        admin.functions().createFunction(FunctionConfig.builder()
-                .tenant("public").namespace("default").name("filter").className(BYTES_FUNCTION)
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "raw")).output(NS + "clean")
-                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .userConfig(Map.of(moduleKey, module("filter.wasm"), "blocked", "spam")).build(),
-                Artifacts.genericNar().toString());
+        admin.functions()
+                .createFunction(
+                        FunctionConfig.builder()
+                                .tenant("public")
+                                .namespace("default")
+                                .name("filter")
+                                .className(BYTES_FUNCTION)
+                                .runtime(FunctionConfig.Runtime.JAVA)
+                                .inputs(List.of(NS + "raw"))
+                                .output(NS + "clean")
+                                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                                .userConfig(Map.of(moduleKey, module("filter.wasm"), "blocked", "spam"))
+                                .build(),
+                        Artifacts.genericNar().toString());
         // Topics written by bytes functions carry no schema, which a String consumer may not join:
         // the whole pipeline uses WasmBytesFunction (the AssemblyScript SDK reads the bytes as UTF-8).
-        pulsar.pulsarAdmin("functions", "create", "--jar", pulsar.visibleToWorker(Artifacts.genericNar()),
-                "--classname", BYTES_FUNCTION, "--name", "enricher",
-                "--inputs", NS + "clean", "--output", NS + "enriched", "--subs-position", "Earliest",
-                "--user-config", "{\"" + moduleKey + "\": \"" + module("enricher.wasm") + "\", \"prefix\": \"eu-\"}")
+        pulsar.pulsarAdmin(
+                        "functions",
+                        "create",
+                        "--jar",
+                        pulsar.visibleToWorker(Artifacts.genericNar()),
+                        "--classname",
+                        BYTES_FUNCTION,
+                        "--name",
+                        "enricher",
+                        "--inputs",
+                        NS + "clean",
+                        "--output",
+                        NS + "enriched",
+                        "--subs-position",
+                        "Earliest",
+                        "--user-config",
+                        "{\"" + moduleKey + "\": \"" + module("enricher.wasm") + "\", \"prefix\": \"eu-\"}")
                 .orFail("functions create enricher");
-        admin.functions().createFunction(FunctionConfig.builder()
-                .tenant("public").namespace("default").name("router").className(BYTES_FUNCTION)
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "enriched"))
-                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .userConfig(Map.of(moduleKey, module("router.wasm"), "topic-prefix", NS + "route-")).build(),
-                Artifacts.genericNar().toString());
+        admin.functions()
+                .createFunction(
+                        FunctionConfig.builder()
+                                .tenant("public")
+                                .namespace("default")
+                                .name("router")
+                                .className(BYTES_FUNCTION)
+                                .runtime(FunctionConfig.Runtime.JAVA)
+                                .inputs(List.of(NS + "enriched"))
+                                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                                .userConfig(Map.of(moduleKey, module("router.wasm"), "topic-prefix", NS + "route-"))
+                                .build(),
+                        Artifacts.genericNar().toString());
         try (Consumer<byte[]> orders = Messages.subscribe(client, NS + "route-eu-orders", Schema.BYTES);
                 Consumer<byte[]> audit = Messages.subscribe(client, NS + "route-eu-audit", Schema.BYTES)) {
-            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(NS + "raw").create()) {
-                String[][] messages = {{"a", "orders:apple"}, {"b", "spam:offer"}, {"c", "audit:login"},
-                        {"d", "orders:pear"}, {"e", "orders:spam-free pear"}};
+            try (Producer<byte[]> producer =
+                    client.newProducer(Schema.BYTES).topic(NS + "raw").create()) {
+                String[][] messages = {
+                    {"a", "orders:apple"},
+                    {"b", "spam:offer"},
+                    {"c", "audit:login"},
+                    {"d", "orders:pear"},
+                    {"e", "orders:spam-free pear"}
+                };
                 for (String[] message : messages) {
-                    producer.newMessage().key(message[0]).value(message[1].getBytes(StandardCharsets.UTF_8)).send();
+                    producer.newMessage()
+                            .key(message[0])
+                            .value(message[1].getBytes(StandardCharsets.UTF_8))
+                            .send();
                 }
             }
             List<Message<byte[]>> routed = Messages.receive(orders, 2, LIVENESS);
-            assertEquals(List.of("apple", "pear"), routed.stream().map(GuestSdkIT::text).toList());
+            assertEquals(
+                    List.of("apple", "pear"),
+                    routed.stream().map(GuestSdkIT::text).toList());
             assertEquals(List.of("a", "d"), routed.stream().map(Message::getKey).toList());
             assertEquals(Map.of("routed-from", NS + "enriched"), routed.get(0).getProperties());
             Message<byte[]> login = Messages.receive(audit, 1, LIVENESS).get(0);
             assertEquals(List.of("login", "c"), List.of(text(login), login.getKey()));
         }
-        assertEquals(2L, admin.functions().getFunctionState("public", "default", "filter", "dropped").getNumberValue());
-        assertEquals(2L, admin.functions().getFunctionState("public", "default", "router", "routed:eu-orders")
-                .getNumberValue());
+        assertEquals(
+                2L,
+                admin.functions()
+                        .getFunctionState("public", "default", "filter", "dropped")
+                        .getNumberValue());
+        assertEquals(
+                2L,
+                admin.functions()
+                        .getFunctionState("public", "default", "router", "routed:eu-orders")
+                        .getNumberValue());
         for (String name : List.of("filter", "enricher", "router")) {
             Functions.delete(admin, name);
         }
@@ -185,7 +345,8 @@ class GuestSdkIT extends RealPulsarTest {
     }
 
     private static double number(String json, String field) {
-        Matcher matcher = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*([0-9.]+)").matcher(json);
+        Matcher matcher = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*([0-9.]+)")
+                .matcher(json);
         if (!matcher.find()) {
             throw new AssertionError("no " + field + " in " + json);
         }

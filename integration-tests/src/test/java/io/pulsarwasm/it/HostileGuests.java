@@ -50,23 +50,46 @@ final class HostileGuests {
         try {
             deploy(pulsar, admin, names.get("memories"), "hostile_memories.wasm", Map.of(), null);
             deploy(pulsar, admin, names.get("logs"), "hostile_logs.wasm", Map.of(), null);
-            deploy(pulsar, admin, names.get("metrics"), "hostile_metrics.wasm", Map.of(), NS + names.get("metrics") + "-dlq");
+            deploy(
+                    pulsar,
+                    admin,
+                    names.get("metrics"),
+                    "hostile_metrics.wasm",
+                    Map.of(),
+                    NS + names.get("metrics") + "-dlq");
             deploy(pulsar, admin, names.get("start"), "hostile_start.wasm", Map.of("wasm.timeout-ms", 300), null);
             deploy(pulsar, admin, names.get("stdout"), "hostile_stdout.wasm", Map.of("wasm.wasi.enabled", true), null);
             String scaler = names.get("scaler");
-            admin.functions().createFunction(LongFunctions.config(scaler, RealPulsarTest.LONG_FUNCTION, NS + scaler + "-in",
-                    NS + scaler + "-out", Map.of("wasm.module", "file://" + pulsar.visibleToWorker(Artifacts.sample("scaler.wasm")),
-                            "factor", 3, "offset", 1)), Artifacts.genericNar().toString());
+            admin.functions()
+                    .createFunction(
+                            LongFunctions.config(
+                                    scaler,
+                                    RealPulsarTest.LONG_FUNCTION,
+                                    NS + scaler + "-in",
+                                    NS + scaler + "-out",
+                                    Map.of(
+                                            "wasm.module",
+                                            "file://" + pulsar.visibleToWorker(Artifacts.sample("scaler.wasm")),
+                                            "factor",
+                                            3,
+                                            "offset",
+                                            1)),
+                            Artifacts.genericNar().toString());
 
-            try (Consumer<byte[]> memories = Messages.subscribe(client, NS + names.get("memories") + "-out", Schema.BYTES);
+            try (Consumer<byte[]> memories =
+                            Messages.subscribe(client, NS + names.get("memories") + "-out", Schema.BYTES);
                     Consumer<byte[]> logs = Messages.subscribe(client, NS + names.get("logs") + "-out", Schema.BYTES);
-                    Consumer<byte[]> stdout = Messages.subscribe(client, NS + names.get("stdout") + "-out", Schema.BYTES);
-                    Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + names.get("metrics") + "-dlq", Schema.BYTES);
+                    Consumer<byte[]> stdout =
+                            Messages.subscribe(client, NS + names.get("stdout") + "-out", Schema.BYTES);
+                    Consumer<byte[]> deadLetters =
+                            Messages.subscribe(client, NS + names.get("metrics") + "-dlq", Schema.BYTES);
                     Consumer<Long> scaled = Messages.subscribe(client, NS + scaler + "-out", Schema.INT64)) {
                 for (String guest : List.of("memories", "logs", "metrics", "start", "stdout")) {
                     int count = guest.equals("metrics") ? 1 : 3;
-                    try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(NS + names.get(guest) + "-in")
-                            .enableBatching(false).create()) {
+                    try (Producer<byte[]> producer = client.newProducer(Schema.BYTES)
+                            .topic(NS + names.get(guest) + "-in")
+                            .enableBatching(false)
+                            .create()) {
                         for (int i = 0; i < count; i++) {
                             producer.send((guest + " " + i).getBytes(StandardCharsets.UTF_8));
                         }
@@ -76,45 +99,77 @@ final class HostileGuests {
                 LongFunctions.produce(client, NS + scaler + "-in", inputs, value -> "k" + (value % 5));
 
                 // memory.grow of the second memory is refused, every time, and the function carries on
-                assertEquals(List.of(-1, -1, -1), Messages.receive(memories, 3, LIVENESS).stream()
-                        .map(m -> ByteBuffer.wrap(m.getValue()).order(ByteOrder.LITTLE_ENDIAN).getInt()).toList());
+                assertEquals(
+                        List.of(-1, -1, -1),
+                        Messages.receive(memories, 3, LIVENESS).stream()
+                                .map(m -> ByteBuffer.wrap(m.getValue())
+                                        .order(ByteOrder.LITTLE_ENDIAN)
+                                        .getInt())
+                                .toList());
                 // 1 GiB of log lines per message: 1 MiB of them reach the log, and one line saying so
                 assertEquals(List.of("logs 0", "logs 1", "logs 2"), texts(Messages.receive(logs, 3, LIVENESS)));
                 String logFile = pulsar.functionLog("public", "default", names.get("logs"));
-                assertTrue(logFile.contains("pulsar-wasm: wasm module 'hostile_logs.wasm' logged more than the limit of 1048576 "
-                        + "bytes (user config wasm.max-log-bytes-per-call) in one call; its further lines in this call are dropped"));
-                assertTrue(logFile.length() < 3 * 2 * (1 << 20), "log of three messages: " + logFile.length() + " chars");
+                assertTrue(
+                        logFile.contains(
+                                "pulsar-wasm: wasm module 'hostile_logs.wasm' logged more than the limit of 1048576 "
+                                        + "bytes (user config wasm.max-log-bytes-per-call) in one call; its further lines in this call are dropped"));
+                assertTrue(
+                        logFile.length() < 3 * 2 * (1 << 20), "log of three messages: " + logFile.length() + " chars");
                 // 10 MiB on stdout without a newline: one line, cut
-                assertEquals(List.of("stdout 0", "stdout 1", "stdout 2"),
-                        texts(Messages.receive(stdout, 3, LIVENESS)));
-                assertTrue(pulsar.functionLog("public", "default", names.get("stdout")).contains(
-                        " [pulsar-wasm: a line of 10485760 bytes, cut to the limit of 8192 bytes (user config "
-                                + "wasm.max-log-line-bytes)]"));
+                assertEquals(List.of("stdout 0", "stdout 1", "stdout 2"), texts(Messages.receive(stdout, 3, LIVENESS)));
+                assertTrue(pulsar.functionLog("public", "default", names.get("stdout"))
+                        .contains(
+                                " [pulsar-wasm: a line of 10485760 bytes, cut to the limit of 8192 bytes (user config "
+                                        + "wasm.max-log-line-bytes)]"));
                 // the neighbour is untouched
-                assertEquals(Outputs.expectedByKey(inputs, value -> "k" + (value % 5), x -> 3 * x + 1),
+                assertEquals(
+                        Outputs.expectedByKey(inputs, value -> "k" + (value % 5), x -> 3 * x + 1),
                         Outputs.actualByKey(Messages.receive(scaled, inputs.size(), LIVENESS)));
                 // a start function that never ends fails initialize, clearly; its messages wait in the backlog
-                Awaitility.await("start timeout in the log of " + names.get("start")).atMost(LIVENESS)
-                        .until(() -> pulsar.functionLog("public", "default", names.get("start")).contains(
-                                "wasm module 'hostile_start.wasm': the start function timed out after 300 ms "
+                Awaitility.await("start timeout in the log of " + names.get("start"))
+                        .atMost(LIVENESS)
+                        .until(() -> pulsar.functionLog("public", "default", names.get("start"))
+                                .contains("wasm module 'hostile_start.wasm': the start function timed out after 300 ms "
                                         + "(user config wasm.timeout-ms)"));
-                assertEquals(3, admin.topics().getStats(NS + names.get("start") + "-in").getSubscriptions().values()
-                        .iterator().next().getMsgBacklog());
+                assertEquals(
+                        3,
+                        admin.topics()
+                                .getStats(NS + names.get("start") + "-in")
+                                .getSubscriptions()
+                                .values()
+                                .iterator()
+                                .next()
+                                .getMsgBacklog());
                 // the admin API and the worker's /metrics answer
-                assertEquals(6, admin.functions().getFunctions("public", "default").stream()
-                        .filter(name -> name.startsWith(prefix)).count());
-                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(pulsar.adminUrl() + "/metrics/")).timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(
+                        6,
+                        admin.functions().getFunctions("public", "default").stream()
+                                .filter(name -> name.startsWith(prefix))
+                                .count());
+                HttpResponse<String> metrics = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(pulsar.adminUrl() + "/metrics/"))
+                                        .timeout(Duration.ofSeconds(30))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, metrics.statusCode());
                 // 100,000 distinct metric names: the 101st fails the message, which is retried once and dead-lettered
                 List<Message<byte[]>> dead = Messages.receive(deadLetters, 1, RealPulsarTest.DEAD_LETTER_WAIT);
                 assertEquals(List.of("metrics 0"), texts(dead));
-                assertTrue(pulsar.functionLog("public", "default", names.get("metrics")).contains(
-                        "metric 'dA@' would be distinct metric name 101 of this function instance, more than the limit of 100 "
-                                + "metric names (user config wasm.max-metric-names)"));
-                assertEquals(1, admin.functions().getFunctionStatus("public", "default", names.get("memories")).getNumRunning());
-                assertEquals(1, admin.functions().getFunctionStatus("public", "default", scaler).getNumRunning());
+                assertTrue(pulsar.functionLog("public", "default", names.get("metrics"))
+                        .contains(
+                                "metric 'dA@' would be distinct metric name 101 of this function instance, more than the limit of 100 "
+                                        + "metric names (user config wasm.max-metric-names)"));
+                assertEquals(
+                        1,
+                        admin.functions()
+                                .getFunctionStatus("public", "default", names.get("memories"))
+                                .getNumRunning());
+                assertEquals(
+                        1,
+                        admin.functions()
+                                .getFunctionStatus("public", "default", scaler)
+                                .getNumRunning());
             }
         } finally {
             for (String name : names.values()) {
@@ -123,15 +178,31 @@ final class HostileGuests {
         }
     }
 
-    private static void deploy(PulsarCluster pulsar, PulsarAdmin admin, String name, String module,
-            Map<String, Object> config, String deadLetterTopic) throws Exception {
+    private static void deploy(
+            PulsarCluster pulsar,
+            PulsarAdmin admin,
+            String name,
+            String module,
+            Map<String, Object> config,
+            String deadLetterTopic)
+            throws Exception {
         Map<String, Object> userConfig = new HashMap<>(config);
-        userConfig.put("wasm.module", "file://" + pulsar.visibleToWorker(
-                Artifacts.repoDir().resolve("pulsar-wasm-testing/src/test/resources/wasm/" + module)));
-        FunctionConfig function = FunctionConfig.builder().tenant("public").namespace("default").name(name)
-                .className(BYTES_FUNCTION).runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + name + "-in"))
-                .output(NS + name + "-out").subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .userConfig(userConfig).build();
+        userConfig.put(
+                "wasm.module",
+                "file://"
+                        + pulsar.visibleToWorker(
+                                Artifacts.repoDir().resolve("pulsar-wasm-testing/src/test/resources/wasm/" + module)));
+        FunctionConfig function = FunctionConfig.builder()
+                .tenant("public")
+                .namespace("default")
+                .name(name)
+                .className(BYTES_FUNCTION)
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .inputs(List.of(NS + name + "-in"))
+                .output(NS + name + "-out")
+                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                .userConfig(userConfig)
+                .build();
         if (deadLetterTopic != null) {
             function.setMaxMessageRetries(1);
             function.setDeadLetterTopic(deadLetterTopic);

@@ -26,43 +26,91 @@ class JavaScriptIT extends RealPulsarTest {
 
     @Test
     void shoutAndVisitsRunFromTheirSourceFiles() throws Exception {
-        admin.functions().createFunction(FunctionConfig.builder()
-                .tenant("public").namespace("default").name("js-shout").className(STRING_FUNCTION)
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "js-shout-in")).output(NS + "js-shout-out")
-                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .userConfig(Map.of("wasm.module", module("wasm-samples/javascript/shout.js"), "suffix", "!!")).build(),
-                Artifacts.genericNar().toString());
-        pulsar.pulsarAdmin("functions", "create", "--jar", pulsar.visibleToWorker(Artifacts.genericNar()),
-                "--classname", STRING_FUNCTION, "--name", "js-visits",
-                "--inputs", NS + "js-visits-in", "--output", NS + "js-visits-out", "--subs-position", "Earliest",
-                "--user-config", "{\"wasm.module\": \"" + module("wasm-samples/javascript/visits.js")
-                        + "\", \"welcome-topic\": \"" + NS + "js-welcome\"}")
+        admin.functions()
+                .createFunction(
+                        FunctionConfig.builder()
+                                .tenant("public")
+                                .namespace("default")
+                                .name("js-shout")
+                                .className(STRING_FUNCTION)
+                                .runtime(FunctionConfig.Runtime.JAVA)
+                                .inputs(List.of(NS + "js-shout-in"))
+                                .output(NS + "js-shout-out")
+                                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                                .userConfig(Map.of(
+                                        "wasm.module", module("wasm-samples/javascript/shout.js"), "suffix", "!!"))
+                                .build(),
+                        Artifacts.genericNar().toString());
+        pulsar.pulsarAdmin(
+                        "functions",
+                        "create",
+                        "--jar",
+                        pulsar.visibleToWorker(Artifacts.genericNar()),
+                        "--classname",
+                        STRING_FUNCTION,
+                        "--name",
+                        "js-visits",
+                        "--inputs",
+                        NS + "js-visits-in",
+                        "--output",
+                        NS + "js-visits-out",
+                        "--subs-position",
+                        "Earliest",
+                        "--user-config",
+                        "{\"wasm.module\": \"" + module("wasm-samples/javascript/visits.js")
+                                + "\", \"welcome-topic\": \"" + NS + "js-welcome\"}")
                 .orFail("functions create js-visits");
         try (Consumer<String> shouted = Messages.subscribe(client, NS + "js-shout-out", Schema.STRING);
                 Consumer<String> visits = Messages.subscribe(client, NS + "js-visits-out", Schema.STRING);
                 Consumer<byte[]> welcomes = Messages.subscribe(client, NS + "js-welcome", Schema.BYTES);
-                Producer<String> shout = client.newProducer(Schema.STRING).topic(NS + "js-shout-in").create();
-                Producer<String> visit = client.newProducer(Schema.STRING).topic(NS + "js-visits-in").create()) {
+                Producer<String> shout = client.newProducer(Schema.STRING)
+                        .topic(NS + "js-shout-in")
+                        .create();
+                Producer<String> visit = client.newProducer(Schema.STRING)
+                        .topic(NS + "js-visits-in")
+                        .create()) {
             for (String text : List.of("hello", "", "été", "wasm")) {
                 shout.newMessage().key("k-" + text.length()).value(text).send();
             }
             visit.newMessage().key("ann").value("/home").send();
             visit.newMessage().key("bob").value("/").send();
             visit.newMessage().key("ann").value("/cart").send();
-            assertEquals(List.of("HELLO!!", "ÉTÉ!!", "WASM!!"), Messages.values(Messages.receive(shouted, 3, LIVENESS)));
-            assertEquals(List.of("ann visit 1: (first) -> /home", "bob visit 1: (first) -> /", "ann visit 2: /home -> /cart"),
+            assertEquals(
+                    List.of("HELLO!!", "ÉTÉ!!", "WASM!!"), Messages.values(Messages.receive(shouted, 3, LIVENESS)));
+            assertEquals(
+                    List.of(
+                            "ann visit 1: (first) -> /home",
+                            "bob visit 1: (first) -> /",
+                            "ann visit 2: /home -> /cart"),
                     Messages.values(Messages.receive(visits, 3, LIVENESS)));
             List<Message<byte[]>> welcomed = Messages.receive(welcomes, 2, LIVENESS);
-            assertEquals(List.of("{\"user\":\"ann\",\"page\":\"/home\"}", "{\"user\":\"bob\",\"page\":\"/\"}"),
-                    welcomed.stream().map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8)).toList());
-            assertEquals(List.of("ann", "bob"), welcomed.stream().map(Message::getKey).toList());
+            assertEquals(
+                    List.of("{\"user\":\"ann\",\"page\":\"/home\"}", "{\"user\":\"bob\",\"page\":\"/\"}"),
+                    welcomed.stream()
+                            .map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+                            .toList());
+            assertEquals(
+                    List.of("ann", "bob"),
+                    welcomed.stream().map(Message::getKey).toList());
             assertEquals(Map.of("source", "js-visits"), welcomed.get(0).getProperties());
         }
-        assertEquals(3L, admin.functions().getFunctionState("public", "default", "js-shout", "shouted").getNumberValue());
-        assertEquals(2L, admin.functions().getFunctionState("public", "default", "js-visits", "visits-ann").getNumberValue());
-        assertEquals("/cart", admin.functions().getFunctionState("public", "default", "js-visits", "last-page-ann")
-                .getStringValue());
-        Awaitility.await("log line of js-shout").atMost(LIVENESS)
+        assertEquals(
+                3L,
+                admin.functions()
+                        .getFunctionState("public", "default", "js-shout", "shouted")
+                        .getNumberValue());
+        assertEquals(
+                2L,
+                admin.functions()
+                        .getFunctionState("public", "default", "js-visits", "visits-ann")
+                        .getNumberValue());
+        assertEquals(
+                "/cart",
+                admin.functions()
+                        .getFunctionState("public", "default", "js-visits", "last-page-ann")
+                        .getStringValue());
+        Awaitility.await("log line of js-shout")
+                .atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", "js-shout").contains("shouting k-5"));
         Functions.delete(admin, "js-shout");
         Functions.delete(admin, "js-visits");
@@ -71,39 +119,59 @@ class JavaScriptIT extends RealPulsarTest {
     @Test
     void aThrownErrorAndARunawayLoopAreDeadLetteredAndTheFunctionGoesOn() throws Exception {
         String name = "js-moody";
-        admin.functions().createFunction(FunctionConfig.builder()
-                .tenant("public").namespace("default").name(name).className(STRING_FUNCTION)
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "js-moody-in")).output(NS + "js-moody-out")
-                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .maxMessageRetries(1).deadLetterTopic(NS + "js-moody-dlq").timeoutMs(RETRY_DELAY_MS)
-                .userConfig(Map.of("wasm.module", module("integration-tests/src/test/resources/javascript/moody.js"),
-                        "wasm.timeout-ms", 500)).build(),
-                Artifacts.genericNar().toString());
+        admin.functions()
+                .createFunction(
+                        FunctionConfig.builder()
+                                .tenant("public")
+                                .namespace("default")
+                                .name(name)
+                                .className(STRING_FUNCTION)
+                                .runtime(FunctionConfig.Runtime.JAVA)
+                                .inputs(List.of(NS + "js-moody-in"))
+                                .output(NS + "js-moody-out")
+                                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                                .maxMessageRetries(1)
+                                .deadLetterTopic(NS + "js-moody-dlq")
+                                .timeoutMs(RETRY_DELAY_MS)
+                                .userConfig(Map.of(
+                                        "wasm.module",
+                                        module("integration-tests/src/test/resources/javascript/moody.js"),
+                                        "wasm.timeout-ms",
+                                        500))
+                                .build(),
+                        Artifacts.genericNar().toString());
         List<String> inputs = List.of("one", "boom", "two", "spin", "three");
         try (Consumer<String> outputs = Messages.subscribe(client, NS + "js-moody-out", Schema.STRING);
                 Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "js-moody-dlq", Schema.BYTES);
-                Producer<String> producer = client.newProducer(Schema.STRING).topic(NS + "js-moody-in").create()) {
+                Producer<String> producer = client.newProducer(Schema.STRING)
+                        .topic(NS + "js-moody-in")
+                        .create()) {
             for (String input : inputs) {
                 producer.send(input);
             }
             assertEquals(List.of("ONE", "TWO", "THREE"), Messages.values(Messages.receive(outputs, 3, LIVENESS)));
             // negative acknowledgements come back after RETRY_DELAY_MS
             Set<String> dead = Messages.receive(deadLetters, 2, DEAD_LETTER_WAIT).stream()
-                    .map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8)).collect(Collectors.toSet());
+                    .map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+                    .collect(Collectors.toSet());
             assertEquals(Set.of("boom", "spin"), dead);
             producer.send("after");
             assertEquals(List.of("AFTER"), Messages.values(Messages.receive(outputs, 1, LIVENESS)));
         }
         String log = pulsar.functionLog("public", "default", name);
         List<String> missing = new ArrayList<>();
-        for (String expected : List.of("JavaScript function 'moody.js': process threw Error: refusing boom",
-                "at process (moody.js:4:15)", "function process timed out after 500 ms (user config wasm.timeout-ms)")) {
+        for (String expected : List.of(
+                "JavaScript function 'moody.js': process threw Error: refusing boom",
+                "at process (moody.js:4:15)",
+                "function process timed out after 500 ms (user config wasm.timeout-ms)")) {
             if (!log.contains(expected)) {
                 missing.add(expected);
             }
         }
         assertEquals(List.of(), missing, log.length() > 4000 ? log.substring(log.length() - 4000) : log);
-        assertEquals(1, admin.functions().getFunctionStatus("public", "default", name).getNumRunning());
+        assertEquals(
+                1,
+                admin.functions().getFunctionStatus("public", "default", name).getNumRunning());
         Functions.delete(admin, name);
     }
 

@@ -15,7 +15,8 @@ final class Outputs {
     static Map<String, List<Long>> expectedByKey(List<Long> inputs, LongFunction<String> key, LongUnaryOperator logic) {
         Map<String, List<Long>> byKey = new LinkedHashMap<>();
         for (long input : inputs) {
-            byKey.computeIfAbsent(key.apply(input), k -> new java.util.ArrayList<>()).add(logic.applyAsLong(input));
+            byKey.computeIfAbsent(key.apply(input), k -> new java.util.ArrayList<>())
+                    .add(logic.applyAsLong(input));
         }
         return byKey;
     }
@@ -23,7 +24,8 @@ final class Outputs {
     static Map<String, List<Long>> actualByKey(List<Message<Long>> messages) {
         Map<String, List<Long>> byKey = new LinkedHashMap<>();
         for (Message<Long> message : messages) {
-            byKey.computeIfAbsent(message.getKey(), k -> new java.util.ArrayList<>()).add(message.getValue());
+            byKey.computeIfAbsent(message.getKey(), k -> new java.util.ArrayList<>())
+                    .add(message.getValue());
         }
         return byKey;
     }

@@ -30,25 +30,31 @@ class PipStyleFunctionIT extends RealPulsarTest {
         List<Long> inputs = LongStream.rangeClosed(1, 1000).boxed().toList();
         try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
             long createdAt = System.currentTimeMillis();
-            assertEquals("Created successfully", createWithCli(name, input, output).stdout().trim());
+            assertEquals(
+                    "Created successfully",
+                    createWithCli(name, input, output).stdout().trim());
             LongFunctions.produce(client, input, inputs, KEY);
 
             List<Message<Long>> messages = Messages.receive(outputs, 1000, LIVENESS);
 
             assertEquals(Outputs.expectedByKey(inputs, KEY, x -> 2 * x), Outputs.actualByKey(messages));
-            System.out.printf("[doubler-cli] functions create -> first output: %d ms%n",
+            System.out.printf(
+                    "[doubler-cli] functions create -> first output: %d ms%n",
                     messages.get(0).getPublishTime() - createdAt);
         }
         Awaitility.await("functions status of " + name).atMost(LIVENESS).untilAsserted(() -> {
-            String status = pulsar.pulsarAdmin("functions", "status", "--tenant", "public", "--namespace", "default",
-                    "--name", name).orFail("functions status").stdout();
+            String status = pulsar.pulsarAdmin(
+                            "functions", "status", "--tenant", "public", "--namespace", "default", "--name", name)
+                    .orFail("functions status")
+                    .stdout();
             assertEquals(1, field(status, "numRunning"), status);
             assertEquals(1000, field(status, "numReceived"), status);
             assertEquals(1000, field(status, "numSuccessfullyProcessed"), status);
             assertEquals(0, field(status, "numUserExceptions"), status);
             assertEquals(0, field(status, "numSystemExceptions"), status);
         });
-        Awaitility.await("module line in the log of " + name).atMost(LIVENESS)
+        Awaitility.await("module line in the log of " + name)
+                .atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", name)
                         .contains("pulsar-wasm: loaded module 'io.pulsarwasm.samples.Doubler.wasm' for " + name));
     }
@@ -63,15 +69,29 @@ class PipStyleFunctionIT extends RealPulsarTest {
             LongFunctions.produce(client, input, List.of(1L, 2L, 3L), KEY);
             assertEquals(List.of(2L, 4L, 6L), Messages.values(Messages.receive(outputs, 3, LIVENESS)));
 
-            assertEquals("Deleted successfully", pulsar.pulsarAdmin("functions", "delete", "--tenant", "public",
-                    "--namespace", "default", "--name", name).orFail("functions delete").stdout().trim());
+            assertEquals(
+                    "Deleted successfully",
+                    pulsar.pulsarAdmin(
+                                    "functions",
+                                    "delete",
+                                    "--tenant",
+                                    "public",
+                                    "--namespace",
+                                    "default",
+                                    "--name",
+                                    name)
+                            .orFail("functions delete")
+                            .stdout()
+                            .trim());
             // apache/pulsar#20930: a standalone may keep the function's package, which blocks the name.
             String kept = "function://public/default/" + name + "@0";
             if (pulsar.pulsarAdmin("packages", "get-metadata", kept).exitCode() == 0) {
                 pulsar.pulsarAdmin("packages", "delete", kept).orFail("packages delete");
             }
 
-            assertEquals("Created successfully", createWithCli(name, input, output).stdout().trim());
+            assertEquals(
+                    "Created successfully",
+                    createWithCli(name, input, output).stdout().trim());
             LongFunctions.produce(client, input, List.of(10L, 20L), KEY);
             // Deleting a function deletes its subscription: the new one reads the topic from the start.
             assertEquals(List.of(2L, 4L, 6L, 20L, 40L), Messages.values(Messages.receive(outputs, 5, LIVENESS)));
@@ -79,16 +99,29 @@ class PipStyleFunctionIT extends RealPulsarTest {
     }
 
     private CommandResult createWithCli(String name, String input, String output) {
-        return pulsar.pulsarAdmin("functions", "create",
-                        "--jar", pulsar.visibleToWorker(Artifacts.samplesNar()),
-                        "--classname", DOUBLER,
-                        "--tenant", "public", "--namespace", "default", "--name", name,
-                        "--inputs", input,
-                        "--output", output,
+        return pulsar.pulsarAdmin(
+                        "functions",
+                        "create",
+                        "--jar",
+                        pulsar.visibleToWorker(Artifacts.samplesNar()),
+                        "--classname",
+                        DOUBLER,
+                        "--tenant",
+                        "public",
+                        "--namespace",
+                        "default",
+                        "--name",
+                        name,
+                        "--inputs",
+                        input,
+                        "--output",
+                        output,
                         "--custom-schema-inputs",
                         "{\"" + input + "\":\"{\\\"schemaType\\\":\\\"" + LongFunctions.INT64_SCHEMA + "\\\"}\"}",
-                        "--schema-type", LongFunctions.INT64_SCHEMA,
-                        "--subs-position", "Earliest")
+                        "--schema-type",
+                        LongFunctions.INT64_SCHEMA,
+                        "--subs-position",
+                        "Earliest")
                 .orFail("functions create " + name);
     }
 

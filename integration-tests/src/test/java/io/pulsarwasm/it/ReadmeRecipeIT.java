@@ -37,10 +37,12 @@ class ReadmeRecipeIT extends RealPulsarTest {
 
     /** Where the recipes are: the README's page on guest languages. */
     private static final String RECIPES = "docs/guest-languages.md";
+
     private static final String SECTION = "## Write a function in Rust, C or AssemblyScript";
     private static final String DEPLOY_PRINTED = "Deploy it with:";
     /** A fenced block's first line naming the file it is, e.g. {@code // shout.c}. */
     private static final Pattern FILE_COMMENT = Pattern.compile("^(?://|#|/\\*)\\s*([\\w.-]+\\.\\w+)\\s*(?:\\*/)?$");
+
     private static final Duration RECIPE_TIMEOUT = Duration.ofMinutes(10);
 
     @Test
@@ -71,12 +73,14 @@ class ReadmeRecipeIT extends RealPulsarTest {
     private static void requireToolchain(String sdk) {
         List<String> toolchain = TOOLCHAINS.get(sdk);
         String tool = toolchain.get(0);
-        boolean found = tool.startsWith("/") ? Files.isExecutable(Path.of(tool))
+        boolean found = tool.startsWith("/")
+                ? Files.isExecutable(Path.of(tool))
                 : Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
                         .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)));
         if (!found) {
             throw new AssertionError("the " + sdk + " recipe needs " + tool + ", which is not installed: run the "
-                    + "README's test command, scripts/verify.sh, which installs it (or apt-get install " + toolchain.get(1) + ")");
+                    + "README's test command, scripts/verify.sh, which installs it (or apt-get install "
+                    + toolchain.get(1) + ")");
         }
     }
 
@@ -95,12 +99,17 @@ class ReadmeRecipeIT extends RealPulsarTest {
         System.out.println("ReadmeRecipeIT: " + sdk + ": pulsar-admin " + String.join(" ", args));
         try {
             String answer = classNameOf(args).endsWith("BytesFunction")
-                    ? new String(answer(args, Schema.BYTES, in, out, input.getBytes(StandardCharsets.UTF_8), name),
+                    ? new String(
+                            answer(args, Schema.BYTES, in, out, input.getBytes(StandardCharsets.UTF_8), name),
                             StandardCharsets.UTF_8)
                     : answer(args, Schema.STRING, in, out, input, name);
             assertEquals(expected, answer);
             // the handler counts with counter_incr: function state works on the suite's Pulsar
-            assertEquals(1L, admin.functions().getFunctionState("public", "default", name, "shouted").getNumberValue());
+            assertEquals(
+                    1L,
+                    admin.functions()
+                            .getFunctionState("public", "default", name, "shouted")
+                            .getNumberValue());
         } finally {
             Functions.delete(admin, name);
         }
@@ -118,8 +127,10 @@ class ReadmeRecipeIT extends RealPulsarTest {
             try {
                 return Messages.receive(outputs, 1, LIVENESS).get(0).getValue();
             } catch (IllegalStateException e) {
-                throw new AssertionError(name + " did not answer: " + e.getMessage()
-                        + "\nfunction log:\n" + pulsar.functionLog("public", "default", name), e);
+                throw new AssertionError(
+                        name + " did not answer: " + e.getMessage() + "\nfunction log:\n"
+                                + pulsar.functionLog("public", "default", name),
+                        e);
             }
         }
     }
@@ -167,13 +178,15 @@ class ReadmeRecipeIT extends RealPulsarTest {
                 end++;
             }
             if (end == lines.size()) {
-                throw new AssertionError(RECIPES + ": the " + language + " block at line " + (i + 1) + " is not closed");
+                throw new AssertionError(
+                        RECIPES + ": the " + language + " block at line " + (i + 1) + " is not closed");
             }
             List<String> block = lines.subList(i + 1, end);
             if (language.equals("bash")) {
                 return new Recipe(sdk, block, files);
             }
-            Matcher file = block.isEmpty() ? null : FILE_COMMENT.matcher(block.get(0).strip());
+            Matcher file =
+                    block.isEmpty() ? null : FILE_COMMENT.matcher(block.get(0).strip());
             if (file != null && file.matches()) {
                 files.put(file.group(1), String.join("\n", block) + "\n");
             }
@@ -199,7 +212,8 @@ class ReadmeRecipeIT extends RealPulsarTest {
             } else if (admin.isEmpty() || admin.get(admin.size() - 1).endsWith("\\")) {
                 admin.add(line);
             } else if (!line.isBlank()) {
-                throw new AssertionError(recipe.sdk() + " recipe: a command follows its bin/pulsar-admin line: " + line);
+                throw new AssertionError(
+                        recipe.sdk() + " recipe: a command follows its bin/pulsar-admin line: " + line);
             }
         }
         for (Map.Entry<String, String> file : recipe.files().entrySet()) {
@@ -212,14 +226,18 @@ class ReadmeRecipeIT extends RealPulsarTest {
         before.forEach(line -> text.append(line).append('\n'));
         if (!admin.isEmpty()) {
             // bash itself splits and expands the line ($PWD: the folder the recipe is in by now)
-            text.append("set --").append(admin.get(0).substring("bin/pulsar-admin".length())).append('\n');
+            text.append("set --")
+                    .append(admin.get(0).substring("bin/pulsar-admin".length()))
+                    .append('\n');
             admin.subList(1, admin.size()).forEach(line -> text.append(line).append('\n'));
             text.append("printf '%s\\0' \"$@\" > \"$RECIPE_ARGS\"\n");
         }
         Files.writeString(script, text);
 
-        ProcessBuilder builder = new ProcessBuilder("bash", script.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder("bash", script.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().put("REPO", Artifacts.repoDir().toAbsolutePath().toString());
         builder.environment().put("RECIPE_ARGS", argsFile.toString());
         // npm: the cache first (a machine that ran `npm ci` for wasm-samples has the compiler in
@@ -234,11 +252,12 @@ class ReadmeRecipeIT extends RealPulsarTest {
             throw new AssertionError(recipe.sdk() + " recipe did not finish in " + RECIPE_TIMEOUT + "\n" + tail(log));
         }
         if (process.exitValue() != 0) {
-            throw new AssertionError(recipe.sdk() + " recipe (" + script + ") exited " + process.exitValue()
-                    + " in " + dir + "\n" + tail(log));
+            throw new AssertionError(recipe.sdk() + " recipe (" + script + ") exited " + process.exitValue() + " in "
+                    + dir + "\n" + tail(log));
         }
-        System.out.printf("ReadmeRecipeIT: %s recipe ran in %d s (%s)%n", recipe.sdk(),
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), log);
+        System.out.printf(
+                "ReadmeRecipeIT: %s recipe ran in %d s (%s)%n",
+                recipe.sdk(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), log);
         if (!admin.isEmpty()) {
             String expanded = Files.readString(argsFile);
             return Arrays.asList(expanded.substring(0, expanded.length() - 1).split("\0", -1));
@@ -260,7 +279,9 @@ class ReadmeRecipeIT extends RealPulsarTest {
 
     /** The recipe's {@code functions create} arguments with this test's name, topics and the worker's view of the NAR. */
     private static List<String> deployArguments(List<String> create, Path dir, String name, String in, String out) {
-        if (create.size() < 2 || !create.get(0).equals("functions") || !create.get(1).equals("create")) {
+        if (create.size() < 2
+                || !create.get(0).equals("functions")
+                || !create.get(1).equals("create")) {
             throw new AssertionError("not a functions create command: " + create);
         }
         List<String> args = new ArrayList<>(create);

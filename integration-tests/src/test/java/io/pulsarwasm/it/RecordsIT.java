@@ -14,10 +14,10 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.schema.GenericRecord;
 import org.apache.pulsar.client.api.schema.GenericSchema;
-import org.apache.pulsar.common.schema.SchemaInfo;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.schema.KeyValue;
 import org.apache.pulsar.common.schema.KeyValueEncodingType;
+import org.apache.pulsar.common.schema.SchemaInfo;
 import org.apache.pulsar.common.schema.SchemaType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,8 @@ class RecordsIT extends RealPulsarTest {
 
     private static final String V1 = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"it\",\"fields\":["
             + "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"age\",\"type\":\"int\"}]}";
-    private static final String V2 = V1.replace("]}", ",{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
+    private static final String V2 =
+            V1.replace("]}", ",{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
 
     /** Version 1 of the users' schema. */
     public static final class UserV1 {
@@ -53,8 +54,11 @@ class RecordsIT extends RealPulsarTest {
     private static final GenericSchema<GenericRecord> AVRO_V2 = Schema.generic(avro(V2));
 
     private static SchemaInfo avro(String definition) {
-        return SchemaInfo.builder().name("User").type(SchemaType.AVRO)
-                .schema(definition.getBytes(StandardCharsets.UTF_8)).build();
+        return SchemaInfo.builder()
+                .name("User")
+                .type(SchemaType.AVRO)
+                .schema(definition.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     private static GenericRecord user(GenericSchema<GenericRecord> schema, String name, int age) {
@@ -63,7 +67,9 @@ class RecordsIT extends RealPulsarTest {
 
     /** A record's fields, as a consumer with Schema.AUTO_CONSUME sees them. */
     private static List<Object> fields(GenericRecord record) {
-        return record.getFields().stream().map(field -> record.getField(field.getName())).toList();
+        return record.getFields().stream()
+                .map(field -> record.getField(field.getName()))
+                .toList();
     }
 
     @Test
@@ -71,27 +77,45 @@ class RecordsIT extends RealPulsarTest {
         deploy("rec-avro", Map.of(), "rec-avro-dlq");
         try (Consumer<GenericRecord> outputs = Messages.subscribe(client, NS + "rec-avro-out", Schema.AUTO_CONSUME());
                 Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "rec-avro-dlq", Schema.BYTES)) {
-            try (Producer<GenericRecord> v1 = client.newProducer(AVRO_V1).topic(NS + "rec-avro-in").create()) {
+            try (Producer<GenericRecord> v1 =
+                    client.newProducer(AVRO_V1).topic(NS + "rec-avro-in").create()) {
                 v1.send(user(AVRO_V1, "ada", 36));
                 v1.send(user(AVRO_V1, "max", Integer.MAX_VALUE));
                 v1.send(user(AVRO_V1, "bob", 40));
             }
-            try (Producer<GenericRecord> v2 = client.newProducer(AVRO_V2).topic(NS + "rec-avro-in").create()) {
-                v2.send(AVRO_V2.newRecordBuilder().set("name", "cyd").set("age", 7).set("email", "cyd@example.org").build());
+            try (Producer<GenericRecord> v2 =
+                    client.newProducer(AVRO_V2).topic(NS + "rec-avro-in").create()) {
+                v2.send(AVRO_V2.newRecordBuilder()
+                        .set("name", "cyd")
+                        .set("age", 7)
+                        .set("email", "cyd@example.org")
+                        .build());
                 v2.send(user(AVRO_V2, "dee", 8));
             }
             List<Message<GenericRecord>> received = Messages.receive(outputs, 4, LIVENESS);
-            assertEquals(List.of(List.of("ADA", 37), List.of("BOB", 41), java.util.Arrays.asList("CYD", 8, "cyd@example.org"),
-                    java.util.Arrays.asList("DEE", 9, null)), received.stream().map(m -> fields(m.getValue())).toList());
+            assertEquals(
+                    List.of(
+                            List.of("ADA", 37),
+                            List.of("BOB", 41),
+                            java.util.Arrays.asList("CYD", 8, "cyd@example.org"),
+                            java.util.Arrays.asList("DEE", 9, null)),
+                    received.stream().map(m -> fields(m.getValue())).toList());
             // the output follows the input's version: v1 records went out under v1, v2 records under v2
-            assertEquals(List.of(0L, 0L, 1L, 1L), received.stream()
-                    .map(m -> java.nio.ByteBuffer.wrap(m.getSchemaVersion()).getLong()).toList());
-            Message<byte[]> dead = Messages.receive(deadLetters, 1, DEAD_LETTER_WAIT).get(0);
+            assertEquals(
+                    List.of(0L, 0L, 1L, 1L),
+                    received.stream()
+                            .map(m -> java.nio.ByteBuffer.wrap(m.getSchemaVersion())
+                                    .getLong())
+                            .toList());
+            Message<byte[]> dead =
+                    Messages.receive(deadLetters, 1, DEAD_LETTER_WAIT).get(0);
             assertEquals("max", AVRO_V1.decode(dead.getValue()).getField("name"));
-            Awaitility.await("the reason in the log").atMost(LIVENESS).until(() -> pulsar
-                    .functionLog("public", "default", "rec-avro").contains("the output of export 'process' cannot be "
-                            + "written: the value does not fit schema AVRO 'public/default/rec-avro-in' (the input's): $.age: expected an int "
-                            + "(32-bit integer), got 2147483648"));
+            Awaitility.await("the reason in the log")
+                    .atMost(LIVENESS)
+                    .until(() -> pulsar.functionLog("public", "default", "rec-avro")
+                            .contains("the output of export 'process' cannot be "
+                                    + "written: the value does not fit schema AVRO 'public/default/rec-avro-in' (the input's): $.age: expected an int "
+                                    + "(32-bit integer), got 2147483648"));
         }
         Functions.delete(admin, "rec-avro");
     }
@@ -106,34 +130,56 @@ class RecordsIT extends RealPulsarTest {
         Schema<KeyValue<String, GenericRecord>> keyValue =
                 Schema.KeyValue(Schema.STRING, AVRO_V1, KeyValueEncodingType.SEPARATED);
         try (Consumer<UserV1> jsonOut = Messages.subscribe(client, NS + "rec-json-out", json);
-                Consumer<Field> protoOut = Messages.subscribe(client, NS + "rec-proto-out", Schema.PROTOBUF_NATIVE(Field.class));
-                Consumer<KeyValue<String, GenericRecord>> kvOut = Messages.subscribe(client, NS + "rec-kv-out", keyValue);
+                Consumer<Field> protoOut =
+                        Messages.subscribe(client, NS + "rec-proto-out", Schema.PROTOBUF_NATIVE(Field.class));
+                Consumer<KeyValue<String, GenericRecord>> kvOut =
+                        Messages.subscribe(client, NS + "rec-kv-out", keyValue);
                 Consumer<byte[]> bytesOut = Messages.subscribe(client, NS + "rec-bytes-out", Schema.BYTES)) {
-            try (Producer<UserV1> producer = client.newProducer(json).topic(NS + "rec-json-in").create()) {
+            try (Producer<UserV1> producer =
+                    client.newProducer(json).topic(NS + "rec-json-in").create()) {
                 producer.send(new UserV1("grace", 85));
             }
             try (Producer<Field> producer = client.newProducer(Schema.PROTOBUF_NATIVE(Field.class))
-                    .topic(NS + "rec-proto-in").create()) {
-                producer.send(Field.newBuilder().setName("id").setNumber(1).setJsonName("id").build());
+                    .topic(NS + "rec-proto-in")
+                    .create()) {
+                producer.send(Field.newBuilder()
+                        .setName("id")
+                        .setNumber(1)
+                        .setJsonName("id")
+                        .build());
             }
-            try (Producer<KeyValue<String, GenericRecord>> producer = client.newProducer(keyValue).topic(NS + "rec-kv-in").create()) {
+            try (Producer<KeyValue<String, GenericRecord>> producer =
+                    client.newProducer(keyValue).topic(NS + "rec-kv-in").create()) {
                 producer.send(new KeyValue<>("k1", user(AVRO_V1, "alan", 41)));
                 producer.send(new KeyValue<>("k2", null)); // a tombstone: the guest reads "value": null and echoes it
             }
-            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(NS + "rec-bytes-in").create()) {
+            try (Producer<byte[]> producer =
+                    client.newProducer(Schema.BYTES).topic(NS + "rec-bytes-in").create()) {
                 producer.send("hello".getBytes(StandardCharsets.UTF_8));
             }
             Message<UserV1> fromJson = Messages.receive(jsonOut, 1, LIVENESS).get(0);
             assertEquals(List.of("GRACE", 86), List.of(fromJson.getValue().name, fromJson.getValue().age));
-            assertEquals(SchemaType.JSON, admin.schemas().getSchemaInfo(NS + "rec-json-out").getType());
+            assertEquals(
+                    SchemaType.JSON,
+                    admin.schemas().getSchemaInfo(NS + "rec-json-out").getType());
 
             Field field = Messages.receive(protoOut, 1, LIVENESS).get(0).getValue();
-            assertEquals(Field.newBuilder().setName("ID").setNumber(2).setJsonName("id").build(), field);
+            assertEquals(
+                    Field.newBuilder()
+                            .setName("ID")
+                            .setNumber(2)
+                            .setJsonName("id")
+                            .build(),
+                    field);
 
             List<Message<KeyValue<String, GenericRecord>>> pairs = Messages.receive(kvOut, 2, LIVENESS);
             KeyValue<String, GenericRecord> pair = pairs.get(0).getValue();
-            assertEquals(List.of("k1", "ALAN", 42), List.of(pair.getKey(), pair.getValue().getField("name"),
-                    pair.getValue().getField("age")));
+            assertEquals(
+                    List.of("k1", "ALAN", 42),
+                    List.of(
+                            pair.getKey(),
+                            pair.getValue().getField("name"),
+                            pair.getValue().getField("age")));
             assertEquals("k2", pairs.get(1).getValue().getKey());
             assertNull(pairs.get(1).getValue().getValue());
 
@@ -150,9 +196,15 @@ class RecordsIT extends RealPulsarTest {
         Map<String, Object> userConfig = new java.util.HashMap<>(config);
         userConfig.put("wasm.module", "file://" + pulsar.visibleToWorker(Artifacts.sample("records.wasm")));
         FunctionConfig.FunctionConfigBuilder builder = FunctionConfig.builder()
-                .tenant("public").namespace("default").name(name).className(RECORD_FUNCTION)
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + name + "-in")).output(NS + name + "-out")
-                .subscriptionPosition(SubscriptionInitialPosition.Earliest).userConfig(userConfig);
+                .tenant("public")
+                .namespace("default")
+                .name(name)
+                .className(RECORD_FUNCTION)
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .inputs(List.of(NS + name + "-in"))
+                .output(NS + name + "-out")
+                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                .userConfig(userConfig);
         if (deadLetterTopic != null) {
             builder.maxMessageRetries(1).deadLetterTopic(NS + deadLetterTopic).timeoutMs(RETRY_DELAY_MS);
         }

@@ -19,7 +19,8 @@ public final class SharedPulsar implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(PulsarCluster.class, type -> PulsarCluster.start(), PulsarCluster.class);
     }
 }

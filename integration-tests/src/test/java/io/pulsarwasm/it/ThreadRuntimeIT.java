@@ -54,7 +54,9 @@ class ThreadRuntimeIT {
     @BeforeAll
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     static void startThreadRuntimeStandalone() throws Exception {
-        pulsar = StandalonePulsar.start(Artifacts.pulsarHome(), Artifacts.workDir().resolveSibling("standalone-thread"),
+        pulsar = StandalonePulsar.start(
+                Artifacts.pulsarHome(),
+                Artifacts.workDir().resolveSibling("standalone-thread"),
                 StandalonePulsar.FunctionRuntime.THREAD);
         client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
         admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.adminUrl()).build();
@@ -82,8 +84,10 @@ class ThreadRuntimeIT {
         List<Long> inputs = LongStream.rangeClosed(1, 200).boxed().toList();
         try (Consumer<Long> outputs = Messages.subscribe(client, NS + "thread-scaler-out", Schema.INT64);
                 JvmProbe jvm = pulsar.jvm()) {
-            admin.functions().createFunction(scaler(name, NS + "thread-scaler-in", NS + "thread-scaler-out"),
-                    Artifacts.genericNar().toString());
+            admin.functions()
+                    .createFunction(
+                            scaler(name, NS + "thread-scaler-in", NS + "thread-scaler-out"),
+                            Artifacts.genericNar().toString());
             LongFunctions.produce(client, NS + "thread-scaler-in", inputs, key);
 
             List<Message<Long>> messages = Messages.receive(outputs, inputs.size(), LIVENESS);
@@ -103,19 +107,32 @@ class ThreadRuntimeIT {
         }
         lines.add("ünïcödé ✓");
         try (Consumer<byte[]> outputs = Messages.subscribe(client, NS + "thread-enriched", Schema.BYTES)) {
-            admin.functions().createFunction(FunctionConfig.builder()
-                    .tenant("public").namespace("default").name(enricher).className(RealPulsarTest.BYTES_FUNCTION)
-                    .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of(NS + "thread-plain"))
-                    .output(NS + "thread-enriched").subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                    .userConfig(Map.of("wasm.module", module(Artifacts.sample("enricher.wasm")), "prefix", "eu-"))
-                    .build(), Artifacts.genericNar().toString());
-            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(NS + "thread-plain").create()) {
+            admin.functions()
+                    .createFunction(
+                            FunctionConfig.builder()
+                                    .tenant("public")
+                                    .namespace("default")
+                                    .name(enricher)
+                                    .className(RealPulsarTest.BYTES_FUNCTION)
+                                    .runtime(FunctionConfig.Runtime.JAVA)
+                                    .inputs(List.of(NS + "thread-plain"))
+                                    .output(NS + "thread-enriched")
+                                    .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                                    .userConfig(Map.of(
+                                            "wasm.module", module(Artifacts.sample("enricher.wasm")), "prefix", "eu-"))
+                                    .build(),
+                            Artifacts.genericNar().toString());
+            try (Producer<byte[]> producer =
+                    client.newProducer(Schema.BYTES).topic(NS + "thread-plain").create()) {
                 for (String line : lines) {
                     producer.send(line.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            assertEquals(lines.stream().map(line -> "eu-" + line).toList(),
-                    Messages.receive(outputs, lines.size(), LIVENESS).stream().map(ThreadRuntimeIT::text).toList());
+            assertEquals(
+                    lines.stream().map(line -> "eu-" + line).toList(),
+                    Messages.receive(outputs, lines.size(), LIVENESS).stream()
+                            .map(ThreadRuntimeIT::text)
+                            .toList());
         } finally {
             Functions.delete(admin, enricher);
         }
@@ -127,10 +144,16 @@ class ThreadRuntimeIT {
     void runawayGuestIsStoppedByItsDeadlineAndDeadLetteredWhileTheWorkerCarriesOn() throws Exception {
         String name = "thread-runaway";
         // faults.wasm answers x with x, except 10..13; 11 loops forever
-        FunctionConfig config = LongFunctions.config(name, RealPulsarTest.LONG_FUNCTION, NS + "thread-runaway-in",
-                NS + "thread-runaway-out", Map.of("wasm.module",
+        FunctionConfig config = LongFunctions.config(
+                name,
+                RealPulsarTest.LONG_FUNCTION,
+                NS + "thread-runaway-in",
+                NS + "thread-runaway-out",
+                Map.of(
+                        "wasm.module",
                         module(Artifacts.repoDir().resolve("pulsar-wasm-testing/src/test/resources/wasm/faults.wasm")),
-                        "wasm.timeout-ms", 300));
+                        "wasm.timeout-ms",
+                        300));
         config.setMaxMessageRetries(1);
         config.setDeadLetterTopic(NS + "thread-runaway-dlq");
         config.setTimeoutMs(RealPulsarTest.RETRY_DELAY_MS);
@@ -140,8 +163,10 @@ class ThreadRuntimeIT {
                 Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "thread-runaway-dlq", Schema.BYTES)) {
             admin.functions().createFunction(config, Artifacts.genericNar().toString());
             // unbatched: a negative acknowledgement redelivers (and dead-letters) a whole batch
-            try (Producer<Long> producer = client.newProducer(Schema.INT64).topic(NS + "thread-runaway-in")
-                    .enableBatching(false).create()) {
+            try (Producer<Long> producer = client.newProducer(Schema.INT64)
+                    .topic(NS + "thread-runaway-in")
+                    .enableBatching(false)
+                    .create()) {
                 for (long value : before) {
                     producer.send(value);
                 }
@@ -159,7 +184,9 @@ class ThreadRuntimeIT {
             assertEquals(11L, Schema.INT64.decode(dead.get(0).getValue()));
         }
         assertRunningAndAnswering(name);
-        awaitLogLine(name, "wasm module 'faults.wasm': export 'process' timed out after 300 ms (user config wasm.timeout-ms)");
+        awaitLogLine(
+                name,
+                "wasm module 'faults.wasm': export 'process' timed out after 300 ms (user config wasm.timeout-ms)");
         Functions.delete(admin, name);
     }
 
@@ -179,8 +206,10 @@ class ThreadRuntimeIT {
                     firstCycleLoads = jvm.totalLoadedClassCount() - total;
                 }
             }
-            Awaitility.await("no " + WATCHDOG + " thread in the worker").atMost(LIVENESS)
-                    .untilAsserted(() -> assertFalse(jvm.threadNames().contains(WATCHDOG), WATCHDOG + " still running"));
+            Awaitility.await("no " + WATCHDOG + " thread in the worker")
+                    .atMost(LIVENESS)
+                    .untilAsserted(
+                            () -> assertFalse(jvm.threadNames().contains(WATCHDOG), WATCHDOG + " still running"));
             JvmProbe.Snapshot after = jvm.settle();
             String histogram = jvm.classHistogram();
             long narLoadersAfter = instances(histogram, "org.apache.pulsar.common.nar.NarClassLoader");
@@ -188,17 +217,28 @@ class ThreadRuntimeIT {
             double perCycle = (after.totalLoadedClasses() - before.totalLoadedClasses()) / (double) CYCLES;
             long retained = after.loadedClasses() - before.loadedClasses();
             long bound = Math.max(3 * firstCycleLoads, 300);
-            System.out.printf("[thread-runtime] before %d cycles: %s; NarClassLoader instances %d%n", CYCLES, before,
-                    narLoadersBefore);
-            System.out.printf("[thread-runtime] after  %d cycles: %s; NarClassLoader instances %d%n", CYCLES, after,
-                    narLoadersAfter);
-            System.out.printf("[thread-runtime] classes loaded by the first cycle %d, per cycle on average %.1f; "
-                    + "retained after %d cycles %+d (bound %d); heap %+.1f MiB%n", firstCycleLoads, perCycle, CYCLES,
-                    retained, bound, (after.heapUsed() - before.heapUsed()) / (double) MIB);
+            System.out.printf(
+                    "[thread-runtime] before %d cycles: %s; NarClassLoader instances %d%n",
+                    CYCLES, before, narLoadersBefore);
+            System.out.printf(
+                    "[thread-runtime] after  %d cycles: %s; NarClassLoader instances %d%n",
+                    CYCLES, after, narLoadersAfter);
+            System.out.printf(
+                    "[thread-runtime] classes loaded by the first cycle %d, per cycle on average %.1f; "
+                            + "retained after %d cycles %+d (bound %d); heap %+.1f MiB%n",
+                    firstCycleLoads,
+                    perCycle,
+                    CYCLES,
+                    retained,
+                    bound,
+                    (after.heapUsed() - before.heapUsed()) / (double) MIB);
             if (retained >= bound) {
-                System.out.println("[thread-runtime] classes retained; histogram excerpt:\n" + histogram.lines()
-                        .filter(line -> line.contains("ClassLoader") || line.contains("pulsarwasm"))
-                        .limit(40).collect(Collectors.joining("\n")));
+                System.out.println("[thread-runtime] classes retained; histogram excerpt:\n"
+                        + histogram
+                                .lines()
+                                .filter(line -> line.contains("ClassLoader") || line.contains("pulsarwasm"))
+                                .limit(40)
+                                .collect(Collectors.joining("\n")));
                 if (Boolean.getBoolean("pulsarwasm.heapDumpOnLeak")) {
                     Path dump = pulsar.workDir().resolve("after-cycles.hprof");
                     jvm.dumpHeap(dump);
@@ -211,9 +251,12 @@ class ThreadRuntimeIT {
             // (Int64Schema); its strong keys kept every NarClassLoader reachable (a heap dump showed no
             // other path). AbstractWasmFunction.close() removes its class loader's entries
             // (ClassLoaderRelease); without that, 20 cycles retained about 11,700 classes.
-            assertTrue(retained < bound, "classes retained after " + CYCLES + " cycles: " + retained
-                    + ", not below three cycles' worth (" + bound + ")");
-            assertTrue(after.heapUsed() <= before.heapUsed() + 64 * MIB,
+            assertTrue(
+                    retained < bound,
+                    "classes retained after " + CYCLES + " cycles: " + retained + ", not below three cycles' worth ("
+                            + bound + ")");
+            assertTrue(
+                    after.heapUsed() <= before.heapUsed() + 64 * MIB,
                     "heap used grew from " + before.heapUsed() + " to " + after.heapUsed() + " bytes");
             assertFalse(jvm.threadNames().contains(WATCHDOG), WATCHDOG + " thread left in the worker");
         }
@@ -232,13 +275,17 @@ class ThreadRuntimeIT {
         String output = NS + "cycle-out-" + i;
         long input = 1000L + i;
         try (Consumer<Long> outputs = Messages.subscribe(client, output, Schema.INT64)) {
-            admin.functions().createFunction(scaler(name, NS + "cycle-in-" + i, output), Artifacts.genericNar().toString());
+            admin.functions()
+                    .createFunction(
+                            scaler(name, NS + "cycle-in-" + i, output),
+                            Artifacts.genericNar().toString());
             LongFunctions.produce(client, NS + "cycle-in-" + i, List.of(input), value -> "k");
             assertEquals(List.of(3 * input + 1), Messages.values(Messages.receive(outputs, 1, LIVENESS)));
         } finally {
             Functions.delete(admin, name);
         }
-        Awaitility.await("instance thread of " + name + " ended (cycle " + i + ")").atMost(LIVENESS)
+        Awaitility.await("instance thread of " + name + " ended (cycle " + i + ")")
+                .atMost(LIVENESS)
                 .until(() -> !jvm.threadNames().contains("public/default/" + name + "-0"));
     }
 
@@ -246,11 +293,20 @@ class ThreadRuntimeIT {
         FunctionStatus status = admin.functions().getFunctionStatus("public", "default", name);
         assertEquals(1, status.getNumRunning(), status.toString());
         assertTrue(admin.functions().getFunctions("public", "default").contains(name));
-        assertEquals(1, admin.functions().getFunctionStats("public", "default", name).getInstances().size());
+        assertEquals(
+                1,
+                admin.functions()
+                        .getFunctionStats("public", "default", name)
+                        .getInstances()
+                        .size());
     }
 
     private static FunctionConfig scaler(String name, String input, String output) {
-        return LongFunctions.config(name, RealPulsarTest.LONG_FUNCTION, input, output,
+        return LongFunctions.config(
+                name,
+                RealPulsarTest.LONG_FUNCTION,
+                input,
+                output,
                 Map.of("wasm.module", module(Artifacts.sample("scaler.wasm")), "factor", 3, "offset", 1));
     }
 
@@ -259,15 +315,20 @@ class ThreadRuntimeIT {
     }
 
     private static void awaitLogLine(String name, String line) {
-        Awaitility.await("'" + line + "' in the log of " + name).atMost(LIVENESS)
+        Awaitility.await("'" + line + "' in the log of " + name)
+                .atMost(LIVENESS)
                 .until(() -> pulsar.functionLog("public", "default", name).contains(line));
     }
 
     /** Live instances of a class in a {@code GC.class_histogram}: "num: #instances #bytes class-name (module)". */
     private static long instances(String histogram, String className) {
-        return histogram.lines().map(String::trim).map(line -> line.split("\\s+"))
+        return histogram
+                .lines()
+                .map(String::trim)
+                .map(line -> line.split("\\s+"))
                 .filter(fields -> fields.length >= 4 && fields[3].equals(className))
-                .mapToLong(fields -> Long.parseLong(fields[1])).sum();
+                .mapToLong(fields -> Long.parseLong(fields[1]))
+                .sum();
     }
 
     private static String text(Message<byte[]> message) {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class UserProjectIT {
 
-    private static final List<String> PUBLISHED = List.of("pulsar-wasm-engine", "pulsar-wasm-function", "pulsar-wasm-testing");
+    private static final List<String> PUBLISHED =
+            List.of("pulsar-wasm-engine", "pulsar-wasm-function", "pulsar-wasm-testing");
 
     @Test
     void aRecordFunctionTestPassesInAUsersProjectThatHasOnlyThePublishedArtifacts() throws Exception {
@@ -53,9 +54,17 @@ class UserProjectIT {
         Files.writeString(settings, settings(Path.of(property("pulsarwasm.localRepository"))));
 
         Path log = scratch.resolve("build.log");
-        Process build = new ProcessBuilder(repo.resolve("mvnw").toString(), "-B", "-s", settings.toString(),
-                "-Dmaven.repo.local=" + localRepo, "test")
-                .directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process build = new ProcessBuilder(
+                        repo.resolve("mvnw").toString(),
+                        "-B",
+                        "-s",
+                        settings.toString(),
+                        "-Dmaven.repo.local=" + localRepo,
+                        "test")
+                .directory(project.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!build.waitFor(8, TimeUnit.MINUTES)) {
             build.descendants().forEach(ProcessHandle::destroyForcibly);
             build.destroyForcibly();

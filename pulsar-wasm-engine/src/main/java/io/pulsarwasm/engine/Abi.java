@@ -1,13 +1,13 @@
 package io.pulsarwasm.engine;
 
-import run.endive.wasm.types.FunctionType;
-import run.endive.wasm.types.ValType;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
+import run.endive.wasm.types.FunctionType;
+import run.endive.wasm.types.ValType;
 
 /**
  * The names and signatures of the guest ABI: what a module exports for the host to call, and what
@@ -48,8 +48,7 @@ final class Abi {
     public static final long ABSENT = -1L;
 
     public static final FunctionType LIFECYCLE_TYPE = FunctionType.empty();
-    public static final FunctionType ALLOC_TYPE =
-            FunctionType.of(List.of(ValType.I32), List.of(ValType.I32));
+    public static final FunctionType ALLOC_TYPE = FunctionType.of(List.of(ValType.I32), List.of(ValType.I32));
     public static final FunctionType ABI_VERSION_TYPE = FunctionType.returning(ValType.I32);
 
     private Abi() {}
@@ -80,7 +79,8 @@ final class Abi {
         if (text.indexOf('\uFFFD') < 0) {
             return text;
         }
-        return StandardCharsets.UTF_8.newDecoder()
+        return StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(bytes))

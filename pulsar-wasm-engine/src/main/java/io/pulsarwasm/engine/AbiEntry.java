@@ -43,7 +43,8 @@ final class AbiEntry implements GuestEntry {
         process = instance.export(Abi.PROCESS);
         if (shape.exportsFunction(Abi.ABI_VERSION)) {
             ExportFunction abiVersion = instance.export(Abi.ABI_VERSION);
-            int version = (int) calls.call("export '" + Abi.ABI_VERSION + "'", () -> abiVersion.apply()[0]);
+            int version = (int) calls.call(
+                    "export '" + Abi.ABI_VERSION + "'", () -> abiVersion.apply()[0]);
             if (version != Abi.VERSION) {
                 throw new WasmLoadException("wasm module '" + moduleName + "' was built for ABI version " + version
                         + "; this host implements version " + Abi.VERSION);

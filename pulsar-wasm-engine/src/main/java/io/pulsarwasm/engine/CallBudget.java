@@ -1,6 +1,5 @@
 package io.pulsarwasm.engine;
 
-
 /**
  * What one call into the guest may do through the host, and what it has done: its log bytes
  * ({@link Limit#MAX_LOG_BYTES_PER_CALL}), its writes ({@link Limit#MAX_WRITES_PER_CALL}) and the
@@ -61,11 +60,12 @@ final class CallBudget {
     /** Counts a write against the call's budget, or fails naming the limit it would pass. */
     void countWrite(String call, long bytes) {
         if (writes >= maxWrites) {
-            throw new AbiViolationException(call + ": more than " + limits.limitOf(Limit.MAX_WRITES_PER_CALL) + " in one call");
+            throw new AbiViolationException(
+                    call + ": more than " + limits.limitOf(Limit.MAX_WRITES_PER_CALL) + " in one call");
         }
         if (writeBytes + bytes > maxWriteBytes) {
-            throw new AbiViolationException(call + ": " + (writeBytes + bytes) + " bytes written in one call, more than "
-                    + limits.limitOf(Limit.MAX_WRITE_BYTES_PER_CALL));
+            throw new AbiViolationException(call + ": " + (writeBytes + bytes)
+                    + " bytes written in one call, more than " + limits.limitOf(Limit.MAX_WRITE_BYTES_PER_CALL));
         }
         writes++;
         writeBytes += bytes;

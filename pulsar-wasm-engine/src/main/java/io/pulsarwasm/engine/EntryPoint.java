@@ -1,9 +1,8 @@
 package io.pulsarwasm.engine;
 
-
+import java.util.List;
 import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.ValType;
-import java.util.List;
 
 /** The two shapes of the guest's {@code process} export; the host tells them apart by signature. */
 public enum EntryPoint {

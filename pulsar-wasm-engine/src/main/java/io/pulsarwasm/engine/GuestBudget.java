@@ -52,16 +52,18 @@ final class GuestBudget {
     Function<MemoryLimits, Memory> memoryFactory() {
         return declared -> {
             int share = memoriesMade++ == 0 ? maxPages - otherMemoriesPages : declared.initialPages();
-            return new ByteBufferMemory(new MemoryLimits(declared.initialPages(),
-                    Math.min(declared.maximumPages(), share), declared.shared()));
+            return new ByteBufferMemory(new MemoryLimits(
+                    declared.initialPages(), Math.min(declared.maximumPages(), share), declared.shared()));
         };
     }
 
     /** Makes the instance's tables: each its own copy of the module's table, drawing on one element budget. */
     TableFactory tableFactory() {
         return (table, initValue) -> {
-            Table own = new Table(table.elementType(),
-                    new TableLimits(table.limits().min(), table.limits().max()), table.initialize());
+            Table own = new Table(
+                    table.elementType(),
+                    new TableLimits(table.limits().min(), table.limits().max()),
+                    table.initialize());
             elements += own.limits().min();
             return new BoundedTable(own, initValue);
         };
@@ -81,8 +83,9 @@ final class GuestBudget {
     boolean memoryWouldPassLimit(Instance instance, long bytes) {
         try {
             Memory first = instance.memory();
-            return first != null && (long) first.pages() * Memory.PAGE_SIZE + bytes
-                    > (long) (maxPages - otherMemoriesPages) * Memory.PAGE_SIZE;
+            return first != null
+                    && (long) first.pages() * Memory.PAGE_SIZE + bytes
+                            > (long) (maxPages - otherMemoriesPages) * Memory.PAGE_SIZE;
         } catch (RuntimeException e) {
             return false;
         }

@@ -13,9 +13,13 @@ public class GuestErrorException extends WasmExecutionException {
     private final String guestMessage;
 
     GuestErrorException(String moduleName, int status, String guestMessage) {
-        this("wasm module '" + moduleName + "': export 'process' returned status " + status + ": "
-                + (guestMessage != null ? guestMessage : "(no message: the guest did not call pulsar.set_error)"),
-                guestMessage, status);
+        this(
+                "wasm module '" + moduleName + "': export 'process' returned status " + status + ": "
+                        + (guestMessage != null
+                                ? guestMessage
+                                : "(no message: the guest did not call pulsar.set_error)"),
+                guestMessage,
+                status);
     }
 
     /** A JavaScript function's failure: its process threw (status 1). */

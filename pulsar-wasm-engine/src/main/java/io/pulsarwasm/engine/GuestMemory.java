@@ -1,9 +1,9 @@
 package io.pulsarwasm.engine;
 
+import java.nio.charset.CharacterCodingException;
 import run.endive.runtime.ExportFunction;
 import run.endive.runtime.Instance;
 import run.endive.runtime.Memory;
-import java.nio.charset.CharacterCodingException;
 
 /**
  * Bounds-checked access to one guest's linear memory. Every pointer and length a guest passes goes
@@ -76,7 +76,10 @@ final class GuestMemory {
         int ptr = (int) alloc.apply(allocArgument)[0];
         Memory memory = instance.memory();
         if (outside(memory, ptr, data.length)) {
-            throw outOfBounds(call + " (the guest's alloc returned " + Integer.toUnsignedString(ptr) + ")", memory, ptr,
+            throw outOfBounds(
+                    call + " (the guest's alloc returned " + Integer.toUnsignedString(ptr) + ")",
+                    memory,
+                    ptr,
                     data.length);
         }
         memory.write(ptr, data);

@@ -117,7 +117,8 @@ final class HostCalls {
             }
             case GET_KEY -> out.text(name, host.key());
             case GET_TOPIC -> out.text(name, host.topic());
-            case GET_PROPERTY -> out.text(name, Optional.ofNullable(host.properties().get(a.text(0))));
+            case GET_PROPERTY ->
+                out.text(name, Optional.ofNullable(host.properties().get(a.text(0))));
             case GET_PROPERTIES -> out.map(name, host.properties());
             case GET_EVENT_TIME -> out.optionalNumber(host.eventTime());
             case GET_MESSAGE_ID -> out.bytes(name, host.messageId());
@@ -166,7 +167,7 @@ final class HostCalls {
             }
             case LAST_ERROR -> out.text(name, Optional.ofNullable(recovery.lastError()));
             case TRY_STATE_GET, TRY_STATE_PUT, TRY_STATE_DELETE, TRY_COUNTER_INCR, TRY_COUNTER_GET, TRY_PUBLISH ->
-                    throw new IllegalArgumentException(call + " is run as the call it recovers, through Recovery");
+                throw new IllegalArgumentException(call + " is run as the call it recovers, through Recovery");
         };
     }
 
@@ -180,12 +181,19 @@ final class HostCalls {
             return;
         }
         if (!budget.admitLogLine(line.fullBytes())) {
-            host.log(LogLevel.WARN, "pulsar-wasm: wasm module '" + moduleName + "' logged more than "
-                    + bounds.limits().limitOf(Limit.MAX_LOG_BYTES_PER_CALL) + " in one call; its further lines in this call are dropped");
+            host.log(
+                    LogLevel.WARN,
+                    "pulsar-wasm: wasm module '" + moduleName + "' logged more than "
+                            + bounds.limits().limitOf(Limit.MAX_LOG_BYTES_PER_CALL)
+                            + " in one call; its further lines in this call are dropped");
             return;
         }
-        host.log(level, line.fullBytes() <= bounds.maxLogLineBytes() ? line.text() : line.text() + " [pulsar-wasm: a line of "
-                + line.fullBytes() + " bytes, cut to " + bounds.limits().limitOf(Limit.MAX_LOG_LINE_BYTES) + "]");
+        host.log(
+                level,
+                line.fullBytes() <= bounds.maxLogLineBytes()
+                        ? line.text()
+                        : line.text() + " [pulsar-wasm: a line of " + line.fullBytes() + " bytes, cut to "
+                                + bounds.limits().limitOf(Limit.MAX_LOG_LINE_BYTES) + "]");
     }
 
     /** Refuses an output over {@link Limit#MAX_OUTPUT_BYTES}, or a second output of one invocation. */

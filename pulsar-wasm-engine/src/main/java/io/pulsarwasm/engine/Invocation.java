@@ -28,8 +28,10 @@ public record Invocation(byte[] output, CompletableFuture<byte[]> stored) {
         try {
             return Abi.strictUtf8(output);
         } catch (CharacterCodingException e) {
-            throw new WasmExecutionException("wasm module '" + moduleName + "': the guest's output (" + output.length
-                    + " bytes) is not valid UTF-8", e);
+            throw new WasmExecutionException(
+                    "wasm module '" + moduleName + "': the guest's output (" + output.length
+                            + " bytes) is not valid UTF-8",
+                    e);
         }
     }
 }

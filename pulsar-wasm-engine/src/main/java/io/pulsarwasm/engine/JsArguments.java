@@ -52,8 +52,8 @@ final class JsArguments implements CallArguments {
     private int count(int at) {
         long count = JsFields.parseLong(name, JsFields.field(name, fields, at));
         if (count < 0 || at + 1 + 2 * count > fields.size()) {
-            throw new AbiViolationException(name + ": a map of " + count + " entries in " + (fields.size() - at - 1)
-                    + " fields");
+            throw new AbiViolationException(
+                    name + ": a map of " + count + " entries in " + (fields.size() - at - 1) + " fields");
         }
         return (int) count;
     }
@@ -100,7 +100,9 @@ final class JsArguments implements CallArguments {
 
     @Override
     public long length(int at) {
-        return call.params().get(at).kind() == HostImport.Kind.MAP ? StringMapCodec.encode(map(at)).length : bytes(at).length;
+        return call.params().get(at).kind() == HostImport.Kind.MAP
+                ? StringMapCodec.encode(map(at)).length
+                : bytes(at).length;
     }
 
     @Override

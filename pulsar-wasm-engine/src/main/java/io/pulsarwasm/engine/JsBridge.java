@@ -37,6 +37,7 @@ final class JsBridge implements CallResults<String> {
      * frees a result with its length, and a zero-sized free is undefined in Rust).
      */
     private static final String NOTHING = "-";
+
     private static final byte[] EMPTY = new byte[0];
 
     private final HostCalls calls;
@@ -98,8 +99,9 @@ final class JsBridge implements CallResults<String> {
         }
         String name = "ctx." + call;
         if (Integer.toUnsignedLong((int) args[5]) > maxArgumentBytes) {
-            throw new AbiViolationException(name + ": " + Integer.toUnsignedLong((int) args[5]) + " bytes of arguments, more "
-                    + "than any host call takes (" + maxArgumentBytes + ", from the output, write, state value and log line limits)");
+            throw new AbiViolationException(name + ": " + Integer.toUnsignedLong((int) args[5])
+                    + " bytes of arguments, more " + "than any host call takes (" + maxArgumentBytes
+                    + ", from the output, write, state value and log line limits)");
         }
         String argument = guest.readUtf8(name, (int) args[4], (int) args[5]);
         String result;
@@ -123,7 +125,11 @@ final class JsBridge implements CallResults<String> {
                     if (hostCall == null) {
                         throw new AbiViolationException("endive.invoke: no host call '" + call + "'");
                     }
-                    yield calls.call(hostCall, name, new JsArguments(hostCall, name, JsFields.decode(name, argument), bounds, streams), this);
+                    yield calls.call(
+                            hostCall,
+                            name,
+                            new JsArguments(hostCall, name, JsFields.decode(name, argument), bounds, streams),
+                            this);
                 }
             });
         } catch (HostCallException e) {
@@ -227,7 +233,8 @@ final class JsBridge implements CallResults<String> {
     private int place(Instance instance, byte[] data) {
         if (data.length == 0) {
             // the engine frees a result with its length, and traps on a zero-sized one: every result has a field
-            throw new IllegalStateException("pulsar-wasm: the bridge's result for a JavaScript call is empty (a host bug)");
+            throw new IllegalStateException(
+                    "pulsar-wasm: the bridge's result for a JavaScript call is empty (a host bug)");
         }
         if (realloc == null) {
             realloc = instance.export("cabi_realloc");

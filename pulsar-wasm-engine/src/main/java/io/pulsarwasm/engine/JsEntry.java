@@ -36,7 +36,13 @@ final class JsEntry implements GuestEntry {
     private ExportFunction invoke;
     private final long[] dispatch = new long[5];
 
-    JsEntry(JsScript script, Instance instance, JsBridge bridge, JsStreams streams, HostCalls host, GuestBudget budget) {
+    JsEntry(
+            JsScript script,
+            Instance instance,
+            JsBridge bridge,
+            JsStreams streams,
+            HostCalls host,
+            GuestBudget budget) {
         this.script = script;
         this.instance = instance;
         this.bridge = bridge;
@@ -107,8 +113,10 @@ final class JsEntry implements GuestEntry {
             bridge.end();
         }
         if (!bridge.settled()) {
-            host.setError("process", "process returned a Promise that did not settle (there are no timers or I/O "
-                    + "to wait for: a Promise settles within the call or never)");
+            host.setError(
+                    "process",
+                    "process returned a Promise that did not settle (there are no timers or I/O "
+                            + "to wait for: a Promise settles within the call or never)");
             return 1;
         }
         return bridge.failed() ? 1 : 0;
@@ -117,8 +125,8 @@ final class JsEntry implements GuestEntry {
     @Override
     public GuestErrorException guestError(String moduleName, int status, String error) {
         String text = script.named(error);
-        return new GuestErrorException("JavaScript function '" + script.name() + "': process threw " + text
-                + outOfMemory(text), text);
+        return new GuestErrorException(
+                "JavaScript function '" + script.name() + "': process threw " + text + outOfMemory(text), text);
     }
 
     /**

@@ -69,7 +69,7 @@ public enum Limit {
      * creating one more fails with {@code ENOSPC}.
      */
     WASI_MAX_FILES("wasm.wasi.max-files", 10_000, 1, 1_000_000, Unit.of("files and directories")),
-        /** Files and directories a WASI guest may hold open at once. */
+    /** Files and directories a WASI guest may hold open at once. */
     WASI_MAX_OPEN_FILES("wasm.wasi.max-open-files", 64, 0, 100_000, Unit.of("open files"));
 
     private final String key;

@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 public final class Limits {
 
     /** Every limit at its {@link Limit#defaultValue() default}. */
-    public static final Limits DEFAULTS = new Limits(Arrays.stream(Limit.values()).mapToLong(Limit::defaultValue).toArray());
+    public static final Limits DEFAULTS = new Limits(
+            Arrays.stream(Limit.values()).mapToLong(Limit::defaultValue).toArray());
 
     private final long[] values;
 
@@ -95,7 +96,8 @@ public final class Limits {
     /** @return every limit as {@code key=value}, e.g. for a log line */
     @Override
     public String toString() {
-        return Arrays.stream(Limit.values()).map(limit -> limit.key() + "=" + get(limit))
+        return Arrays.stream(Limit.values())
+                .map(limit -> limit.key() + "=" + get(limit))
                 .collect(Collectors.joining(", "));
     }
 }

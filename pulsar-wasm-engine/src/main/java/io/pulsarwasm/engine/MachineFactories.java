@@ -1,16 +1,16 @@
 package io.pulsarwasm.engine;
 
-import run.endive.compiler.InterpreterFallback;
-import run.endive.compiler.MachineFactoryCompiler;
-import run.endive.runtime.Instance;
-import run.endive.runtime.Machine;
-import run.endive.wasm.WasmModule;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import run.endive.compiler.InterpreterFallback;
+import run.endive.compiler.MachineFactoryCompiler;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.wasm.WasmModule;
 
 /**
  * Where guest code comes from for each {@link ExecutionMode}. Runtime compilation happens once per
@@ -84,12 +84,21 @@ final class MachineFactories {
 
     private static Compiled compile(String name, String digest, WasmModule module) {
         try {
-            return new Compiled(digest, module, MachineFactoryCompiler.builder(module)
-                    .withInterpreterFallback(InterpreterFallback.FAIL).compile(), null);
+            return new Compiled(
+                    digest,
+                    module,
+                    MachineFactoryCompiler.builder(module)
+                            .withInterpreterFallback(InterpreterFallback.FAIL)
+                            .compile(),
+                    null);
         } catch (RuntimeException tooLarge) {
             // Functions too large for a JVM method run in the interpreter; the rest stays compiled.
-            return new Compiled(digest, module, MachineFactoryCompiler.builder(module)
-                    .withInterpreterFallback(InterpreterFallback.SILENT).compile(),
+            return new Compiled(
+                    digest,
+                    module,
+                    MachineFactoryCompiler.builder(module)
+                            .withInterpreterFallback(InterpreterFallback.SILENT)
+                            .compile(),
                     "wasm module '" + name + "': some functions are too large for the compiler and run in the "
                             + "interpreter (" + tooLarge.getMessage() + ")");
         }
@@ -100,9 +109,11 @@ final class MachineFactories {
         try {
             Class<?> generated = Class.forName(className, true, classLoader);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            WasmModule module = (WasmModule) lookup.findStatic(generated, "load", MethodType.methodType(WasmModule.class))
-                    .invoke();
-            MethodHandle create = lookup.findStatic(generated, "create", MethodType.methodType(Machine.class, Instance.class));
+            WasmModule module =
+                    (WasmModule) lookup.findStatic(generated, "load", MethodType.methodType(WasmModule.class))
+                            .invoke();
+            MethodHandle create =
+                    lookup.findStatic(generated, "create", MethodType.methodType(Machine.class, Instance.class));
             return new Aot(module, instance -> {
                 try {
                     return (Machine) create.invoke(instance);
@@ -111,12 +122,16 @@ final class MachineFactories {
                 }
             });
         } catch (ClassNotFoundException e) {
-            throw new WasmLoadException("AOT class '" + className + "' not found: generate it with "
-                    + "endive-compiler-maven-plugin (goal compile, name " + className + ") or set user config "
-                    + ExecutionMode.AOT_CLASS_KEY, e);
+            throw new WasmLoadException(
+                    "AOT class '" + className + "' not found: generate it with "
+                            + "endive-compiler-maven-plugin (goal compile, name " + className + ") or set user config "
+                            + ExecutionMode.AOT_CLASS_KEY,
+                    e);
         } catch (NoSuchMethodException | IllegalAccessException e) {
-            throw new WasmLoadException("class '" + className + "' is not an AOT module from endive-compiler-maven-plugin: "
-                    + e.getMessage(), e);
+            throw new WasmLoadException(
+                    "class '" + className + "' is not an AOT module from endive-compiler-maven-plugin: "
+                            + e.getMessage(),
+                    e);
         } catch (Throwable e) {
             throw new WasmLoadException("AOT class '" + className + "' failed to load its module: " + e, e);
         }

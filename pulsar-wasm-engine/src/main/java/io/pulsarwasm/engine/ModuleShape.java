@@ -1,5 +1,11 @@
 package io.pulsarwasm.engine;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import run.endive.wasm.WasmModule;
 import run.endive.wasm.types.Export;
 import run.endive.wasm.types.ExternalType;
@@ -7,12 +13,6 @@ import run.endive.wasm.types.FunctionImport;
 import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.Import;
 import run.endive.wasm.types.MemoryLimits;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Checks a parsed module against the ABI before anything runs: every import is a host function
@@ -44,7 +44,8 @@ final class ModuleShape {
 
     /** Initial pages of every memory but the first: what the first may not grow into. */
     int initialPagesBeyondFirstMemory() {
-        return (int) (initialPages() - memories().limit(1).mapToLong(MemoryLimits::initialPages).sum());
+        return (int) (initialPages()
+                - memories().limit(1).mapToLong(MemoryLimits::initialPages).sum());
     }
 
     private long initialPages() {
@@ -53,7 +54,8 @@ final class ModuleShape {
 
     private Stream<MemoryLimits> memories() {
         return module.memorySection().stream()
-                .flatMap(section -> IntStream.range(0, section.memoryCount()).mapToObj(i -> section.getMemory(i).limits()));
+                .flatMap(section -> IntStream.range(0, section.memoryCount())
+                        .mapToObj(i -> section.getMemory(i).limits()));
     }
 
     boolean importsWasi() {
@@ -66,7 +68,9 @@ final class ModuleShape {
 
     /** Whether the module exports a function of this name (its signature already checked). */
     boolean exportsFunction(String exportName) {
-        return export(exportName).filter(e -> e.exportType() == ExternalType.FUNCTION).isPresent();
+        return export(exportName)
+                .filter(e -> e.exportType() == ExternalType.FUNCTION)
+                .isPresent();
     }
 
     private void check() {
@@ -88,7 +92,9 @@ final class ModuleShape {
         optionalFunction(Abi.CLOSE, Abi.LIFECYCLE_TYPE);
         optionalFunction(Abi.ABI_VERSION, Abi.ABI_VERSION_TYPE);
         if ((importsHost || entryPoint == EntryPoint.BYTES)
-                && export(Abi.MEMORY).filter(e -> e.exportType() == ExternalType.MEMORY).isEmpty()) {
+                && export(Abi.MEMORY)
+                        .filter(e -> e.exportType() == ExternalType.MEMORY)
+                        .isEmpty()) {
             throw fail((entryPoint == EntryPoint.BYTES ? "has the bytes entry point" : "imports host functions")
                     + " but does not export its memory as '" + Abi.MEMORY + "'");
         }
@@ -115,7 +121,8 @@ final class ModuleShape {
                     + limits.limitOf(Limit.MAX_MEMORY_PAGES));
         }
         if (memories().anyMatch(MemoryLimits::shared)) {
-            throw fail("declares a shared memory; guests run single-threaded, so shared memories (threads) are not supported");
+            throw fail(
+                    "declares a shared memory; guests run single-threaded, so shared memories (threads) are not supported");
         }
         long elements = 0;
         for (int i = 0; i < tableCount; i++) {
@@ -128,8 +135,8 @@ final class ModuleShape {
     }
 
     private EntryPoint checkEntryPoint() {
-        String expected = Arrays.stream(EntryPoint.values()).map(EntryPoint::describe)
-                .collect(Collectors.joining(" or "));
+        String expected =
+                Arrays.stream(EntryPoint.values()).map(EntryPoint::describe).collect(Collectors.joining(" or "));
         Optional<Export> process = export(Abi.PROCESS);
         if (process.isEmpty() || process.get().exportType() != ExternalType.FUNCTION) {
             throw fail("has no function export '" + Abi.PROCESS + "'; expected " + expected);
@@ -153,27 +160,30 @@ final class ModuleShape {
     private HostImport checkImport(Import imported) {
         String qualified = imported.module() + "." + imported.name();
         if (imported.importType() != ExternalType.FUNCTION) {
-            throw fail("imports " + imported.importType().name().toLowerCase(Locale.ROOT)
-                    + " '" + qualified + "'; the host provides functions only, under module '" + Abi.IMPORT_MODULE + "'");
+            throw fail("imports " + imported.importType().name().toLowerCase(Locale.ROOT) + " '" + qualified
+                    + "'; the host provides functions only, under module '" + Abi.IMPORT_MODULE + "'");
         }
         FunctionType type = module.typeSection().getType(((FunctionImport) imported).typeIndex());
         HostImport provided = Abi.IMPORT_MODULE.equals(imported.module()) ? HostImport.byName(imported.name()) : null;
         if (provided == null) {
             throw fail("imports function '" + qualified + "' " + Abi.describe(type)
                     + ", which the host does not provide (it provides functions of module '" + Abi.IMPORT_MODULE
-                    + "': " + Arrays.stream(HostImport.values()).map(HostImport::importName)
-                    .collect(Collectors.joining(", ")) + ")");
+                    + "': "
+                    + Arrays.stream(HostImport.values())
+                            .map(HostImport::importName)
+                            .collect(Collectors.joining(", ")) + ")");
         }
         if (!provided.type().equals(type)) {
-            throw fail("imports '" + qualified + "' with signature " + Abi.describe(type)
-                    + "; the host provides " + Abi.describe(provided.type()));
+            throw fail("imports '" + qualified + "' with signature " + Abi.describe(type) + "; the host provides "
+                    + Abi.describe(provided.type()));
         }
         return provided;
     }
 
     private void requireFunction(String exportName, FunctionType expected) {
         if (export(exportName).isEmpty()) {
-            throw fail("has no export '" + exportName + "'; expected a function " + exportName + Abi.describe(expected));
+            throw fail(
+                    "has no export '" + exportName + "'; expected a function " + exportName + Abi.describe(expected));
         }
         optionalFunction(exportName, expected);
     }
@@ -184,13 +194,14 @@ final class ModuleShape {
             return;
         }
         if (found.get().exportType() != ExternalType.FUNCTION) {
-            throw fail("exports '" + exportName + "' as a " + found.get().exportType().name().toLowerCase(Locale.ROOT)
-                    + "; expected a function " + Abi.describe(expected));
+            throw fail("exports '" + exportName + "' as a "
+                    + found.get().exportType().name().toLowerCase(Locale.ROOT) + "; expected a function "
+                    + Abi.describe(expected));
         }
         FunctionType actual = functionType(found.get().index());
         if (!actual.equals(expected)) {
-            throw fail("export '" + exportName + "' has signature " + Abi.describe(actual)
-                    + "; expected " + Abi.describe(expected));
+            throw fail("export '" + exportName + "' has signature " + Abi.describe(actual) + "; expected "
+                    + Abi.describe(expected));
         }
     }
 

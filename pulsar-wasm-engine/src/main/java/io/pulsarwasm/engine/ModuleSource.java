@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
-import java.net.URI;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.Files;
@@ -82,7 +82,8 @@ final class ModuleSource {
             connection.setConnectTimeout(timeout);
             connection.setReadTimeout(timeout);
             try (InputStream in = connection.getInputStream()) {
-                return readCapped(in, "'" + url + "'", limits, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout));
+                return readCapped(
+                        in, "'" + url + "'", limits, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout));
             }
         } catch (SocketTimeoutException e) {
             throw tooSlow(url, limits, e);
@@ -92,13 +93,15 @@ final class ModuleSource {
     }
 
     /** Reads to the end, failing past the size limit or, for a URL, past its deadline. */
-    private static byte[] readCapped(InputStream in, String what, Limits limits, long deadlineNanos) throws IOException {
+    private static byte[] readCapped(InputStream in, String what, Limits limits, long deadlineNanos)
+            throws IOException {
         long max = limits.get(Limit.MAX_MODULE_BYTES);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         byte[] buffer = new byte[64 * 1024];
         for (int n; (n = in.read(buffer)) != -1; ) {
             if (bytes.size() + n > max) {
-                throw new WasmLoadException("wasm module " + what + " is more than " + limits.limitOf(Limit.MAX_MODULE_BYTES));
+                throw new WasmLoadException(
+                        "wasm module " + what + " is more than " + limits.limitOf(Limit.MAX_MODULE_BYTES));
             }
             bytes.write(buffer, 0, n);
             if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
@@ -109,8 +112,10 @@ final class ModuleSource {
     }
 
     private static WasmLoadException tooSlow(URL url, Limits limits, Exception cause) {
-        return new WasmLoadException("wasm module '" + url + "' could not be read within "
-                + limits.limitOf(Limit.MODULE_TIMEOUT_MS) + ": " + cause.getMessage(), cause);
+        return new WasmLoadException(
+                "wasm module '" + url + "' could not be read within " + limits.limitOf(Limit.MODULE_TIMEOUT_MS) + ": "
+                        + cause.getMessage(),
+                cause);
     }
 
     /** The short name errors and loggers use: the last path segment of the location. */

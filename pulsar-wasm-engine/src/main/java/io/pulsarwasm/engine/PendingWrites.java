@@ -148,7 +148,9 @@ final class PendingWrites {
 
         /** The first of the writes, in the order they were made, that failed; called once one has. */
         static Write firstFailed(Write[] writes) {
-            return Arrays.stream(writes).filter(write -> write.future().isCompletedExceptionally()).findFirst()
+            return Arrays.stream(writes)
+                    .filter(write -> write.future().isCompletedExceptionally())
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("none of the writes failed"));
         }
 
@@ -157,8 +159,8 @@ final class PendingWrites {
             if (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            return new CompletionException(new WasmExecutionException("wasm module '" + moduleName + "': "
-                    + Recovery.what(call, topic) + " failed: " + cause, cause));
+            return new CompletionException(new WasmExecutionException(
+                    "wasm module '" + moduleName + "': " + Recovery.what(call, topic) + " failed: " + cause, cause));
         }
     }
 }

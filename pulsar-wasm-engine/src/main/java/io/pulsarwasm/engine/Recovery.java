@@ -139,8 +139,10 @@ final class Recovery {
             if (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            throw new HostFailure(what + ": " + (cause instanceof WasmExecutionException ? cause.getMessage() : cause),
-                    cause, nesting);
+            throw new HostFailure(
+                    what + ": " + (cause instanceof WasmExecutionException ? cause.getMessage() : cause),
+                    cause,
+                    nesting);
         }
     }
 

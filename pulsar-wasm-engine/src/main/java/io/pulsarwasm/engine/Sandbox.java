@@ -19,9 +19,11 @@ public record Sandbox(Limits limits, WasiConfig wasi) {
      *     defaults, e.g. {@code WASI off, limits wasm.timeout-ms=200 (the rest default)}
      */
     public String describe() {
-        String changed = Arrays.stream(Limit.values()).filter(l -> limits.get(l) != Limits.DEFAULTS.get(l))
-                .map(l -> l.key() + "=" + limits.get(l)).collect(Collectors.joining(", "));
-        return "WASI " + (wasi.enabled() ? "on" : "off") + ", " + (changed.isEmpty() ? "default limits"
-                : "limits " + changed + " (the rest default)");
+        String changed = Arrays.stream(Limit.values())
+                .filter(l -> limits.get(l) != Limits.DEFAULTS.get(l))
+                .map(l -> l.key() + "=" + limits.get(l))
+                .collect(Collectors.joining(", "));
+        return "WASI " + (wasi.enabled() ? "on" : "off") + ", "
+                + (changed.isEmpty() ? "default limits" : "limits " + changed + " (the rest default)");
     }
 }

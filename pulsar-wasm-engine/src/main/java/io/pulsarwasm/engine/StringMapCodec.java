@@ -25,7 +25,8 @@ final class StringMapCodec {
         }
         ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         buffer.putInt(map.size());
-        encoded.forEach((key, value) -> buffer.putInt(key.length).put(key).putInt(value.length).put(value));
+        encoded.forEach((key, value) ->
+                buffer.putInt(key.length).put(key).putInt(value.length).put(value));
         return buffer.array();
     }
 
@@ -43,12 +44,12 @@ final class StringMapCodec {
                 map.put(key, utf8(buffer, call));
             }
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
-            throw new AbiViolationException(call + ": properties are not a valid string map encoding ("
-                    + bytes.length + " bytes)");
+            throw new AbiViolationException(
+                    call + ": properties are not a valid string map encoding (" + bytes.length + " bytes)");
         }
         if (buffer.hasRemaining()) {
-            throw new AbiViolationException(call + ": properties have " + buffer.remaining()
-                    + " bytes after the last entry");
+            throw new AbiViolationException(
+                    call + ": properties have " + buffer.remaining() + " bytes after the last entry");
         }
         return map;
     }

@@ -15,8 +15,8 @@ import java.util.Map;
  * @param directories guest path to host directory ({@value #DIRS}, a JSON object; a host path ending
  *     in {@code :rw} is mounted writable, any other is a private copy whose changes never reach the host)
  */
-public record WasiConfig(boolean enabled, Map<String, String> environment, List<String> arguments,
-        Map<String, Directory> directories) {
+public record WasiConfig(
+        boolean enabled, Map<String, String> environment, List<String> arguments, Map<String, Directory> directories) {
 
     /** User config key: {@code true} links WASI preview 1. */
     public static final String ENABLED = "wasm.wasi.enabled";

@@ -44,10 +44,26 @@ final class WasiLink implements AutoCloseable {
     private static final long O_CREAT = 1;
     /** The argument positions of the path lengths of WASI's path_* functions. */
     private static final Map<String, int[]> PATH_LENGTHS = Map.of(
-            "path_open", new int[] {3}, "path_create_directory", new int[] {2}, "path_remove_directory", new int[] {2},
-            "path_unlink_file", new int[] {2}, "path_filestat_get", new int[] {3}, "path_filestat_set_times", new int[] {3},
-            "path_readlink", new int[] {2}, "path_rename", new int[] {2, 5}, "path_symlink", new int[] {1, 4},
-            "path_link", new int[] {3, 6});
+            "path_open",
+            new int[] {3},
+            "path_create_directory",
+            new int[] {2},
+            "path_remove_directory",
+            new int[] {2},
+            "path_unlink_file",
+            new int[] {2},
+            "path_filestat_get",
+            new int[] {3},
+            "path_filestat_set_times",
+            new int[] {3},
+            "path_readlink",
+            new int[] {2},
+            "path_rename",
+            new int[] {2, 5},
+            "path_symlink",
+            new int[] {1, 4},
+            "path_link",
+            new int[] {3, 6});
 
     private final WasiPreview1 wasi;
     private final FileSystem copies;
@@ -76,7 +92,8 @@ final class WasiLink implements AutoCloseable {
      */
     static WasiLink create(WasiConfig config, Limits limits, HostCalls host) {
         FileSystem copies = Jimfs.newFileSystem(Configuration.unix().toBuilder()
-                .setMaxSize(limits.get(Limit.WASI_MAX_FS_BYTES)).build());
+                .setMaxSize(limits.get(Limit.WASI_MAX_FS_BYTES))
+                .build());
         try {
             WasiOptions.Builder options = WasiOptions.builder()
                     .withStdin(InputStream.nullInputStream())
@@ -86,7 +103,8 @@ final class WasiLink implements AutoCloseable {
             config.environment().forEach(options::withEnvironment);
             List<Path> roots = new ArrayList<>();
             for (var entry : config.directories().entrySet()) {
-                Path directory = checkedDirectory(entry.getKey(), entry.getValue().hostPath());
+                Path directory =
+                        checkedDirectory(entry.getKey(), entry.getValue().hostPath());
                 if (entry.getValue().writable()) {
                     options.withDirectory(entry.getKey(), directory);
                 } else {
@@ -95,7 +113,8 @@ final class WasiLink implements AutoCloseable {
                     options.withDirectory(entry.getKey(), root);
                 }
             }
-            WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build();
+            WasiPreview1 wasi =
+                    WasiPreview1.builder().withOptions(options.build()).build();
             WasiLink link = new WasiLink(wasi, copies, roots, limits);
             link.countFiles();
             return link;
@@ -112,59 +131,70 @@ final class WasiLink implements AutoCloseable {
      * {@code path_open} hands out are tracked through {@code fd_close} and {@code fd_renumber}).
      */
     HostFunction[] functions() {
-        return Arrays.stream(wasi.toHostFunctions()).map(function -> {
-            int[] lengths = PATH_LENGTHS.get(function.name());
-            return switch (function.name()) {
-                case "path_open" -> counting(function, (instance, args) -> {
-                    boolean creates = (args[4] & O_CREAT) != 0;
-                    long refused = refused(lengths, args, creates);
-                    if (refused == SUCCESS && opened.size() >= maxOpenFiles) {
-                        refused = EMFILE;
-                    }
-                    if (refused != SUCCESS) {
-                        return new long[] {refused};
-                    }
-                    long[] result = function.handle().apply(instance, args);
-                    if (result[0] == SUCCESS) {
-                        opened.add(instance.memory().readInt((int) args[8]));
-                        files += creates ? 1 : 0;
-                    }
-                    return result;
-                });
-                case "path_create_directory", "path_symlink", "path_link" -> counting(function, (instance, args) -> {
-                    long refused = refused(lengths, args, true);
-                    if (refused != SUCCESS) {
-                        return new long[] {refused};
-                    }
-                    long[] result = function.handle().apply(instance, args);
-                    files += result[0] == SUCCESS ? 1 : 0;
-                    return result;
-                });
-                case "fd_close" -> counting(function, (instance, args) -> {
-                    long[] result = function.handle().apply(instance, args);
-                    if (result[0] == SUCCESS) {
-                        opened.remove((int) args[0]);
-                    }
-                    return result;
-                });
-                case "fd_renumber" -> counting(function, (instance, args) -> {
-                    long[] result = function.handle().apply(instance, args);
-                    int from = (int) args[0];
-                    int to = (int) args[1];
-                    if (result[0] == SUCCESS && from != to) {
-                        opened.remove(to);
-                        if (opened.remove(from)) {
-                            opened.add(to);
-                        }
-                    }
-                    return result;
-                });
-                default -> lengths == null ? function : counting(function, (instance, args) -> {
-                    long refused = refused(lengths, args, false);
-                    return refused != SUCCESS ? new long[] {refused} : function.handle().apply(instance, args);
-                });
-            };
-        }).toArray(HostFunction[]::new);
+        return Arrays.stream(wasi.toHostFunctions())
+                .map(function -> {
+                    int[] lengths = PATH_LENGTHS.get(function.name());
+                    return switch (function.name()) {
+                        case "path_open" ->
+                            counting(function, (instance, args) -> {
+                                boolean creates = (args[4] & O_CREAT) != 0;
+                                long refused = refused(lengths, args, creates);
+                                if (refused == SUCCESS && opened.size() >= maxOpenFiles) {
+                                    refused = EMFILE;
+                                }
+                                if (refused != SUCCESS) {
+                                    return new long[] {refused};
+                                }
+                                long[] result = function.handle().apply(instance, args);
+                                if (result[0] == SUCCESS) {
+                                    opened.add(instance.memory().readInt((int) args[8]));
+                                    files += creates ? 1 : 0;
+                                }
+                                return result;
+                            });
+                        case "path_create_directory", "path_symlink", "path_link" ->
+                            counting(function, (instance, args) -> {
+                                long refused = refused(lengths, args, true);
+                                if (refused != SUCCESS) {
+                                    return new long[] {refused};
+                                }
+                                long[] result = function.handle().apply(instance, args);
+                                files += result[0] == SUCCESS ? 1 : 0;
+                                return result;
+                            });
+                        case "fd_close" ->
+                            counting(function, (instance, args) -> {
+                                long[] result = function.handle().apply(instance, args);
+                                if (result[0] == SUCCESS) {
+                                    opened.remove((int) args[0]);
+                                }
+                                return result;
+                            });
+                        case "fd_renumber" ->
+                            counting(function, (instance, args) -> {
+                                long[] result = function.handle().apply(instance, args);
+                                int from = (int) args[0];
+                                int to = (int) args[1];
+                                if (result[0] == SUCCESS && from != to) {
+                                    opened.remove(to);
+                                    if (opened.remove(from)) {
+                                        opened.add(to);
+                                    }
+                                }
+                                return result;
+                            });
+                        default ->
+                            lengths == null
+                                    ? function
+                                    : counting(function, (instance, args) -> {
+                                        long refused = refused(lengths, args, false);
+                                        return refused != SUCCESS
+                                                ? new long[] {refused}
+                                                : function.handle().apply(instance, args);
+                                    });
+                    };
+                })
+                .toArray(HostFunction[]::new);
     }
 
     /** Why a path call is refused before it runs, or {@link #SUCCESS} if it may run. */
@@ -223,8 +253,8 @@ final class WasiLink implements AutoCloseable {
             }
             try (Stream<Path> files = Files.walk(real)) {
                 for (Path file : files.toList()) {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                            LinkOption.NOFOLLOW_LINKS);
+                    BasicFileAttributes attributes =
+                            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                     if (attributes.isSymbolicLink() || attributes.isOther()) {
                         throw new WasmLoadException(dirs(guestPath, hostPath) + " holds "
                                 + (attributes.isSymbolicLink() ? "a symbolic link" : "a special file") + ", '" + file
@@ -252,14 +282,17 @@ final class WasiLink implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new WasmLoadException(dirs(guestPath, configured) + " cannot be copied for the guest ("
-                    + e + "); its private copy may hold at most " + limits.limitOf(Limit.WASI_MAX_FS_BYTES), e);
+            throw new WasmLoadException(
+                    dirs(guestPath, configured) + " cannot be copied for the guest (" + e
+                            + "); its private copy may hold at most " + limits.limitOf(Limit.WASI_MAX_FS_BYTES),
+                    e);
         }
         return root;
     }
 
     private static String dirs(String guestPath, Path hostPath) {
-        return "user config " + WasiConfig.DIRS + ": host directory '" + hostPath + "' (guest path '" + guestPath + "')";
+        return "user config " + WasiConfig.DIRS + ": host directory '" + hostPath + "' (guest path '" + guestPath
+                + "')";
     }
 
     /**

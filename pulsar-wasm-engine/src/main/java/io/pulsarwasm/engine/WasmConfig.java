@@ -36,9 +36,16 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
 
     /** Every key the host reads; any other {@code wasm.*} key is a mistake. */
     public static final Set<String> KEYS = Stream.concat(
-            Stream.of(MODULE, ExecutionMode.KEY, ExecutionMode.AOT_CLASS_KEY,
-                    WasiConfig.ENABLED, WasiConfig.ENV, WasiConfig.ARGS, WasiConfig.DIRS),
-            Arrays.stream(Limit.values()).map(Limit::key)).collect(Collectors.toUnmodifiableSet());
+                    Stream.of(
+                            MODULE,
+                            ExecutionMode.KEY,
+                            ExecutionMode.AOT_CLASS_KEY,
+                            WasiConfig.ENABLED,
+                            WasiConfig.ENV,
+                            WasiConfig.ARGS,
+                            WasiConfig.DIRS),
+                    Arrays.stream(Limit.values()).map(Limit::key))
+            .collect(Collectors.toUnmodifiableSet());
 
     /** The defaults: no module configured, the runtime compiler, the default sandbox. */
     public static final WasmConfig DEFAULTS =
@@ -69,7 +76,8 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
      * @throws IllegalArgumentException as {@link #parse(Map)}
      */
     public static WasmConfig parse(Map<String, ?> userConfig, Set<String> frontEndKeys) {
-        Set<String> known = frontEndKeys.isEmpty() ? KEYS
+        Set<String> known = frontEndKeys.isEmpty()
+                ? KEYS
                 : Stream.concat(KEYS.stream(), frontEndKeys.stream()).collect(Collectors.toUnmodifiableSet());
         for (String key : userConfig.keySet()) {
             if (key.startsWith(PREFIX) && !known.contains(key)) {
@@ -85,7 +93,10 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
                 limits = limits.with(limit, whole(limit, value));
             }
         }
-        return new WasmConfig(text(userConfig, MODULE), execution(userConfig), text(userConfig, ExecutionMode.AOT_CLASS_KEY),
+        return new WasmConfig(
+                text(userConfig, MODULE),
+                execution(userConfig),
+                text(userConfig, ExecutionMode.AOT_CLASS_KEY),
                 new Sandbox(limits, wasi(userConfig)));
     }
 
@@ -113,8 +124,9 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
         try {
             return ExecutionMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("user config " + ExecutionMode.KEY
-                    + " must be interpreter, compiler or aot, got '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    "user config " + ExecutionMode.KEY + " must be interpreter, compiler or aot, got '" + value + "'",
+                    e);
         }
     }
 
@@ -134,27 +146,33 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
     private static WasiConfig wasi(Map<String, ?> config) {
         Object enabled = config.get(WasiConfig.ENABLED);
         if (enabled != null && !(enabled instanceof Boolean) && !"true".equals(enabled) && !"false".equals(enabled)) {
-            throw new IllegalArgumentException("user config " + WasiConfig.ENABLED + " must be true or false, got '"
-                    + enabled + "'");
+            throw new IllegalArgumentException(
+                    "user config " + WasiConfig.ENABLED + " must be true or false, got '" + enabled + "'");
         }
         if (!Boolean.parseBoolean(String.valueOf(enabled))) {
-            for (String key : List.of(WasiConfig.ENV, WasiConfig.ARGS, WasiConfig.DIRS,
-                    Limit.WASI_MAX_FS_BYTES.key(), Limit.WASI_MAX_FILES.key(), Limit.WASI_MAX_OPEN_FILES.key())) {
+            for (String key : List.of(
+                    WasiConfig.ENV,
+                    WasiConfig.ARGS,
+                    WasiConfig.DIRS,
+                    Limit.WASI_MAX_FS_BYTES.key(),
+                    Limit.WASI_MAX_FILES.key(),
+                    Limit.WASI_MAX_OPEN_FILES.key())) {
                 if (config.containsKey(key)) {
-                    throw new IllegalArgumentException("user config " + key + " is set but WASI is off; set "
-                            + WasiConfig.ENABLED + " to true");
+                    throw new IllegalArgumentException(
+                            "user config " + key + " is set but WASI is off; set " + WasiConfig.ENABLED + " to true");
                 }
             }
             return WasiConfig.OFF;
         }
         Map<String, String> environment = new LinkedHashMap<>();
-        object(config, WasiConfig.ENV).forEach((key, value) -> environment.put(String.valueOf(key), String.valueOf(value)));
+        object(config, WasiConfig.ENV)
+                .forEach((key, value) -> environment.put(String.valueOf(key), String.valueOf(value)));
         List<String> arguments = new ArrayList<>();
         Object args = config.get(WasiConfig.ARGS);
         if (args != null) {
             if (!(args instanceof List<?> list)) {
-                throw new IllegalArgumentException("user config " + WasiConfig.ARGS + " must be a JSON array of strings, got "
-                        + args);
+                throw new IllegalArgumentException(
+                        "user config " + WasiConfig.ARGS + " must be a JSON array of strings, got " + args);
             }
             list.forEach(argument -> arguments.add(String.valueOf(argument)));
         }
@@ -162,8 +180,10 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
         object(config, WasiConfig.DIRS).forEach((guest, host) -> {
             String text = String.valueOf(host);
             boolean writable = text.endsWith(":rw");
-            directories.put(String.valueOf(guest), new WasiConfig.Directory(
-                    Path.of(writable ? text.substring(0, text.length() - 3) : text), writable));
+            directories.put(
+                    String.valueOf(guest),
+                    new WasiConfig.Directory(
+                            Path.of(writable ? text.substring(0, text.length() - 3) : text), writable));
         });
         return new WasiConfig(true, environment, arguments, directories);
     }
@@ -181,8 +201,10 @@ public record WasmConfig(Optional<String> module, ExecutionMode execution, Optio
 
     /** The known key closest to a mistyped one, by edit distance. */
     private static String nearest(Set<String> keys, String key) {
-        return keys.stream().min(Comparator.comparingInt((String known) -> distance(key, known))
-                .thenComparing(Comparator.naturalOrder())).orElseThrow();
+        return keys.stream()
+                .min(Comparator.comparingInt((String known) -> distance(key, known))
+                        .thenComparing(Comparator.naturalOrder()))
+                .orElseThrow();
     }
 
     private static int distance(String a, String b) {

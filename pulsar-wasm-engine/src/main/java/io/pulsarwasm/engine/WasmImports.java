@@ -35,7 +35,10 @@ final class WasmImports implements CallResults<long[]> {
     /** @return the host functions to link into a guest instance, one per {@link HostImport} */
     HostFunction[] functions() {
         return Arrays.stream(HostImport.values())
-                .map(call -> new HostFunction(Abi.IMPORT_MODULE, call.importName(), call.type(),
+                .map(call -> new HostFunction(
+                        Abi.IMPORT_MODULE,
+                        call.importName(),
+                        call.type(),
                         (instance, args) -> dispatch(call, instance, args)))
                 .toArray(HostFunction[]::new);
     }
@@ -52,8 +55,10 @@ final class WasmImports implements CallResults<long[]> {
         try {
             return call.recovers() == null
                     ? calls.call(run, name, arguments, this)
-                    : recovery.recoverable(run.result() == HostImport.Result.NONE,
-                            () -> calls.call(run, name, arguments, this), fallback(run));
+                    : recovery.recoverable(
+                            run.result() == HostImport.Result.NONE,
+                            () -> calls.call(run, name, arguments, this),
+                            fallback(run));
         } catch (Exception e) {
             throw Recovery.named(call.qualifiedName(), e);
         } finally {

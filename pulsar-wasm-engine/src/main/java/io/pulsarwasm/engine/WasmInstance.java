@@ -28,6 +28,7 @@ public final class WasmInstance implements AutoCloseable {
      * it; this bound is there only so that nothing runs without one.
      */
     public static final Duration ENGINE_START_TIMEOUT = Duration.ofMinutes(2);
+
     private static final long ENGINE_START_NANOS = ENGINE_START_TIMEOUT.toNanos();
 
     private final String moduleName;
@@ -59,8 +60,16 @@ public final class WasmInstance implements AutoCloseable {
     /**
      * @param resources what the instance holds beyond its memory (its WASI link), closed with it; may be null
      */
-    WasmInstance(String moduleName, Instance instance, HostCalls host, EntryPoint entryPoint, GuestEntry entry,
-            Limits limits, GuestBudget budget, AutoCloseable resources, Consumer<WasmInstance> onClose) {
+    WasmInstance(
+            String moduleName,
+            Instance instance,
+            HostCalls host,
+            EntryPoint entryPoint,
+            GuestEntry entry,
+            Limits limits,
+            GuestBudget budget,
+            AutoCloseable resources,
+            Consumer<WasmInstance> onClose) {
         this.moduleName = moduleName;
         this.instance = instance;
         this.host = host;
@@ -133,9 +142,11 @@ public final class WasmInstance implements AutoCloseable {
     }
 
     private WasmTimeoutException writesTimedOut() {
-        return new WasmTimeoutException("wasm module '" + moduleName + "': the writes of " + process
-                + " were not stored within " + limits.describe(Limit.TIMEOUT_MS) + " (user config "
-                + Limit.TIMEOUT_MS.key() + ")", null);
+        return new WasmTimeoutException(
+                "wasm module '" + moduleName + "': the writes of " + process
+                        + " were not stored within " + limits.describe(Limit.TIMEOUT_MS) + " (user config "
+                        + Limit.TIMEOUT_MS.key() + ")",
+                null);
     }
 
     /** Starts the guest: for a module, its start function, ABI version check and {@code init}. */
@@ -210,10 +221,11 @@ public final class WasmInstance implements AutoCloseable {
         try {
             result = function.getAsLong();
         } catch (HostCallException e) {
-            throw deadline.disarm() ? timeout(what, nanos, e) : failure(what, "failed in host call " + e.getMessage(), e);
+            throw deadline.disarm()
+                    ? timeout(what, nanos, e)
+                    : failure(what, "failed in host call " + e.getMessage(), e);
         } catch (WasmEngineException e) {
-            throw deadline.disarm() ? timeout(what, nanos, e)
-                    : trapped(what, e);
+            throw deadline.disarm() ? timeout(what, nanos, e) : trapped(what, e);
         } catch (StackOverflowError e) {
             deadline.disarm();
             throw failure(what, "trapped: call stack exhausted", e);
@@ -236,12 +248,16 @@ public final class WasmInstance implements AutoCloseable {
 
     private WasmTimeoutException timeout(String what, long nanos, Exception cause) {
         if (nanos != timeoutNanos) {
-            return new WasmTimeoutException("wasm module '" + moduleName + "': " + what + " timed out after "
-                    + Duration.ofNanos(nanos).toSeconds() + " s (the engine's own start-up deadline; "
-                    + "the machine is overloaded or the JVM starved)", cause);
+            return new WasmTimeoutException(
+                    "wasm module '" + moduleName + "': " + what + " timed out after "
+                            + Duration.ofNanos(nanos).toSeconds() + " s (the engine's own start-up deadline; "
+                            + "the machine is overloaded or the JVM starved)",
+                    cause);
         }
-        return new WasmTimeoutException("wasm module '" + moduleName + "': " + what + " timed out after "
-                + limits.describe(Limit.TIMEOUT_MS) + " (user config " + Limit.TIMEOUT_MS.key() + ")", cause);
+        return new WasmTimeoutException(
+                "wasm module '" + moduleName + "': " + what + " timed out after " + limits.describe(Limit.TIMEOUT_MS)
+                        + " (user config " + Limit.TIMEOUT_MS.key() + ")",
+                cause);
     }
 
     private WasmExecutionException trapped(String what, Exception e) {
@@ -254,8 +270,7 @@ public final class WasmInstance implements AutoCloseable {
      * allocation of N bytes failed}, which the JavaScript engine prints before it aborts — names the
      * bytes it asked for.
      */
-    private static final Pattern FAILED_ALLOCATION =
-            Pattern.compile("memory allocation of (\\d{1,18}) bytes failed");
+    private static final Pattern FAILED_ALLOCATION = Pattern.compile("memory allocation of (\\d{1,18}) bytes failed");
 
     /**
      * Most guests trap when memory.grow or table.grow is refused, so say when one was at its limit,
@@ -263,13 +278,15 @@ public final class WasmInstance implements AutoCloseable {
      */
     private String atLimit(String diagnostics) {
         Matcher failed = FAILED_ALLOCATION.matcher(diagnostics);
-        if (budget.memoryAtLimit(instance) || failed.find() && budget.memoryWouldPassLimit(instance, Long.parseLong(failed.group(1)))) {
+        if (budget.memoryAtLimit(instance)
+                || failed.find() && budget.memoryWouldPassLimit(instance, Long.parseLong(failed.group(1)))) {
             return " (guest memory is at its limit of " + limits.describe(Limit.MAX_MEMORY_PAGES) + ", user config "
                     + Limit.MAX_MEMORY_PAGES.key() + "; a refused memory.grow is the likely cause)";
         }
         if (budget.tableGrowthRefused()) {
-            return " (a table.grow was refused: guest tables are limited to " + limits.describe(Limit.MAX_TABLE_ELEMENTS) + ", user config "
-                    + Limit.MAX_TABLE_ELEMENTS.key() + "; the likely cause)";
+            return " (a table.grow was refused: guest tables are limited to "
+                    + limits.describe(Limit.MAX_TABLE_ELEMENTS) + ", user config " + Limit.MAX_TABLE_ELEMENTS.key()
+                    + "; the likely cause)";
         }
         return "";
     }

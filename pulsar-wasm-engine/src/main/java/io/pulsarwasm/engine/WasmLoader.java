@@ -1,25 +1,25 @@
 package io.pulsarwasm.engine;
 
-import run.endive.runtime.ImportValues;
-import run.endive.runtime.Instance;
-import run.endive.runtime.Machine;
-import run.endive.wasm.WasmEngineException;
-import run.endive.wasm.Parser;
-import run.endive.wasm.WasmModule;
 import io.pulsarwasm.host.Host;
 import io.roastedroot.quickjs4j.core.JavyPluginModule;
 import java.net.URL;
 import java.nio.charset.CharacterCodingException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import run.endive.wasi.WasiOptions;
-import run.endive.wasi.WasiPreview1;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import run.endive.runtime.ImportValues;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.wasi.WasiOptions;
+import run.endive.wasi.WasiPreview1;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.WasmModule;
 
 /**
  * Loads a wasm module once — reads, parses and checks it against the ABI and the sandbox — and
@@ -56,15 +56,28 @@ public final class WasmLoader implements AutoCloseable {
     private final JsScript script;
     private boolean closed;
 
-    private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox,
-            ExecutionMode executionMode, Function<Instance, Machine> machineFactory, String executionWarning,
+    private WasmLoader(
+            String name,
+            WasmModule module,
+            ModuleShape shape,
+            Sandbox sandbox,
+            ExecutionMode executionMode,
+            Function<Instance, Machine> machineFactory,
+            String executionWarning,
             MachineFactories.Compiled compiled) {
         this(name, module, shape, sandbox, executionMode, machineFactory, executionWarning, compiled, null);
     }
 
-    private WasmLoader(String name, WasmModule module, ModuleShape shape, Sandbox sandbox,
-            ExecutionMode executionMode, Function<Instance, Machine> machineFactory, String executionWarning,
-            MachineFactories.Compiled compiled, JsScript script) {
+    private WasmLoader(
+            String name,
+            WasmModule module,
+            ModuleShape shape,
+            Sandbox sandbox,
+            ExecutionMode executionMode,
+            Function<Instance, Machine> machineFactory,
+            String executionWarning,
+            MachineFactories.Compiled compiled,
+            JsScript script) {
         this.script = script;
         this.name = name;
         this.module = module;
@@ -89,8 +102,8 @@ public final class WasmLoader implements AutoCloseable {
      * @return the loaded module
      * @throws WasmLoadException if the module cannot be loaded
      */
-    public static WasmLoader fromConfig(WasmConfig config, ClassLoader classLoader, String defaultModule,
-            String defaultAotClass) {
+    public static WasmLoader fromConfig(
+            WasmConfig config, ClassLoader classLoader, String defaultModule, String defaultAotClass) {
         String location = config.module().orElse(defaultModule);
         if (JsScript.isScript(location)) {
             return fromLocation(location, classLoader, config.sandbox());
@@ -115,8 +128,15 @@ public final class WasmLoader implements AutoCloseable {
      */
     public static WasmLoader fromAot(String className, ClassLoader classLoader, Sandbox sandbox) {
         MachineFactories.Aot aot = MachineFactories.aot(className, classLoader);
-        return new WasmLoader(className, aot.module(), ModuleShape.check(className, aot.module(), sandbox), sandbox,
-                ExecutionMode.AOT, aot.factory(), null, null);
+        return new WasmLoader(
+                className,
+                aot.module(),
+                ModuleShape.check(className, aot.module(), sandbox),
+                sandbox,
+                ExecutionMode.AOT,
+                aot.factory(),
+                null,
+                null);
     }
 
     /**
@@ -222,10 +242,11 @@ public final class WasmLoader implements AutoCloseable {
      */
     public static WasmLoader fromLocation(String location, ClassLoader classLoader, Sandbox sandbox) {
         if (JsScript.isScript(location)) {
-            return fromJavaScript(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader, sandbox.limits()),
-                    sandbox);
+            return fromJavaScript(
+                    ModuleSource.nameOf(location), ModuleSource.read(location, classLoader, sandbox.limits()), sandbox);
         }
-        return fromBytes(ModuleSource.nameOf(location), ModuleSource.read(location, classLoader, sandbox.limits()), sandbox);
+        return fromBytes(
+                ModuleSource.nameOf(location), ModuleSource.read(location, classLoader, sandbox.limits()), sandbox);
     }
 
     /**
@@ -260,11 +281,20 @@ public final class WasmLoader implements AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             // Endive reports most malformations as WasmEngineException, some as other runtime errors;
             // a corrupt length can make it try a huge allocation. All mean the same: not a valid module.
-            throw new WasmLoadException("wasm module '" + name + "' is malformed: "
-                    + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
+            throw new WasmLoadException(
+                    "wasm module '" + name + "' is malformed: "
+                            + (e instanceof WasmEngineException ? e.getMessage() : e.toString()),
+                    e);
         }
-        return new WasmLoader(name, module, ModuleShape.check(name, module, sandbox), sandbox,
-                ExecutionMode.INTERPRETER, null, null, null);
+        return new WasmLoader(
+                name,
+                module,
+                ModuleShape.check(name, module, sandbox),
+                sandbox,
+                ExecutionMode.INTERPRETER,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -286,7 +316,15 @@ public final class WasmLoader implements AutoCloseable {
             throw new WasmLoadException("JavaScript function '" + name + "' is not UTF-8 text");
         }
         WasmModule engine = JavyPluginModule.load();
-        return new WasmLoader(name, engine, null, sandbox, ExecutionMode.AOT, JavyPluginModule::create, null, null,
+        return new WasmLoader(
+                name,
+                engine,
+                null,
+                sandbox,
+                ExecutionMode.AOT,
+                JavyPluginModule::create,
+                null,
+                null,
                 JsScript.of(name, source));
     }
 
@@ -301,7 +339,8 @@ public final class WasmLoader implements AutoCloseable {
         if (script == null) {
             return this;
         }
-        return new WasmLoader(name, module, null, sandbox, executionMode, machineFactory, null, null, script.withInput(input));
+        return new WasmLoader(
+                name, module, null, sandbox, executionMode, machineFactory, null, null, script.withInput(input));
     }
 
     /** @return whether this loader runs a JavaScript function rather than a wasm module */
@@ -396,8 +435,11 @@ public final class WasmLoader implements AutoCloseable {
             if (wasi != null) {
                 imports.addFunction(wasi.functions());
             }
-            Instance.Builder builder = Instance.builder(module).withImportValues(imports.build()).withInitialize(false)
-                    .withMemoryFactory(budget.memoryFactory()).withTableFactory(budget.tableFactory());
+            Instance.Builder builder = Instance.builder(module)
+                    .withImportValues(imports.build())
+                    .withInitialize(false)
+                    .withMemoryFactory(budget.memoryFactory())
+                    .withTableFactory(budget.tableFactory());
             if (machineFactory != null) {
                 builder.withMachineFactory(machineFactory);
             }
@@ -406,36 +448,69 @@ public final class WasmLoader implements AutoCloseable {
             if (wasi != null) {
                 wasi.close();
             }
-            throw new WasmLoadException("wasm module '" + name + "' cannot be instantiated: "
-                    + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
+            throw new WasmLoadException(
+                    "wasm module '" + name + "' cannot be instantiated: "
+                            + (e instanceof WasmEngineException ? e.getMessage() : e.toString()),
+                    e);
         }
-        return start(new WasmInstance(name, instance, calls, shape.entryPoint(),
-                new AbiEntry(name, instance, calls, shape), sandbox.limits(), budget, wasi, open::remove));
+        return start(new WasmInstance(
+                name,
+                instance,
+                calls,
+                shape.entryPoint(),
+                new AbiEntry(name, instance, calls, shape),
+                sandbox.limits(),
+                budget,
+                wasi,
+                open::remove));
     }
 
     /** The JavaScript engine, linked to the bridge and to WASI streams only (no files, no environment). */
     private WasmInstance newScriptInstance(HostCalls calls) {
         Limits limits = sandbox.limits();
         GuestBudget budget = new GuestBudget(limits);
-        long maxStaged = Math.max(limits.get(Limit.MAX_OUTPUT_BYTES),
+        long maxStaged = Math.max(
+                limits.get(Limit.MAX_OUTPUT_BYTES),
                 Math.max(limits.get(Limit.MAX_WRITE_BYTES_PER_CALL), limits.get(Limit.MAX_STATE_VALUE_BYTES)));
         JsStreams streams = new JsStreams(maxStaged);
         JsBridge bridge = new JsBridge(calls, streams, maxStaged);
-        WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder()
-                .withStdin(streams.stdin()).withStdout(streams.stdout()).withStderr(streams.stderr())
-                .withClock(Clock.systemUTC()).withRandom(RANDOM).build()).build();
+        WasiPreview1 wasi = WasiPreview1.builder()
+                .withOptions(WasiOptions.builder()
+                        .withStdin(streams.stdin())
+                        .withStdout(streams.stdout())
+                        .withStderr(streams.stderr())
+                        .withClock(Clock.systemUTC())
+                        .withRandom(RANDOM)
+                        .build())
+                .build();
         Instance instance;
         try {
-            instance = Instance.builder(module).withMachineFactory(machineFactory)
-                    .withImportValues(ImportValues.builder().addFunction(bridge.function()).addFunction(wasi.toHostFunctions()).build())
-                    .withMemoryFactory(budget.memoryFactory()).withTableFactory(budget.tableFactory()).build();
+            instance = Instance.builder(module)
+                    .withMachineFactory(machineFactory)
+                    .withImportValues(ImportValues.builder()
+                            .addFunction(bridge.function())
+                            .addFunction(wasi.toHostFunctions())
+                            .build())
+                    .withMemoryFactory(budget.memoryFactory())
+                    .withTableFactory(budget.tableFactory())
+                    .build();
         } catch (RuntimeException | OutOfMemoryError e) {
             wasi.close();
-            throw new WasmLoadException("JavaScript function '" + name + "': the JavaScript engine cannot be instantiated: "
-                    + (e instanceof WasmEngineException ? e.getMessage() : e.toString()), e);
+            throw new WasmLoadException(
+                    "JavaScript function '" + name + "': the JavaScript engine cannot be instantiated: "
+                            + (e instanceof WasmEngineException ? e.getMessage() : e.toString()),
+                    e);
         }
-        return new WasmInstance(name, instance, calls, EntryPoint.BYTES,
-                new JsEntry(script, instance, bridge, streams, calls, budget), limits, budget, wasi, open::remove);
+        return new WasmInstance(
+                name,
+                instance,
+                calls,
+                EntryPoint.BYTES,
+                new JsEntry(script, instance, bridge, streams, calls, budget),
+                limits,
+                budget,
+                wasi,
+                open::remove);
     }
 
     private WasmInstance start(WasmInstance guest) {

@@ -125,8 +125,10 @@ public final class WasmSession implements AutoCloseable {
         guest.discard();
         guest = null;
         host.recordMetric(RECYCLES_METRIC, 1);
-        host.log(LogLevel.WARN, "pulsar-wasm: discarded the guest instance after: " + cause.getMessage()
-                + "; the next message gets a fresh one");
+        host.log(
+                LogLevel.WARN,
+                "pulsar-wasm: discarded the guest instance after: " + cause.getMessage()
+                        + "; the next message gets a fresh one");
     }
 
     /** Calls the guest's {@code close} export, then releases the instance and the loader. */

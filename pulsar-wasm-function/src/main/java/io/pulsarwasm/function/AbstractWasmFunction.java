@@ -105,18 +105,28 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      * @throws WasmLoadException if the module cannot be loaded or does not fit this class
      */
     WasmLoader load(WasmConfig config, Host host) {
-        WasmLoader loader = WasmLoader.fromConfig(config, getClass().getClassLoader(), defaultModuleLocation(),
-                getClass().getName() + "Module").withJsInput(jsInput());
+        WasmLoader loader = WasmLoader.fromConfig(
+                        config,
+                        getClass().getClassLoader(),
+                        defaultModuleLocation(),
+                        getClass().getName() + "Module")
+                .withJsInput(jsInput());
         loader.executionWarning().ifPresent(warning -> host.log(LogLevel.WARN, "pulsar-wasm: " + warning));
         if (loader.entryPoint() != entryPoint) {
             loader.close();
-            throw new WasmLoadException("wasm module '" + loader.name() + "' exports " + loader.entryPoint().describe()
+            throw new WasmLoadException("wasm module '" + loader.name() + "' exports "
+                    + loader.entryPoint().describe()
                     + ", but " + getClass().getSimpleName() + " calls " + entryPoint.describe()
                     + "; deploy it with --classname " + classFor(loader.entryPoint()));
         }
-        host.log(LogLevel.INFO, "pulsar-wasm: loaded " + (loader.isJavaScript() ? "JavaScript function" : "module") + " '"
-                + loader.name() + "' for " + host.functionName() + " (" + (loader.isJavaScript() ? "QuickJS"
-                : config.execution().name().toLowerCase(Locale.ROOT)) + ", " + config.sandbox().describe() + ")");
+        host.log(
+                LogLevel.INFO,
+                "pulsar-wasm: loaded " + (loader.isJavaScript() ? "JavaScript function" : "module") + " '"
+                        + loader.name() + "' for " + host.functionName() + " ("
+                        + (loader.isJavaScript()
+                                ? "QuickJS"
+                                : config.execution().name().toLowerCase(Locale.ROOT)) + ", "
+                        + config.sandbox().describe() + ")");
         return loader;
     }
 

@@ -52,8 +52,8 @@ public final class FunctionRuntime<I, O> implements AutoCloseable {
      * @throws IllegalArgumentException naming a key that is unknown or wrong
      * @throws WasmLoadException if the module cannot be loaded, does not fit the class, or its {@code init} fails
      */
-    public static <I, O> FunctionRuntime<I, O> open(AbstractWasmFunction<I, O> function, Map<String, ?> userConfig,
-            Host host) {
+    public static <I, O> FunctionRuntime<I, O> open(
+            AbstractWasmFunction<I, O> function, Map<String, ?> userConfig, Host host) {
         WasmConfig config = function.configure(userConfig);
         Host guestHost = function.guestHost(host);
         return new FunctionRuntime<>(function, new WasmSession(function.load(config, guestHost), guestHost));

@@ -79,8 +79,10 @@ final class PulsarHost implements Host, SchemaPublisher {
 
     @Override
     public Optional<String> schema() {
-        return record().filter(record -> record.getSchema() != null).map(record -> SchemaJson.describe(record.getSchema(),
-                record.getMessage().map(Message::getSchemaVersion).orElse(null)));
+        return record().filter(record -> record.getSchema() != null)
+                .map(record -> SchemaJson.describe(
+                        record.getSchema(),
+                        record.getMessage().map(Message::getSchemaVersion).orElse(null)));
     }
 
     @Override
@@ -110,7 +112,8 @@ final class PulsarHost implements Host, SchemaPublisher {
 
     @Override
     public CompletableFuture<Optional<byte[]>> stateGet(String key) {
-        return state(() -> context.getStateAsync(key)).thenApply(value -> Optional.ofNullable(value).map(PulsarHost::toArray));
+        return state(() -> context.getStateAsync(key))
+                .thenApply(value -> Optional.ofNullable(value).map(PulsarHost::toArray));
     }
 
     @Override
@@ -145,7 +148,8 @@ final class PulsarHost implements Host, SchemaPublisher {
     }
 
     @SuppressWarnings("unchecked")
-    private CompletableFuture<?> send(String topic, Schema<?> schema, Object value, String key, Map<String, String> properties) {
+    private CompletableFuture<?> send(
+            String topic, Schema<?> schema, Object value, String key, Map<String, String> properties) {
         TypedMessageBuilder<Object> message;
         try {
             message = context.newOutputMessage(topic, (Schema<Object>) schema).value(value);
@@ -178,10 +182,12 @@ final class PulsarHost implements Host, SchemaPublisher {
             if (e.getMessage() == null || !e.getMessage().endsWith(" is not enabled.")) {
                 throw e;
             }
-            throw new IllegalStateException("function state is not enabled on this cluster: the functions worker "
-                    + "needs state storage (stateStorageServiceUrl in functions_worker.yml; a standalone has it only "
-                    + "when started as PULSAR_STANDALONE_USE_ZOOKEEPER=1 bin/pulsar standalone, without -nss; "
-                    + "see docs/deploying.md, \"State on a local standalone\"). Pulsar said: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "function state is not enabled on this cluster: the functions worker "
+                            + "needs state storage (stateStorageServiceUrl in functions_worker.yml; a standalone has it only "
+                            + "when started as PULSAR_STANDALONE_USE_ZOOKEEPER=1 bin/pulsar standalone, without -nss; "
+                            + "see docs/deploying.md, \"State on a local standalone\"). Pulsar said: " + e.getMessage(),
+                    e);
         }
     }
 

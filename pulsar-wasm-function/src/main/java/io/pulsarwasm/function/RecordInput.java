@@ -28,7 +28,8 @@ import org.apache.pulsar.functions.api.Record;
  * @param keyBytes the message key's bytes (a KeyValue SEPARATED record's key), or null
  * @param schemaVersion the schema version the message carries (8 bytes, big-endian), or null
  */
-public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[] schemaVersion) implements GenericObject {
+public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[] schemaVersion)
+        implements GenericObject {
 
     /**
      * Creates the input; {@code schema} must not be null.
@@ -55,9 +56,13 @@ public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[]
      * @throws IllegalStateException if the record did not come from a Pulsar topic
      */
     public static RecordInput of(Record<?> record) {
-        Message<?> message = record.getMessage().orElseThrow(() -> new IllegalStateException(
-                "a record function reads records from Pulsar topics; this record has no message"));
-        return new RecordInput(record.getSchema(), message.getData(), message.hasKey() ? message.getKeyBytes() : null,
+        Message<?> message = record.getMessage()
+                .orElseThrow(() -> new IllegalStateException(
+                        "a record function reads records from Pulsar topics; this record has no message"));
+        return new RecordInput(
+                record.getSchema(),
+                message.getData(),
+                message.hasKey() ? message.getKeyBytes() : null,
                 message.getSchemaVersion());
     }
 
@@ -70,14 +75,18 @@ public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[]
      * @return the record
      */
     public static <T> RecordInput of(Schema<T> schema, T value) {
-        if (schema instanceof KeyValueSchema<?, ?> kv && kv.getKeyValueEncodingType() == KeyValueEncodingType.SEPARATED) {
+        if (schema instanceof KeyValueSchema<?, ?> kv
+                && kv.getKeyValueEncodingType() == KeyValueEncodingType.SEPARATED) {
             @SuppressWarnings("unchecked")
             Schema<Object> keySchema = (Schema<Object>) kv.getKeySchema();
             @SuppressWarnings("unchecked")
             Schema<Object> valueSchema = (Schema<Object>) kv.getValueSchema();
             KeyValue<?, ?> parts = (KeyValue<?, ?>) value;
-            return new RecordInput(schema, parts.getValue() == null ? null : valueSchema.encode(parts.getValue()),
-                    parts.getKey() == null ? null : keySchema.encode(parts.getKey()), null);
+            return new RecordInput(
+                    schema,
+                    parts.getValue() == null ? null : valueSchema.encode(parts.getValue()),
+                    parts.getKey() == null ? null : keySchema.encode(parts.getKey()),
+                    null);
         }
         return new RecordInput(schema, schema.encode(value), null, null);
     }
@@ -103,8 +112,11 @@ public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[]
             byte[] value = (byte[]) parts.getValue();
             return ((KeyValueSchema<?, ?>) schema).getKeyValueEncodingType() == KeyValueEncodingType.SEPARATED
                     ? new RecordInput(schema, value, key, null)
-                    : new RecordInput(schema, Schema.KeyValue(Schema.BYTES, Schema.BYTES).encode(new KeyValue<>(key, value)),
-                            null, null);
+                    : new RecordInput(
+                            schema,
+                            Schema.KeyValue(Schema.BYTES, Schema.BYTES).encode(new KeyValue<>(key, value)),
+                            null,
+                            null);
         }
         return new RecordInput(schema, (byte[]) encoded.value(), null, null);
     }
@@ -118,8 +130,11 @@ public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[]
      * @return the schema (its values already encoded bytes)
      */
     public static Schema<byte[]> schema(SchemaType type, String definition) {
-        return new PreEncodedSchema(SchemaInfo.builder().name("").type(type)
-                .schema(definition.getBytes(StandardCharsets.UTF_8)).build());
+        return new PreEncodedSchema(SchemaInfo.builder()
+                .name("")
+                .type(type)
+                .schema(definition.getBytes(StandardCharsets.UTF_8))
+                .build());
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.pulsarwasm.function;
 import io.pulsarwasm.function.internal.record.Encoded;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pulsar.client.api.Schema;
 
 /** A host that can send a value in a schema of its own (Pulsar's), not only bytes. */
 interface SchemaPublisher {

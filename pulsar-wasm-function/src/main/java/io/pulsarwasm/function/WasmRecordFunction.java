@@ -104,8 +104,10 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
         try {
             encoded = records.output(invocation.output(), record.schema());
         } catch (RecordEncodingException e) {
-            throw new WasmExecutionException("wasm module '" + session.moduleName() + "': the output of export 'process' "
-                    + "cannot be written: " + e.getMessage(), e);
+            throw new WasmExecutionException(
+                    "wasm module '" + session.moduleName() + "': the output of export 'process' "
+                            + "cannot be written: " + e.getMessage(),
+                    e);
         }
         RecordOutput output = new RecordOutput(encoded, current);
         return invocation.stored().thenApply(ignored -> output);

@@ -24,8 +24,11 @@ class PulsarHostTest {
                 + "PULSAR_STANDALONE_USE_ZOOKEEPER=1 bin/pulsar standalone, without -nss; see docs/deploying.md, "
                 + "\"State on a local standalone\"). Pulsar said: State public/default/shout is not enabled.";
         for (Function<PulsarHost, ?> call : List.<Function<PulsarHost, ?>>of(
-                h -> h.counterIncr("k", 1), h -> h.counterGet("k"), h -> h.stateGet("k"),
-                h -> h.statePut("k", new byte[] {1}), h -> h.stateDelete("k"))) {
+                h -> h.counterIncr("k", 1),
+                h -> h.counterGet("k"),
+                h -> h.stateGet("k"),
+                h -> h.statePut("k", new byte[] {1}),
+                h -> h.stateDelete("k"))) {
             IllegalStateException error = assertThrows(IllegalStateException.class, () -> call.apply(host));
             assertEquals(expected, error.getMessage());
             assertSame(pulsar, error.getCause());
@@ -35,15 +38,15 @@ class PulsarHostTest {
     @Test
     void otherStateFailuresPassThroughUnchanged() {
         IllegalStateException other = new IllegalStateException("something else");
-        IllegalStateException error = assertThrows(IllegalStateException.class,
-                () -> new PulsarHost(context(other)).counterIncr("k", 1));
+        IllegalStateException error =
+                assertThrows(IllegalStateException.class, () -> new PulsarHost(context(other)).counterIncr("k", 1));
         assertSame(other, error);
     }
 
     /** A Context whose every method throws the given exception. */
     private static Context context(RuntimeException failure) {
-        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
-                (proxy, method, args) -> {
+        return (Context) Proxy.newProxyInstance(
+                Context.class.getClassLoader(), new Class<?>[] {Context.class}, (proxy, method, args) -> {
                     throw failure;
                 });
     }

@@ -247,7 +247,8 @@ public final class InMemoryHost implements Host {
         if (stalled) {
             return new CompletableFuture<>();
         }
-        return CompletableFuture.completedFuture(Optional.ofNullable(state.get(key)).map(byte[]::clone));
+        return CompletableFuture.completedFuture(
+                Optional.ofNullable(state.get(key)).map(byte[]::clone));
     }
 
     @Override

@@ -21,8 +21,8 @@ public final class TestRecord<T> {
     private final Long eventTime;
     private final byte[] messageId;
 
-    private TestRecord(T value, String key, String topic, Map<String, String> properties, Long eventTime,
-            byte[] messageId) {
+    private TestRecord(
+            T value, String key, String topic, Map<String, String> properties, Long eventTime, byte[] messageId) {
         this.value = value;
         this.key = key;
         this.topic = topic;

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -74,8 +73,14 @@ class AbiCopiesTest {
                 continue;
             }
             // a C pointer's star may sit on the name (const uint8_t *ptr)
-            types.add(!typeAfterColon && p.contains("*") ? "i32"
-                    : wasmOf(typeAfterColon ? p.substring(p.indexOf(':') + 1) : p.substring(0, p.lastIndexOf(' ')), file));
+            types.add(
+                    !typeAfterColon && p.contains("*")
+                            ? "i32"
+                            : wasmOf(
+                                    typeAfterColon
+                                            ? p.substring(p.indexOf(':') + 1)
+                                            : p.substring(0, p.lastIndexOf(' ')),
+                                    file));
         }
         return String.join(", ", types);
     }
@@ -84,13 +89,22 @@ class AbiCopiesTest {
      * Every declaration a pattern finds, as name to signature: group 1 the name, the others the
      * parameters and the result; only names {@code keep} accepts.
      */
-    private static void collect(Pattern pattern, int paramsGroup, int resultGroup, String file, boolean typeAfterColon,
-            Predicate<String> keep, Map<String, String> found) throws IOException {
+    private static void collect(
+            Pattern pattern,
+            int paramsGroup,
+            int resultGroup,
+            String file,
+            boolean typeAfterColon,
+            Predicate<String> keep,
+            Map<String, String> found)
+            throws IOException {
         Matcher m = pattern.matcher(read(file));
         while (m.find()) {
             if (keep.test(m.group(1))) {
-                found.put(m.group(1), "(" + params(m.group(paramsGroup), typeAfterColon, file) + ") -> ("
-                        + result(m.group(resultGroup), file) + ")");
+                found.put(
+                        m.group(1),
+                        "(" + params(m.group(paramsGroup), typeAfterColon, file) + ") -> ("
+                                + result(m.group(resultGroup), file) + ")");
             }
         }
     }
@@ -121,8 +135,14 @@ class AbiCopiesTest {
     @Test
     void theCHeaderDeclaresEveryImportWithTheHostsSignature() throws IOException {
         Map<String, String> found = new TreeMap<>();
-        collect(Pattern.compile("PW_IMPORT\\((\\w+)\\)\\s+([\\w ]+?)\\s+\\w+\\(([^)]*)\\)", Pattern.DOTALL),
-                3, 2, "sdk/c/pulsar_wasm.h", false, name -> true, found);
+        collect(
+                Pattern.compile("PW_IMPORT\\((\\w+)\\)\\s+([\\w ]+?)\\s+\\w+\\(([^)]*)\\)", Pattern.DOTALL),
+                3,
+                2,
+                "sdk/c/pulsar_wasm.h",
+                false,
+                name -> true,
+                found);
         assertSameImports("sdk/c/pulsar_wasm.h", found);
     }
 
@@ -130,12 +150,16 @@ class AbiCopiesTest {
     void theRustSdksExternBlocksDeclareEveryImportWithTheHostsSignature() throws IOException {
         Map<String, String> found = new TreeMap<>();
         for (String file : List.of("sdk/rust/src/lib.rs", "sdk/rust/src/record.rs", "sdk/rust/src/recover.rs")) {
-            Matcher block = Pattern.compile("#\\[link\\(wasm_import_module = \"pulsar\"\\)\\]\\s*extern \"C\" \\{(.*?)\\n\\s*\\}",
-                    Pattern.DOTALL).matcher(read(file));
+            Matcher block = Pattern.compile(
+                            "#\\[link\\(wasm_import_module = \"pulsar\"\\)\\]\\s*extern \"C\" \\{(.*?)\\n\\s*\\}",
+                            Pattern.DOTALL)
+                    .matcher(read(file));
             while (block.find()) {
                 Matcher m = RUST_FN.matcher(block.group(1));
                 while (m.find()) {
-                    found.put(m.group(1), "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
+                    found.put(
+                            m.group(1),
+                            "(" + params(m.group(2), true, file) + ") -> (" + result(m.group(3), file) + ")");
                 }
             }
         }
@@ -156,9 +180,17 @@ class AbiCopiesTest {
     void theAssemblyScriptSdkDeclaresEveryImportWithTheHostsSignature() throws IOException {
         Map<String, String> found = new TreeMap<>();
         try (var files = Files.list(REPO.resolve("sdk/assemblyscript"))) {
-            for (Path path : files.filter(p -> p.toString().endsWith(".ts")).sorted().toList()) {
-                collect(Pattern.compile("@external\\(\"pulsar\", \"(\\w+)\"\\)\\s*declare function \\w+\\(([^)]*)\\)\\s*:\\s*(\\w+)"),
-                        2, 3, REPO.relativize(path).toString(), true, name -> true, found);
+            for (Path path :
+                    files.filter(p -> p.toString().endsWith(".ts")).sorted().toList()) {
+                collect(
+                        Pattern.compile(
+                                "@external\\(\"pulsar\", \"(\\w+)\"\\)\\s*declare function \\w+\\(([^)]*)\\)\\s*:\\s*(\\w+)"),
+                        2,
+                        3,
+                        REPO.relativize(path).toString(),
+                        true,
+                        name -> true,
+                        found);
             }
         }
         assertSameImports("the AssemblyScript SDK's @external declarations", found);
@@ -167,7 +199,8 @@ class AbiCopiesTest {
     @Test
     void theNodeTestHostOffersEveryImportWithTheHostsArity() throws IOException {
         String file = "sdk/assemblyscript/testing.mjs";
-        Matcher m = Pattern.compile("^      (\\w+): \\(([^)]*)\\) =>", Pattern.MULTILINE).matcher(read(file));
+        Matcher m = Pattern.compile("^      (\\w+): \\(([^)]*)\\) =>", Pattern.MULTILINE)
+                .matcher(read(file));
         Map<String, Integer> found = new TreeMap<>();
         while (m.find()) {
             String params = m.group(2).trim();
@@ -193,7 +226,8 @@ class AbiCopiesTest {
         assertTrue(start >= 0, "docs/abi.md has no import table");
         String table = pip.substring(start, pip.indexOf("\n\n", start));
         Map<String, String> found = new TreeMap<>();
-        Matcher row = Pattern.compile("^\\| ((?:`\\w+`(?:, )?)+) \\| `\\(([^)]*)\\) -> \\(?(\\w*)\\)?`", Pattern.MULTILINE)
+        Matcher row = Pattern.compile(
+                        "^\\| ((?:`\\w+`(?:, )?)+) \\| `\\(([^)]*)\\) -> \\(?(\\w*)\\)?`", Pattern.MULTILINE)
                 .matcher(table);
         TreeSet<String> named = new TreeSet<>();
         Matcher names = Pattern.compile("`(\\w+)`").matcher(table);
@@ -225,7 +259,8 @@ class AbiCopiesTest {
         String prelude = read("pulsar-wasm-engine/src/main/resources/io/pulsarwasm/engine/prelude.js");
         String bridge = read("pulsar-wasm-engine/src/main/java/io/pulsarwasm/engine/JsBridge.java");
         TreeSet<String> made = new TreeSet<>();
-        Matcher calls = Pattern.compile("\\b(?:one|call|raw)\\('(\\w+)'|bridge\\('pulsar', '(\\w+)'").matcher(prelude);
+        Matcher calls = Pattern.compile("\\b(?:one|call|raw)\\('(\\w+)'|bridge\\('pulsar', '(\\w+)'")
+                .matcher(prelude);
         while (calls.find()) {
             made.add(calls.group(1) != null ? calls.group(1) : calls.group(2));
         }

@@ -25,10 +25,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -54,10 +54,12 @@ class AdversarialTest {
 
     private static String loadError(byte[] module, Limits limits) {
         return assertThrows(WasmLoadException.class, () -> {
-            try (WasmLoader loader = load(module, limits); WasmInstance instance = loader.newInstance(new InMemoryHost())) {
-                instance.entryPoint();
-            }
-        }).getMessage();
+                    try (WasmLoader loader = load(module, limits);
+                            WasmInstance instance = loader.newInstance(new InMemoryHost())) {
+                        instance.entryPoint();
+                    }
+                })
+                .getMessage();
     }
 
     private static String loop(int times, String body) {
@@ -67,7 +69,8 @@ class AdversarialTest {
     }
 
     private static String processError(WasmInstance instance) {
-        return assertThrows(WasmExecutionException.class, () -> instance.process(0L)).getMessage();
+        return assertThrows(WasmExecutionException.class, () -> instance.process(0L))
+                .getMessage();
     }
 
     private static String hostCallFailure(String call, String problem) {
@@ -79,28 +82,37 @@ class AdversarialTest {
 
         @Test
         void oneMemoryOverTheLimitIsRefusedAtLoad() {
-            assertEquals("wasm module 'hostile.wasm' declares a memory of 300 initial pages, more than the limit of "
-                    + "256 pages (16 MiB) (user config wasm.max-memory-pages)",
-                    loadError(Wat.compile("(module (memory 300) (func (export \"process\") (param i64) (result i64) local.get 0))"),
+            assertEquals(
+                    "wasm module 'hostile.wasm' declares a memory of 300 initial pages, more than the limit of "
+                            + "256 pages (16 MiB) (user config wasm.max-memory-pages)",
+                    loadError(
+                            Wat.compile(
+                                    "(module (memory 300) (func (export \"process\") (param i64) (result i64) local.get 0))"),
                             Limits.DEFAULTS));
         }
 
         @Test
         void memoriesTogetherOverTheLimitAreRefusedAtLoad() {
-            assertEquals("wasm module 'hostile.wasm' declares 2 memories of 300 initial pages together, more than the limit of "
-                    + "256 pages (16 MiB) (user config wasm.max-memory-pages)",
-                    loadError(Wat.compile("(module (memory 200) (memory 100) (func (export \"process\") (param i64) (result i64) local.get 0))"),
+            assertEquals(
+                    "wasm module 'hostile.wasm' declares 2 memories of 300 initial pages together, more than the limit of "
+                            + "256 pages (16 MiB) (user config wasm.max-memory-pages)",
+                    loadError(
+                            Wat.compile(
+                                    "(module (memory 200) (memory 100) (func (export \"process\") (param i64) (result i64) local.get 0))"),
                             Limits.DEFAULTS));
         }
 
         @ParameterizedTest
-        @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
+        @EnumSource(
+                value = ExecutionMode.class,
+                names = {"INTERPRETER", "COMPILER"})
         void aSecondMemoryCannotGrow(ExecutionMode mode) {
             byte[] module = Wat.compile("""
                     (module (memory $a 1) (memory $b 1)
                       (func (export "process") (param i64) (result i64)
                         (i64.extend_i32_s (memory.grow $b (i32.wrap_i64 (local.get 0))))))""");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS).withExecution(mode); WasmInstance guest = loader.newInstance()) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS).withExecution(mode);
+                    WasmInstance guest = loader.newInstance()) {
                 assertEquals(-1, guest.process(1L));
                 assertEquals(-1, guest.process(100_000L));
                 assertEquals(1, guest.process(0L));
@@ -108,13 +120,16 @@ class AdversarialTest {
         }
 
         @ParameterizedTest
-        @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
+        @EnumSource(
+                value = ExecutionMode.class,
+                names = {"INTERPRETER", "COMPILER"})
         void theFirstMemoryGrowsOnlyIntoWhatTheOthersDoNotHold(ExecutionMode mode) {
             byte[] module = Wat.compile("""
                     (module (memory $a 1) (memory $b 10)
                       (func (export "process") (param i64) (result i64)
                         (i64.extend_i32_s (memory.grow $a (i32.wrap_i64 (local.get 0))))))""");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS).withExecution(mode); WasmInstance guest = loader.newInstance()) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS).withExecution(mode);
+                    WasmInstance guest = loader.newInstance()) {
                 assertEquals(1, guest.process(245L)); // 1 + 245 + 10 = 256 pages
                 assertEquals(-1, guest.process(1L));
             }
@@ -125,18 +140,22 @@ class AdversarialTest {
             byte[] module = Wat.longGuest("""
                     (loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
                     unreachable""", "");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
                 String error = processError(guest);
                 assertTrue(error.startsWith("wasm module 'hostile.wasm': export 'process' trapped: "), error);
-                assertTrue(error.endsWith(" (guest memory is at its limit of 256 pages (16 MiB), user config "
-                        + "wasm.max-memory-pages; a refused memory.grow is the likely cause)"), error);
+                assertTrue(
+                        error.endsWith(" (guest memory is at its limit of 256 pages (16 MiB), user config "
+                                + "wasm.max-memory-pages; a refused memory.grow is the likely cause)"),
+                        error);
             }
         }
 
         @Test
         void growthBeyondTheWasmMaximumIsRefused() {
             byte[] module = Wat.longGuest("(i64.extend_i32_s (memory.grow (i32.const 70000)))", "");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
                 assertEquals(-1, guest.process(0L));
             }
         }
@@ -146,16 +165,20 @@ class AdversarialTest {
             byte[] module = Wat.compile("""
                     (module (memory 256)
                       (func (export "process") (param i64) (result i64) (i64.extend_i32_s (memory.grow (i32.const 1)))))""");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
                 assertEquals(-1, guest.process(0L));
             }
         }
 
         @Test
         void aSharedMemoryIsRefused() {
-            assertEquals("wasm module 'hostile.wasm' declares a shared memory; guests run single-threaded, so shared "
-                    + "memories (threads) are not supported",
-                    loadError(Wat.compile("(module (memory 1 1 shared) (func (export \"process\") (param i64) (result i64) local.get 0))"),
+            assertEquals(
+                    "wasm module 'hostile.wasm' declares a shared memory; guests run single-threaded, so shared "
+                            + "memories (threads) are not supported",
+                    loadError(
+                            Wat.compile(
+                                    "(module (memory 1 1 shared) (func (export \"process\") (param i64) (result i64) local.get 0))"),
                             Limits.DEFAULTS));
         }
     }
@@ -165,22 +188,30 @@ class AdversarialTest {
 
         @Test
         void aLargeTableIsRefusedAtLoad() {
-            assertEquals("wasm module 'hostile.wasm' declares tables of 200000 initial elements together, more than the "
-                    + "limit of 100000 table elements (user config wasm.max-table-elements)",
-                    loadError(Wat.compile("(module (table 200000 funcref) (func (export \"process\") (param i64) (result i64) local.get 0))"),
+            assertEquals(
+                    "wasm module 'hostile.wasm' declares tables of 200000 initial elements together, more than the "
+                            + "limit of 100000 table elements (user config wasm.max-table-elements)",
+                    loadError(
+                            Wat.compile(
+                                    "(module (table 200000 funcref) (func (export \"process\") (param i64) (result i64) local.get 0))"),
                             Limits.DEFAULTS));
         }
 
         @Test
         void tablesTogetherOverTheLimitAreRefusedAtLoad() {
-            assertEquals("wasm module 'hostile.wasm' declares tables of 120000 initial elements together, more than the "
-                    + "limit of 100000 table elements (user config wasm.max-table-elements)",
-                    loadError(Wat.compile("(module (table 60000 funcref) (table 60000 externref) "
-                            + "(func (export \"process\") (param i64) (result i64) local.get 0))"), Limits.DEFAULTS));
+            assertEquals(
+                    "wasm module 'hostile.wasm' declares tables of 120000 initial elements together, more than the "
+                            + "limit of 100000 table elements (user config wasm.max-table-elements)",
+                    loadError(
+                            Wat.compile("(module (table 60000 funcref) (table 60000 externref) "
+                                    + "(func (export \"process\") (param i64) (result i64) local.get 0))"),
+                            Limits.DEFAULTS));
         }
 
         @ParameterizedTest
-        @EnumSource(value = ExecutionMode.class, names = {"INTERPRETER", "COMPILER"})
+        @EnumSource(
+                value = ExecutionMode.class,
+                names = {"INTERPRETER", "COMPILER"})
         void tablesGrowUpToTheLimitTogether(ExecutionMode mode) {
             byte[] module = Wat.compile("""
                     (module (table $a 1 funcref) (table $b 1 externref)
@@ -188,7 +219,8 @@ class AdversarialTest {
                         (i64.add (i64.mul (i64.const 1000000)
                                           (i64.extend_i32_s (table.grow $a (ref.null func) (i32.wrap_i64 (local.get 0)))))
                                  (i64.extend_i32_s (table.grow $b (ref.null extern) (i32.const 1))))))""");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS).withExecution(mode); WasmInstance guest = loader.newInstance()) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS).withExecution(mode);
+                    WasmInstance guest = loader.newInstance()) {
                 assertEquals(1_000_000 + 1, guest.process(99_997L)); // 2 + 99,997 + 1 = 100,000 elements
                 assertEquals(-1_000_000 - 1, guest.process(1L));
             }
@@ -199,16 +231,20 @@ class AdversarialTest {
             byte[] module = Wat.longGuest("""
                     (loop $grow (br_if $grow (i32.ne (table.grow $t (ref.null func) (i32.const 10000)) (i32.const -1))))
                     unreachable""", "(table $t 1 funcref)");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
                 String error = processError(guest);
-                assertTrue(error.endsWith(" (a table.grow was refused: guest tables are limited to 100000 table elements, "
-                        + "user config wasm.max-table-elements; the likely cause)"), error);
+                assertTrue(
+                        error.endsWith(" (a table.grow was refused: guest tables are limited to 100000 table elements, "
+                                + "user config wasm.max-table-elements; the likely cause)"),
+                        error);
             }
         }
 
         @Test
         void oneInstancesGrowthDoesNotChangeTheNextInstancesTable() {
-            byte[] module = Wat.longGuest("(drop (table.grow $t (ref.null func) (i32.const 10))) (i64.extend_i32_u (table.size $t))",
+            byte[] module = Wat.longGuest(
+                    "(drop (table.grow $t (ref.null func) (i32.const 10))) (i64.extend_i32_u (table.size $t))",
                     "(table $t 1 funcref)");
             try (WasmLoader loader = load(module, Limits.DEFAULTS)) {
                 try (WasmInstance first = loader.newInstance()) {
@@ -227,26 +263,35 @@ class AdversarialTest {
 
         @Test
         void gcTypesAreRefused() {
-            assertEquals("wasm module 'hostile.wasm' defines a struct or array type (type 0, the GC proposal); the host does "
-                    + "not run GC guests, since their objects would live on the JVM heap outside the guest's memory limit",
-                    loadError(Wat.compile("(module (type $big (array (mut i64))) "
-                            + "(func (export \"process\") (param i64) (result i64) local.get 0))"), Limits.DEFAULTS));
+            assertEquals(
+                    "wasm module 'hostile.wasm' defines a struct or array type (type 0, the GC proposal); the host does "
+                            + "not run GC guests, since their objects would live on the JVM heap outside the guest's memory limit",
+                    loadError(
+                            Wat.compile("(module (type $big (array (mut i64))) "
+                                    + "(func (export \"process\") (param i64) (result i64) local.get 0))"),
+                            Limits.DEFAULTS));
         }
 
         @Test
         void tooManyMemoriesAreRefusedBeforeDecoding() {
-            assertEquals("wasm module 'hostile.wasm' declares 5 memories, more than the limit of 4 memories "
-                    + "(user config wasm.max-memories)",
-                    loadError(Wat.compile("(module " + "(memory 0)".repeat(5)
-                            + " (func (export \"process\") (param i64) (result i64) local.get 0))"), Limits.DEFAULTS));
+            assertEquals(
+                    "wasm module 'hostile.wasm' declares 5 memories, more than the limit of 4 memories "
+                            + "(user config wasm.max-memories)",
+                    loadError(
+                            Wat.compile("(module " + "(memory 0)".repeat(5)
+                                    + " (func (export \"process\") (param i64) (result i64) local.get 0))"),
+                            Limits.DEFAULTS));
         }
 
         @Test
         void tooManyTablesAreRefusedBeforeDecoding() {
-            assertEquals("wasm module 'hostile.wasm' declares 17 tables, more than the limit of 16 tables "
-                    + "(user config wasm.max-tables)",
-                    loadError(Wat.compile("(module " + "(table 0 funcref)".repeat(17)
-                            + " (func (export \"process\") (param i64) (result i64) local.get 0))"), Limits.DEFAULTS));
+            assertEquals(
+                    "wasm module 'hostile.wasm' declares 17 tables, more than the limit of 16 tables "
+                            + "(user config wasm.max-tables)",
+                    loadError(
+                            Wat.compile("(module " + "(table 0 funcref)".repeat(17)
+                                    + " (func (export \"process\") (param i64) (result i64) local.get 0))"),
+                            Limits.DEFAULTS));
         }
 
         @Test
@@ -255,9 +300,12 @@ class AdversarialTest {
             for (int i = 0; i < 10_001; i++) {
                 globals.append("(global i32 (i32.const 0))");
             }
-            assertEquals("wasm module 'hostile.wasm' defines 10001 globals, more than the limit of 10000 globals "
-                    + "(user config wasm.max-globals)",
-                    loadError(Wat.compile("(module " + globals + " (func (export \"process\") (param i64) (result i64) local.get 0))"),
+            assertEquals(
+                    "wasm module 'hostile.wasm' defines 10001 globals, more than the limit of 10000 globals "
+                            + "(user config wasm.max-globals)",
+                    loadError(
+                            Wat.compile("(module " + globals
+                                    + " (func (export \"process\") (param i64) (result i64) local.get 0))"),
                             Limits.DEFAULTS));
         }
 
@@ -267,9 +315,12 @@ class AdversarialTest {
             for (int i = 0; i < 20_000; i++) {
                 functions.append("(func (result i32) (i32.const ").append(i).append("))");
             }
-            assertEquals("wasm module 'hostile.wasm' defines 20001 functions, more than the limit of 20000 functions "
-                    + "(user config wasm.max-functions)",
-                    loadError(Wat.compile("(module " + functions + " (func (export \"process\") (param i64) (result i64) local.get 0))"),
+            assertEquals(
+                    "wasm module 'hostile.wasm' defines 20001 functions, more than the limit of 20000 functions "
+                            + "(user config wasm.max-functions)",
+                    loadError(
+                            Wat.compile("(module " + functions
+                                    + " (func (export \"process\") (param i64) (result i64) local.get 0))"),
                             Limits.DEFAULTS));
         }
 
@@ -277,7 +328,10 @@ class AdversarialTest {
         void aModuleAtTheFunctionLimitCompilesAndRuns() {
             StringBuilder functions = new StringBuilder();
             for (int i = 0; i < 19_999; i++) {
-                functions.append("(func (param i64) (result i64) (i64.add (local.get 0) (i64.const ").append(i).append(")))");
+                functions
+                        .append("(func (param i64) (result i64) (i64.add (local.get 0) (i64.const ")
+                        .append(i)
+                        .append(")))");
             }
             byte[] module = Wat.compile("(module " + functions
                     + " (func (export \"process\") (param i64) (result i64) (call 19998 (local.get 0))))");
@@ -289,27 +343,37 @@ class AdversarialTest {
 
         @Test
         void aLoweredFunctionLimitHolds() {
-            assertEquals("wasm module 'hostile.wasm' defines 4 functions, more than the limit of 3 functions "
-                    + "(user config wasm.max-functions)",
-                    loadError(Wat.compile("(module (func) (func) (func) (func (export \"process\") (param i64) (result i64) local.get 0))"),
+            assertEquals(
+                    "wasm module 'hostile.wasm' defines 4 functions, more than the limit of 3 functions "
+                            + "(user config wasm.max-functions)",
+                    loadError(
+                            Wat.compile(
+                                    "(module (func) (func) (func) (func (export \"process\") (param i64) (result i64) local.get 0))"),
                             Limits.DEFAULTS.with(Limit.MAX_FUNCTIONS, 3)));
         }
 
         @Test
         void tooMuchCodeIsRefused() {
             String body = "(drop (i64.const 1))".repeat(100);
-            String error = loadError(Wat.compile("(module (func (export \"process\") (param i64) (result i64) " + body + " local.get 0))"),
+            String error = loadError(
+                    Wat.compile(
+                            "(module (func (export \"process\") (param i64) (result i64) " + body + " local.get 0))"),
                     Limits.DEFAULTS.with(Limit.MAX_CODE_BYTES, 100));
             assertTrue(error.startsWith("wasm module 'hostile.wasm' has "), error);
-            assertTrue(error.endsWith(" bytes of code, more than the limit of 100 bytes (user config wasm.max-code-bytes)"), error);
+            assertTrue(
+                    error.endsWith(
+                            " bytes of code, more than the limit of 100 bytes (user config wasm.max-code-bytes)"),
+                    error);
         }
 
         @Test
         void aModuleOverTheSizeLimitIsRefused() {
             byte[] module = Wat.compile("(module (func (export \"process\") (param i64) (result i64) "
                     + "(drop (i64.const 1))".repeat(50) + " local.get 0))");
-            assertEquals("wasm module 'hostile.wasm' is " + module.length + " bytes, more than the limit of 64 bytes "
-                    + "(user config wasm.max-module-bytes)", loadError(module, Limits.DEFAULTS.with(Limit.MAX_MODULE_BYTES, 64)));
+            assertEquals(
+                    "wasm module 'hostile.wasm' is " + module.length + " bytes, more than the limit of 64 bytes "
+                            + "(user config wasm.max-module-bytes)",
+                    loadError(module, Limits.DEFAULTS.with(Limit.MAX_MODULE_BYTES, 64)));
         }
     }
 
@@ -321,14 +385,16 @@ class AdversarialTest {
         @Test
         void aStartFunctionThatLoopsFailsTheLoad() {
             byte[] module = Wat.longGuest("local.get $in", "(func $start " + LOOP + ") (start $start)");
-            assertEquals("wasm module 'hostile.wasm': the start function timed out after 200 ms (user config wasm.timeout-ms)",
+            assertEquals(
+                    "wasm module 'hostile.wasm': the start function timed out after 200 ms (user config wasm.timeout-ms)",
                     loadError(module, FAST));
         }
 
         @Test
         void anInitThatLoopsFailsTheLoad() {
             byte[] module = Wat.longGuest("local.get $in", "(func (export \"init\") " + LOOP + ")");
-            assertEquals("wasm module 'hostile.wasm': export 'init' timed out after 200 ms (user config wasm.timeout-ms)",
+            assertEquals(
+                    "wasm module 'hostile.wasm': export 'init' timed out after 200 ms (user config wasm.timeout-ms)",
                     loadError(module, FAST));
         }
 
@@ -338,9 +404,12 @@ class AdversarialTest {
                     (module (memory (export "memory") 1)
                       (func (export "alloc") (param i32) (result i32) (loop $forever (br $forever)) (i32.const 0))
                       (func (export "process") (param i32 i32) (result i32) (i32.const 0)))""");
-            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance()) {
-                WasmTimeoutException error = assertThrows(WasmTimeoutException.class, () -> guest.process(new byte[] {1}));
-                assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
+            try (WasmLoader loader = load(module, FAST);
+                    WasmInstance guest = loader.newInstance()) {
+                WasmTimeoutException error =
+                        assertThrows(WasmTimeoutException.class, () -> guest.process(new byte[] {1}));
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         error.getMessage());
             }
         }
@@ -348,12 +417,15 @@ class AdversarialTest {
         @Test
         void aProcessThatLoopsTimesOutEveryTime() {
             byte[] module = Wat.longGuest(LOOP + " (i64.const 0)", "");
-            try (WasmLoader loader = load(module, FAST); WasmSession session = new WasmSession(loader, new InMemoryHost())) {
+            try (WasmLoader loader = load(module, FAST);
+                    WasmSession session = new WasmSession(loader, new InMemoryHost())) {
                 for (int i = 0; i < 3; i++) {
                     long start = System.nanoTime();
                     WasmTimeoutException error = assertThrows(WasmTimeoutException.class, () -> session.process(1L));
-                    assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config "
-                            + "wasm.timeout-ms)", error.getMessage());
+                    assertEquals(
+                            "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config "
+                                    + "wasm.timeout-ms)",
+                            error.getMessage());
                     // the documented bound: the deadline plus the watchdog's tick and the unwinding, far below this
                     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
                 }
@@ -367,7 +439,8 @@ class AdversarialTest {
                 WasmInstance guest = loader.newInstance();
                 assertEquals(5, guest.process(5L));
                 WasmTimeoutException error = assertThrows(WasmTimeoutException.class, guest::close);
-                assertEquals("wasm module 'hostile.wasm': export 'close' timed out after 200 ms (user config wasm.timeout-ms)",
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'close' timed out after 200 ms (user config wasm.timeout-ms)",
                         error.getMessage());
                 assertThrows(IllegalStateException.class, () -> guest.process(1L));
             }
@@ -378,16 +451,21 @@ class AdversarialTest {
             byte[] module = Wat.compile("""
                     (module (func $down (export "process") (param i64) (result i64)
                       (i64.add (i64.const 1) (call $down (local.get 0)))))""");
-            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance()) {
-                assertEquals("wasm module 'hostile.wasm': export 'process' trapped: call stack exhausted", processError(guest));
+            try (WasmLoader loader = load(module, FAST);
+                    WasmInstance guest = loader.newInstance()) {
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' trapped: call stack exhausted",
+                        processError(guest));
             }
         }
 
         @Test
         void aStateReadThatNeverAnswersTimesOut() {
             byte[] module = Wat.longGuest("(drop (call $state_get (i32.const 0) (i32.const 1))) (i64.const 0)", "");
-            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
-                assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
+            try (WasmLoader loader = load(module, FAST);
+                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         processError(guest));
             }
         }
@@ -397,8 +475,10 @@ class AdversarialTest {
             byte[] module = Wat.longGuest("""
                     (call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1))
                     (call $counter_get (i32.const 0) (i32.const 1))""", "");
-            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
-                assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
+            try (WasmLoader loader = load(module, FAST);
+                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         processError(guest));
             }
         }
@@ -409,8 +489,10 @@ class AdversarialTest {
                     (call $publish (i32.const 0) (i32.const 4) (i32.const 0) (i32.const 4) (i32.const 0) (i32.const -1)
                       (i32.const 0) (i32.const 0))
                     (i64.const 0)""", "(data (i32.const 0) \"side\")");
-            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
-                assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
+            try (WasmLoader loader = load(module, FAST);
+                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         processError(guest));
             }
         }
@@ -422,7 +504,8 @@ class AdversarialTest {
                       (i32.const 0) (i32.const 0))
                     (i32.const 0)""", "(data (i32.const 0) \"side\")");
             Map<String, CompletableFuture<Object>> sends = new java.util.concurrent.ConcurrentHashMap<>();
-            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(heldPublishes(sends))) {
+            try (WasmLoader loader = load(module, FAST);
+                    WasmInstance guest = loader.newInstance(heldPublishes(sends))) {
                 CompletableFuture<byte[]> stored = guest.process(new byte[] {7}).stored();
                 assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
                 // the message failed; the send is the producer's, which may still store it
@@ -439,13 +522,16 @@ class AdversarialTest {
                       (i32.const 0) (i32.const 0))
                     (i32.const 0)""", "(data (i32.const 0) \"ab\")");
             Map<String, CompletableFuture<Object>> sends = new java.util.concurrent.ConcurrentHashMap<>();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(heldPublishes(sends))) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(heldPublishes(sends))) {
                 CompletableFuture<byte[]> stored = guest.process(new byte[] {7}).stored();
                 sends.get("b").completeExceptionally(new IllegalStateException("b is down"));
                 assertFalse(stored.isDone());
                 sends.get("a").completeExceptionally(new IllegalStateException("a is down"));
-                ExecutionException failure = assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
-                assertEquals("wasm module 'hostile.wasm': pulsar.publish to 'a' failed: java.lang.IllegalStateException: a is down",
+                ExecutionException failure =
+                        assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
+                assertEquals(
+                        "wasm module 'hostile.wasm': pulsar.publish to 'a' failed: java.lang.IllegalStateException: a is down",
                         failure.getCause().getMessage());
             }
         }
@@ -453,16 +539,17 @@ class AdversarialTest {
         /** A host whose publishes complete when the test says, each topic's send in {@code sends}. */
         private static Host heldPublishes(Map<String, CompletableFuture<Object>> sends) {
             InMemoryHost delegate = new InMemoryHost();
-            return (Host) Proxy.newProxyInstance(Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
-                if (method.getName().equals("publish")) {
-                    return sends.computeIfAbsent((String) args[0], topic -> new CompletableFuture<>());
-                }
-                try {
-                    return method.invoke(delegate, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
+            return (Host) Proxy.newProxyInstance(
+                    Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("publish")) {
+                            return sends.computeIfAbsent((String) args[0], topic -> new CompletableFuture<>());
+                        }
+                        try {
+                            return method.invoke(delegate, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
         }
 
         @Test
@@ -471,11 +558,15 @@ class AdversarialTest {
                     (call $publish (i32.const 0) (i32.const 4) (local.get $ptr) (local.get $len) (i32.const 0) (i32.const -1)
                       (i32.const 0) (i32.const 0))
                     (i32.const 0)""", "(data (i32.const 0) \"side\")");
-            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+            try (WasmLoader loader = load(module, FAST);
+                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
                 CompletableFuture<byte[]> stored = guest.process(new byte[] {7}).stored();
-                ExecutionException failure = assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
-                assertEquals("wasm module 'hostile.wasm': the writes of export 'process' were not stored within 200 ms "
-                        + "(user config wasm.timeout-ms)", failure.getCause().getMessage());
+                ExecutionException failure =
+                        assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
+                assertEquals(
+                        "wasm module 'hostile.wasm': the writes of export 'process' were not stored within 200 ms "
+                                + "(user config wasm.timeout-ms)",
+                        failure.getCause().getMessage());
             }
         }
 
@@ -487,13 +578,16 @@ class AdversarialTest {
                       (i32.const 0) (i32.const 0))
                     (i32.const 0)""", "(data (i32.const 0) \"side\")");
             CompletableFuture<byte[]> stored;
-            try (WasmLoader loader = load(module, FAST); WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+            try (WasmLoader loader = load(module, FAST);
+                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
                 stored = guest.process(new byte[] {7}).stored();
                 guest.discard();
             }
             ExecutionException failure = assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
-            assertEquals("wasm module 'hostile.wasm': the writes of export 'process' were not stored within 200 ms "
-                    + "(user config wasm.timeout-ms)", failure.getCause().getMessage());
+            assertEquals(
+                    "wasm module 'hostile.wasm': the writes of export 'process' were not stored within 200 ms "
+                            + "(user config wasm.timeout-ms)",
+                    failure.getCause().getMessage());
         }
     }
 
@@ -502,16 +596,18 @@ class AdversarialTest {
 
         @Test
         void logBytesPerCallAreBoundedAndSaySoOnce() {
-            byte[] module = Wat.longGuest(loop(1000, "(call $log (i32.const 2) (i32.const 0) (i32.const 8192))")
-                    + " (i64.const 0)", "");
+            byte[] module = Wat.longGuest(
+                    loop(1000, "(call $log (i32.const 2) (i32.const 0) (i32.const 8192))") + " (i64.const 0)", "");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
                 List<String> lines = host.logLines();
                 assertEquals(128, lines.size()); // 127 lines of 8 KiB and 64 bytes of framing each fit in 1 MiB
                 assertEquals("INFO " + "\0".repeat(8192), lines.get(126));
-                assertEquals("WARN pulsar-wasm: wasm module 'hostile.wasm' logged more than the limit of 1048576 bytes "
-                        + "(user config wasm.max-log-bytes-per-call) in one call; its further lines in this call are dropped",
+                assertEquals(
+                        "WARN pulsar-wasm: wasm module 'hostile.wasm' logged more than the limit of 1048576 bytes "
+                                + "(user config wasm.max-log-bytes-per-call) in one call; its further lines in this call are dropped",
                         lines.get(127));
                 guest.process(0L);
                 assertEquals(256, host.logLines().size());
@@ -520,34 +616,46 @@ class AdversarialTest {
 
         @Test
         void aLongLogLineIsCutAndSaysSo() {
-            byte[] module = Wat.longGuest("(memory.fill (i32.const 0) (i32.const 97) (i32.const 100000)) "
-                    + "(call $log (i32.const 2) (i32.const 0) (i32.const 100000)) (i64.const 0)", "");
+            byte[] module = Wat.longGuest(
+                    "(memory.fill (i32.const 0) (i32.const 97) (i32.const 100000)) "
+                            + "(call $log (i32.const 2) (i32.const 0) (i32.const 100000)) (i64.const 0)",
+                    "");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
-                assertEquals(List.of("INFO " + "a".repeat(8192) + " [pulsar-wasm: a line of 100000 bytes, cut to the limit "
-                        + "of 8192 bytes (user config wasm.max-log-line-bytes)]"), host.logLines());
+                assertEquals(
+                        List.of("INFO " + "a".repeat(8192) + " [pulsar-wasm: a line of 100000 bytes, cut to the limit "
+                                + "of 8192 bytes (user config wasm.max-log-line-bytes)]"),
+                        host.logLines());
             }
         }
 
         @Test
         void aLogLineIsCutOnACharacterBoundary() {
-            byte[] module = Wat.longGuest(loop(5000, "(i32.store16 (i32.mul (local.get $i) (i32.const 2)) (i32.const 0xA9C3))")
-                    + " (call $log (i32.const 2) (i32.const 0) (i32.const 10000)) (i64.const 0)", "");
+            byte[] module = Wat.longGuest(
+                    loop(5000, "(i32.store16 (i32.mul (local.get $i) (i32.const 2)) (i32.const 0xA9C3))")
+                            + " (call $log (i32.const 2) (i32.const 0) (i32.const 10000)) (i64.const 0)",
+                    "");
             InMemoryHost host = new InMemoryHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_LOG_LINE_BYTES, 101));
                     WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
-                assertEquals(List.of("INFO " + "\u00e9".repeat(50) + " [pulsar-wasm: a line of 10000 bytes, cut to the limit "
-                        + "of 101 bytes (user config wasm.max-log-line-bytes)]"), host.logLines());
+                assertEquals(
+                        List.of("INFO " + "\u00e9".repeat(50)
+                                + " [pulsar-wasm: a line of 10000 bytes, cut to the limit "
+                                + "of 101 bytes (user config wasm.max-log-line-bytes)]"),
+                        host.logLines());
             }
         }
 
         @Test
         void aLogLineOutsideMemoryIsRefused() {
             byte[] module = Wat.longGuest("(call $log (i32.const 2) (i32.const 0) (i32.const -1)) (i64.const 0)", "");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
-                assertEquals(hostCallFailure("log", "guest range [0, 4294967295) is outside guest memory of 131072 bytes"),
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
+                assertEquals(
+                        hostCallFailure("log", "guest range [0, 4294967295) is outside guest memory of 131072 bytes"),
                         processError(guest));
             }
         }
@@ -559,9 +667,13 @@ class AdversarialTest {
                     (i32.store8 (i32.const 101) (i32.add (i32.const 64) (i32.div_u (local.get $i) (i32.const 64))))
                     (call $record_metric (i32.const 100) (i32.const 2) (f64.const 1))""") + " (i64.const 0)", "");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
-                assertEquals(hostCallFailure("record_metric", "metric 'dA' would be distinct metric name 101 of this "
-                        + "function instance, more than the limit of 100 metric names (user config wasm.max-metric-names)"),
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
+                assertEquals(
+                        hostCallFailure(
+                                "record_metric",
+                                "metric 'dA' would be distinct metric name 101 of this "
+                                        + "function instance, more than the limit of 100 metric names (user config wasm.max-metric-names)"),
                         processError(guest));
                 assertEquals(100, host.metrics().size());
             }
@@ -569,10 +681,11 @@ class AdversarialTest {
 
         @Test
         void emptyLogLinesAreNotFree() {
-            byte[] module = Wat.longGuest(loop(100_000, "(call $log (i32.const 2) (i32.const 0) (i32.const 0))")
-                    + " (i64.const 0)", "");
+            byte[] module = Wat.longGuest(
+                    loop(100_000, "(call $log (i32.const 2) (i32.const 0) (i32.const 0))") + " (i64.const 0)", "");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
                 assertEquals(16384 + 1, host.logLines().size()); // 1 MiB / 64 bytes of framing per line, and the note
             }
@@ -580,11 +693,15 @@ class AdversarialTest {
 
         @Test
         void aLongErrorTextIsCutLikeALogLine() {
-            byte[] module = Wat.bytesGuest("(memory.fill (i32.const 0) (i32.const 120) (i32.const 100000)) "
-                    + "(call $set_error (i32.const 0) (i32.const 100000)) (i32.const 1)", "");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
+            byte[] module = Wat.bytesGuest(
+                    "(memory.fill (i32.const 0) (i32.const 120) (i32.const 100000)) "
+                            + "(call $set_error (i32.const 0) (i32.const 100000)) (i32.const 1)",
+                    "");
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
                 GuestErrorException error = assertThrows(GuestErrorException.class, () -> guest.process(new byte[1]));
-                assertEquals("wasm module 'hostile.wasm': export 'process' returned status 1: " + "x".repeat(8192),
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' returned status 1: " + "x".repeat(8192),
                         error.getMessage());
             }
         }
@@ -600,10 +717,14 @@ class AdversarialTest {
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_METRIC_NAMES, 2));
                     WasmSession session = new WasmSession(loader, host)) {
                 assertEquals(0L, session.process(1L)); // 'A'
-                assertThrows(WasmExecutionException.class, () -> session.process(0L)); // '@', then a trap: a fresh instance
+                assertThrows(
+                        WasmExecutionException.class, () -> session.process(0L)); // '@', then a trap: a fresh instance
                 WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> session.process(2L));
-                assertEquals(hostCallFailure("record_metric", "metric 'B' would be distinct metric name 3 of this function "
-                        + "instance, more than the limit of 2 metric names (user config wasm.max-metric-names)"),
+                assertEquals(
+                        hostCallFailure(
+                                "record_metric",
+                                "metric 'B' would be distinct metric name 3 of this function "
+                                        + "instance, more than the limit of 2 metric names (user config wasm.max-metric-names)"),
                         error.getMessage());
             }
         }
@@ -616,9 +737,14 @@ class AdversarialTest {
                     (call $publish (i32.const 100) (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const -1)
                       (i32.const 0) (i32.const 0))""") + " (i64.const 0)", "");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
-                assertEquals(hostCallFailure("publish", "topic 'dA' would be distinct topic 101 of this function instance, "
-                        + "more than the limit of 100 topics (user config wasm.max-publish-topics)"), processError(guest));
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
+                assertEquals(
+                        hostCallFailure(
+                                "publish",
+                                "topic 'dA' would be distinct topic 101 of this function instance, "
+                                        + "more than the limit of 100 topics (user config wasm.max-publish-topics)"),
+                        processError(guest));
                 assertEquals(100, host.published().size());
             }
         }
@@ -629,55 +755,77 @@ class AdversarialTest {
             String publish = """
                     (call $publish (i32.const 100) (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const -1)
                       (i32.const 0) (i32.const 0))""";
-            byte[] module = Wat.longGuest("(i32.store8 (i32.const 100) (i32.const 65))" + publish
-                    + "(i32.store8 (i32.const 100) (i32.const 66))" + publish
-                    + "(i32.store8 (i32.const 100) (i32.const 65))" + publish + " (i64.const 0)", "");
+            byte[] module = Wat.longGuest(
+                    "(i32.store8 (i32.const 100) (i32.const 65))" + publish
+                            + "(i32.store8 (i32.const 100) (i32.const 66))" + publish
+                            + "(i32.store8 (i32.const 100) (i32.const 65))" + publish + " (i64.const 0)",
+                    "");
             InMemoryHost host = new InMemoryHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_PUBLISH_TOPICS, 2));
                     WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(0L, guest.process(0L));
-                assertEquals(List.of("A", "B", "A"), host.published().stream().map(PublishedMessage::topic).toList());
+                assertEquals(
+                        List.of("A", "B", "A"),
+                        host.published().stream().map(PublishedMessage::topic).toList());
             }
             InMemoryHost capped = new InMemoryHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_PUBLISH_TOPICS, 1));
                     WasmInstance guest = loader.newInstance(capped)) {
-                assertEquals(hostCallFailure("publish", "topic 'B' would be distinct topic 2 of this function instance, "
-                        + "more than the limit of 1 topics (user config wasm.max-publish-topics)"), processError(guest));
-                assertEquals(List.of("A"), capped.published().stream().map(PublishedMessage::topic).toList());
+                assertEquals(
+                        hostCallFailure(
+                                "publish",
+                                "topic 'B' would be distinct topic 2 of this function instance, "
+                                        + "more than the limit of 1 topics (user config wasm.max-publish-topics)"),
+                        processError(guest));
+                assertEquals(
+                        List.of("A"),
+                        capped.published().stream().map(PublishedMessage::topic).toList());
             }
         }
 
         @Test
         void oneMetricNameRecordedOftenIsFine() {
-            byte[] module = Wat.longGuest(loop(10_000, "(call $record_metric (i32.const 0) (i32.const 1) (f64.const 2))")
-                    + " (i64.const 0)", "(data (i32.const 0) \"m\")");
+            byte[] module = Wat.longGuest(
+                    loop(10_000, "(call $record_metric (i32.const 0) (i32.const 1) (f64.const 2))") + " (i64.const 0)",
+                    "(data (i32.const 0) \"m\")");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
-                assertEquals(Map.of("m", 10_000), Map.of("m", host.metrics().get("m").size()));
+                assertEquals(
+                        Map.of("m", 10_000), Map.of("m", host.metrics().get("m").size()));
             }
         }
 
         @Test
         void aLongMetricNameIsRefused() {
-            byte[] module = Wat.longGuest("(call $record_metric (i32.const 0) (i32.const 2000) (f64.const 1)) (i64.const 0)", "");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
-                assertEquals(hostCallFailure("record_metric",
-                        "a key of 2000 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)"),
+            byte[] module = Wat.longGuest(
+                    "(call $record_metric (i32.const 0) (i32.const 2000) (f64.const 1)) (i64.const 0)", "");
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
+                assertEquals(
+                        hostCallFailure(
+                                "record_metric",
+                                "a key of 2000 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)"),
                         processError(guest));
             }
         }
 
-        private static final String PUBLISH = "(call $publish (i32.const 0) (i32.const 4) (i32.const 16) (i32.const %d) "
-                + "(i32.const 0) (i32.const -1) (i32.const 0) (i32.const 0))";
+        private static final String PUBLISH =
+                "(call $publish (i32.const 0) (i32.const 4) (i32.const 16) (i32.const %d) "
+                        + "(i32.const 0) (i32.const -1) (i32.const 0) (i32.const 0))";
 
         @Test
         void publishesPerCallAreCapped() {
-            byte[] module = Wat.longGuest(loop(1001, PUBLISH.formatted(3)) + " (i64.const 0)", "(data (i32.const 0) \"side\")");
+            byte[] module =
+                    Wat.longGuest(loop(1001, PUBLISH.formatted(3)) + " (i64.const 0)", "(data (i32.const 0) \"side\")");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
-                assertEquals(hostCallFailure("publish",
-                        "more than the limit of 1000 writes (user config wasm.max-writes-per-call) in one call"),
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
+                assertEquals(
+                        hostCallFailure(
+                                "publish",
+                                "more than the limit of 1000 writes (user config wasm.max-writes-per-call) in one call"),
                         processError(guest));
                 assertEquals(1000, host.published().size());
             }
@@ -685,9 +833,11 @@ class AdversarialTest {
 
         @Test
         void theWriteBudgetStartsAgainEveryCall() {
-            byte[] module = Wat.longGuest(loop(600, PUBLISH.formatted(3)) + " (i64.const 0)", "(data (i32.const 0) \"side\")");
+            byte[] module =
+                    Wat.longGuest(loop(600, PUBLISH.formatted(3)) + " (i64.const 0)", "(data (i32.const 0) \"side\")");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
                 guest.process(0L);
                 assertEquals(1200, host.published().size());
@@ -696,36 +846,50 @@ class AdversarialTest {
 
         @Test
         void publishedBytesPerCallAreCapped() {
-            byte[] module = Wat.longGuest(PUBLISH.formatted(600) + " " + PUBLISH.formatted(600) + " (i64.const 0)",
+            byte[] module = Wat.longGuest(
+                    PUBLISH.formatted(600) + " " + PUBLISH.formatted(600) + " (i64.const 0)",
                     "(data (i32.const 0) \"side\")");
             InMemoryHost host = new InMemoryHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_WRITE_BYTES_PER_CALL, 1000));
                     WasmInstance guest = loader.newInstance(host)) {
-                assertEquals(hostCallFailure("publish", "1200 bytes written in one call, more than the limit of 1000 bytes "
-                        + "(user config wasm.max-write-bytes-per-call)"), processError(guest));
+                assertEquals(
+                        hostCallFailure(
+                                "publish",
+                                "1200 bytes written in one call, more than the limit of 1000 bytes "
+                                        + "(user config wasm.max-write-bytes-per-call)"),
+                        processError(guest));
                 assertEquals(1, host.published().size());
             }
         }
 
         @Test
         void aLongTopicIsRefused() {
-            byte[] module = Wat.longGuest("(call $publish (i32.const 0) (i32.const 2000) (i32.const 0) (i32.const 1) "
-                    + "(i32.const 0) (i32.const -1) (i32.const 0) (i32.const 0)) (i64.const 0)", "");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
-                assertEquals(hostCallFailure("publish",
-                        "a topic of 2000 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)"),
+            byte[] module = Wat.longGuest(
+                    "(call $publish (i32.const 0) (i32.const 2000) (i32.const 0) (i32.const 1) "
+                            + "(i32.const 0) (i32.const -1) (i32.const 0) (i32.const 0)) (i64.const 0)",
+                    "");
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
+                assertEquals(
+                        hostCallFailure(
+                                "publish",
+                                "a topic of 2000 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)"),
                         processError(guest));
             }
         }
 
         @Test
         void counterIncrementsPerCallAreCapped() {
-            byte[] module = Wat.longGuest(loop(2000, "(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1))")
-                    + " (i64.const 0)", "(data (i32.const 0) \"c\")");
+            byte[] module = Wat.longGuest(
+                    loop(2000, "(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1))") + " (i64.const 0)",
+                    "(data (i32.const 0) \"c\")");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
-                assertEquals(hostCallFailure("counter_incr",
-                        "more than the limit of 1000 writes (user config wasm.max-writes-per-call) in one call"),
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
+                assertEquals(
+                        hostCallFailure(
+                                "counter_incr",
+                                "more than the limit of 1000 writes (user config wasm.max-writes-per-call) in one call"),
                         processError(guest));
                 assertEquals(Map.of("c", 1000L), host.counters());
             }
@@ -733,7 +897,8 @@ class AdversarialTest {
 
         @Test
         void unstoredStateWritesDoNotPileUpAcrossCalls() {
-            byte[] module = Wat.bytesGuest("(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
+            byte[] module = Wat.bytesGuest(
+                    "(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
                     "(data (i32.const 0) \"c\")");
             try (WasmLoader loader = load(module, FAST.with(Limit.MAX_WRITES_PER_CALL, 3));
                     WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
@@ -742,19 +907,21 @@ class AdversarialTest {
                 }
                 // the fourth waits for the oldest to be stored, which never comes: the deadline ends the wait
                 WasmTimeoutException error = assertThrows(WasmTimeoutException.class, () -> guest.process(new byte[1]));
-                assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         error.getMessage());
             }
         }
 
         @Test
         void aSlowStoreMakesTheGuestWaitInsteadOfFailingTheMessage() throws Exception {
-            byte[] module = Wat.bytesGuest("(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
+            byte[] module = Wat.bytesGuest(
+                    "(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
                     "(data (i32.const 0) \"c\")");
             List<CompletableFuture<Void>> unstored = new java.util.concurrent.CopyOnWriteArrayList<>();
             InMemoryHost delegate = new InMemoryHost();
-            Host slowStore = (Host) Proxy.newProxyInstance(Host.class.getClassLoader(), new Class<?>[] {Host.class},
-                    (proxy, method, args) -> {
+            Host slowStore = (Host) Proxy.newProxyInstance(
+                    Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
                         if (method.getName().equals("counterIncr")) {
                             CompletableFuture<Void> write = new CompletableFuture<>();
                             unstored.add(write);
@@ -774,8 +941,10 @@ class AdversarialTest {
                 }
                 // the fourth message waits for the oldest write; once the store answers it, the guest goes on
                 Future<Invocation> fourth = caller.submit(() -> guest.process(new byte[1]));
-                org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300))
-                        .atMost(java.time.Duration.ofSeconds(5)).until(() -> !fourth.isDone());
+                org.awaitility.Awaitility.await()
+                        .during(java.time.Duration.ofMillis(300))
+                        .atMost(java.time.Duration.ofSeconds(5))
+                        .until(() -> !fourth.isDone());
                 unstored.get(0).complete(null);
                 fourth.get(10, TimeUnit.SECONDS);
                 assertEquals(4, unstored.size());
@@ -786,12 +955,17 @@ class AdversarialTest {
 
         @Test
         void aLargeStateValueIsRefused() {
-            byte[] module = Wat.longGuest("(call $state_put (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 2097152)) "
-                    + "(i64.const 0)", "");
+            byte[] module = Wat.longGuest(
+                    "(call $state_put (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 2097152)) "
+                            + "(i64.const 0)",
+                    "");
             InMemoryHost host = new InMemoryHost();
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance(host)) {
-                assertEquals(hostCallFailure("state_put",
-                        "a value of 2097152 bytes is more than the limit of 1048576 bytes (user config wasm.max-state-value-bytes)"),
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance(host)) {
+                assertEquals(
+                        hostCallFailure(
+                                "state_put",
+                                "a value of 2097152 bytes is more than the limit of 1048576 bytes (user config wasm.max-state-value-bytes)"),
                         processError(guest));
                 assertEquals(Map.of(), host.state());
             }
@@ -799,11 +973,15 @@ class AdversarialTest {
 
         @Test
         void aLongStateKeyIsRefused() {
-            byte[] module = Wat.longGuest("(call $state_put (i32.const 0) (i32.const 2000) (i32.const 0) (i32.const 1)) "
-                    + "(i64.const 0)", "");
-            try (WasmLoader loader = load(module, Limits.DEFAULTS); WasmInstance guest = loader.newInstance()) {
-                assertEquals(hostCallFailure("state_put",
-                        "a key of 2000 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)"),
+            byte[] module = Wat.longGuest(
+                    "(call $state_put (i32.const 0) (i32.const 2000) (i32.const 0) (i32.const 1)) " + "(i64.const 0)",
+                    "");
+            try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                    WasmInstance guest = loader.newInstance()) {
+                assertEquals(
+                        hostCallFailure(
+                                "state_put",
+                                "a key of 2000 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)"),
                         processError(guest));
             }
         }
@@ -813,23 +991,31 @@ class AdversarialTest {
             byte[] module = Wat.bytesGuest("(call $set_output (i32.const 0) (i32.const 100)) (i32.const 0)", "");
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_OUTPUT_BYTES, 10));
                     WasmInstance guest = loader.newInstance()) {
-                WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> guest.process(new byte[1]));
-                assertEquals(hostCallFailure("set_output",
-                        "an output of 100 bytes is more than the limit of 10 bytes (user config wasm.max-output-bytes)"),
+                WasmExecutionException error =
+                        assertThrows(WasmExecutionException.class, () -> guest.process(new byte[1]));
+                assertEquals(
+                        hostCallFailure(
+                                "set_output",
+                                "an output of 100 bytes is more than the limit of 10 bytes (user config wasm.max-output-bytes)"),
                         error.getMessage());
             }
         }
 
         @Test
         void aLargeStateValueIsNotHandedToTheGuest() {
-            byte[] module = Wat.longGuest("(i64.shr_u (call $state_get (i32.const 0) (i32.const 1)) (i64.const 32))",
+            byte[] module = Wat.longGuest(
+                    "(i64.shr_u (call $state_get (i32.const 0) (i32.const 1)) (i64.const 32))",
                     "(data (i32.const 0) \"k\")");
             InMemoryHost host = new InMemoryHost();
             host.statePut("k", new byte[100]);
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_HOST_DATA_BYTES, 50));
                     WasmInstance guest = loader.newInstance(host)) {
-                assertEquals(hostCallFailure("state_get", "the value is 100 bytes, more than the limit of 50 bytes a host "
-                        + "call returns (user config wasm.max-host-data-bytes)"), processError(guest));
+                assertEquals(
+                        hostCallFailure(
+                                "state_get",
+                                "the value is 100 bytes, more than the limit of 50 bytes a host "
+                                        + "call returns (user config wasm.max-host-data-bytes)"),
+                        processError(guest));
             }
         }
     }
@@ -839,16 +1025,18 @@ class AdversarialTest {
 
         /** A host whose {@code log} throws what the JVM might throw while a guest runs. */
         private static Host throwingOnLog(InMemoryHost delegate, Error error) {
-            return (Host) Proxy.newProxyInstance(Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
-                if (method.getName().equals("log") && String.valueOf(args[1]).startsWith("boom")) {
-                    throw error;
-                }
-                try {
-                    return method.invoke(delegate, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
+            return (Host) Proxy.newProxyInstance(
+                    Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("log")
+                                && String.valueOf(args[1]).startsWith("boom")) {
+                            throw error;
+                        }
+                        try {
+                            return method.invoke(delegate, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
         }
 
         private static final String LOG_BOOM = "(if (i64.eq (local.get $in) (i64.const 1)) (then "
@@ -860,10 +1048,13 @@ class AdversarialTest {
             byte[] module = Wat.longGuest(LOG_BOOM, "(data (i32.const 0) \"boom\")");
             InMemoryHost delegate = new InMemoryHost();
             try (WasmLoader loader = load(module, FAST);
-                    WasmSession session = new WasmSession(loader, throwingOnLog(delegate, new OutOfMemoryError("simulated")))) {
+                    WasmSession session =
+                            new WasmSession(loader, throwingOnLog(delegate, new OutOfMemoryError("simulated")))) {
                 WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> session.process(1L));
-                assertEquals("wasm module 'hostile.wasm': export 'process' failed: the JVM ran out of memory while it ran "
-                        + "(simulated)", error.getMessage());
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' failed: the JVM ran out of memory while it ran "
+                                + "(simulated)",
+                        error.getMessage());
                 assertEquals(List.of(1.0), delegate.metrics().get(WasmSession.RECYCLES_METRIC));
                 assertEquals(5L, session.process(5L));
                 // the watchdog still enforces deadlines afterwards
@@ -878,7 +1069,9 @@ class AdversarialTest {
             try (WasmLoader loader = load(module, FAST);
                     WasmSession session = new WasmSession(loader, throwingOnLog(delegate, new StackOverflowError()))) {
                 WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> session.process(1L));
-                assertEquals("wasm module 'hostile.wasm': export 'process' trapped: call stack exhausted", error.getMessage());
+                assertEquals(
+                        "wasm module 'hostile.wasm': export 'process' trapped: call stack exhausted",
+                        error.getMessage());
                 assertEquals(7L, session.process(7L));
             }
         }
@@ -905,10 +1098,14 @@ class AdversarialTest {
                         outcomes.add(outcome.get());
                     }
                     outcomes.sort(null);
-                    assertEquals(List.of("IllegalStateException: wasm module 'hostile.wasm' was called from two threads at "
-                            + "once: a wasm function object serves one thread, as Pulsar runs each function instance; make one "
-                            + "function object per thread", "WasmTimeoutException: wasm module 'hostile.wasm': export 'process' "
-                            + "timed out after 2000 ms (user config wasm.timeout-ms)"), outcomes);
+                    assertEquals(
+                            List.of(
+                                    "IllegalStateException: wasm module 'hostile.wasm' was called from two threads at "
+                                            + "once: a wasm function object serves one thread, as Pulsar runs each function instance; make one "
+                                            + "function object per thread",
+                                    "WasmTimeoutException: wasm module 'hostile.wasm': export 'process' "
+                                            + "timed out after 2000 ms (user config wasm.timeout-ms)"),
+                            outcomes);
                 } finally {
                     threads.shutdownNow();
                 }
@@ -938,18 +1135,22 @@ class AdversarialTest {
                     (local.get $opened)))""";
 
         private String mountError(Path hostDirectory, boolean writable, Limits limits) {
-            WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(),
-                    Map.of("/data", new WasiConfig.Directory(hostDirectory, writable)));
+            WasiConfig wasi = new WasiConfig(
+                    true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(hostDirectory, writable)));
             return assertThrows(WasmLoadException.class, () -> {
-                try (WasmLoader loader = WasmLoader.fromBytes(NAME, Wat.compile(OPEN_FILES), new Sandbox(limits, wasi))) {
-                    loader.newInstance().close();
-                }
-            }).getMessage();
+                        try (WasmLoader loader =
+                                WasmLoader.fromBytes(NAME, Wat.compile(OPEN_FILES), new Sandbox(limits, wasi))) {
+                            loader.newInstance().close();
+                        }
+                    })
+                    .getMessage();
         }
 
         private String holds(Path hostDirectory, String what, Path file) throws IOException {
-            return "user config wasm.wasi.dirs: host directory '" + hostDirectory + "' (guest path '/data') holds " + what
-                    + ", '" + file.toRealPath(java.nio.file.LinkOption.NOFOLLOW_LINKS) + "'; a WASI directory may hold only"
+            return "user config wasm.wasi.dirs: host directory '" + hostDirectory + "' (guest path '/data') holds "
+                    + what
+                    + ", '" + file.toRealPath(java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    + "'; a WASI directory may hold only"
                     + " regular files and directories, so that the guest sees nothing outside it";
         }
 
@@ -959,7 +1160,8 @@ class AdversarialTest {
             Path outside = Files.writeString(Files.createTempFile("secret", ".txt"), "secret");
             Path mounted = Files.createDirectories(dir.resolve("mounted/sub"));
             Path link = Files.createSymbolicLink(mounted.resolve("link"), outside);
-            assertEquals(holds(dir.resolve("mounted"), "a symbolic link", link),
+            assertEquals(
+                    holds(dir.resolve("mounted"), "a symbolic link", link),
                     mountError(dir.resolve("mounted"), writable, Limits.DEFAULTS));
             Files.delete(outside);
         }
@@ -973,20 +1175,24 @@ class AdversarialTest {
         @Test
         void aSpecialFileIsRefused() throws Exception {
             Path fifo = dir.resolve("fifo");
-            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+            assertEquals(
+                    0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
             assertEquals(holds(dir, "a special file", fifo), mountError(dir, true, Limits.DEFAULTS));
         }
 
         @Test
         void aMissingDirectoryNamesTheKey() {
-            assertEquals("user config wasm.wasi.dirs: host directory '" + dir.resolve("missing") + "' (guest path '/data') "
-                    + "does not exist", mountError(dir.resolve("missing"), false, Limits.DEFAULTS));
+            assertEquals(
+                    "user config wasm.wasi.dirs: host directory '" + dir.resolve("missing") + "' (guest path '/data') "
+                            + "does not exist",
+                    mountError(dir.resolve("missing"), false, Limits.DEFAULTS));
         }
 
         @Test
         void aFileInsteadOfADirectoryNamesTheKey() throws IOException {
             Path file = Files.writeString(dir.resolve("file"), "x");
-            assertEquals("user config wasm.wasi.dirs: host directory '" + file + "' (guest path '/data') is not a directory",
+            assertEquals(
+                    "user config wasm.wasi.dirs: host directory '" + file + "' (guest path '/data') is not a directory",
                     mountError(file, false, Limits.DEFAULTS));
         }
 
@@ -994,17 +1200,23 @@ class AdversarialTest {
         void aCopyLargerThanTheFileSystemLimitIsRefused() throws IOException {
             Files.write(dir.resolve("big"), new byte[100_000]);
             String error = mountError(dir, false, Limits.DEFAULTS.with(Limit.WASI_MAX_FS_BYTES, 65536));
-            assertTrue(error.startsWith("user config wasm.wasi.dirs: host directory '" + dir
-                    + "' (guest path '/data') cannot be copied for the guest ("), error);
-            assertTrue(error.endsWith("); its private copy may hold at most the limit of 65536 bytes (user config "
-                    + "wasm.wasi.max-fs-bytes)"), error);
+            assertTrue(
+                    error.startsWith("user config wasm.wasi.dirs: host directory '" + dir
+                            + "' (guest path '/data') cannot be copied for the guest ("),
+                    error);
+            assertTrue(
+                    error.endsWith("); its private copy may hold at most the limit of 65536 bytes (user config "
+                            + "wasm.wasi.max-fs-bytes)"),
+                    error);
         }
 
         @Test
         void openFilesAreCapped() throws IOException {
             Files.writeString(dir.resolve("f"), "x");
-            WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
-            try (WasmLoader loader = WasmLoader.fromBytes(NAME, Wat.compile(OPEN_FILES), new Sandbox(Limits.DEFAULTS, wasi));
+            WasiConfig wasi =
+                    new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
+            try (WasmLoader loader =
+                            WasmLoader.fromBytes(NAME, Wat.compile(OPEN_FILES), new Sandbox(Limits.DEFAULTS, wasi));
                     WasmInstance guest = loader.newInstance()) {
                 assertEquals(64, guest.process(0L));
             }
@@ -1021,8 +1233,10 @@ class AdversarialTest {
                     (loop $l
                       (if (i32.ge_u (local.get $i) (i32.const 50))
                         (then (drop (call $fd_renumber (i32.load (i32.const 300)) (i32.load (i32.const 300))))))""");
-            WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
-            try (WasmLoader loader = WasmLoader.fromBytes(NAME, Wat.compile(module), new Sandbox(Limits.DEFAULTS, wasi));
+            WasiConfig wasi =
+                    new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
+            try (WasmLoader loader =
+                            WasmLoader.fromBytes(NAME, Wat.compile(module), new Sandbox(Limits.DEFAULTS, wasi));
                     WasmInstance guest = loader.newInstance()) {
                 assertEquals(64, guest.process(0L));
             }
@@ -1050,9 +1264,12 @@ class AdversarialTest {
         @Test
         void filesAndDirectoriesInTheCopyAreCapped() throws IOException {
             Files.writeString(dir.resolve("f"), "x");
-            WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
-            try (WasmLoader loader = WasmLoader.fromBytes(NAME, Wat.compile(MKDIR),
-                    new Sandbox(Limits.DEFAULTS.with(Limit.WASI_MAX_FILES, 100), wasi));
+            WasiConfig wasi =
+                    new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
+            try (WasmLoader loader = WasmLoader.fromBytes(
+                            NAME,
+                            Wat.compile(MKDIR),
+                            new Sandbox(Limits.DEFAULTS.with(Limit.WASI_MAX_FILES, 100), wasi));
                     WasmInstance guest = loader.newInstance()) {
                 assertEquals(98, guest.process(0L)); // the copy's root and its file take two of the 100
                 assertEquals(0, guest.process(0L));
@@ -1061,8 +1278,10 @@ class AdversarialTest {
 
         @Test
         void aLongPathIsRefused() {
-            WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
-            try (WasmLoader loader = WasmLoader.fromBytes(NAME, Wat.compile(MKDIR), new Sandbox(Limits.DEFAULTS, wasi));
+            WasiConfig wasi =
+                    new WasiConfig(true, Map.of(), List.of(), Map.of("/data", new WasiConfig.Directory(dir, false)));
+            try (WasmLoader loader =
+                            WasmLoader.fromBytes(NAME, Wat.compile(MKDIR), new Sandbox(Limits.DEFAULTS, wasi));
                     WasmInstance guest = loader.newInstance()) {
                 assertEquals(37, guest.process(2000L)); // ENAMETOOLONG: longer than wasm.max-key-bytes
             }
@@ -1090,8 +1309,11 @@ class AdversarialTest {
             try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, wasi));
                     WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
-                assertEquals(List.of("INFO " + "a".repeat(8192) + " [pulsar-wasm: a line of 10485760 bytes, cut to the limit "
-                        + "of 8192 bytes (user config wasm.max-log-line-bytes)]"), host.logLines());
+                assertEquals(
+                        List.of("INFO " + "a".repeat(8192)
+                                + " [pulsar-wasm: a line of 10485760 bytes, cut to the limit "
+                                + "of 8192 bytes (user config wasm.max-log-line-bytes)]"),
+                        host.logLines());
             }
         }
     }
@@ -1100,47 +1322,59 @@ class AdversarialTest {
     class Configuration {
 
         private String configError(Map<String, Object> userConfig) {
-            return assertThrows(IllegalArgumentException.class, () -> WasmConfig.parse(userConfig)).getMessage();
+            return assertThrows(IllegalArgumentException.class, () -> WasmConfig.parse(userConfig))
+                    .getMessage();
         }
 
         private String moduleError(String location, Limits limits) {
-            return assertThrows(WasmLoadException.class, () -> WasmLoader.fromLocation(location,
-                    getClass().getClassLoader(), new Sandbox(limits, WasiConfig.OFF)).close()).getMessage();
+            return assertThrows(
+                            WasmLoadException.class,
+                            () -> WasmLoader.fromLocation(
+                                            location, getClass().getClassLoader(), new Sandbox(limits, WasiConfig.OFF))
+                                    .close())
+                    .getMessage();
         }
 
         @Test
         void anUnknownKeyNamesTheNearestOne() {
-            assertTrue(configError(Map.of("wasm.max-memory-page", 1.0)).startsWith(
-                    "unknown user config key 'wasm.max-memory-page'; did you mean 'wasm.max-memory-pages'? (the wasm.* keys are "));
+            assertTrue(
+                    configError(Map.of("wasm.max-memory-page", 1.0))
+                            .startsWith(
+                                    "unknown user config key 'wasm.max-memory-page'; did you mean 'wasm.max-memory-pages'? (the wasm.* keys are "));
         }
 
         @Test
         void aHugeTimeoutNamesTheRange() {
-            assertEquals("user config wasm.timeout-ms must be a whole number from 1 to 3600000, got '10000000000000'",
+            assertEquals(
+                    "user config wasm.timeout-ms must be a whole number from 1 to 3600000, got '10000000000000'",
                     configError(Map.of("wasm.timeout-ms", 1e13)));
         }
 
         @Test
         void zeroMemoryNamesTheRange() {
-            assertEquals("user config wasm.max-memory-pages must be a whole number from 1 to 32767, got '0'",
+            assertEquals(
+                    "user config wasm.max-memory-pages must be a whole number from 1 to 32767, got '0'",
                     configError(Map.of("wasm.max-memory-pages", 0.0)));
         }
 
         @Test
         void aWordForANumberNamesTheRange() {
-            assertEquals("user config wasm.max-log-line-bytes must be a whole number from 16 to 16777216, got 'lots'",
+            assertEquals(
+                    "user config wasm.max-log-line-bytes must be a whole number from 16 to 16777216, got 'lots'",
                     configError(Map.of("wasm.max-log-line-bytes", "lots")));
         }
 
         @Test
         void aFractionNamesTheRange() {
-            assertEquals("user config wasm.max-writes-per-call must be a whole number from 0 to 1000000, got '2.5'",
+            assertEquals(
+                    "user config wasm.max-writes-per-call must be a whole number from 0 to 1000000, got '2.5'",
                     configError(Map.of("wasm.max-writes-per-call", 2.5)));
         }
 
         @Test
         void aWasiLimitWithoutWasiIsAMistake() {
-            assertEquals("user config wasm.wasi.max-open-files is set but WASI is off; set wasm.wasi.enabled to true",
+            assertEquals(
+                    "user config wasm.wasi.max-open-files is set but WASI is off; set wasm.wasi.enabled to true",
                     configError(Map.of("wasm.wasi.max-open-files", 8.0)));
         }
 
@@ -1156,25 +1390,31 @@ class AdversarialTest {
 
         @Test
         void aDeviceAsModuleIsRefused() {
-            assertEquals("wasm module file '/dev/zero' is not a regular file", moduleError("/dev/zero", Limits.DEFAULTS));
+            assertEquals(
+                    "wasm module file '/dev/zero' is not a regular file", moduleError("/dev/zero", Limits.DEFAULTS));
         }
 
         @Test
         void aDirectoryAsModuleIsRefused(@TempDir Path dir) {
-            assertEquals("wasm module file '" + dir + "' is not a regular file", moduleError(dir.toString(), Limits.DEFAULTS));
+            assertEquals(
+                    "wasm module file '" + dir + "' is not a regular file",
+                    moduleError(dir.toString(), Limits.DEFAULTS));
         }
 
         @Test
         void aMissingModuleFileIsNamed(@TempDir Path dir) {
-            assertEquals("wasm module file '" + dir.resolve("none.wasm") + "' does not exist",
+            assertEquals(
+                    "wasm module file '" + dir.resolve("none.wasm") + "' does not exist",
                     moduleError(dir.resolve("none.wasm").toUri().toString(), Limits.DEFAULTS));
         }
 
         @Test
         void aModuleFileOverTheSizeLimitIsReadNoFurther(@TempDir Path dir) throws IOException {
             Path big = Files.write(dir.resolve("big.wasm"), new byte[200_000]);
-            assertEquals("wasm module file '" + big + "' is more than the limit of 100000 bytes (user config "
-                    + "wasm.max-module-bytes)", moduleError(big.toString(), Limits.DEFAULTS.with(Limit.MAX_MODULE_BYTES, 100_000)));
+            assertEquals(
+                    "wasm module file '" + big + "' is more than the limit of 100000 bytes (user config "
+                            + "wasm.max-module-bytes)",
+                    moduleError(big.toString(), Limits.DEFAULTS.with(Limit.MAX_MODULE_BYTES, 100_000)));
         }
 
         @Test
@@ -1190,8 +1430,9 @@ class AdversarialTest {
                 });
                 acceptor.start();
                 String url = "http://127.0.0.1:" + server.getLocalPort() + "/m.wasm";
-                assertEquals("wasm module '" + url + "' could not be read within the limit of 300 ms (user config "
-                        + "wasm.module-timeout-ms): Read timed out",
+                assertEquals(
+                        "wasm module '" + url + "' could not be read within the limit of 300 ms (user config "
+                                + "wasm.module-timeout-ms): Read timed out",
                         moduleError(url, Limits.DEFAULTS.with(Limit.MODULE_TIMEOUT_MS, 300)));
             }
         }
@@ -1214,8 +1455,9 @@ class AdversarialTest {
             server.start();
             try {
                 String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/m.wasm";
-                assertEquals("wasm module '" + url + "' could not be read within the limit of 300 ms (user config "
-                        + "wasm.module-timeout-ms): read did not finish in time",
+                assertEquals(
+                        "wasm module '" + url + "' could not be read within the limit of 300 ms (user config "
+                                + "wasm.module-timeout-ms): read did not finish in time",
                         moduleError(url, Limits.DEFAULTS.with(Limit.MODULE_TIMEOUT_MS, 300)));
             } finally {
                 server.stop(0);
@@ -1239,8 +1481,10 @@ class AdversarialTest {
             server.start();
             try {
                 String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/m.wasm";
-                assertEquals("wasm module '" + url + "' is more than the limit of 1048576 bytes (user config "
-                        + "wasm.max-module-bytes)", moduleError(url, Limits.DEFAULTS.with(Limit.MAX_MODULE_BYTES, 1 << 20)));
+                assertEquals(
+                        "wasm module '" + url + "' is more than the limit of 1048576 bytes (user config "
+                                + "wasm.max-module-bytes)",
+                        moduleError(url, Limits.DEFAULTS.with(Limit.MAX_MODULE_BYTES, 1 << 20)));
             } finally {
                 server.stop(0);
             }

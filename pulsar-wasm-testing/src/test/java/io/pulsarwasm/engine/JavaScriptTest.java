@@ -49,8 +49,10 @@ class JavaScriptTest {
         String location = script("bad.js", "export function process(input) {\n  return input +;\n}\n");
         try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings(location)) {
             WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process("x"));
-            assertEquals("JavaScript function 'bad.js' does not compile: Error: unexpected token in expression: ';'\n"
-                    + "    at bad.js:2:16", e.getMessage());
+            assertEquals(
+                    "JavaScript function 'bad.js' does not compile: Error: unexpected token in expression: ';'\n"
+                            + "    at bad.js:2:16",
+                    e.getMessage());
         }
     }
 
@@ -58,18 +60,22 @@ class JavaScriptTest {
     void aModuleWithoutProcessFailsTheLoad() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export const process = 42;\n")) {
             WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process("x"));
-            assertEquals("JavaScript function 'f.js' declares no function process: it must define process(input, ctx), "
-                    + "e.g. export function process(input, ctx) { return input; }", e.getMessage());
+            assertEquals(
+                    "JavaScript function 'f.js' declares no function process: it must define process(input, ctx), "
+                            + "e.g. export function process(input, ctx) { return input; }",
+                    e.getMessage());
         }
     }
 
     @Test
     void anErrorInTopLevelCodeFailsTheLoadWithTheEnginesMessage() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("throw new TypeError('not today');\n"
-                + "export function process(input) { return input; }\n")) {
+        try (WasmFunctionTester<String, String> tester =
+                strings("throw new TypeError('not today');\n" + "export function process(input) { return input; }\n")) {
             WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process("x"));
-            assertEquals("wasm module 'f.js': the top-level code of 'f.js' trapped: Trapped on unreachable instruction; "
-                    + "the JavaScript engine said: Error: not today\n    at <anonymous> (f.js:1:10)", e.getMessage());
+            assertEquals(
+                    "wasm module 'f.js': the top-level code of 'f.js' trapped: Trapped on unreachable instruction; "
+                            + "the JavaScript engine said: Error: not today\n    at <anonymous> (f.js:1:10)",
+                    e.getMessage());
         }
     }
 
@@ -84,10 +90,12 @@ class JavaScriptTest {
             GuestErrorException text = assertThrows(GuestErrorException.class, () -> tester.process("text"));
             assertEquals("uncaught just text", text.guestMessage());
             GuestErrorException number = assertThrows(GuestErrorException.class, () -> tester.process("number"));
-            assertEquals("TypeError: process returned a number; it returns a string, a Uint8Array, null or undefined",
+            assertEquals(
+                    "TypeError: process returned a number; it returns a string, a Uint8Array, null or undefined",
                     number.guestMessage().lines().findFirst().orElseThrow());
             GuestErrorException object = assertThrows(GuestErrorException.class, () -> tester.process("object"));
-            assertEquals("TypeError: process returned an object; it returns a string, a Uint8Array, null or undefined",
+            assertEquals(
+                    "TypeError: process returned an object; it returns a string, a Uint8Array, null or undefined",
                     object.guestMessage().lines().findFirst().orElseThrow());
             assertEquals("fine.", tester.process("fine"));
         }
@@ -102,10 +110,14 @@ class JavaScriptTest {
                 + "}\n")) {
             assertEquals("a!", tester.process("a"));
             GuestErrorException never = assertThrows(GuestErrorException.class, () -> tester.process("never"));
-            assertEquals("process returned a Promise that did not settle (there are no timers or I/O to wait for: "
-                    + "a Promise settles within the call or never)", never.guestMessage());
+            assertEquals(
+                    "process returned a Promise that did not settle (there are no timers or I/O to wait for: "
+                            + "a Promise settles within the call or never)",
+                    never.guestMessage());
             GuestErrorException rejected = assertThrows(GuestErrorException.class, () -> tester.process("reject"));
-            assertEquals("Error: rejected", rejected.guestMessage().lines().findFirst().orElseThrow());
+            assertEquals(
+                    "Error: rejected",
+                    rejected.guestMessage().lines().findFirst().orElseThrow());
             assertEquals("b!", tester.process("b"));
         }
     }
@@ -139,12 +151,14 @@ class JavaScriptTest {
     @Timeout(30)
     void aRunawayLoopIsStoppedByTheDeadlineAndTheNextMessageRuns() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
-                + "  while (input === 'spin') {}\n"
-                + "  return input;\n"
-                + "}\n").config("wasm.timeout-ms", 300)) {
+                        + "  while (input === 'spin') {}\n"
+                        + "  return input;\n"
+                        + "}\n")
+                .config("wasm.timeout-ms", 300)) {
             assertEquals("warm", tester.process("warm"));
             WasmTimeoutException e = assertThrows(WasmTimeoutException.class, () -> tester.process("spin"));
-            assertEquals("wasm module 'f.js': function process timed out after 300 ms (user config wasm.timeout-ms)",
+            assertEquals(
+                    "wasm module 'f.js': function process timed out after 300 ms (user config wasm.timeout-ms)",
                     e.getMessage());
             assertEquals("after", tester.process("after"));
         }
@@ -155,14 +169,19 @@ class JavaScriptTest {
         // with the shortest deadline, a start may fail, but only in a step of the user's code: the
         // engine's start and its prelude (the same for every function) are not the user's to pay for
         for (int i = 0; i < 5; i++) {
-            try (WasmFunctionTester<String, String> tester = strings("export function process(input) { return input; }\n")
+            try (WasmFunctionTester<String, String> tester = strings(
+                            "export function process(input) { return input; }\n")
                     .config("wasm.timeout-ms", 1)) {
                 try {
                     assertEquals("x", tester.process("x"));
                 } catch (WasmLoadException | WasmTimeoutException e) {
                     // a start that fails fails the load (WasmLoadException), a call its message
-                    assertTrue(e.getMessage().matches("wasm module 'f\\.js': (compiling 'f\\.js'|the top-level code of 'f\\.js'"
-                            + "|function process) timed out after 1 ms \\(user config wasm\\.timeout-ms\\)"), e.getMessage());
+                    assertTrue(
+                            e.getMessage()
+                                    .matches(
+                                            "wasm module 'f\\.js': (compiling 'f\\.js'|the top-level code of 'f\\.js'"
+                                                    + "|function process) timed out after 1 ms \\(user config wasm\\.timeout-ms\\)"),
+                            e.getMessage());
                 }
             }
         }
@@ -170,10 +189,12 @@ class JavaScriptTest {
 
     @Test
     void topLevelCodeThatNeverEndsIsStoppedByTheUsersDeadline() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("for (;;) {}\nexport function process(input) { return input; }\n")
+        try (WasmFunctionTester<String, String> tester = strings(
+                        "for (;;) {}\nexport function process(input) { return input; }\n")
                 .config("wasm.timeout-ms", 300)) {
             WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process("x"));
-            assertEquals("wasm module 'f.js': the top-level code of 'f.js' timed out after 300 ms (user config wasm.timeout-ms)",
+            assertEquals(
+                    "wasm module 'f.js': the top-level code of 'f.js' timed out after 300 ms (user config wasm.timeout-ms)",
                     e.getMessage());
         }
     }
@@ -181,9 +202,10 @@ class JavaScriptTest {
     @Test
     void memoryIsCappedByTheBudget() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
-                + "  if (input === 'hog') { const a = []; for (;;) a.push('x'.repeat(4096) + a.length); }\n"
-                + "  return input;\n"
-                + "}\n").config("wasm.max-memory-pages", 64)) {
+                        + "  if (input === 'hog') { const a = []; for (;;) a.push('x'.repeat(4096) + a.length); }\n"
+                        + "  return input;\n"
+                        + "}\n")
+                .config("wasm.max-memory-pages", 64)) {
             WasmExecutionException e = assertThrows(WasmExecutionException.class, () -> tester.process("hog"));
             assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
             assertTrue(e.getMessage().contains("user config wasm.max-memory-pages"), e.getMessage());
@@ -194,15 +216,18 @@ class JavaScriptTest {
     @Test
     void everyWayTheEngineRunsOutOfMemoryNamesTheLimitAndTheNextMessageRuns() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
-                + "  if (input === 'array') { const a = []; for (;;) a.push(a.length); }\n"
-                + "  if (input === 'buffer') return String(new Uint8Array(64 * 1024 * 1024).length);\n"
-                + "  if (input === 'output') return 'x'.repeat(3 * 1024 * 1024);\n"
-                + "  if (input === 'objects') { const m = new Map(); for (let i = 0; ; i++) m.set(i, { i }); }\n"
-                + "  return input;\n"
-                + "}\n").config("wasm.max-memory-pages", 64)) {
+                        + "  if (input === 'array') { const a = []; for (;;) a.push(a.length); }\n"
+                        + "  if (input === 'buffer') return String(new Uint8Array(64 * 1024 * 1024).length);\n"
+                        + "  if (input === 'output') return 'x'.repeat(3 * 1024 * 1024);\n"
+                        + "  if (input === 'objects') { const m = new Map(); for (let i = 0; ; i++) m.set(i, { i }); }\n"
+                        + "  return input;\n"
+                        + "}\n")
+                .config("wasm.max-memory-pages", 64)) {
             for (String hostile : List.of("array", "buffer", "output", "objects")) {
-                WasmExecutionException e = assertThrows(WasmExecutionException.class, () -> tester.process(hostile), hostile);
-                assertTrue(e.getMessage().contains("user config wasm.max-memory-pages"), hostile + ": " + e.getMessage());
+                WasmExecutionException e =
+                        assertThrows(WasmExecutionException.class, () -> tester.process(hostile), hostile);
+                assertTrue(
+                        e.getMessage().contains("user config wasm.max-memory-pages"), hostile + ": " + e.getMessage());
                 assertEquals("next after " + hostile, tester.process("next after " + hostile));
             }
         }
@@ -212,8 +237,8 @@ class JavaScriptTest {
     void anEngineWhoseMemoryIsMostlyUsedIsReplacedAndItsGlobalsStartAgain() throws IOException {
         // every evaluation leaves about 1 KiB in QuickJS: with 40 pages (the engine starts at about 20), an
         // instance is replaced after some thousands of messages
-        try (WasmFunctionTester<String, String> tester = strings("let seen = 0;\n"
-                + "export function process(input) { seen++; return input + ':' + seen; }\n")
+        try (WasmFunctionTester<String, String> tester = strings(
+                        "let seen = 0;\n" + "export function process(input) { seen++; return input + ':' + seen; }\n")
                 .config("wasm.max-memory-pages", 40)) {
             List<Integer> restarts = new ArrayList<>();
             int expected = 1;
@@ -234,20 +259,33 @@ class JavaScriptTest {
     @Test
     void theWholeContextReachesJavaScript() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
-                + "  console.log('log', 1, {a: [true]});\n"
-                + "  ctx.log.warn('warned');\n"
-                + "  return JSON.stringify([ctx.key(), ctx.topic(), ctx.properties(), ctx.property('p'), ctx.property('q'),\n"
-                + "    ctx.eventTime(), Array.from(ctx.messageId() ?? []), ctx.tenant(), ctx.namespace(), ctx.functionName(),\n"
-                + "    ctx.instanceId(), ctx.numInstances(), ctx.config('c'), ctx.config('none'), ctx.secret('s'), ctx.schema()]);\n"
-                + "}\n").config("c", "see").secret("s", "hush")) {
+                        + "  console.log('log', 1, {a: [true]});\n"
+                        + "  ctx.log.warn('warned');\n"
+                        + "  return JSON.stringify([ctx.key(), ctx.topic(), ctx.properties(), ctx.property('p'), ctx.property('q'),\n"
+                        + "    ctx.eventTime(), Array.from(ctx.messageId() ?? []), ctx.tenant(), ctx.namespace(), ctx.functionName(),\n"
+                        + "    ctx.instanceId(), ctx.numInstances(), ctx.config('c'), ctx.config('none'), ctx.secret('s'), ctx.schema()]);\n"
+                        + "}\n")
+                .config("c", "see")
+                .secret("s", "hush")) {
             tester.host().identity("t", "ns", "fn", 2, 3);
-            String out = tester.process(TestRecord.of("in").withKey("k").withTopic("persistent://t/ns/in")
-                    .withProperty("p", "é").withEventTime(1700000000123L).withMessageId(new byte[] {8, 1, -1}));
-            assertEquals("[\"k\",\"persistent://t/ns/in\",{\"p\":\"é\"},\"é\",null,1700000000123,[8,1,255],\"t\",\"ns\",\"fn\","
-                    + "2,3,\"see\",null,\"hush\",{\"type\":\"BYTES\",\"name\":\"Bytes\",\"definition\":null,\"properties\":{},"
-                    + "\"version\":null}]", out);
-            assertEquals(List.of("INFO log 1 {\"a\":[true]}", "WARN warned"),
-                    tester.host().logLines().subList(tester.host().logLines().size() - 2, tester.host().logLines().size()));
+            String out = tester.process(TestRecord.of("in")
+                    .withKey("k")
+                    .withTopic("persistent://t/ns/in")
+                    .withProperty("p", "é")
+                    .withEventTime(1700000000123L)
+                    .withMessageId(new byte[] {8, 1, -1}));
+            assertEquals(
+                    "[\"k\",\"persistent://t/ns/in\",{\"p\":\"é\"},\"é\",null,1700000000123,[8,1,255],\"t\",\"ns\",\"fn\","
+                            + "2,3,\"see\",null,\"hush\",{\"type\":\"BYTES\",\"name\":\"Bytes\",\"definition\":null,\"properties\":{},"
+                            + "\"version\":null}]",
+                    out);
+            assertEquals(
+                    List.of("INFO log 1 {\"a\":[true]}", "WARN warned"),
+                    tester.host()
+                            .logLines()
+                            .subList(
+                                    tester.host().logLines().size() - 2,
+                                    tester.host().logLines().size()));
         }
     }
 
@@ -255,21 +293,25 @@ class JavaScriptTest {
     void everyCtxCallTakesAndGivesEmptyAndAbsentValues() throws IOException {
         // a message with nothing but its (empty) value: no key, no properties, no event time, no message id
         try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
-                + "  if (input === 'present') return JSON.stringify([ctx.properties(), ctx.key(), ctx.property('')]);\n"
-                + "  ctx.log.info('');\n"
-                + "  ctx.state.put('t', '');\n"
-                + "  ctx.state.put('b', new Uint8Array(0));\n"
-                + "  ctx.publish('persistent://public/default/side', '', { key: '', properties: {} });\n"
-                + "  ctx.publish('persistent://public/default/side', new Uint8Array(0));\n"
-                + "  ctx.counterIncr('c', 0);\n"
-                + "  return JSON.stringify([input, ctx.properties(), ctx.key(), ctx.property('p'), ctx.property(''),\n"
-                + "    ctx.eventTime(), ctx.messageId(), ctx.config('empty'), ctx.config('none'), ctx.secret('empty'),\n"
-                + "    ctx.secret('none'), ctx.state.getString('t'), Array.from(ctx.state.get('b')), ctx.state.get('none'),\n"
-                + "    ctx.state.getString('none'), ctx.counterGet('c'), ctx.counterGet('none')]);\n"
-                + "}\n").config("empty", "").secret("empty", "")) {
+                        + "  if (input === 'present') return JSON.stringify([ctx.properties(), ctx.key(), ctx.property('')]);\n"
+                        + "  ctx.log.info('');\n"
+                        + "  ctx.state.put('t', '');\n"
+                        + "  ctx.state.put('b', new Uint8Array(0));\n"
+                        + "  ctx.publish('persistent://public/default/side', '', { key: '', properties: {} });\n"
+                        + "  ctx.publish('persistent://public/default/side', new Uint8Array(0));\n"
+                        + "  ctx.counterIncr('c', 0);\n"
+                        + "  return JSON.stringify([input, ctx.properties(), ctx.key(), ctx.property('p'), ctx.property(''),\n"
+                        + "    ctx.eventTime(), ctx.messageId(), ctx.config('empty'), ctx.config('none'), ctx.secret('empty'),\n"
+                        + "    ctx.secret('none'), ctx.state.getString('t'), Array.from(ctx.state.get('b')), ctx.state.get('none'),\n"
+                        + "    ctx.state.getString('none'), ctx.counterGet('c'), ctx.counterGet('none')]);\n"
+                        + "}\n")
+                .config("empty", "")
+                .secret("empty", "")) {
             String out = tester.process(TestRecord.of(""));
             assertEquals("[\"\",{},null,null,null,null,null,\"\",null,\"\",null,\"\",[],null,null,0,0]", out);
-            assertEquals("INFO ", tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertEquals(
+                    "INFO ",
+                    tester.host().logLines().get(tester.host().logLines().size() - 1));
             assertArrayEquals(new byte[0], tester.host().state().get("t"));
             assertArrayEquals(new byte[0], tester.host().state().get("b"));
             assertEquals(2, tester.host().published().size());
@@ -279,7 +321,9 @@ class JavaScriptTest {
             assertEquals("", tester.host().published().get(1).text());
             assertNull(tester.host().published().get(1).key());
             // an empty key and an empty property name and value are present, not absent
-            assertEquals("[{\"\":\"\"},\"\",\"\"]", tester.process(TestRecord.of("present").withKey("").withProperty("", "")));
+            assertEquals(
+                    "[{\"\":\"\"},\"\",\"\"]",
+                    tester.process(TestRecord.of("present").withKey("").withProperty("", "")));
         }
     }
 
@@ -287,35 +331,44 @@ class JavaScriptTest {
     void aStringCutInsideASurrogatePairCrossesWithTheReplacementCharacter() throws IOException {
         // '\uD83D\uDE00'.slice(0, 1) is a lone high surrogate; UTF-8 cannot hold it, so it becomes U+FFFD
         try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
-                + "  const cut = input.slice(0, 1);\n"
-                + "  ctx.log.info(cut);\n"
-                + "  ctx.state.put('s' + cut, cut);\n"
-                + "  ctx.publish('persistent://public/default/side', cut + 'v', { key: cut, properties: { [cut]: cut } });\n"
-                + "  if (input.endsWith('throw')) throw new Error('bad ' + cut);\n"
-                + "  return cut + '|' + input.slice(1, 2) + '|' + ctx.config('k' + cut);\n"
-                + "}\n").config("k\uFFFD", "found")) {
+                        + "  const cut = input.slice(0, 1);\n"
+                        + "  ctx.log.info(cut);\n"
+                        + "  ctx.state.put('s' + cut, cut);\n"
+                        + "  ctx.publish('persistent://public/default/side', cut + 'v', { key: cut, properties: { [cut]: cut } });\n"
+                        + "  if (input.endsWith('throw')) throw new Error('bad ' + cut);\n"
+                        + "  return cut + '|' + input.slice(1, 2) + '|' + ctx.config('k' + cut);\n"
+                        + "}\n")
+                .config("k\uFFFD", "found")) {
             assertEquals("\uFFFD|\uFFFD|found", tester.process("\uD83D\uDE00"));
-            assertEquals("INFO \uFFFD", tester.host().logLines().get(tester.host().logLines().size() - 1));
-            assertArrayEquals("\uFFFD".getBytes(StandardCharsets.UTF_8), tester.host().state().get("s\uFFFD"));
+            assertEquals(
+                    "INFO \uFFFD",
+                    tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertArrayEquals(
+                    "\uFFFD".getBytes(StandardCharsets.UTF_8),
+                    tester.host().state().get("s\uFFFD"));
             PublishedMessage published = tester.host().published().get(0);
-            assertEquals(List.of("\uFFFDv", "\uFFFD", Map.of("\uFFFD", "\uFFFD")),
+            assertEquals(
+                    List.of("\uFFFDv", "\uFFFD", Map.of("\uFFFD", "\uFFFD")),
                     List.of(published.text(), published.key(), published.properties()));
             GuestErrorException e = assertThrows(GuestErrorException.class, () -> tester.process("\uD83D\uDE00throw"));
-            assertEquals("Error: bad \uFFFD", e.guestMessage().lines().findFirst().orElseThrow());
+            assertEquals(
+                    "Error: bad \uFFFD", e.guestMessage().lines().findFirst().orElseThrow());
         }
     }
 
     @Test
     void aRecordWithALoneSurrogateIsWrittenWithTheReplacementCharacter() throws IOException {
-        String location = script("cut.js", "export function process(user) {\n"
-                + "  return { name: user.name.slice(0, 1), age: user.age };\n"
-                + "}\n");
+        String location = script(
+                "cut.js",
+                "export function process(user) {\n"
+                        + "  return { name: user.name.slice(0, 1), age: user.age };\n"
+                        + "}\n");
         try (WasmFunctionTester<org.apache.pulsar.client.api.schema.GenericObject, RecordOutput> tester =
                 WasmFunctionTester.records(location)) {
             String schema = "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
                     + "{\"name\":\"age\",\"type\":\"int\"}]}";
-            RecordOutput out = tester.process(RecordInput.ofJson(RecordInput.schema(SchemaType.AVRO, schema),
-                    "{\"name\":\"\\ud83d\\ude00\",\"age\":3}"));
+            RecordOutput out = tester.process(RecordInput.ofJson(
+                    RecordInput.schema(SchemaType.AVRO, schema), "{\"name\":\"\\ud83d\\ude00\",\"age\":3}"));
             assertEquals("{\"name\":\"\uFFFD\",\"age\":3}", out.json());
         }
     }
@@ -342,13 +395,16 @@ class JavaScriptTest {
 
             // what process returned is wrong: no user code is on the stack, so there is none
             GuestErrorException object = assertThrows(GuestErrorException.class, () -> tester.process("object"));
-            assertEquals("TypeError: process returned an object; it returns a string, a Uint8Array, null or undefined",
+            assertEquals(
+                    "TypeError: process returned an object; it returns a string, a Uint8Array, null or undefined",
                     object.guestMessage());
 
             tester.host().failState(new IllegalStateException("State t/ns/f is not enabled."));
             GuestErrorException store = assertThrows(GuestErrorException.class, () -> tester.process("store"));
             List<String> storeLines = store.guestMessage().lines().toList();
-            assertEquals("Error: ctx.statePut: java.lang.IllegalStateException: State t/ns/f is not enabled.", storeLines.get(0));
+            assertEquals(
+                    "Error: ctx.statePut: java.lang.IllegalStateException: State t/ns/f is not enabled.",
+                    storeLines.get(0));
             assertEquals(3, storeLines.size(), store.guestMessage());
             assertTrue(storeLines.get(1).matches("    at store \\(f\\.js:2:\\d+\\)"), store.guestMessage());
             assertTrue(storeLines.get(2).matches("    at process \\(f\\.js:7:\\d+\\)"), store.guestMessage());
@@ -357,14 +413,18 @@ class JavaScriptTest {
 
     @Test
     void aRecordThatJsonCannotWriteFailsWithoutThePreludesStack() throws IOException {
-        String location = script("cyclic.js", "export function process(user) {\n"
-                + "  const o = { name: user.name }; o.self = o; return o;\n"
-                + "}\n");
+        String location = script(
+                "cyclic.js",
+                "export function process(user) {\n"
+                        + "  const o = { name: user.name }; o.self = o; return o;\n"
+                        + "}\n");
         try (WasmFunctionTester<org.apache.pulsar.client.api.schema.GenericObject, RecordOutput> tester =
                 WasmFunctionTester.records(location)) {
             String schema = "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"}]}";
-            GuestErrorException e = assertThrows(GuestErrorException.class, () -> tester.process(
-                    RecordInput.ofJson(RecordInput.schema(SchemaType.AVRO, schema), "{\"name\":\"n\"}")));
+            GuestErrorException e = assertThrows(
+                    GuestErrorException.class,
+                    () -> tester.process(
+                            RecordInput.ofJson(RecordInput.schema(SchemaType.AVRO, schema), "{\"name\":\"n\"}")));
             assertEquals(1, e.guestMessage().lines().count(), e.guestMessage());
             assertTrue(e.guestMessage().startsWith("TypeError: "), e.guestMessage());
         }
@@ -372,9 +432,8 @@ class JavaScriptTest {
 
     @Test
     void anEmptyOutputIsAnEmptyStringAndNoneIsNull() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
-                + "  return input === 'none' ? null : '';\n"
-                + "}\n")) {
+        try (WasmFunctionTester<String, String> tester = strings(
+                "export function process(input, ctx) {\n" + "  return input === 'none' ? null : '';\n" + "}\n")) {
             assertEquals("", tester.process(""));
             assertNull(tester.process("none"));
             assertEquals("", tester.process(TestRecord.of("x")));
@@ -392,7 +451,8 @@ class JavaScriptTest {
             assertArrayEquals(new byte[] {0, -1}, tester.host().state().get("b"));
             assertEquals("tëxt 0,255 null", tester.process("get"));
             tester.host().failState(new IllegalStateException("State t/ns/f is not enabled."));
-            assertEquals("caught ctx.statePut: java.lang.IllegalStateException: State t/ns/f is not enabled.",
+            assertEquals(
+                    "caught ctx.statePut: java.lang.IllegalStateException: State t/ns/f is not enabled.",
                     tester.process("fail"));
         }
     }
@@ -400,17 +460,23 @@ class JavaScriptTest {
     @Test
     void limitsApplyAsToWasmAndPassingOneFailsTheMessage() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
-                + "  if (input === 'key') return ctx.config('k'.repeat(2000));\n"
-                + "  if (input === 'big') { ctx.publish('persistent://public/default/x', new Uint8Array(70000)); return 'no'; }\n"
-                + "  if (input === 'many') { for (let i = 0; i < 10; i++) ctx.recordMetric('m' + i, 1); return 'no'; }\n"
-                + "  return input;\n"
-                + "}\n").config("wasm.max-write-bytes-per-call", 65536).config("wasm.max-metric-names", 5)) {
+                        + "  if (input === 'key') return ctx.config('k'.repeat(2000));\n"
+                        + "  if (input === 'big') { ctx.publish('persistent://public/default/x', new Uint8Array(70000)); return 'no'; }\n"
+                        + "  if (input === 'many') { for (let i = 0; i < 10; i++) ctx.recordMetric('m' + i, 1); return 'no'; }\n"
+                        + "  return input;\n"
+                        + "}\n")
+                .config("wasm.max-write-bytes-per-call", 65536)
+                .config("wasm.max-metric-names", 5)) {
             WasmExecutionException key = assertThrows(WasmExecutionException.class, () -> tester.process("key"));
-            assertEquals("wasm module 'f.js': function process failed in host call ctx.config: a key of 2000 bytes is more "
-                    + "than the limit of 1024 bytes (user config wasm.max-key-bytes)", key.getMessage());
+            assertEquals(
+                    "wasm module 'f.js': function process failed in host call ctx.config: a key of 2000 bytes is more "
+                            + "than the limit of 1024 bytes (user config wasm.max-key-bytes)",
+                    key.getMessage());
             WasmExecutionException big = assertThrows(WasmExecutionException.class, () -> tester.process("big"));
-            assertEquals("wasm module 'f.js': function process failed in host call ctx.publish: 70004 bytes written in one "
-                    + "call, more than the limit of 65536 bytes (user config wasm.max-write-bytes-per-call)", big.getMessage());
+            assertEquals(
+                    "wasm module 'f.js': function process failed in host call ctx.publish: 70004 bytes written in one "
+                            + "call, more than the limit of 65536 bytes (user config wasm.max-write-bytes-per-call)",
+                    big.getMessage());
             WasmExecutionException many = assertThrows(WasmExecutionException.class, () -> tester.process("many"));
             assertTrue(many.getMessage().contains("metric 'm5' would be distinct metric name 6"), many.getMessage());
             assertEquals("fine", tester.process("fine"));
@@ -419,10 +485,12 @@ class JavaScriptTest {
 
     @Test
     void aBytesFunctionGetsAndGivesBytes() throws IOException {
-        String location = script("rev.js", "export function process(input) {\n"
-                + "  if (!(input instanceof Uint8Array)) throw new Error('not bytes');\n"
-                + "  return input.length === 0 ? null : input.slice().reverse();\n"
-                + "}\n");
+        String location = script(
+                "rev.js",
+                "export function process(input) {\n"
+                        + "  if (!(input instanceof Uint8Array)) throw new Error('not bytes');\n"
+                        + "  return input.length === 0 ? null : input.slice().reverse();\n"
+                        + "}\n");
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes(location)) {
             assertArrayEquals(new byte[] {3, -1, 0}, tester.process(new byte[] {0, -1, 3}));
             assertNull(tester.process(new byte[0]));
@@ -437,9 +505,11 @@ class JavaScriptTest {
         String location = script("f.js", "export function process(input) { return input; }\n");
         try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.longs(location)) {
             WasmLoadException e = assertThrows(WasmLoadException.class, () -> tester.process(1L));
-            assertEquals("wasm module 'f.js' exports process(i32, i32) -> (i32), but WasmFunction calls process(i64) -> (i64); "
-                    + "deploy it with --classname io.pulsarwasm.function.WasmBytesFunction or "
-                    + "io.pulsarwasm.function.WasmStringFunction", e.getMessage());
+            assertEquals(
+                    "wasm module 'f.js' exports process(i32, i32) -> (i32), but WasmFunction calls process(i64) -> (i64); "
+                            + "deploy it with --classname io.pulsarwasm.function.WasmBytesFunction or "
+                            + "io.pulsarwasm.function.WasmStringFunction",
+                    e.getMessage());
         }
     }
 
@@ -447,8 +517,10 @@ class JavaScriptTest {
     void textThatIsNotUtf8IsRefused() throws IOException {
         Path file = dir.resolve("latin.js");
         Files.write(file, "export function process(i) { return 'caf\u00e9'; }".getBytes(StandardCharsets.ISO_8859_1));
-        WasmLoadException e = assertThrows(WasmLoadException.class,
-                () -> WasmLoader.fromLocation(file.toUri().toString(), getClass().getClassLoader()));
+        WasmLoadException e = assertThrows(
+                WasmLoadException.class,
+                () -> WasmLoader.fromLocation(
+                        file.toUri().toString(), getClass().getClassLoader()));
         assertEquals("JavaScript function 'latin.js' is not UTF-8 text", e.getMessage());
         assertInstanceOf(WasmLoadException.class, e);
     }

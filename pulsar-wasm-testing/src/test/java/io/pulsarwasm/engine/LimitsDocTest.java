@@ -23,7 +23,9 @@ class LimitsDocTest {
         String doc = Files.readString(Path.of("..").toAbsolutePath().normalize().resolve("docs/limits.md"));
         List<String> differences = new ArrayList<>();
         for (Limit limit : Limit.values()) {
-            Matcher row = Pattern.compile("^\\| [^|]+ \\| `" + Pattern.quote(limit.key()) + "`[^|]* \\| ([^|]+) \\|", Pattern.MULTILINE)
+            Matcher row = Pattern.compile(
+                            "^\\| [^|]+ \\| `" + Pattern.quote(limit.key()) + "`[^|]* \\| ([^|]+) \\|",
+                            Pattern.MULTILINE)
                     .matcher(doc);
             if (!row.find()) {
                 differences.add(limit.key() + " has no row");
@@ -31,10 +33,12 @@ class LimitsDocTest {
             }
             String cell = row.group(1).trim();
             if (!cell.matches(limit.defaultValue() + "\\b.*")) {
-                differences.add(limit.key() + ": '" + cell + "' does not start with its default " + limit.defaultValue());
+                differences.add(
+                        limit.key() + ": '" + cell + "' does not start with its default " + limit.defaultValue());
             }
             if (!cell.contains("(" + limit.min() + "–" + limit.max())) {
-                differences.add(limit.key() + ": '" + cell + "' does not give its range (" + limit.min() + "–" + limit.max() + ")");
+                differences.add(limit.key() + ": '" + cell + "' does not give its range (" + limit.min() + "–"
+                        + limit.max() + ")");
             }
         }
         assertTrue(differences.isEmpty(), "docs/limits.md differs from Limit: " + differences);

@@ -25,7 +25,8 @@ class RecoverableHostCallTest {
 
     /** A guest that makes one call, then answers with last_error's text or "ok". */
     private static byte[] guest(String call) {
-        return Wat.bytesGuest(call + """
+        return Wat.bytesGuest(
+                call + """
                 (if (i64.eq (call $last_error) (i64.const -1))
                   (then (call $set_output (i32.const 16) (i32.const 2)))
                   (else (call $set_output (i32.wrap_i64 (i64.shr_u (call $last_error) (i64.const 32)))
@@ -45,9 +46,11 @@ class RecoverableHostCallTest {
     @Test
     void aStateStoreThatIsNotThereIsTheGuestsToHandle() {
         InMemoryHost host = new InMemoryHost().failState(new IllegalStateException(NOT_ENABLED));
-        assertEquals("pulsar.counter_incr: java.lang.IllegalStateException: " + NOT_ENABLED,
+        assertEquals(
+                "pulsar.counter_incr: java.lang.IllegalStateException: " + NOT_ENABLED,
                 answer(guest("(call $try_counter_incr (i32.const 0) (i32.const 1) (i64.const 1))"), host));
-        assertEquals("pulsar.state_get: java.lang.IllegalStateException: " + NOT_ENABLED,
+        assertEquals(
+                "pulsar.state_get: java.lang.IllegalStateException: " + NOT_ENABLED,
                 answer(guest("(drop (call $try_state_get (i32.const 0) (i32.const 1)))"), host));
     }
 
@@ -56,17 +59,24 @@ class RecoverableHostCallTest {
         InMemoryHost host = new InMemoryHost();
         assertEquals("ok", answer(guest("(call $try_counter_incr (i32.const 0) (i32.const 1) (i64.const 5))"), host));
         assertEquals(Map.of("c", 5L), host.counters());
-        assertEquals("ok", answer(guest("(call $try_publish (i32.const 32) (i32.const 4) (i32.const 0) (i32.const 1) "
-                + "(i32.const 0) (i32.const -1) (i32.const 0) (i32.const 0))"), host));
+        assertEquals(
+                "ok",
+                answer(
+                        guest("(call $try_publish (i32.const 32) (i32.const 4) (i32.const 0) (i32.const 1) "
+                                + "(i32.const 0) (i32.const -1) (i32.const 0) (i32.const 0))"),
+                        host));
         assertEquals(List.of("c"), host.published().stream().map(m -> m.text()).toList());
     }
 
     @Test
     void aPublishRefusedAtOnceIsTheGuestsToHandleAndDoesNotFailTheMessage() {
         InMemoryHost host = new InMemoryHost().failPublishes(new IllegalStateException("broker says no"));
-        assertEquals("pulsar.publish to 'side': java.lang.IllegalStateException: broker says no",
-                answer(guest("(call $try_publish (i32.const 32) (i32.const 4) (i32.const 0) (i32.const 1) "
-                        + "(i32.const 0) (i32.const -1) (i32.const 0) (i32.const 0))"), host));
+        assertEquals(
+                "pulsar.publish to 'side': java.lang.IllegalStateException: broker says no",
+                answer(
+                        guest("(call $try_publish (i32.const 32) (i32.const 4) (i32.const 0) (i32.const 1) "
+                                + "(i32.const 0) (i32.const -1) (i32.const 0) (i32.const 0))"),
+                        host));
     }
 
     @Test
@@ -76,9 +86,11 @@ class RecoverableHostCallTest {
         InMemoryHost host = new InMemoryHost();
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
                 WasmInstance guest = loader.newInstance(host)) {
-            assertEquals("wasm module 'hostile.wasm': export 'process' failed in host call pulsar.state_put: guest range "
-                    + "[131000, 131100) is outside guest memory of 131072 bytes",
-                    assertThrows(WasmExecutionException.class, () -> guest.process(new byte[] {1})).getMessage());
+            assertEquals(
+                    "wasm module 'hostile.wasm': export 'process' failed in host call pulsar.state_put: guest range "
+                            + "[131000, 131100) is outside guest memory of 131072 bytes",
+                    assertThrows(WasmExecutionException.class, () -> guest.process(new byte[] {1}))
+                            .getMessage());
         }
         assertEquals(Map.of(), host.state());
     }
@@ -88,9 +100,11 @@ class RecoverableHostCallTest {
         byte[] module = guest("(drop (call $try_state_get (i32.const 131000) (i32.const 100)))");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
                 WasmInstance guest = loader.newInstance(new InMemoryHost())) {
-            assertEquals("wasm module 'hostile.wasm': export 'process' failed in host call pulsar.state_get: guest range "
-                    + "[131000, 131100) is outside guest memory of 131072 bytes",
-                    assertThrows(WasmExecutionException.class, () -> guest.process(new byte[] {1})).getMessage());
+            assertEquals(
+                    "wasm module 'hostile.wasm': export 'process' failed in host call pulsar.state_get: guest range "
+                            + "[131000, 131100) is outside guest memory of 131072 bytes",
+                    assertThrows(WasmExecutionException.class, () -> guest.process(new byte[] {1}))
+                            .getMessage());
         }
     }
 
@@ -109,9 +123,12 @@ class RecoverableHostCallTest {
                     (i64.const 7)))""");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
                 WasmInstance guest = loader.newInstance(new InMemoryHost())) {
-            String error = assertThrows(WasmExecutionException.class, () -> guest.process(1L)).getMessage();
-            assertEquals("wasm module 'hostile.wasm': export 'process' trapped: Trapped on unreachable instruction",
-                    error.substring(0, Math.min(error.length(), 97)), error);
+            String error = assertThrows(WasmExecutionException.class, () -> guest.process(1L))
+                    .getMessage();
+            assertEquals(
+                    "wasm module 'hostile.wasm': export 'process' trapped: Trapped on unreachable instruction",
+                    error.substring(0, Math.min(error.length(), 97)),
+                    error);
         }
     }
 
@@ -121,7 +138,8 @@ class RecoverableHostCallTest {
         byte[] module = guest("(call $try_counter_incr (i32.const 0) (i32.const 1) (i64.const 1))");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
                 WasmInstance guest = loader.newInstance(host)) {
-            assertEquals("pulsar.counter_incr: java.lang.IllegalStateException: " + NOT_ENABLED,
+            assertEquals(
+                    "pulsar.counter_incr: java.lang.IllegalStateException: " + NOT_ENABLED,
                     new String(guest.process(new byte[] {1}).output(), StandardCharsets.UTF_8));
             host.failState(null);
             assertEquals("ok", new String(guest.process(new byte[] {1}).output(), StandardCharsets.UTF_8));
@@ -132,23 +150,29 @@ class RecoverableHostCallTest {
     @Test
     void theDeadlineDuringATryCallIsATimeoutNotARecoverableError() {
         byte[] module = guest("(drop (call $try_state_get (i32.const 0) (i32.const 1)))");
-        try (WasmLoader loader = WasmLoader.fromBytes(NAME, module,
-                new Sandbox(Limits.DEFAULTS.with(Limit.TIMEOUT_MS, 200), WasiConfig.OFF));
+        try (WasmLoader loader = WasmLoader.fromBytes(
+                        NAME, module, new Sandbox(Limits.DEFAULTS.with(Limit.TIMEOUT_MS, 200), WasiConfig.OFF));
                 WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
-            assertEquals("wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
-                    assertThrows(WasmTimeoutException.class, () -> guest.process(new byte[] {1})).getMessage());
+            assertEquals(
+                    "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
+                    assertThrows(WasmTimeoutException.class, () -> guest.process(new byte[] {1}))
+                            .getMessage());
         }
     }
 
     @Test
     void thePlainCallStillFailsTheGuestsCall() {
-        byte[] module = Wat.bytesGuest("(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
+        byte[] module = Wat.bytesGuest(
+                "(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
                 "(data (i32.const 0) \"c\")");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
-                WasmInstance guest = loader.newInstance(new InMemoryHost().failState(new IllegalStateException(NOT_ENABLED)))) {
-            assertEquals("wasm module 'hostile.wasm': export 'process' failed in host call pulsar.counter_incr: "
-                    + "java.lang.IllegalStateException: " + NOT_ENABLED,
-                    assertThrows(WasmExecutionException.class, () -> guest.process(new byte[] {1})).getMessage());
+                WasmInstance guest =
+                        loader.newInstance(new InMemoryHost().failState(new IllegalStateException(NOT_ENABLED)))) {
+            assertEquals(
+                    "wasm module 'hostile.wasm': export 'process' failed in host call pulsar.counter_incr: "
+                            + "java.lang.IllegalStateException: " + NOT_ENABLED,
+                    assertThrows(WasmExecutionException.class, () -> guest.process(new byte[] {1}))
+                            .getMessage());
         }
     }
 }

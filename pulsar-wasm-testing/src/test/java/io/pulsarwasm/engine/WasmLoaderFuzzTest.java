@@ -2,10 +2,6 @@ package io.pulsarwasm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pulsarwasm.engine.EntryPoint;
-import io.pulsarwasm.engine.Limits;
-import io.pulsarwasm.engine.Sandbox;
-import io.pulsarwasm.engine.WasiConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,12 +22,18 @@ class WasmLoaderFuzzTest {
 
     private static final List<String> SEEDS = List.of("greeter", "echo", "faults", "misbehaving", "init_traps");
     private static final Sandbox SMALL = new Sandbox(
-            Limits.DEFAULTS.with(Limit.MAX_MEMORY_PAGES, 16).with(Limit.TIMEOUT_MS, 100)
-                    .with(Limit.MAX_OUTPUT_BYTES, 1 << 16).with(Limit.MAX_HOST_DATA_BYTES, 1 << 16), WasiConfig.OFF);
+            Limits.DEFAULTS
+                    .with(Limit.MAX_MEMORY_PAGES, 16)
+                    .with(Limit.TIMEOUT_MS, 100)
+                    .with(Limit.MAX_OUTPUT_BYTES, 1 << 16)
+                    .with(Limit.MAX_HOST_DATA_BYTES, 1 << 16),
+            WasiConfig.OFF);
 
     @Property(tries = 3000, seed = "20261121")
-    void mutatedModulesFailCleanly(@ForAll @IntRange(min = 0, max = 4) int seedIndex,
-            @ForAll @IntRange(min = 1, max = 12) int mutations, @ForAll long random) {
+    void mutatedModulesFailCleanly(
+            @ForAll @IntRange(min = 0, max = 4) int seedIndex,
+            @ForAll @IntRange(min = 1, max = 12) int mutations,
+            @ForAll long random) {
         byte[] bytes = mutate(read(SEEDS.get(seedIndex)), mutations, new Random(random));
         long start = System.nanoTime();
         String outcome = "ran";
@@ -48,7 +50,8 @@ class WasmLoaderFuzzTest {
             outcome = "failed while running";
         } catch (WasmLoadException e) {
             outcome = e.getMessage().contains("malformed") || e.getMessage().contains("not a WebAssembly module")
-                    ? "refused as malformed" : "refused by the ABI check or at instantiation";
+                    ? "refused as malformed"
+                    : "refused by the ABI check or at instantiation";
         }
         Statistics.label("outcome").collect(outcome);
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();

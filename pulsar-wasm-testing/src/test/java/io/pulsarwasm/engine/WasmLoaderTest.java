@@ -2,18 +2,17 @@ package io.pulsarwasm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pulsarwasm.testing.InMemoryHost;
-import io.pulsarwasm.engine.EntryPoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import run.endive.wasm.WasmModule;
 import org.junit.jupiter.api.Test;
+import run.endive.wasm.WasmModule;
 
 @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
 class WasmLoaderTest {
@@ -77,35 +76,41 @@ class WasmLoaderTest {
                 assertEquals(3L, loader.newInstance(recording).process(1), loader.name());
             }
         }
-        assertEquals(List.of("greeter.wasm", "greeter.wasm", "bytes", "greeter.wasm", "greeter.wasm", "greeter.wasm"),
+        assertEquals(
+                List.of("greeter.wasm", "greeter.wasm", "bytes", "greeter.wasm", "greeter.wasm", "greeter.wasm"),
                 loaders.stream().map(WasmLoader::name).toList());
     }
 
     @Test
     void missingResourceIsNamed() {
-        assertLoadError("wasm module resource 'wasm/nope.wasm' not found on the classpath",
+        assertLoadError(
+                "wasm module resource 'wasm/nope.wasm' not found on the classpath",
                 () -> WasmLoader.fromResource("wasm/nope.wasm"));
     }
 
     @Test
     void missingFileIsNamed() {
-        assertLoadError("wasm module file '/nonexistent/f.wasm' does not exist",
+        assertLoadError(
+                "wasm module file '/nonexistent/f.wasm' does not exist",
                 () -> WasmLoader.fromFile(Path.of("/nonexistent/f.wasm")));
     }
 
     @Test
     void unsupportedLocationSaysWhatIsAccepted() {
-        assertLoadError("unsupported wasm module location 'f.wasm': use classpath:<resource>, "
+        assertLoadError(
+                "unsupported wasm module location 'f.wasm': use classpath:<resource>, "
                         + "file:///<absolute path>, an absolute path or a URL",
                 () -> WasmLoader.fromLocation("f.wasm", getClass().getClassLoader()));
     }
 
     @Test
     void bytesThatAreNotWasmAreRejectedWithWhatWasFound() {
-        assertLoadError("wasm module 'elf' is not a WebAssembly module: it starts with bytes [7f 45 4c 46], "
+        assertLoadError(
+                "wasm module 'elf' is not a WebAssembly module: it starts with bytes [7f 45 4c 46], "
                         + "expected the magic number [00 61 73 6d]",
                 () -> WasmLoader.fromBytes("elf", new byte[] {0x7f, 'E', 'L', 'F', 2, 1}));
-        assertLoadError("wasm module 'empty' is not a WebAssembly module: it starts with bytes [], "
+        assertLoadError(
+                "wasm module 'empty' is not a WebAssembly module: it starts with bytes [], "
                         + "expected the magic number [00 61 73 6d]",
                 () -> WasmLoader.fromBytes("empty", new byte[0]));
     }
@@ -113,27 +118,31 @@ class WasmLoaderTest {
     @Test
     void malformedModuleIsRejectedWithTheParserReason() {
         byte[] truncated = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x7f};
-        WasmLoadException error = assertThrows(WasmLoadException.class, () -> WasmLoader.fromBytes("broken", truncated));
+        WasmLoadException error =
+                assertThrows(WasmLoadException.class, () -> WasmLoader.fromBytes("broken", truncated));
         assertEquals("wasm module 'broken' is malformed: length out of bounds for section1", error.getMessage());
     }
 
     @Test
     void entryWithTheWrongSignatureSaysExpectedAndFound() {
-        assertLoadError("wasm module 'wasm/wrong_signature.wasm' export 'process' has signature (i32) -> (i32); "
+        assertLoadError(
+                "wasm module 'wasm/wrong_signature.wasm' export 'process' has signature (i32) -> (i32); "
                         + "expected process(i64) -> (i64) or process(i32, i32) -> (i32)",
                 () -> WasmLoader.fromResource("wasm/wrong_signature.wasm"));
     }
 
     @Test
     void missingEntryIsNamed() {
-        assertLoadError("wasm module 'wasm/no_process.wasm' has no function export 'process'; "
+        assertLoadError(
+                "wasm module 'wasm/no_process.wasm' has no function export 'process'; "
                         + "expected process(i64) -> (i64) or process(i32, i32) -> (i32)",
                 () -> WasmLoader.fromResource("wasm/no_process.wasm"));
     }
 
     @Test
     void unknownImportIsNamedWithWhatTheHostProvides() {
-        assertLoadError("wasm module 'wasm/unknown_import.wasm' imports function 'env.abort' (i32, i32, i32, i32) -> (), "
+        assertLoadError(
+                "wasm module 'wasm/unknown_import.wasm' imports function 'env.abort' (i32, i32, i32, i32) -> (), "
                         + "which the host does not provide (it provides functions of module 'pulsar': log, get_config, "
                         + "get_secret, set_output, set_error, get_key, get_topic, get_property, get_properties, "
                         + "get_event_time, get_message_id, get_schema, get_tenant, get_namespace, get_function_name, get_instance_id, "
@@ -145,20 +154,23 @@ class WasmLoaderTest {
 
     @Test
     void importWithTheWrongSignatureSaysExpectedAndFound() {
-        assertLoadError("wasm module 'wasm/wrong_import_signature.wasm' imports 'pulsar.log' with signature (i32) -> (); "
+        assertLoadError(
+                "wasm module 'wasm/wrong_import_signature.wasm' imports 'pulsar.log' with signature (i32) -> (); "
                         + "the host provides (i32, i32, i32) -> ()",
                 () -> WasmLoader.fromResource("wasm/wrong_import_signature.wasm"));
     }
 
     @Test
     void importsThatReturnDataNeedAnAllocExport() {
-        assertLoadError("wasm module 'wasm/no_alloc.wasm' has no export 'alloc'; expected a function alloc(i32) -> (i32)",
+        assertLoadError(
+                "wasm module 'wasm/no_alloc.wasm' has no export 'alloc'; expected a function alloc(i32) -> (i32)",
                 () -> WasmLoader.fromResource("wasm/no_alloc.wasm"));
     }
 
     @Test
     void importsNeedTheMemoryExported() {
-        assertLoadError("wasm module 'wasm/no_memory.wasm' imports host functions but does not export its memory as 'memory'",
+        assertLoadError(
+                "wasm module 'wasm/no_memory.wasm' imports host functions but does not export its memory as 'memory'",
                 () -> WasmLoader.fromResource("wasm/no_memory.wasm"));
     }
 
@@ -168,8 +180,10 @@ class WasmLoaderTest {
         try (WasmLoader loader = WasmLoader.fromResource("wasm/init_traps.wasm")) {
             for (int attempt = 0; attempt < 3; attempt++) {
                 WasmLoadException error = assertThrows(WasmLoadException.class, loader::newInstance);
-                assertEquals("wasm module 'wasm/init_traps.wasm': export 'init' trapped: "
-                        + "Trapped on unreachable instruction", error.getMessage());
+                assertEquals(
+                        "wasm module 'wasm/init_traps.wasm': export 'init' trapped: "
+                                + "Trapped on unreachable instruction",
+                        error.getMessage());
             }
         }
         assertEquals(deadlines, io.pulsarwasm.engine.internal.Watchdog.deadlines(), "deadlines left behind");
@@ -180,12 +194,17 @@ class WasmLoaderTest {
         try (WasmLoader loader = WasmLoader.fromResource("wasm/misbehaving.wasm");
                 WasmInstance guest = loader.newInstance()) {
             String prefix = "wasm module 'wasm/misbehaving.wasm': export 'process' ";
-            assertExecutionError(prefix + "failed in host call pulsar.log: guest range [65530, 65630) "
-                    + "is outside guest memory of 65536 bytes", () -> guest.process(0));
-            assertExecutionError(prefix + "failed in host call pulsar.log: level 9 is not one of "
-                    + "0 (trace), 1 (debug), 2 (info), 3 (warn), 4 (error)", () -> guest.process(1));
-            assertExecutionError(prefix + "failed in host call pulsar.log: the 2 bytes at guest address 0 "
-                    + "are not valid UTF-8", () -> guest.process(2));
+            assertExecutionError(
+                    prefix + "failed in host call pulsar.log: guest range [65530, 65630) "
+                            + "is outside guest memory of 65536 bytes",
+                    () -> guest.process(0));
+            assertExecutionError(
+                    prefix + "failed in host call pulsar.log: level 9 is not one of "
+                            + "0 (trace), 1 (debug), 2 (info), 3 (warn), 4 (error)",
+                    () -> guest.process(1));
+            assertExecutionError(
+                    prefix + "failed in host call pulsar.log: the 2 bytes at guest address 0 " + "are not valid UTF-8",
+                    () -> guest.process(2));
             assertExecutionError(prefix + "trapped: Trapped on unreachable instruction", () -> guest.process(3));
             assertExecutionError(prefix + "trapped: integer divide by zero", () -> guest.process(4));
             assertEquals(42L, guest.process(42));
@@ -197,18 +216,24 @@ class WasmLoaderTest {
         try (WasmLoader loader = WasmLoader.fromResource("wasm/echo.wasm");
                 WasmInstance echo = loader.newInstance()) {
             assertEquals(EntryPoint.BYTES, loader.entryPoint());
-            assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), echo.process("hello".getBytes(StandardCharsets.UTF_8)).output());
+            assertArrayEquals(
+                    "hello".getBytes(StandardCharsets.UTF_8),
+                    echo.process("hello".getBytes(StandardCharsets.UTF_8)).output());
             assertNull(echo.process(new byte[0]).output());
             GuestErrorException error = assertThrows(GuestErrorException.class, () -> echo.process(new byte[] {'E'}));
             assertEquals("wasm module 'wasm/echo.wasm': export 'process' returned status 1: boom", error.getMessage());
             assertEquals(1, error.status());
             assertEquals("boom", error.guestMessage());
-            assertExecutionError("wasm module 'wasm/echo.wasm': export 'process' returned status 7: "
-                    + "(no message: the guest did not call pulsar.set_error)", () -> echo.process(new byte[] {'S'}));
-            assertExecutionError("wasm module 'wasm/echo.wasm': export 'process' failed in host call "
-                    + "pulsar.set_output: called twice in one invocation; a function has one output",
+            assertExecutionError(
+                    "wasm module 'wasm/echo.wasm': export 'process' returned status 7: "
+                            + "(no message: the guest did not call pulsar.set_error)",
+                    () -> echo.process(new byte[] {'S'}));
+            assertExecutionError(
+                    "wasm module 'wasm/echo.wasm': export 'process' failed in host call "
+                            + "pulsar.set_output: called twice in one invocation; a function has one output",
                     () -> echo.process(new byte[] {'T'}));
-            assertArrayEquals(new byte[] {'o', 'k'}, echo.process(new byte[] {'o', 'k'}).output());
+            assertArrayEquals(
+                    new byte[] {'o', 'k'}, echo.process(new byte[] {'o', 'k'}).output());
         }
     }
 
@@ -217,14 +242,17 @@ class WasmLoaderTest {
         try (WasmLoader loader = WasmLoader.fromResource("wasm/echo.wasm");
                 WasmInstance echo = loader.newInstance()) {
             IllegalStateException error = assertThrows(IllegalStateException.class, () -> echo.process(1L));
-            assertEquals("wasm module 'wasm/echo.wasm' exports process(i32, i32) -> (i32), not process(i64) -> (i64); "
-                    + "process(long) cannot call it", error.getMessage());
+            assertEquals(
+                    "wasm module 'wasm/echo.wasm' exports process(i32, i32) -> (i32), not process(i64) -> (i64); "
+                            + "process(long) cannot call it",
+                    error.getMessage());
         }
     }
 
     @Test
     void bytesEntryPointNeedsAlloc() {
-        assertLoadError("wasm module 'wasm/bytes_without_alloc.wasm' has no export 'alloc'; "
+        assertLoadError(
+                "wasm module 'wasm/bytes_without_alloc.wasm' has no export 'alloc'; "
                         + "expected a function alloc(i32) -> (i32)",
                 () -> WasmLoader.fromResource("wasm/bytes_without_alloc.wasm"));
     }
@@ -232,8 +260,10 @@ class WasmLoaderTest {
     @Test
     void moduleBuiltForAnotherAbiVersionIsRefused() {
         try (WasmLoader loader = WasmLoader.fromResource("wasm/future_abi.wasm")) {
-            assertLoadError("wasm module 'wasm/future_abi.wasm' was built for ABI version 2; "
-                    + "this host implements version 1", loader::newInstance);
+            assertLoadError(
+                    "wasm module 'wasm/future_abi.wasm' was built for ABI version 2; "
+                            + "this host implements version 1",
+                    loader::newInstance);
         }
     }
 

@@ -41,8 +41,10 @@ final class Wat {
             Path binary = dir.resolve("m.wasm");
             Files.writeString(source, text);
             Process process = new ProcessBuilder("wat2wasm", "--enable-all", source.toString(), "-o", binary.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    .redirectErrorStream(true)
+                    .start();
+            String output =
+                    new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("wat2wasm failed: " + output + "\n" + text);
             }
@@ -61,13 +63,14 @@ final class Wat {
 
     /** A module with the host imports and a Long entry point whose body is given. */
     static byte[] longGuest(String process, String more) {
-        return compile("(module\n" + HOST + more + "\n(func (export \"process\") (param $in i64) (result i64) (local $i i32)\n"
-                + process + "))");
+        return compile("(module\n" + HOST + more
+                + "\n(func (export \"process\") (param $in i64) (result i64) (local $i i32)\n" + process + "))");
     }
 
     /** A module with the host imports and a bytes entry point whose body is given. */
     static byte[] bytesGuest(String process, String more) {
-        return compile("(module\n" + HOST + more + "\n(func (export \"process\") (param $ptr i32) (param $len i32) (result i32) (local $i i32)\n"
+        return compile("(module\n" + HOST + more
+                + "\n(func (export \"process\") (param $ptr i32) (param $len i32) (result i32) (local $i i32)\n"
                 + process + "))");
     }
 }

@@ -7,13 +7,13 @@ import io.pulsarwasm.engine.EntryPoint;
 import io.pulsarwasm.engine.Limit;
 import io.pulsarwasm.engine.Limits;
 import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.engine.WasmLoadException;
+import io.pulsarwasm.engine.WasmLoader;
 import io.pulsarwasm.function.FunctionRuntime;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
-import io.pulsarwasm.engine.WasmLoadException;
-import io.pulsarwasm.engine.WasmLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -115,9 +114,10 @@ public final class NarPackager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        WasmConfig config = FunctionRuntime.configure(type == Type.RECORD ? new WasmRecordFunction() : new WasmBytesFunction(),
-                userConfig);
-        Type chosen = script ? checkScript(fileName, source, type, config) : checkModule(fileName, source, type, config);
+        WasmConfig config = FunctionRuntime.configure(
+                type == Type.RECORD ? new WasmRecordFunction() : new WasmBytesFunction(), userConfig);
+        Type chosen =
+                script ? checkScript(fileName, source, type, config) : checkModule(fileName, source, type, config);
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(genericNar));
                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(output))) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
@@ -126,9 +126,13 @@ public final class NarPackager {
                 }
             }
             String name = baseName(fileName);
-            write(out, SERVICE_DESCRIPTOR, ("name: " + name + "\n"
-                    + "description: " + (script ? fileName : name + ".wasm") + " run by pulsar-wasm\n"
-                    + "functionClass: " + chosen.functionClass + "\n").getBytes(StandardCharsets.UTF_8));
+            write(
+                    out,
+                    SERVICE_DESCRIPTOR,
+                    ("name: " + name + "\n"
+                                    + "description: " + (script ? fileName : name + ".wasm") + " run by pulsar-wasm\n"
+                                    + "functionClass: " + chosen.functionClass + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
             // an .mjs goes in as .js too: that is the one name a function class looks for
             write(out, chosen.functionClass + (script ? ".js" : ".wasm"), source);
         } catch (IOException e) {
@@ -144,8 +148,8 @@ public final class NarPackager {
         }
         Type chosen = type != null ? type : (entryPoint == EntryPoint.LONG ? Type.LONG : Type.BYTES);
         if (chosen.entryPoint != entryPoint) {
-            throw new WasmLoadException("wasm module '" + fileName + "' exports " + entryPoint.describe()
-                    + "; --type " + chosen.name().toLowerCase(Locale.ROOT) + " needs " + chosen.entryPoint.describe());
+            throw new WasmLoadException("wasm module '" + fileName + "' exports " + entryPoint.describe() + "; --type "
+                    + chosen.name().toLowerCase(Locale.ROOT) + " needs " + chosen.entryPoint.describe());
         }
         return chosen;
     }
@@ -158,8 +162,8 @@ public final class NarPackager {
         // the function reads the NAR's copy no further than this limit; fromJavaScript does not check it
         Limits limits = config.sandbox().limits();
         if (source.length > limits.get(Limit.MAX_MODULE_BYTES)) {
-            throw new WasmLoadException("JavaScript function '" + fileName + "' is " + source.length + " bytes, more than "
-                    + limits.limitOf(Limit.MAX_MODULE_BYTES));
+            throw new WasmLoadException("JavaScript function '" + fileName + "' is " + source.length
+                    + " bytes, more than " + limits.limitOf(Limit.MAX_MODULE_BYTES));
         }
         // the first instance compiles and evaluates the module: a syntax error or no process fails it
         try (WasmLoader loader = WasmLoader.fromJavaScript(fileName, source, config.sandbox())) {
@@ -210,8 +214,8 @@ public final class NarPackager {
         }
         Type used = packageModule(nar, module, type, userConfig, output);
         System.out.println("Wrote " + output.toAbsolutePath() + ". Deploy it with:");
-        System.out.println("  bin/pulsar-admin functions create --jar " + output.toAbsolutePath()
-                + " --classname " + used.functionClass + " --inputs <topic> --output <topic> --name <name>");
+        System.out.println("  bin/pulsar-admin functions create --jar " + output.toAbsolutePath() + " --classname "
+                + used.functionClass + " --inputs <topic> --output <topic> --name <name>");
     }
 
     /**
@@ -223,13 +227,14 @@ public final class NarPackager {
      */
     static Map<String, Object> userConfig(String json) {
         try {
-            Map<String, Object> config = new Gson().fromJson(json, new TypeToken<Map<String, Object>>() { }.getType());
+            Map<String, Object> config = new Gson().fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
             if (config == null) {
                 throw new IllegalArgumentException("--user-config: not a JSON object: " + json);
             }
             return config;
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException("--user-config: not a JSON object: " + json + " (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "--user-config: not a JSON object: " + json + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -20,7 +20,9 @@ public class JavaRelay implements Function<byte[], CompletableFuture<byte[]>> {
         List<CompletableFuture<?>> writes = new ArrayList<>(2);
         Optional<Object> side = context.getUserConfigValue("side-topic");
         if (side.isPresent()) {
-            writes.add(context.newOutputMessage(String.valueOf(side.get()), Schema.BYTES).value(input).sendAsync());
+            writes.add(context.newOutputMessage(String.valueOf(side.get()), Schema.BYTES)
+                    .value(input)
+                    .sendAsync());
         }
         Optional<Object> counter = context.getUserConfigValue("counter");
         if (counter.isPresent()) {

@@ -25,15 +25,18 @@ class AbiFuzzTest {
     static void start() {
         probe = WasmFunctionTester.bytes("classpath:probe.wasm").config("colour", "blue");
         filter = WasmFunctionTester.bytes("classpath:filter.wasm").config("blocked", "spam");
-        router = WasmFunctionTester.bytes("classpath:router.wasm").config("topic-prefix", "persistent://public/default/r-");
+        router = WasmFunctionTester.bytes("classpath:router.wasm")
+                .config("topic-prefix", "persistent://public/default/r-");
         enricher = WasmFunctionTester.strings("classpath:enricher.wasm").config("prefix", "> ");
-        wordcount = WasmFunctionTester.strings("classpath:wordcount.wasm").config("every", 3.0)
+        wordcount = WasmFunctionTester.strings("classpath:wordcount.wasm")
+                .config("every", 3.0)
                 .config("summary-topic", "persistent://public/default/summaries");
     }
 
     @AfterContainer
     static void stop() {
-        for (WasmFunctionTester<?, ?> tester : new WasmFunctionTester<?, ?>[] {probe, filter, router, enricher, wordcount}) {
+        for (WasmFunctionTester<?, ?> tester :
+                new WasmFunctionTester<?, ?>[] {probe, filter, router, enricher, wordcount}) {
             tester.close();
         }
     }

@@ -29,14 +29,22 @@ class DoublerIT {
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void doublesEveryNumberOnARealPulsar() {
-        assumeTrue(PulsarWasmContainer.imagePresent(PulsarWasmContainer.DEFAULT_IMAGE),
+        assumeTrue(
+                PulsarWasmContainer.imagePresent(PulsarWasmContainer.DEFAULT_IMAGE),
                 "no Docker engine, or it lacks " + PulsarWasmContainer.DEFAULT_IMAGE.asCanonicalNameString()
                         + " (docker pull it, or build it: scripts/pulsar-image.sh)");
         try (PulsarWasmContainer pulsar = new PulsarWasmContainer()) {
             pulsar.start();
-            pulsar.deploy(FunctionConfig.builder().name("doubler").className(Doubler.class.getName())
-                    .inputSpecs(Map.of("doubler-in", ConsumerConfig.builder().schemaType(INT64).build()))
-                    .output("doubler-out").outputSchemaType(INT64).build(),
+            pulsar.deploy(
+                    FunctionConfig.builder()
+                            .name("doubler")
+                            .className(Doubler.class.getName())
+                            .inputSpecs(Map.of(
+                                    "doubler-in",
+                                    ConsumerConfig.builder().schemaType(INT64).build()))
+                            .output("doubler-out")
+                            .outputSchemaType(INT64)
+                            .build(),
                     Path.of(System.getProperty("samples.nar")));
             try (TopicReader<Long> out = pulsar.read("doubler-out", Schema.INT64)) {
                 pulsar.send("doubler-in", Schema.INT64, 1L, 21L, -4L, Long.MAX_VALUE / 2);
@@ -45,7 +53,9 @@ class DoublerIT {
                 try {
                     doubled = out.take(4, Duration.ofMinutes(5));
                 } catch (AssertionError e) {
-                    throw new AssertionError(e.getMessage() + "\nfunction log:\n" + pulsar.functionLog("public", "default", "doubler"), e);
+                    throw new AssertionError(
+                            e.getMessage() + "\nfunction log:\n" + pulsar.functionLog("public", "default", "doubler"),
+                            e);
                 }
                 assertEquals(List.of(2L, 42L, -8L, Long.MAX_VALUE - 1), doubled);
                 out.assertNoMore(Duration.ofSeconds(2));

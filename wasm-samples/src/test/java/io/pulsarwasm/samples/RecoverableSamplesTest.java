@@ -56,32 +56,45 @@ class RecoverableSamplesTest {
             assertEquals("count=7 (in memory) previous=e", text(tester.process(bytes("f"))));
 
             List<String> logs = tester.host().logLines();
-            assertEquals(List.of(
-                    "WARN state failed, working from memory: pulsar.counter_incr: java.lang.IllegalStateException: " + NOT_ENABLED,
-                    "INFO state works again; stored 2 messages counted in memory",
-                    "WARN state failed, working from memory: pulsar.counter_incr: java.lang.IllegalStateException: "
-                            + "the store went away"), logs.subList(1, logs.size()));
+            assertEquals(
+                    List.of(
+                            "WARN state failed, working from memory: pulsar.counter_incr: java.lang.IllegalStateException: "
+                                    + NOT_ENABLED,
+                            "INFO state works again; stored 2 messages counted in memory",
+                            "WARN state failed, working from memory: pulsar.counter_incr: java.lang.IllegalStateException: "
+                                    + "the store went away"),
+                    logs.subList(1, logs.size()));
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"counter.wasm", "tally.wasm"})
     void skipsAnAuditCopyPulsarRefuses(String module) {
-        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module)
-                .config("audit-topic", AUDIT)) {
+        try (WasmFunctionTester<byte[], byte[]> tester =
+                WasmFunctionTester.bytes("classpath:" + module).config("audit-topic", AUDIT)) {
             tester.host().failPublishes(new IllegalStateException("broker says no"));
-            assertEquals("count=1 (stored) previous=- audit=refused",
+            assertEquals(
+                    "count=1 (stored) previous=- audit=refused",
                     text(tester.process(TestRecord.of(bytes("a")).withKey("k1"))));
             assertEquals(List.of(), tester.host().published());
             List<String> logs = tester.host().logLines();
-            assertEquals("WARN audit copy refused: pulsar.publish to '" + AUDIT + "': java.lang.IllegalStateException: broker says no",
+            assertEquals(
+                    "WARN audit copy refused: pulsar.publish to '" + AUDIT
+                            + "': java.lang.IllegalStateException: broker says no",
                     logs.get(logs.size() - 1));
 
             tester.host().failPublishes(null);
-            assertEquals("count=2 (stored) previous=a", text(tester.process(TestRecord.of(bytes("b")).withKey("k2"))));
+            assertEquals(
+                    "count=2 (stored) previous=a",
+                    text(tester.process(TestRecord.of(bytes("b")).withKey("k2"))));
             List<PublishedMessage> published = tester.host().published();
             assertEquals(1, published.size());
-            assertEquals(List.of(AUDIT, "k2", "b"), List.of(published.get(0).topic(), published.get(0).key(), published.get(0).text()));
+            assertEquals(
+                    List.of(AUDIT, "k2", "b"),
+                    List.of(
+                            published.get(0).topic(),
+                            published.get(0).key(),
+                            published.get(0).text()));
         }
     }
 
@@ -91,8 +104,8 @@ class RecoverableSamplesTest {
         InMemoryHost store = new InMemoryHost();
         boolean[] failCounterGet = {false};
         // InMemoryHost fails all of state at once; this host fails counter_get alone.
-        Host host = (Host) Proxy.newProxyInstance(Host.class.getClassLoader(), new Class<?>[] {Host.class},
-                (proxy, method, args) -> {
+        Host host = (Host) Proxy.newProxyInstance(
+                Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
                     if (failCounterGet[0] && method.getName().equals("counterGet")) {
                         throw new IllegalStateException("the counter cannot be read");
                     }
@@ -108,8 +121,10 @@ class RecoverableSamplesTest {
             failCounterGet[0] = true;
             assertEquals("count=2 (in memory) previous=a", answer(guest, "b"));
             assertEquals(Map.of("messages", 2L), store.counters());
-            assertEquals("WARN state failed, working from memory: pulsar.counter_get: java.lang.IllegalStateException: "
-                    + "the counter cannot be read", store.logLines().get(store.logLines().size() - 1));
+            assertEquals(
+                    "WARN state failed, working from memory: pulsar.counter_get: java.lang.IllegalStateException: "
+                            + "the counter cannot be read",
+                    store.logLines().get(store.logLines().size() - 1));
             failCounterGet[0] = false;
             assertEquals("count=3 (stored) previous=b", answer(guest, "c"));
         }
@@ -119,8 +134,10 @@ class RecoverableSamplesTest {
     @ValueSource(strings = {"counter.wasm", "tally.wasm"})
     void anInputLongerThanTheSampleTakesFailsTheMessage(String module) {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module)) {
-            assertEquals("wasm module '" + module + "': export 'process' returned status 1: input longer than 256 bytes",
-                    assertThrows(GuestErrorException.class, () -> tester.process(new byte[257])).getMessage());
+            assertEquals(
+                    "wasm module '" + module + "': export 'process' returned status 1: input longer than 256 bytes",
+                    assertThrows(GuestErrorException.class, () -> tester.process(new byte[257]))
+                            .getMessage());
         }
     }
 
@@ -130,11 +147,13 @@ class RecoverableSamplesTest {
         // The audit copy goes through try_publish, but a topic over wasm.max-key-bytes (1024) is the
         // guest's mistake, not the host's failure: it fails the message rather than being skipped.
         String topic = "persistent://public/default/" + "a".repeat(1000);
-        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module)
-                .config("audit-topic", topic)) {
-            assertEquals("wasm module '" + module + "': export 'process' failed in host call pulsar.publish: a topic of "
-                    + "1028 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)",
-                    assertThrows(WasmExecutionException.class, () -> tester.process(bytes("a"))).getMessage());
+        try (WasmFunctionTester<byte[], byte[]> tester =
+                WasmFunctionTester.bytes("classpath:" + module).config("audit-topic", topic)) {
+            assertEquals(
+                    "wasm module '" + module + "': export 'process' failed in host call pulsar.publish: a topic of "
+                            + "1028 bytes is more than the limit of 1024 bytes (user config wasm.max-key-bytes)",
+                    assertThrows(WasmExecutionException.class, () -> tester.process(bytes("a")))
+                            .getMessage());
             assertEquals(List.of(), tester.host().published());
         }
     }

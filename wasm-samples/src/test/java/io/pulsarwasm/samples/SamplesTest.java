@@ -45,7 +45,9 @@ class SamplesTest {
                 .config("factor", 3.0)
                 .config("offset", "1")) {
             assertEquals(22L, tester.process(7L));
-            assertEquals("INFO scaler ready: factor=3 offset=1", tester.host().logLines().get(1));
+            assertEquals(
+                    "INFO scaler ready: factor=3 offset=1",
+                    tester.host().logLines().get(1));
         }
         try (WasmFunctionTester<Long, Long> defaults = WasmFunctionTester.longs("classpath:scaler.wasm")) {
             assertEquals(14L, defaults.process(7L));
@@ -54,8 +56,8 @@ class SamplesTest {
 
     @Test
     void filterInCDropsBlockedMessagesAndCountsThem() {
-        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:filter.wasm")
-                .config("blocked", "spam")) {
+        try (WasmFunctionTester<byte[], byte[]> tester =
+                WasmFunctionTester.bytes("classpath:filter.wasm").config("blocked", "spam")) {
             assertEquals("hello", text(tester.process(bytes("hello"))));
             assertNull(tester.process(bytes("buy spam now")));
             assertNull(tester.process(bytes("spam")));
@@ -64,15 +66,16 @@ class SamplesTest {
         }
         try (WasmFunctionTester<byte[], byte[]> unset = WasmFunctionTester.bytes("classpath:filter.wasm")) {
             assertEquals("spam", text(unset.process(bytes("spam"))));
-            assertEquals("WARN filter: user config 'blocked' is not set; passing every message",
+            assertEquals(
+                    "WARN filter: user config 'blocked' is not set; passing every message",
                     unset.host().logLines().get(1));
         }
     }
 
     @Test
     void enricherInWatPrefixesFromConfig() {
-        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:enricher.wasm")
-                .config("prefix", "» ")) {
+        try (WasmFunctionTester<String, String> tester =
+                WasmFunctionTester.strings("classpath:enricher.wasm").config("prefix", "» ")) {
             assertEquals("» hello", tester.process("hello"));
             assertEquals("» ünïcödé ✓", tester.process("ünïcödé ✓"));
             assertEquals("» " + "x".repeat(200_000), tester.process("x".repeat(200_000)));
@@ -91,7 +94,8 @@ class SamplesTest {
             assertEquals("2", tester.process("Hello world"));
             assertEquals("3", tester.process("hello again, World!"));
             assertEquals("0", tester.process("..."));
-            assertEquals(Map.of("hello", 2L, "world", 2L, "again", 1L, "__messages", 3L, "__words", 5L),
+            assertEquals(
+                    Map.of("hello", 2L, "world", 2L, "again", 1L, "__messages", 3L, "__words", 5L),
                     tester.host().counters());
             assertEquals(Map.of("words", List.of(2.0, 3.0, 0.0)), tester.host().metrics());
             List<PublishedMessage> published = tester.host().published();
@@ -105,11 +109,13 @@ class SamplesTest {
 
     @Test
     void wordCounterFailsClearlyWithoutItsSummaryTopic() {
-        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:wordcount.wasm")
-                .config("every", 1.0)) {
+        try (WasmFunctionTester<String, String> tester =
+                WasmFunctionTester.strings("classpath:wordcount.wasm").config("every", 1.0)) {
             GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process("one"));
-            assertEquals("wasm module 'wordcount.wasm': export 'process' returned status 1: "
-                    + "user config 'summary-topic' is not set", error.getMessage());
+            assertEquals(
+                    "wasm module 'wordcount.wasm': export 'process' returned status 1: "
+                            + "user config 'summary-topic' is not set",
+                    error.getMessage());
         }
     }
 
@@ -121,31 +127,45 @@ class SamplesTest {
             assertNull(tester.process(TestRecord.of("audit:a:b")));
             List<PublishedMessage> published = tester.host().published();
             assertEquals(2, published.size());
-            assertEquals("persistent://public/default/route-orders", published.get(0).topic());
+            assertEquals(
+                    "persistent://public/default/route-orders", published.get(0).topic());
             assertEquals("k1", published.get(0).key());
-            assertEquals(Map.of("routed-from", WasmFunctionTester.INPUT_TOPIC), published.get(0).properties());
+            assertEquals(
+                    Map.of("routed-from", WasmFunctionTester.INPUT_TOPIC),
+                    published.get(0).properties());
             assertEquals("42 apples", published.get(0).text());
-            assertEquals("persistent://public/default/route-audit", published.get(1).topic());
+            assertEquals(
+                    "persistent://public/default/route-audit", published.get(1).topic());
             assertNull(published.get(1).key());
             assertEquals("a:b", published.get(1).text());
-            assertEquals(Map.of("routed:orders", 1L, "routed:audit", 1L), tester.host().counters());
+            assertEquals(
+                    Map.of("routed:orders", 1L, "routed:audit", 1L),
+                    tester.host().counters());
 
             GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process("nothing"));
-            assertEquals("wasm module 'router.wasm': export 'process' returned status 1: "
-                    + "no route: expected <route>:<payload>, got 'nothing'", error.getMessage());
+            assertEquals(
+                    "wasm module 'router.wasm': export 'process' returned status 1: "
+                            + "no route: expected <route>:<payload>, got 'nothing'",
+                    error.getMessage());
         }
     }
 
     /** The context tour's first two answers, the same for its C and AssemblyScript twins. */
     private static void toursFirstTwoMessages(WasmFunctionTester<byte[], byte[]> tester) {
         tester.host().identity("acme", "pipelines", "tour", 2, 3);
-        assertEquals("acme/pipelines/tour instance 2 of 3 key=k1 topic=persistent://public/default/input "
-                + "time=1700000000123 id=9B props: lang=c team=core lang=c previous=- messages=1",
-                text(tester.process(TestRecord.of(bytes("hello")).withKey("k1").withProperty("lang", "c")
-                        .withProperty("team", "core").withEventTime(1_700_000_000_123L)
+        assertEquals(
+                "acme/pipelines/tour instance 2 of 3 key=k1 topic=persistent://public/default/input "
+                        + "time=1700000000123 id=9B props: lang=c team=core lang=c previous=- messages=1",
+                text(tester.process(TestRecord.of(bytes("hello"))
+                        .withKey("k1")
+                        .withProperty("lang", "c")
+                        .withProperty("team", "core")
+                        .withEventTime(1_700_000_000_123L)
                         .withMessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}))));
-        assertEquals("acme/pipelines/tour instance 2 of 3 key=- topic=persistent://public/default/input "
-                + "time=-1 id=0B props: lang=- previous=hello messages=2", text(tester.process(bytes("again"))));
+        assertEquals(
+                "acme/pipelines/tour instance 2 of 3 key=- topic=persistent://public/default/input "
+                        + "time=-1 id=0B props: lang=- previous=hello messages=2",
+                text(tester.process(bytes("again"))));
     }
 
     /** What the tour published for its first two messages (with the sample's name as a property). */
@@ -172,7 +192,8 @@ class SamplesTest {
             assertEquals(Map.of("input-bytes", List.of(5.0, 5.0)), tester.host().metrics());
 
             GuestErrorException tooLong = assertThrows(GuestErrorException.class, () -> tester.process(new byte[257]));
-            assertEquals("wasm module 'context.wasm': export 'process' returned status 1: input longer than 256 bytes",
+            assertEquals(
+                    "wasm module 'context.wasm': export 'process' returned status 1: input longer than 256 bytes",
                     tooLong.getMessage());
         }
     }
@@ -186,9 +207,11 @@ class SamplesTest {
             // bytes that are not UTF-8 pass through as they are: into state, the publish and the answer
             byte[] binary = {(byte) 0xff, 0, (byte) 0xc3, 0x28, (byte) 0x80};
             byte[] answer = tester.process(binary);
-            assertEquals(" previous=again messages=3", text(Arrays.copyOfRange(answer, answer.length - 26, answer.length)));
+            assertEquals(
+                    " previous=again messages=3", text(Arrays.copyOfRange(answer, answer.length - 26, answer.length)));
             byte[] last = tester.process(bytes("last"));
-            assertEquals(HexFormat.of().formatHex(binary) + HexFormat.of().formatHex(bytes(" messages=4")),
+            assertEquals(
+                    HexFormat.of().formatHex(binary) + HexFormat.of().formatHex(bytes(" messages=4")),
                     HexFormat.of().formatHex(Arrays.copyOfRange(last, last.length - 16, last.length)));
 
             List<PublishedMessage> published = tester.host().published();
@@ -197,10 +220,13 @@ class SamplesTest {
             assertArrayEquals(binary, published.get(2).value());
             assertEquals("last", new String(tester.host().state().get("previous"), StandardCharsets.UTF_8));
             assertEquals(Map.of("messages", 4L), tester.host().counters());
-            assertEquals(Map.of("input-bytes", List.of(5.0, 5.0, 5.0, 4.0)), tester.host().metrics());
+            assertEquals(
+                    Map.of("input-bytes", List.of(5.0, 5.0, 5.0, 4.0)),
+                    tester.host().metrics());
 
             GuestErrorException tooLong = assertThrows(GuestErrorException.class, () -> tester.process(new byte[257]));
-            assertEquals("wasm module 'tour.wasm': export 'process' returned status 1: input longer than 256 bytes",
+            assertEquals(
+                    "wasm module 'tour.wasm': export 'process' returned status 1: input longer than 256 bytes",
                     tooLong.getMessage());
         }
     }
@@ -210,10 +236,14 @@ class SamplesTest {
         try (WasmFunctionTester<byte[], byte[]> tour = WasmFunctionTester.bytes("classpath:tour.wasm");
                 WasmFunctionTester<byte[], byte[]> context = WasmFunctionTester.bytes("classpath:context.wasm")) {
             for (TestRecord<byte[]> record : List.of(
-                    TestRecord.of(bytes("ünïcödé ✓")).withKey("κ").withProperty("lang", "as").withProperty("", ""),
+                    TestRecord.of(bytes("ünïcödé ✓"))
+                            .withKey("κ")
+                            .withProperty("lang", "as")
+                            .withProperty("", ""),
                     TestRecord.of(new byte[] {(byte) 0xc0, (byte) 0xaf}).withTopic("persistent://t/n/other"),
                     TestRecord.of(new byte[0]).withProperty("x", "y".repeat(5000)))) {
-                assertEquals(HexFormat.of().formatHex(context.process(record)),
+                assertEquals(
+                        HexFormat.of().formatHex(context.process(record)),
                         HexFormat.of().formatHex(tour.process(record)));
             }
         }
@@ -231,23 +261,31 @@ class SamplesTest {
     @Test
     void doublerRunsInEveryExecutionMode() {
         for (String mode : List.of("interpreter", "compiler", "aot")) {
-            try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.of(new Doubler()).config("wasm.execution", mode)) {
+            try (WasmFunctionTester<Long, Long> tester =
+                    WasmFunctionTester.of(new Doubler()).config("wasm.execution", mode)) {
                 assertEquals(-84L, tester.process(-42L), mode);
-                assertEquals("INFO pulsar-wasm: loaded module '" + (mode.equals("aot")
-                                ? "io.pulsarwasm.samples.DoublerModule" : "io.pulsarwasm.samples.Doubler.wasm")
+                assertEquals(
+                        "INFO pulsar-wasm: loaded module '"
+                                + (mode.equals("aot")
+                                        ? "io.pulsarwasm.samples.DoublerModule"
+                                        : "io.pulsarwasm.samples.Doubler.wasm")
                                 + "' for test-function (" + mode + ", WASI off, default limits)",
-                        tester.host().logLines().get(0), mode);
+                        tester.host().logLines().get(0),
+                        mode);
             }
         }
     }
 
     @Test
     void aotNamesTheClassItCouldNotFind() {
-        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.of(new Doubler()).config("wasm.execution", "aot")
+        try (WasmFunctionTester<Long, Long> tester = WasmFunctionTester.of(new Doubler())
+                .config("wasm.execution", "aot")
                 .config("wasm.aot.class", "io.pulsarwasm.samples.Missing")) {
-            assertEquals("AOT class 'io.pulsarwasm.samples.Missing' not found: generate it with endive-compiler-maven-plugin "
+            assertEquals(
+                    "AOT class 'io.pulsarwasm.samples.Missing' not found: generate it with endive-compiler-maven-plugin "
                             + "(goal compile, name io.pulsarwasm.samples.Missing) or set user config wasm.aot.class",
-                    assertThrows(io.pulsarwasm.engine.WasmLoadException.class, () -> tester.process(1L)).getMessage());
+                    assertThrows(io.pulsarwasm.engine.WasmLoadException.class, () -> tester.process(1L))
+                            .getMessage());
         }
     }
 
@@ -262,8 +300,12 @@ class SamplesTest {
             assertEquals("s3cr3t", probe(tester, "secret token"));
             assertEquals("<absent>", probe(tester, "secret other"));
             assertEquals("acme/streams/probe 2/3", probe(tester, "identity"));
-            TestRecord<byte[]> record = TestRecord.of(bytes("key")).withKey("k-1").withTopic("persistent://acme/streams/in")
-                    .withProperty("a", "1").withProperty("b", "two").withEventTime(1_700_000_000_123L);
+            TestRecord<byte[]> record = TestRecord.of(bytes("key"))
+                    .withKey("k-1")
+                    .withTopic("persistent://acme/streams/in")
+                    .withProperty("a", "1")
+                    .withProperty("b", "two")
+                    .withEventTime(1_700_000_000_123L);
             assertEquals("k-1", text(tester.process(record)));
             assertEquals("persistent://acme/streams/in", text(tester.process(withValue(record, "topic"))));
             assertEquals("two", text(tester.process(withValue(record, "property b"))));
@@ -286,20 +328,30 @@ class SamplesTest {
 
             assertEquals("ok", probe(tester, "publish persistent://acme/streams/out k9 some value"));
             PublishedMessage published = tester.host().published().get(0);
-            assertEquals(List.of("persistent://acme/streams/out", "k9", Map.of("via", "probe"), "some value"),
+            assertEquals(
+                    List.of("persistent://acme/streams/out", "k9", Map.of("via", "probe"), "some value"),
                     List.of(published.topic(), published.key(), published.properties(), published.text()));
             assertEquals("ok", probe(tester, "metric latency 2.5"));
             assertEquals(Map.of("latency", List.of(2.5)), tester.host().metrics());
             assertEquals("ok", probe(tester, "log warn careful now"));
-            assertEquals("WARN careful now", tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertEquals(
+                    "WARN careful now",
+                    tester.host().logLines().get(tester.host().logLines().size() - 1));
 
             assertNull(tester.process(bytes("drop")));
             assertEquals("anything else", probe(tester, "anything else"));
-            // a command without its text: an empty line, an empty error (the sample once sliced past the end and trapped)
+            // a command without its text: an empty line, an empty error (the sample once sliced past the end and
+            // trapped)
             assertEquals("ok", probe(tester, "log info"));
-            assertEquals("INFO ", tester.host().logLines().get(tester.host().logLines().size() - 1));
-            assertEquals("", assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail"))).guestMessage());
-            GuestErrorException error = assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail no good")));
+            assertEquals(
+                    "INFO ",
+                    tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertEquals(
+                    "",
+                    assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail")))
+                            .guestMessage());
+            GuestErrorException error =
+                    assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail no good")));
             assertEquals("no good", error.guestMessage());
             assertEquals("still here", probe(tester, "still here"));
         }
@@ -320,7 +372,11 @@ class SamplesTest {
 
             // a record with an empty key, topic, property name and value, and message id, at time 0
             Function<String, TestRecord<byte[]>> empty = command -> TestRecord.of(bytes(command))
-                    .withKey("").withTopic("").withProperty("", "").withEventTime(0).withMessageId(new byte[0]);
+                    .withKey("")
+                    .withTopic("")
+                    .withProperty("", "")
+                    .withEventTime(0)
+                    .withMessageId(new byte[0]);
             for (String command : List.of("key", "topic", "property ", "message-id")) {
                 assertArrayEquals(new byte[0], tester.process(empty.apply(command)), command);
             }
@@ -328,8 +384,8 @@ class SamplesTest {
             assertEquals("=", text(tester.process(empty.apply("properties"))));
             assertEquals("0", text(tester.process(empty.apply("event-time"))));
             // and one with none of them
-            Function<String, TestRecord<byte[]>> bare = command -> TestRecord.of(bytes(command))
-                    .withTopic(null);
+            Function<String, TestRecord<byte[]>> bare =
+                    command -> TestRecord.of(bytes(command)).withTopic(null);
             for (String command : List.of("key", "topic", "property ", "message-id", "event-time")) {
                 assertEquals("<absent>", text(tester.process(bare.apply(command))), command);
             }
@@ -340,7 +396,9 @@ class SamplesTest {
             assertEquals("ok", probe(tester, "state-put  "));
             assertArrayEquals(new byte[0], tester.host().state().get("empty"));
             assertArrayEquals(new byte[0], tester.host().state().get(""));
-            assertEquals(List.of("", "empty"), tester.host().state().keySet().stream().sorted().toList());
+            assertEquals(
+                    List.of("", "empty"),
+                    tester.host().state().keySet().stream().sorted().toList());
             assertArrayEquals(new byte[0], tester.process(bytes("state-get empty")));
             assertEquals("<absent>", probe(tester, "state-get none"));
             assertEquals("0", probe(tester, "incr  0"));
@@ -350,24 +408,31 @@ class SamplesTest {
             // a publish with an empty key and an empty value; an empty log line; an empty metric name
             assertEquals("ok", probe(tester, "publish persistent://acme/streams/out  "));
             PublishedMessage published = tester.host().published().get(0);
-            assertEquals(List.of("persistent://acme/streams/out", "", Map.of("via", "probe")),
+            assertEquals(
+                    List.of("persistent://acme/streams/out", "", Map.of("via", "probe")),
                     List.of(published.topic(), published.key(), published.properties()));
             assertArrayEquals(new byte[0], published.value());
             assertEquals("ok", probe(tester, "log info "));
-            assertEquals("INFO ", tester.host().logLines().get(tester.host().logLines().size() - 1));
+            assertEquals(
+                    "INFO ",
+                    tester.host().logLines().get(tester.host().logLines().size() - 1));
             assertEquals("ok", probe(tester, "metric  0"));
             assertEquals(Map.of("", List.of(0.0)), tester.host().metrics());
 
             // an empty input comes back as an empty output; an empty error is an error
             assertArrayEquals(new byte[0], tester.process(new byte[0]));
             assertNull(tester.process(bytes("drop")));
-            assertEquals("", assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail "))).guestMessage());
+            assertEquals(
+                    "",
+                    assertThrows(GuestErrorException.class, () -> tester.process(bytes("fail ")))
+                            .guestMessage());
         }
     }
 
     @Test
     void recordsPublishesAnEmptyValueWithoutKeyOrPropertiesThroughTheRustSdk() {
-        // on a topic without a schema the records sample upper-cases the bytes and publishes them with publish(topic, value)
+        // on a topic without a schema the records sample upper-cases the bytes and publishes them with publish(topic,
+        // value)
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:records.wasm")
                 .config("publish_to", "persistent://public/default/copies")) {
             assertArrayEquals(new byte[0], tester.process(new byte[0]));
@@ -389,13 +454,22 @@ class SamplesTest {
             try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:" + module + ".wasm")
                     .config("echo-topic", "persistent://public/default/echoes")) {
                 // an empty input with an empty key, topic, property name and value, and message id
-                assertEquals("public/default/test-function instance 0 of 1 key= topic= time=-1 id=0B props: = lang=- "
-                        + "previous=- messages=1", text(tester.process(TestRecord.of(new byte[0]).withKey("").withTopic("")
-                                .withProperty("", "").withMessageId(new byte[0]))), module);
+                assertEquals(
+                        "public/default/test-function instance 0 of 1 key= topic= time=-1 id=0B props: = lang=- "
+                                + "previous=- messages=1",
+                        text(tester.process(TestRecord.of(new byte[0])
+                                .withKey("")
+                                .withTopic("")
+                                .withProperty("", "")
+                                .withMessageId(new byte[0]))),
+                        module);
                 assertArrayEquals(new byte[0], tester.host().state().get("previous"), module);
                 // none of them, at time 0: the previous input is present, and empty
-                assertEquals("public/default/test-function instance 0 of 1 key=- topic=- time=0 id=0B props: lang=- "
-                        + "previous= messages=2", text(tester.process(TestRecord.of(bytes("x")).withTopic(null).withEventTime(0))),
+                assertEquals(
+                        "public/default/test-function instance 0 of 1 key=- topic=- time=0 id=0B props: lang=- "
+                                + "previous= messages=2",
+                        text(tester.process(
+                                TestRecord.of(bytes("x")).withTopic(null).withEventTime(0))),
                         module);
                 List<PublishedMessage> published = tester.host().published();
                 assertEquals(2, published.size(), module);
@@ -410,11 +484,15 @@ class SamplesTest {
     @Test
     void relayInWatOutputsEachMessageAfterPublishingAndCountingIt() {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:relay.wasm")
-                .config("side-topic", "persistent://public/default/side").config("counter", "seen")) {
+                .config("side-topic", "persistent://public/default/side")
+                .config("counter", "seen")) {
             assertEquals("a", text(tester.process(bytes("a"))));
             assertEquals("bc", text(tester.process(bytes("bc"))));
-            assertEquals(List.of("persistent://public/default/side:a", "persistent://public/default/side:bc"),
-                    tester.host().published().stream().map(m -> m.topic() + ":" + m.text()).toList());
+            assertEquals(
+                    List.of("persistent://public/default/side:a", "persistent://public/default/side:bc"),
+                    tester.host().published().stream()
+                            .map(m -> m.topic() + ":" + m.text())
+                            .toList());
             assertEquals(Map.of("seen", 2L), tester.host().counters());
         }
         try (WasmFunctionTester<byte[], byte[]> plain = WasmFunctionTester.bytes("classpath:relay.wasm")) {
@@ -429,8 +507,10 @@ class SamplesTest {
     }
 
     private static TestRecord<byte[]> withValue(TestRecord<byte[]> record, String command) {
-        TestRecord<byte[]> copy = TestRecord.of(bytes(command)).withKey(record.key().orElseThrow())
-                .withTopic(record.topic().orElseThrow()).withEventTime(record.eventTime().orElseThrow());
+        TestRecord<byte[]> copy = TestRecord.of(bytes(command))
+                .withKey(record.key().orElseThrow())
+                .withTopic(record.topic().orElseThrow())
+                .withEventTime(record.eventTime().orElseThrow());
         for (Map.Entry<String, String> property : record.properties().entrySet()) {
             copy = copy.withProperty(property.getKey(), property.getValue());
         }

@@ -39,6 +39,7 @@ public final class Watchdog {
     public static long clock() {
         return now;
     }
+
     private static Thread thread;
 
     private Watchdog() {}
@@ -115,6 +116,7 @@ public final class Watchdog {
         private static final int RUNNING = 1;
         /** The watchdog has decided to interrupt and may not have done so yet. */
         private static final int EXPIRING = 2;
+
         private static final int EXPIRED = 3;
 
         private final AtomicInteger state = new AtomicInteger(IDLE);
@@ -163,7 +165,8 @@ public final class Watchdog {
          */
         void expireIfDue(long clock) {
             int current = state.get();
-            if ((current == EXPIRED || current == RUNNING && clock - dueAt > 0) && state.compareAndSet(current, EXPIRING)) {
+            if ((current == EXPIRED || current == RUNNING && clock - dueAt > 0)
+                    && state.compareAndSet(current, EXPIRING)) {
                 try {
                     owner.interrupt();
                 } finally {

@@ -58,7 +58,8 @@ class WatchdogTest {
             thread.join();
         }
         assertEquals(0, stray.get(), "interrupts left after disarm returned (" + expired.get() + " expirations)");
-        System.out.println("WatchdogTest: 1,000,000 cycles, " + expired.get() + " expired at disarm, 0 stray interrupts");
+        System.out.println(
+                "WatchdogTest: 1,000,000 cycles, " + expired.get() + " expired at disarm, 0 stray interrupts");
     }
 
     @Test
@@ -90,8 +91,9 @@ class WatchdogTest {
         }
         assertEquals(0, Watchdog.deadlines());
         // a deadline whose owner cannot be interrupted (an Error in the watchdog's loop) does not end the watchdog
-        try (Watchdog.Deadline broken = Watchdog.newDeadline(); Watchdog.Deadline later = Watchdog.newDeadline()) {
-            Thread failing = new Thread(() -> { }) {
+        try (Watchdog.Deadline broken = Watchdog.newDeadline();
+                Watchdog.Deadline later = Watchdog.newDeadline()) {
+            Thread failing = new Thread(() -> {}) {
                 @Override
                 public void interrupt() {
                     throw new OutOfMemoryError("simulated");

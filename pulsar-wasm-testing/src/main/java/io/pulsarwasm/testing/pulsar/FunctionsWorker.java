@@ -26,12 +26,20 @@ public final class FunctionsWorker {
      * @throws org.awaitility.core.ConditionTimeoutException if the worker is not ready in time
      */
     public static void awaitReady(PulsarAdmin admin, Path apiExamplesJar, Duration timeout) {
-        String probeName = "pulsar-wasm-readiness-probe-" + UUID.randomUUID().toString().substring(0, 8);
-        FunctionConfig probe = FunctionConfig.builder().tenant("public").namespace("default").name(probeName)
+        String probeName =
+                "pulsar-wasm-readiness-probe-" + UUID.randomUUID().toString().substring(0, 8);
+        FunctionConfig probe = FunctionConfig.builder()
+                .tenant("public")
+                .namespace("default")
+                .name(probeName)
                 .className("org.apache.pulsar.functions.api.examples.ExclamationFunction")
-                .runtime(FunctionConfig.Runtime.JAVA).inputs(List.of("persistent://public/default/" + probeName)).build();
-        Awaitility.await("a function can be created on " + admin.getServiceUrl()).atMost(timeout)
-                .pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(PulsarAdminException.class)
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .inputs(List.of("persistent://public/default/" + probeName))
+                .build();
+        Awaitility.await("a function can be created on " + admin.getServiceUrl())
+                .atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsInstanceOf(PulsarAdminException.class)
                 .until(() -> {
                     try {
                         admin.functions().createFunction(probe, apiExamplesJar.toString());
@@ -44,8 +52,10 @@ public final class FunctionsWorker {
                     return true;
                 });
         // the worker can still answer "Leader not yet ready" to the delete
-        Awaitility.await("the readiness probe can be deleted on " + admin.getServiceUrl()).atMost(timeout)
-                .pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(PulsarAdminException.class)
+        Awaitility.await("the readiness probe can be deleted on " + admin.getServiceUrl())
+                .atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsInstanceOf(PulsarAdminException.class)
                 .until(() -> {
                     try {
                         admin.functions().deleteFunction("public", "default", probeName);

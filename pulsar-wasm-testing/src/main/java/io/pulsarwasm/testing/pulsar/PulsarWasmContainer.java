@@ -60,7 +60,8 @@ import org.testcontainers.utility.MountableFile;
 public class PulsarWasmContainer extends PulsarContainer {
 
     /** The official image of the Pulsar version on the classpath (the client's), e.g. {@code apachepulsar/pulsar:4.0.8}. */
-    public static final DockerImageName DEFAULT_IMAGE = DockerImageName.parse("apachepulsar/pulsar:" + PulsarVersion.getVersion());
+    public static final DockerImageName DEFAULT_IMAGE =
+            DockerImageName.parse("apachepulsar/pulsar:" + PulsarVersion.getVersion());
 
     private static final String UPLOADS = "/pulsar/uploads/";
     /**
@@ -75,6 +76,7 @@ public class PulsarWasmContainer extends PulsarContainer {
      * than a minute).
      */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(5);
+
     private static final String TRANSACTIONS_ENV = "PULSAR_PREFIX_transactionCoordinatorEnabled";
 
     private Duration startup = defaultStartupTimeout();
@@ -131,11 +133,14 @@ public class PulsarWasmContainer extends PulsarContainer {
         int httpPort = 8080;
         String cluster = getEnvMap().getOrDefault("PULSAR_PREFIX_clusterName", "standalone");
         WaitAllStrategy wait = new WaitAllStrategy(WaitAllStrategy.Mode.WITH_MAXIMUM_OUTER_TIMEOUT)
-                .withStrategy(Wait.forHttp("/admin/v2/clusters").forPort(httpPort)
+                .withStrategy(Wait.forHttp("/admin/v2/clusters")
+                        .forPort(httpPort)
                         .forResponsePredicate(("[\"" + cluster + "\"]")::equals));
         if ("true".equals(getEnvMap().get(TRANSACTIONS_ENV))) {
-            wait.withStrategy(Wait.forHttp("/admin/v2/persistent/pulsar/system/transaction_coordinator_assign/partitions")
-                    .forPort(httpPort).forStatusCode(200));
+            wait.withStrategy(
+                    Wait.forHttp("/admin/v2/persistent/pulsar/system/transaction_coordinator_assign/partitions")
+                            .forPort(httpPort)
+                            .forStatusCode(200));
         }
         setWaitStrategy(wait.withStartupTimeout(startup));
     }
@@ -160,8 +165,10 @@ public class PulsarWasmContainer extends PulsarContainer {
         try {
             return Duration.parse(value.strip());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("system property " + STARTUP_TIMEOUT_PROPERTY
-                    + " must be an ISO-8601 duration such as PT10M, got '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    "system property " + STARTUP_TIMEOUT_PROPERTY + " must be an ISO-8601 duration such as PT10M, got '"
+                            + value + "'",
+                    e);
         }
     }
 
@@ -175,9 +182,12 @@ public class PulsarWasmContainer extends PulsarContainer {
         } catch (IOException e) {
             throw new UncheckedIOException("copying Pulsar's example functions out of the container", e);
         } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("the functions worker of " + getContainerName() + " is not ready within the "
-                    + "start-up deadline of " + startup + " (withStartupTimeout, or -D" + STARTUP_TIMEOUT_PROPERTY + "): "
-                    + e.getMessage() + "\n" + tail(getLogs(), 40), e);
+            throw new IllegalStateException(
+                    "the functions worker of " + getContainerName() + " is not ready within the "
+                            + "start-up deadline of " + startup + " (withStartupTimeout, or -D"
+                            + STARTUP_TIMEOUT_PROPERTY + "): "
+                            + e.getMessage() + "\n" + tail(getLogs(), 40),
+                    e);
         } finally {
             if (examples != null) {
                 examples.toFile().delete();
@@ -197,7 +207,10 @@ public class PulsarWasmContainer extends PulsarContainer {
             return false;
         }
         try {
-            DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec();
+            DockerClientFactory.instance()
+                    .client()
+                    .inspectImageCmd(image.asCanonicalNameString())
+                    .exec();
             return true;
         } catch (NotFoundException e) {
             return false;
@@ -212,7 +225,9 @@ public class PulsarWasmContainer extends PulsarContainer {
     public synchronized PulsarAdmin admin() {
         if (admin == null) {
             try {
-                admin = PulsarAdmin.builder().serviceHttpUrl(getHttpServiceUrl()).build();
+                admin = PulsarAdmin.builder()
+                        .serviceHttpUrl(getHttpServiceUrl())
+                        .build();
             } catch (PulsarClientException e) {
                 throw new IllegalStateException("admin client for " + getHttpServiceUrl() + ": " + e.getMessage(), e);
             }
@@ -282,18 +297,22 @@ public class PulsarWasmContainer extends PulsarContainer {
         try {
             admin().functions().createFunction(config, nar.toString());
         } catch (PulsarAdminException e) {
-            throw new IllegalStateException("creating function " + config.getName() + " from " + nar + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "creating function " + config.getName() + " from " + nar + ": " + e.getMessage(), e);
         }
         try {
             // the status can answer 503 or "not found" for a moment after the creation
-            Awaitility.await(config.getName() + " running").atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(PulsarAdminException.class)
+            Awaitility.await(config.getName() + " running")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(PulsarAdminException.class)
                     .until(() -> status(config).getNumRunning() == parallelism);
         } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("function " + config.getName() + " did not start all " + parallelism
-                    + " instances within 2 minutes; its log:\n"
-                    + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40), e);
+            throw new IllegalStateException(
+                    "function " + config.getName() + " did not start all " + parallelism
+                            + " instances within 2 minutes; its log:\n"
+                            + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40),
+                    e);
         }
         awaitSubscribed(config, parallelism);
     }
@@ -316,20 +335,28 @@ public class PulsarWasmContainer extends PulsarContainer {
                 }
             });
         }
-        String subscription = config.getSubName() != null ? config.getSubName()
+        String subscription = config.getSubName() != null
+                ? config.getSubName()
                 : config.getTenant() + "/" + config.getNamespace() + "/" + config.getName();
         for (String topic : topics) {
             try {
-                Awaitility.await(config.getName() + " subscribed to " + topic).atMost(Duration.ofMinutes(2))
-                        .pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(PulsarAdminException.class)
+                Awaitility.await(config.getName() + " subscribed to " + topic)
+                        .atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500))
+                        .ignoreExceptionsInstanceOf(PulsarAdminException.class)
                         .until(() -> {
-                            var stats = admin().topics().getStats(topic).getSubscriptions().get(subscription);
+                            var stats = admin().topics()
+                                    .getStats(topic)
+                                    .getSubscriptions()
+                                    .get(subscription);
                             return stats != null && stats.getConsumers().size() >= parallelism;
                         });
             } catch (ConditionTimeoutException e) {
-                throw new IllegalStateException("function " + config.getName() + " runs but did not subscribe to " + topic
-                        + " (subscription " + subscription + ") within 2 minutes; its log:\n"
-                        + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40), e);
+                throw new IllegalStateException(
+                        "function " + config.getName() + " runs but did not subscribe to " + topic
+                                + " (subscription " + subscription + ") within 2 minutes; its log:\n"
+                                + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40),
+                        e);
             }
         }
     }
@@ -378,7 +405,8 @@ public class PulsarWasmContainer extends PulsarContainer {
      * @return the log so far, empty if there is none yet
      */
     public String functionLog(String tenant, String namespace, String name) {
-        ExecResult cat = exec("cat", "/pulsar/logs/functions/" + tenant + "/" + namespace + "/" + name + "/" + name + "-0.log");
+        ExecResult cat =
+                exec("cat", "/pulsar/logs/functions/" + tenant + "/" + namespace + "/" + name + "/" + name + "-0.log");
         return cat.getExitCode() == 0 ? cat.getStdout() : "";
     }
 

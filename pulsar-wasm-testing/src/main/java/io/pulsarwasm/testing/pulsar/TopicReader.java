@@ -28,8 +28,11 @@ public final class TopicReader<T> implements AutoCloseable {
 
     static <T> TopicReader<T> subscribe(PulsarClient client, String topic, Schema<T> schema) {
         try {
-            return new TopicReader<>(client.newConsumer(schema).topic(topic).subscriptionName("pulsar-wasm-test-" + UUID.randomUUID())
-                    .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe());
+            return new TopicReader<>(client.newConsumer(schema)
+                    .topic(topic)
+                    .subscriptionName("pulsar-wasm-test-" + UUID.randomUUID())
+                    .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
+                    .subscribe());
         } catch (PulsarClientException e) {
             throw new IllegalStateException("subscribing to " + topic + ": " + e.getMessage(), e);
         }

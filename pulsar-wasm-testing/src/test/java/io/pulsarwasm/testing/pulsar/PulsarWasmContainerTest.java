@@ -42,8 +42,8 @@ class PulsarWasmContainerTest {
 
     @Test
     void aDeadlineThatIsNotPositiveIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PulsarWasmContainer().withStartupTimeout(Duration.ZERO));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new PulsarWasmContainer().withStartupTimeout(Duration.ZERO));
         assertEquals("a start-up timeout must be positive, got PT0S", e.getMessage());
     }
 
@@ -60,9 +60,11 @@ class PulsarWasmContainerTest {
         WaitAllStrategy all = assertInstanceOf(WaitAllStrategy.class, strategy);
         found.add((Duration) field(WaitAllStrategy.class, "timeout").get(all));
         @SuppressWarnings("unchecked")
-        List<WaitStrategy> inner = (List<WaitStrategy>) field(WaitAllStrategy.class, "strategies").get(all);
+        List<WaitStrategy> inner =
+                (List<WaitStrategy>) field(WaitAllStrategy.class, "strategies").get(all);
         for (WaitStrategy each : inner) {
-            found.add((Duration) field(AbstractWaitStrategy.class, "startupTimeout").get(each));
+            found.add((Duration)
+                    field(AbstractWaitStrategy.class, "startupTimeout").get(each));
         }
         return found;
     }

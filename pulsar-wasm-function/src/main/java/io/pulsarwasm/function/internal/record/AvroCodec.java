@@ -97,13 +97,18 @@ final class AvroCodec implements ValueCodec {
                 case STRING, BYTES -> {
                     long length = in.readLong();
                     if (length < 0 || length > size) {
-                        throw new IOException("a " + schema.getType().getName() + " of " + length + " bytes in a value of " + size);
+                        throw new IOException(
+                                "a " + schema.getType().getName() + " of " + length + " bytes in a value of " + size);
                     }
                     in.skipFixed((int) length);
                 }
                 case FIXED -> in.skipFixed(schema.getFixedSize());
                 case ENUM -> index(in.readEnum(), schema.getEnumSymbols().size(), "enum " + schema.getFullName());
-                case UNION -> value(schema.getTypes().get(index(in.readIndex(), schema.getTypes().size(), "union")), depth + 1);
+                case UNION ->
+                    value(
+                            schema.getTypes()
+                                    .get(index(in.readIndex(), schema.getTypes().size(), "union")),
+                            depth + 1);
                 case RECORD -> {
                     for (Schema.Field field : schema.getFields()) {
                         value(field.schema(), depth + 1);

@@ -59,7 +59,8 @@ final class AvroJson {
             case BYTES -> {
                 ByteBuffer buffer = ((ByteBuffer) value).duplicate();
                 if (isDecimal(schema)) {
-                    out.writeNumber(DECIMALS.fromBytes(buffer, schema, schema.getLogicalType()).toPlainString());
+                    out.writeNumber(DECIMALS.fromBytes(buffer, schema, schema.getLogicalType())
+                            .toPlainString());
                 } else {
                     byte[] bytes = new byte[buffer.remaining()];
                     buffer.get(bytes);
@@ -69,7 +70,8 @@ final class AvroJson {
             case FIXED -> {
                 GenericData.Fixed fixed = (GenericData.Fixed) value;
                 if (isDecimal(schema)) {
-                    out.writeNumber(DECIMALS.fromFixed(fixed, schema, schema.getLogicalType()).toPlainString());
+                    out.writeNumber(DECIMALS.fromFixed(fixed, schema, schema.getLogicalType())
+                            .toPlainString());
                 } else {
                     out.writeString(Base64.getEncoder().encodeToString(fixed.bytes()));
                 }
@@ -140,7 +142,8 @@ final class AvroJson {
             }
             case INT -> {
                 if (isLogical(schema, "date")) {
-                    yield (int) integral(json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "a date (days since 1970-01-01, an int)");
+                    yield (int) integral(
+                            json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "a date (days since 1970-01-01, an int)");
                 }
                 yield (int) integral(json, path, Integer.MIN_VALUE, Integer.MAX_VALUE, "an int (32-bit integer)");
             }
@@ -153,12 +156,14 @@ final class AvroJson {
                 }
                 yield WellFormed.text(json.textValue());
             }
-            case BYTES -> isDecimal(schema)
-                    ? DECIMALS.toBytes(decimal(json, schema, path), schema, schema.getLogicalType())
-                    : ByteBuffer.wrap(base64(json, path, -1));
-            case FIXED -> isDecimal(schema)
-                    ? DECIMALS.toFixed(decimal(json, schema, path), schema, schema.getLogicalType())
-                    : new GenericData.Fixed(schema, base64(json, path, schema.getFixedSize()));
+            case BYTES ->
+                isDecimal(schema)
+                        ? DECIMALS.toBytes(decimal(json, schema, path), schema, schema.getLogicalType())
+                        : ByteBuffer.wrap(base64(json, path, -1));
+            case FIXED ->
+                isDecimal(schema)
+                        ? DECIMALS.toFixed(decimal(json, schema, path), schema, schema.getLogicalType())
+                        : new GenericData.Fixed(schema, base64(json, path, schema.getFixedSize()));
             case ENUM -> {
                 if (!json.isTextual() || !schema.hasEnumSymbol(json.textValue())) {
                     throw mismatch(path, "one of the symbols " + schema.getEnumSymbols(), json);
@@ -182,7 +187,9 @@ final class AvroJson {
                 Map<String, Object> map = new HashMap<>();
                 for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> entry = it.next();
-                    map.put(WellFormed.text(entry.getKey()), read(entry.getValue(), schema.getValueType(), member(path, entry.getKey())));
+                    map.put(
+                            WellFormed.text(entry.getKey()),
+                            read(entry.getValue(), schema.getValueType(), member(path, entry.getKey())));
                 }
                 yield map;
             }
@@ -209,7 +216,10 @@ final class AvroJson {
             if (value != null) {
                 record.put(field.pos(), read(value, field.schema(), member(path, field.name())));
             } else if (field.hasDefaultValue()) {
-                record.put(field.pos(), GenericData.get().deepCopy(field.schema(), GenericData.get().getDefaultValue(field)));
+                record.put(
+                        field.pos(),
+                        GenericData.get()
+                                .deepCopy(field.schema(), GenericData.get().getDefaultValue(field)));
             } else {
                 throw new RecordEncodingException(member(path, field.name()) + ": missing, and record "
                         + schema.getFullName() + " gives no default for it");
@@ -236,15 +246,19 @@ final class AvroJson {
         if (json.isObject() && json.size() == 1) {
             String name = json.fieldNames().next();
             for (Schema branch : branches) {
-                if (name.equals(branch.getFullName()) || name.equals(branch.getName())
-                        && branch.getType() != Schema.Type.RECORD) {
+                if (name.equals(branch.getFullName())
+                        || name.equals(branch.getName()) && branch.getType() != Schema.Type.RECORD) {
                     return read(json.get(name), branch, path);
                 }
             }
         }
         Schema branch = branch(json, branches);
         if (branch == null) {
-            throw mismatch(path, "a value of one of the union's types " + branches.stream().map(AvroJson::typeName).toList(), json);
+            throw mismatch(
+                    path,
+                    "a value of one of the union's types "
+                            + branches.stream().map(AvroJson::typeName).toList(),
+                    json);
         }
         return read(json, branch, path);
     }
@@ -255,24 +269,36 @@ final class AvroJson {
             case BOOLEAN -> first(branches, type(Schema.Type.BOOLEAN));
             case NUMBER -> {
                 Long whole = json.isIntegralNumber() ? exactLong(json) : null;
-                yield first(branches,
-                        b -> whole != null && b.getType() == Schema.Type.INT && whole >= Integer.MIN_VALUE
+                yield first(
+                        branches,
+                        b -> whole != null
+                                && b.getType() == Schema.Type.INT
+                                && whole >= Integer.MIN_VALUE
                                 && whole <= Integer.MAX_VALUE,
                         b -> whole != null && b.getType() == Schema.Type.LONG,
-                        type(Schema.Type.DOUBLE), type(Schema.Type.FLOAT), AvroJson::isDecimal,
+                        type(Schema.Type.DOUBLE),
+                        type(Schema.Type.FLOAT),
+                        AvroJson::isDecimal,
                         type(Schema.Type.INT).or(type(Schema.Type.LONG)));
             }
             case STRING -> {
                 String text = json.textValue();
-                yield first(branches, type(Schema.Type.STRING),
+                yield first(
+                        branches,
+                        type(Schema.Type.STRING),
                         b -> b.getType() == Schema.Type.ENUM && b.hasEnumSymbol(text),
-                        b -> NON_FINITE.contains(text) && (b.getType() == Schema.Type.DOUBLE || b.getType() == Schema.Type.FLOAT),
+                        b -> NON_FINITE.contains(text)
+                                && (b.getType() == Schema.Type.DOUBLE || b.getType() == Schema.Type.FLOAT),
                         b -> isDecimal(b) && isNumberText(text),
                         type(Schema.Type.BYTES).or(type(Schema.Type.FIXED)).and(b -> !isDecimal(b)));
             }
             case ARRAY -> first(branches, type(Schema.Type.ARRAY));
-            case OBJECT -> first(branches, b -> b.getType() == Schema.Type.RECORD && fitsFields(json, b),
-                    type(Schema.Type.MAP), type(Schema.Type.RECORD));
+            case OBJECT ->
+                first(
+                        branches,
+                        b -> b.getType() == Schema.Type.RECORD && fitsFields(json, b),
+                        type(Schema.Type.MAP),
+                        type(Schema.Type.RECORD));
             default -> null;
         };
     }
@@ -341,7 +367,8 @@ final class AvroJson {
         if (json.isNumber()) {
             double value = json.doubleValue();
             if (Double.isInfinite(value) || single && Float.isInfinite((float) value)) {
-                throw mismatch(path, expected + " (beyond its range; write \"Infinity\" or \"-Infinity\" for those)", json);
+                throw mismatch(
+                        path, expected + " (beyond its range; write \"Infinity\" or \"-Infinity\" for those)", json);
             }
             return value;
         }
@@ -397,7 +424,8 @@ final class AvroJson {
         // Compare digit counts before setScale, which would build 10^scale: 1e100000000 must cost nothing.
         if (value.signum() != 0) {
             value = value.stripTrailingZeros();
-            if (value.scale() > type.getScale() || value.precision() - value.scale() > type.getPrecision() - type.getScale()) {
+            if (value.scale() > type.getScale()
+                    || value.precision() - value.scale() > type.getPrecision() - type.getScale()) {
                 throw mismatch(path, expected, json);
             }
         }

@@ -9,5 +9,4 @@ import org.apache.pulsar.client.api.Schema;
  * @param value the value
  * @param schema its schema
  */
-public record Encoded(Object value, Schema<?> schema) {
-}
+public record Encoded(Object value, Schema<?> schema) {}

@@ -8,9 +8,9 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -21,7 +21,9 @@ import java.util.Map;
 final class ProtobufCodec implements ValueCodec {
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
-            .preservingProtoFieldNames().includingDefaultValueFields().omittingInsignificantWhitespace();
+            .preservingProtoFieldNames()
+            .includingDefaultValueFields()
+            .omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
     private final Descriptors.Descriptor descriptor;
@@ -36,11 +38,12 @@ final class ProtobufCodec implements ValueCodec {
      */
     static ProtobufCodec fromDefinition(JsonNode definition) {
         try {
-            DescriptorProtos.FileDescriptorSet set = DescriptorProtos.FileDescriptorSet.parseFrom(
-                    Base64.getDecoder().decode(definition.path("fileDescriptorSet").asText()));
+            DescriptorProtos.FileDescriptorSet set = DescriptorProtos.FileDescriptorSet.parseFrom(Base64.getDecoder()
+                    .decode(definition.path("fileDescriptorSet").asText()));
             Map<String, DescriptorProtos.FileDescriptorProto> protos = new HashMap<>();
             set.getFileList().forEach(file -> protos.put(file.getName(), file));
-            Descriptors.FileDescriptor root = build(definition.path("rootFileDescriptorName").asText(), protos, new HashMap<>());
+            Descriptors.FileDescriptor root =
+                    build(definition.path("rootFileDescriptorName").asText(), protos, new HashMap<>());
             String messageName = definition.path("rootMessageTypeName").asText();
             Descriptors.Descriptor descriptor = message(root, messageName);
             if (descriptor == null) {
@@ -66,8 +69,11 @@ final class ProtobufCodec implements ValueCodec {
         return descriptor;
     }
 
-    private static Descriptors.FileDescriptor build(String name, Map<String, DescriptorProtos.FileDescriptorProto> protos,
-            Map<String, Descriptors.FileDescriptor> built) throws Descriptors.DescriptorValidationException {
+    private static Descriptors.FileDescriptor build(
+            String name,
+            Map<String, DescriptorProtos.FileDescriptorProto> protos,
+            Map<String, Descriptors.FileDescriptor> built)
+            throws Descriptors.DescriptorValidationException {
         Descriptors.FileDescriptor done = built.get(name);
         if (done != null) {
             return done;
@@ -102,8 +108,8 @@ final class ProtobufCodec implements ValueCodec {
             return builder.build().toByteArray();
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             // RuntimeException: the parser's own (Gson's) failures, and a proto2 required field left unset
-            throw new RecordEncodingException(path + ": not a " + descriptor.getFullName() + " in protobuf's JSON mapping: "
-                    + e.getMessage());
+            throw new RecordEncodingException(
+                    path + ": not a " + descriptor.getFullName() + " in protobuf's JSON mapping: " + e.getMessage());
         }
     }
 
@@ -112,7 +118,8 @@ final class ProtobufCodec implements ValueCodec {
         try {
             DynamicMessage.parseFrom(descriptor, data);
         } catch (InvalidProtocolBufferException e) {
-            throw new RecordEncodingException("$: the bytes are not a " + descriptor.getFullName() + ": " + e.getMessage());
+            throw new RecordEncodingException(
+                    "$: the bytes are not a " + descriptor.getFullName() + ": " + e.getMessage());
         }
     }
 }

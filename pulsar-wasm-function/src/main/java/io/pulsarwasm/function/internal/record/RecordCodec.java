@@ -36,7 +36,11 @@ public final class RecordCodec {
     private final ValueCodec value;
     private final KeyValuePart keyValue;
 
-    private record KeyValuePart(ValueCodec key, ValueCodec value, SchemaInfo keyInfo, SchemaInfo valueInfo,
+    private record KeyValuePart(
+            ValueCodec key,
+            ValueCodec value,
+            SchemaInfo keyInfo,
+            SchemaInfo valueInfo,
             KeyValueEncodingType encoding) {}
 
     private RecordCodec(SchemaInfo info, ValueCodec value, KeyValuePart keyValue) {
@@ -57,8 +61,11 @@ public final class RecordCodec {
         if (schema instanceof KeyValueSchema<?, ?> kv) {
             SchemaInfo keyInfo = kv.getKeySchema().getSchemaInfo();
             SchemaInfo valueInfo = kv.getValueSchema().getSchemaInfo();
-            return new RecordCodec(info, null, new KeyValuePart(value(keyInfo), value(valueInfo), keyInfo, valueInfo,
-                    kv.getKeyValueEncodingType()));
+            return new RecordCodec(
+                    info,
+                    null,
+                    new KeyValuePart(
+                            value(keyInfo), value(valueInfo), keyInfo, valueInfo, kv.getKeyValueEncodingType()));
         }
         return new RecordCodec(info, info.getType() == SchemaType.BYTES ? null : value(info), null);
     }
@@ -158,7 +165,8 @@ public final class RecordCodec {
         ByteBuffer buffer = ByteBuffer.wrap(data);
         KeyValue<byte[], byte[]> parts = new KeyValue<>(inlinePart(buffer, "key"), inlinePart(buffer, "value"));
         if (buffer.hasRemaining()) {
-            throw new RecordEncodingException("$: " + buffer.remaining() + " bytes follow a KeyValue INLINE value's value");
+            throw new RecordEncodingException(
+                    "$: " + buffer.remaining() + " bytes follow a KeyValue INLINE value's value");
         }
         return parts;
     }
@@ -200,12 +208,15 @@ public final class RecordCodec {
             }
             return new Encoded(value.encode(parse(output, "$"), "$"), new PreEncodedSchema(info));
         }
-        Schema<KeyValue<byte[], byte[]>> schema = Schema.KeyValue(new PreEncodedSchema(keyValue.keyInfo()),
-                new PreEncodedSchema(keyValue.valueInfo()), keyValue.encoding());
+        Schema<KeyValue<byte[], byte[]>> schema = Schema.KeyValue(
+                new PreEncodedSchema(keyValue.keyInfo()),
+                new PreEncodedSchema(keyValue.valueInfo()),
+                keyValue.encoding());
         if (raw) {
             if (keyValue.encoding() == KeyValueEncodingType.SEPARATED) {
-                throw new RecordEncodingException("$: a raw output cannot hold a SEPARATED KeyValue (its key travels as "
-                        + "the message key); use wasm.record.format json");
+                throw new RecordEncodingException(
+                        "$: a raw output cannot hold a SEPARATED KeyValue (its key travels as "
+                                + "the message key); use wasm.record.format json");
             }
             KeyValue<byte[], byte[]> parts = split(output, null);
             if (parts.getKey() != null) {
@@ -218,8 +229,9 @@ public final class RecordCodec {
         }
         JsonNode json = parse(output, "$");
         if (!json.isObject() || !json.has("value")) {
-            throw new RecordEncodingException("$: expected an object {\"key\": ..., \"value\": ...} (a KeyValue record), got "
-                    + abbreviate(json.toString()));
+            throw new RecordEncodingException(
+                    "$: expected an object {\"key\": ..., \"value\": ...} (a KeyValue record), got "
+                            + abbreviate(json.toString()));
         }
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();

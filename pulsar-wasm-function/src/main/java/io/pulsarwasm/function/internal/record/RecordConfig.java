@@ -43,7 +43,8 @@ public record RecordConfig(boolean raw, SchemaSpec output, Map<String, SchemaSpe
             throw new IllegalArgumentException("user config " + FORMAT + " must be json or raw, got '" + format + "'");
         }
         SchemaSpec output = userConfig.containsKey(OUTPUT_SCHEMA)
-                ? SchemaSpec.parse(OUTPUT_SCHEMA, json(userConfig.get(OUTPUT_SCHEMA)), nested(userConfig.get(OUTPUT_SCHEMA)))
+                ? SchemaSpec.parse(
+                        OUTPUT_SCHEMA, json(userConfig.get(OUTPUT_SCHEMA)), nested(userConfig.get(OUTPUT_SCHEMA)))
                 : SchemaSpec.INPUT;
         Map<String, SchemaSpec> publish = new LinkedHashMap<>();
         if (userConfig.containsKey(PUBLISH_SCHEMAS)) {
@@ -54,8 +55,12 @@ public record RecordConfig(boolean raw, SchemaSpec output, Map<String, SchemaSpe
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = topics.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> topic = it.next();
-                publish.put(topic.getKey(), SchemaSpec.parse(PUBLISH_SCHEMAS + "[" + topic.getKey() + "]", topic.getValue(),
-                        nested(userConfig.get(PUBLISH_SCHEMAS))));
+                publish.put(
+                        topic.getKey(),
+                        SchemaSpec.parse(
+                                PUBLISH_SCHEMAS + "[" + topic.getKey() + "]",
+                                topic.getValue(),
+                                nested(userConfig.get(PUBLISH_SCHEMAS))));
             }
         }
         return new RecordConfig("raw".equals(String.valueOf(format)), output, Map.copyOf(publish));

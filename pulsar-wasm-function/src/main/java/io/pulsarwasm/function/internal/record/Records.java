@@ -79,14 +79,16 @@ public final class Records {
             return Optional.empty();
         }
         if (spec.input() && inputSchema == null) {
-            throw new RecordEncodingException("publish to '" + topic + "': its schema is the input's, and there is no input record");
+            throw new RecordEncodingException(
+                    "publish to '" + topic + "': its schema is the input's, and there is no input record");
         }
         return Optional.of(encode(spec, value, inputSchema));
     }
 
     private Encoded encode(SchemaSpec spec, byte[] value, Schema<?> inputSchema) {
-        RecordCodec codec = spec.input() ? codec(inputSchema) : codecs.computeIfAbsent(spec.info(),
-                info -> RecordCodec.of(new PreEncodedSchema(info)));
+        RecordCodec codec = spec.input()
+                ? codec(inputSchema)
+                : codecs.computeIfAbsent(spec.info(), info -> RecordCodec.of(new PreEncodedSchema(info)));
         try {
             return codec.encode(value, config.raw());
         } catch (RecordEncodingException e) {

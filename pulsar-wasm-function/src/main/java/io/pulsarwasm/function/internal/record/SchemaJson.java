@@ -54,8 +54,12 @@ public final class SchemaJson {
         out.writeStringField("name", info.getName());
         if (schema instanceof KeyValueSchema<?, ?> kv) {
             out.writeStringField("encoding", kv.getKeyValueEncodingType().name());
-            for (Map.Entry<String, Schema<?>> part : Map.<String, Schema<?>>of("key", kv.getKeySchema(),
-                    "value", kv.getValueSchema()).entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            for (Map.Entry<String, Schema<?>> part :
+                    Map.<String, Schema<?>>of("key", kv.getKeySchema(), "value", kv.getValueSchema())
+                            .entrySet()
+                            .stream()
+                            .sorted(Map.Entry.comparingByKey())
+                            .toList()) {
                 out.writeFieldName(part.getKey());
                 out.writeStartObject();
                 write(part.getValue(), out);

@@ -64,7 +64,8 @@ record SchemaSpec(SchemaInfo info) {
         }
         String type = spec.path("type").asText();
         if (!type.equals("AVRO") && !type.equals("JSON")) {
-            throw new IllegalArgumentException("user config " + key + ": type must be AVRO or JSON, got '" + type + "'");
+            throw new IllegalArgumentException(
+                    "user config " + key + ": type must be AVRO or JSON, got '" + type + "'");
         }
         JsonNode definition = spec.get("definition");
         if (definition == null) {
@@ -75,8 +76,8 @@ record SchemaSpec(SchemaInfo info) {
         try {
             avro = new Schema.Parser().parse(text);
         } catch (SchemaParseException e) {
-            throw new IllegalArgumentException("user config " + key + ": the definition is not an Avro schema: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "user config " + key + ": the definition is not an Avro schema: " + e.getMessage(), e);
         }
         if (avro.getType() != Schema.Type.RECORD) {
             throw new IllegalArgumentException("user config " + key + ": the definition must be an Avro record, got "
@@ -85,14 +86,18 @@ record SchemaSpec(SchemaInfo info) {
         if (nested && !definition.isTextual()) {
             String field = nullableWithoutDefault(avro, new HashSet<>());
             if (field != null) {
-                throw new IllegalArgumentException("user config " + key + ": field '" + field + "' may be null but has no "
-                        + "default. Pulsar drops JSON nulls inside a nested --user-config value, so a \"default\": null "
-                        + "written there is lost; give " + key + " as a JSON string instead, e.g. \"" + key
-                        + "\": \"{\\\"type\\\":\\\"AVRO\\\",\\\"definition\\\":...}\" (or the definition as a string)");
+                throw new IllegalArgumentException(
+                        "user config " + key + ": field '" + field + "' may be null but has no "
+                                + "default. Pulsar drops JSON nulls inside a nested --user-config value, so a \"default\": null "
+                                + "written there is lost; give " + key + " as a JSON string instead, e.g. \"" + key
+                                + "\": \"{\\\"type\\\":\\\"AVRO\\\",\\\"definition\\\":...}\" (or the definition as a string)");
             }
         }
         Map<String, String> properties = new LinkedHashMap<>();
-        spec.path("properties").fields().forEachRemaining(entry -> properties.put(entry.getKey(), entry.getValue().asText()));
+        spec.path("properties")
+                .fields()
+                .forEachRemaining(
+                        entry -> properties.put(entry.getKey(), entry.getValue().asText()));
         return new SchemaSpec(SchemaInfo.builder()
                 .name(spec.path("name").asText(avro.getName()))
                 .type(SchemaType.valueOf(type))
@@ -110,7 +115,8 @@ record SchemaSpec(SchemaInfo info) {
                 }
                 for (Schema.Field field : schema.getFields()) {
                     Schema type = field.schema();
-                    if (type.getType() == Schema.Type.UNION && !field.hasDefaultValue()
+                    if (type.getType() == Schema.Type.UNION
+                            && !field.hasDefaultValue()
                             && type.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL)) {
                         return schema.getName() + "." + field.name();
                     }
@@ -149,7 +155,8 @@ record SchemaSpec(SchemaInfo info) {
 
     /** The Avro schema of an AVRO or JSON schema info's definition. */
     static Schema avro(SchemaInfo info) {
-        return new Schema.Parser().setValidateDefaults(false)
+        return new Schema.Parser()
+                .setValidateDefaults(false)
                 .parse(new String(info.getSchema(), StandardCharsets.UTF_8));
     }
 }

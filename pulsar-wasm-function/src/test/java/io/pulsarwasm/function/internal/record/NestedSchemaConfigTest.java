@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class NestedSchemaConfigTest {
 
-    private static final String SPEC = "{\"type\":\"AVRO\",\"definition\":{\"type\":\"record\",\"name\":\"User\",\"fields\":["
-            + "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}]}}";
+    private static final String SPEC =
+            "{\"type\":\"AVRO\",\"definition\":{\"type\":\"record\",\"name\":\"User\",\"fields\":["
+                    + "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}]}}";
 
     /**
      * The user config as it reaches a function: Pulsar parses {@code --user-config} into a map, keeps
@@ -32,23 +33,28 @@ class NestedSchemaConfigTest {
     @Test
     void pulsarsParsingDropsTheNullDefault() {
         Map<String, Object> config = asPulsarParsesIt("{\"wasm.record.output-schema\":" + SPEC + "}");
-        assertEquals("{type=AVRO, definition={type=record, name=User, fields=[{name=name, type=string}, "
-                + "{name=email, type=[null, string]}]}}", config.get("wasm.record.output-schema").toString());
+        assertEquals(
+                "{type=AVRO, definition={type=record, name=User, fields=[{name=name, type=string}, "
+                        + "{name=email, type=[null, string]}]}}",
+                config.get("wasm.record.output-schema").toString());
     }
 
     @Test
     void aNestedDefinitionWithANullableFieldWithoutDefaultIsRefusedPointingToTheStringForm() {
         Map<String, Object> config = asPulsarParsesIt("{\"wasm.record.output-schema\":" + SPEC + "}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RecordConfig.parse(config));
-        assertEquals("user config wasm.record.output-schema: field 'User.email' may be null but has no default. Pulsar drops "
-                + "JSON nulls inside a nested --user-config value, so a \"default\": null written there is lost; give "
-                + "wasm.record.output-schema as a JSON string instead, e.g. \"wasm.record.output-schema\": "
-                + "\"{\\\"type\\\":\\\"AVRO\\\",\\\"definition\\\":...}\" (or the definition as a string)", e.getMessage());
+        assertEquals(
+                "user config wasm.record.output-schema: field 'User.email' may be null but has no default. Pulsar drops "
+                        + "JSON nulls inside a nested --user-config value, so a \"default\": null written there is lost; give "
+                        + "wasm.record.output-schema as a JSON string instead, e.g. \"wasm.record.output-schema\": "
+                        + "\"{\\\"type\\\":\\\"AVRO\\\",\\\"definition\\\":...}\" (or the definition as a string)",
+                e.getMessage());
     }
 
     @Test
     void theSameSchemaAsAStringKeepsItsDefault() {
-        Map<String, Object> config = asPulsarParsesIt("{\"wasm.record.output-schema\":" + new Gson().toJson(SPEC) + "}");
+        Map<String, Object> config =
+                asPulsarParsesIt("{\"wasm.record.output-schema\":" + new Gson().toJson(SPEC) + "}");
         RecordConfig parsed = RecordConfig.parse(config);
         assertNotNull(parsed);
         String schema = new String(parsed.output().info().getSchema(), java.nio.charset.StandardCharsets.UTF_8);
@@ -57,11 +63,15 @@ class NestedSchemaConfigTest {
 
     @Test
     void aNestedDefinitionWithoutNullableFieldsAndANestedStringDefinitionAreAccepted() {
-        assertNotNull(RecordConfig.parse(asPulsarParsesIt("{\"wasm.record.output-schema\":{\"type\":\"AVRO\",\"definition\":"
-                + "{\"type\":\"record\",\"name\":\"Adult\",\"fields\":[{\"name\":\"adult\",\"type\":\"boolean\"}]}}}")));
+        assertNotNull(
+                RecordConfig.parse(
+                        asPulsarParsesIt(
+                                "{\"wasm.record.output-schema\":{\"type\":\"AVRO\",\"definition\":"
+                                        + "{\"type\":\"record\",\"name\":\"Adult\",\"fields\":[{\"name\":\"adult\",\"type\":\"boolean\"}]}}}")));
         String definition = "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"email\","
                 + "\"type\":[\"null\",\"string\"],\"default\":null}]}";
-        assertNotNull(RecordConfig.parse(asPulsarParsesIt("{\"wasm.record.output-schema\":{\"type\":\"AVRO\",\"definition\":"
-                + new Gson().toJson(definition) + "}}")));
+        assertNotNull(
+                RecordConfig.parse(asPulsarParsesIt("{\"wasm.record.output-schema\":{\"type\":\"AVRO\",\"definition\":"
+                        + new Gson().toJson(definition) + "}}")));
     }
 }

@@ -32,10 +32,12 @@ class WellFormedTest {
 
     @Test
     void anAvroStringAndAMapKeyFromEscapedLoneSurrogatesAreWrittenAsTheReplacementCharacter() {
-        Schema schema = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":["
-                + "{\"name\":\"s\",\"type\":\"string\"},{\"name\":\"m\",\"type\":{\"type\":\"map\",\"values\":\"string\"}}]}");
-        GenericRecord record = (GenericRecord) AvroJson.read(json("{\"s\":\"cut \\ud83d\",\"m\":{\"\\udc00\":\"\\ud800x\"}}"),
-                schema, "$");
+        Schema schema = new Schema.Parser()
+                .parse(
+                        "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                                + "{\"name\":\"s\",\"type\":\"string\"},{\"name\":\"m\",\"type\":{\"type\":\"map\",\"values\":\"string\"}}]}");
+        GenericRecord record = (GenericRecord)
+                AvroJson.read(json("{\"s\":\"cut \\ud83d\",\"m\":{\"\\udc00\":\"\\ud800x\"}}"), schema, "$");
         assertEquals("cut \uFFFD", record.get("s").toString());
         assertEquals(Map.of("\uFFFD", "\uFFFDx"), record.get("m"));
     }
