@@ -46,6 +46,7 @@
 @external("pulsar", "get_function_name") declare function host_get_function_name(): i64;
 @external("pulsar", "get_instance_id") declare function host_get_instance_id(): i32;
 @external("pulsar", "get_num_instances") declare function host_get_num_instances(): i32;
+@external("pulsar", "get_redelivery_count") declare function host_get_redelivery_count(): i32;
 @external("pulsar", "state_get") declare function host_state_get(ptr: usize, len: usize): i64;
 @external("pulsar", "state_put") declare function host_state_put(keyPtr: usize, keyLen: usize, valuePtr: usize, valueLen: usize): void;
 @external("pulsar", "state_delete") declare function host_state_delete(ptr: usize, len: usize): void;
@@ -254,6 +255,8 @@ export class Context {
   instanceId(): i32 { return host_get_instance_id(); }
   /** How many instances the function runs (its parallelism). */
   numInstances(): i32 { return host_get_num_instances(); }
+  /** How many times Pulsar delivered this message before: 0 the first time (and outside a message). */
+  redeliveryCount(): i32 { return host_get_redelivery_count(); }
   /** The state value stored under key, or null. State needs state storage on the cluster. */
   stateGet(key: string): Uint8Array | null {
     const bytes = utf8(key);

@@ -147,7 +147,7 @@ export class FunctionTester {
    *   `process(i64) -> i64`, which returns a BigInt
    * @param record the message's metadata: `key`, `topic` (default INPUT_TOPIC; null for none),
    *   `properties` (an object, or a Map to fix the order), `eventTime` (ms), `messageId` (bytes),
-   *   `schema` (schema JSON text; default BYTES_SCHEMA)
+   *   `schema` (schema JSON text; default BYTES_SCHEMA), `redeliveryCount` (default 0)
    * @return an Outcome for the bytes entry point
    */
   process(input, record = {}) {
@@ -159,6 +159,7 @@ export class FunctionTester {
       eventTime: record.eventTime ?? null,
       messageId: record.messageId != null ? toBytes(record.messageId) : null,
       schema: record.schema ?? BYTES_SCHEMA,
+      redeliveryCount: record.redeliveryCount ?? 0,
     };
     try {
       if (this.exports.process.length === 1) {
@@ -361,6 +362,7 @@ export class FunctionTester {
       get_function_name: () => this.#giveText("pulsar.get_function_name", this.identity.functionName),
       get_instance_id: () => this.identity.instanceId,
       get_num_instances: () => this.identity.numInstances,
+      get_redelivery_count: () => record()?.redeliveryCount ?? 0,
       state_get: (ptr, len) => this.#give("pulsar.state_get", stateGet(ptr, len)),
       state_put: (keyPtr, keyLen, valuePtr, valueLen) => statePut(keyPtr, keyLen, valuePtr, valueLen),
       state_delete: (ptr, len) => stateDelete(ptr, len),

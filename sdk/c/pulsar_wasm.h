@@ -47,6 +47,7 @@ PW_IMPORT(get_namespace) int64_t pw_host_get_namespace(void);
 PW_IMPORT(get_function_name) int64_t pw_host_get_function_name(void);
 PW_IMPORT(get_instance_id) int32_t pw_host_get_instance_id(void);
 PW_IMPORT(get_num_instances) int32_t pw_host_get_num_instances(void);
+PW_IMPORT(get_redelivery_count) int32_t pw_host_get_redelivery_count(void);
 PW_IMPORT(state_put) void pw_host_state_put(const uint8_t *key, uint32_t key_len, const uint8_t *value, uint32_t value_len);
 PW_IMPORT(state_delete) void pw_host_state_delete(const uint8_t *key, uint32_t key_len);
 PW_IMPORT(counter_incr) void pw_host_counter_incr(const uint8_t *key, uint32_t key_len, int64_t amount);
@@ -241,6 +242,9 @@ static pw_bytes pw_schema(void) { return pw_unpack(pw_host_get_schema()); }
 static int32_t pw_instance_id(void) { return pw_host_get_instance_id(); }
 /* How many instances the function runs (its parallelism). */
 static int32_t pw_num_instances(void) { return pw_host_get_num_instances(); }
+/* How many times Pulsar delivered this message before: 0 the first time (and outside a message),
+ * more once it was retried. */
+static int32_t pw_redelivery_count(void) { return pw_host_get_redelivery_count(); }
 
 /* ---- string maps (message properties): u32 count, then per entry u32 length + key, u32 length + value, little-endian ---- */
 

@@ -82,6 +82,7 @@ static struct {
         value key, topic, message_id, schema;
         int has_time;
         int64_t time;
+        int32_t redeliveries;
         int props_n;
         entry props[MAX];
         value raw_props; /* when present, get_properties hands over these bytes as they are */
@@ -283,6 +284,8 @@ int32_t pw_host_get_instance_id(void) { return 0; }
 
 int32_t pw_host_get_num_instances(void) { return 1; }
 
+int32_t pw_host_get_redelivery_count(void) { return host.record.present ? host.record.redeliveries : 0; }
+
 /* The state operations, -1 / nothing when state fails. */
 static int64_t state_get(const char *call, const uint8_t *key, uint32_t key_len) {
     value name = copy_in(key, key_len);
@@ -398,6 +401,7 @@ static void reset(void) {
     host.record.present = 0;
     host.record.key = host.record.topic = host.record.message_id = host.record.schema = host.record.raw_props = none;
     host.record.has_time = 0;
+    host.record.redeliveries = 0;
     host.record.props_n = 0;
     host.output_set = 0;
     host.output = host.error = host.last_error = none;
@@ -472,6 +476,7 @@ static void test_outside_a_record_its_fields_are_absent_and_properties_empty(voi
     CHECK(pw_is_absent(pw_property("")));
     CHECK(pw_is_absent(pw_property("lang")));
     CHECK(pw_event_time() == -1);
+    CHECK(pw_redelivery_count() == 0);
     CHECK(pw_is_absent(pw_message_id()));
     CHECK(pw_is_absent(pw_schema()));
     pw_bytes properties = pw_properties();
@@ -487,6 +492,10 @@ static void test_outside_a_record_its_fields_are_absent_and_properties_empty(voi
     CHECK(pw_is_absent(pw_key()) && pw_is_absent(pw_topic()) && pw_is_absent(pw_property("")));
     CHECK(pw_event_time() == -1 && pw_is_absent(pw_message_id()) && pw_is_absent(pw_schema()));
     CHECK(pw_map_size(pw_properties()) == 0);
+    CHECK(pw_redelivery_count() == 0);
+    /* a retried record says how often it came before */
+    host.record.redeliveries = 3;
+    CHECK(pw_redelivery_count() == 3);
     CHECK(host.host_errors == 0);
 }
 

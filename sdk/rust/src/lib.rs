@@ -422,3 +422,6 @@ mod tests {
         assert_eq!(decode_map(&[1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]), pairs(&[]));
     }
 }
+
+// How a message was delivered (`Context::redelivery_count`), in a file of its own for the same reason.
+mod delivery;

@@ -53,6 +53,8 @@ pub struct Message {
     /// `Context::schema`: the schema JSON text (PIP-331, "Schema JSON"), e.g.
     /// `{"type":"AVRO",...}`; absent, `schema()` is `None`.
     pub schema: Option<String>,
+    /// `Context::redelivery_count`: 0 unless set.
+    pub redelivery_count: i32,
 }
 
 impl Message {
@@ -94,6 +96,12 @@ impl Message {
     /// With this schema JSON text.
     pub fn schema(mut self, schema_json: &str) -> Message {
         self.schema = Some(schema_json.to_string());
+        self
+    }
+
+    /// Delivered this many times before, as a retried message is.
+    pub fn redelivery_count(mut self, count: i32) -> Message {
+        self.redelivery_count = count;
         self
     }
 }
@@ -544,6 +552,10 @@ pub(crate) mod abi {
 
     pub unsafe fn get_instance_id() -> i32 {
         with_state(|state| state.instance_id)
+    }
+
+    pub unsafe fn get_redelivery_count() -> i32 {
+        with_state(|state| state.message.redelivery_count)
     }
 
     pub unsafe fn get_num_instances() -> i32 {

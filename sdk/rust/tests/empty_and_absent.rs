@@ -35,6 +35,7 @@ fn empty_values_are_present_and_only_missing_ones_are_none() {
         assert_eq!(ctx.property("p"), None);
         assert_eq!(ctx.properties(), vec![(String::new(), String::new())]);
         assert_eq!(ctx.event_time(), Some(0));
+        assert_eq!(ctx.redelivery_count(), 0);
         assert_eq!(ctx.message_id(), Some(Vec::new()));
         assert_eq!(ctx.schema(), text(""));
         assert_eq!((ctx.tenant(), ctx.namespace(), ctx.function_name()), (String::new(), String::new(), String::new()));
@@ -209,4 +210,12 @@ fn alloc_of_nothing_is_a_buffer_the_sdk_takes_back() {
     assert!(!ptr.is_null());
     let host = TestHost::new();
     assert_eq!(host.call_process(bytes_export::process, &[]), Ok(Some(Vec::new())));
+}
+
+#[test]
+fn a_retried_message_says_how_often_it_came_before_and_none_outside_a_message() {
+    let host = TestHost::new();
+    host.with(|ctx| assert_eq!(ctx.redelivery_count(), 0));
+    host.set_message(Message::new().redelivery_count(2));
+    host.with(|ctx| assert_eq!(ctx.redelivery_count(), 2));
 }

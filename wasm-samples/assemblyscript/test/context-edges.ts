@@ -32,6 +32,7 @@ function read(ctx: Context): string {
     "property " + show(ctx.property("")) + " " + show(ctx.property("p")),
     "properties " + names.length.toString() + " {" + listed + "}",
     "eventTime " + ctx.eventTime().toString(),
+    "redeliveryCount " + ctx.redeliveryCount().toString(),
     "messageId " + count(ctx.messageId()),
     "schema " + show(ctx.schema()),
     "identity " + show(ctx.tenant()) + " " + show(ctx.namespace()) + " " + show(ctx.functionName()),

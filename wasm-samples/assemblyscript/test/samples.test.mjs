@@ -240,9 +240,10 @@ test("the AssemblyScript SDK tells empty values from absent ones in every call",
   assert.equal(tester.process("read", {
     key: "", topic: "", properties: { "": "" }, eventTime: 0, messageId: new Uint8Array(0), schema: "",
   }).text, lines(...configAndSecrets, 'key ""', 'topic ""', 'property "" null', 'properties 1 {"":""}', "eventTime 0",
-    "messageId [0]", 'schema ""', ...identityAndState));
+    "redeliveryCount 0", "messageId [0]", 'schema ""', ...identityAndState));
   assert.equal(tester.process("read", { topic: null }).text, lines(...configAndSecrets, "key null", "topic null",
-    "property null null", "properties 0 {}", "eventTime -1", "messageId null", `schema "${BYTES_SCHEMA}"`, ...identityAndState));
+    "property null null", "properties 0 {}", "eventTime -1", "redeliveryCount 0", "messageId null", `schema "${BYTES_SCHEMA}"`, ...identityAndState));
+  assert.equal(tester.process("read", { redeliveryCount: 4 }).text.split("\n")[7], "redeliveryCount 4");
 
   assert.equal(tester.process("try").text, lines("tryStateGet [0] null", "tryStateGet null null", 'tryStateGetText "" null',
     "tryCounterGet 0 null"));

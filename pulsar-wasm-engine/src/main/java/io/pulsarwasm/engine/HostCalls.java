@@ -128,6 +128,7 @@ final class HostCalls {
             case GET_FUNCTION_NAME -> out.text(name, Optional.of(host.functionName()));
             case GET_INSTANCE_ID -> out.number(host.instanceId());
             case GET_NUM_INSTANCES -> out.number(host.numInstances());
+            case GET_REDELIVERY_COUNT -> out.number(host.redeliveryCount());
             case STATE_GET -> out.bytes(name, stateGet(name, a.text(0)));
             case STATE_PUT -> {
                 String key = a.text(0);

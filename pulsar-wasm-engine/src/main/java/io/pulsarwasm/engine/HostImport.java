@@ -45,6 +45,7 @@ enum HostImport {
     GET_FUNCTION_NAME("get_function_name", "functionName", Result.TEXT),
     GET_INSTANCE_ID("get_instance_id", "instanceId", Result.I32),
     GET_NUM_INSTANCES("get_num_instances", "numInstances", Result.I32),
+    GET_REDELIVERY_COUNT("get_redelivery_count", "redeliveryCount", Result.I32),
     STATE_GET("state_get", "stateGet", Result.BYTES, text("key")),
     STATE_PUT("state_put", "statePut", Result.NONE, text("key"), bytes("value")),
     STATE_DELETE("state_delete", "stateDelete", Result.NONE, text("key")),

@@ -81,6 +81,18 @@ public interface Host {
     int numInstances();
 
     /**
+     * How many times Pulsar delivered the current message before this delivery: 0 the first time,
+     * more once it was redelivered (a failed message retried, an acknowledgement timed out). Pulsar
+     * counts redeliveries on Shared and Key_Shared subscriptions, which Pulsar Functions use unless
+     * they retain ordering.
+     *
+     * @return the count; 0 outside a message, and for a host that does not know it
+     */
+    default int redeliveryCount() {
+        return 0;
+    }
+
+    /**
      * Reads a state value.
      *
      * @param key the state key

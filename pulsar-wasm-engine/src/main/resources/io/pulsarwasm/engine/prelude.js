@@ -223,6 +223,9 @@ const ctx = Object.freeze({
   numInstances: function __pulsar_ctx() {
     return Number(one('numInstances'));
   },
+  redeliveryCount: function __pulsar_ctx() {
+    return Number(one('redeliveryCount'));
+  },
   state: Object.freeze({
     get: function __pulsar_ctx(key) {
       return stagedOrNull(one('stateGet', text('a state key', key)));

@@ -111,6 +111,13 @@ final class PulsarHost implements Host, SchemaPublisher {
     }
 
     @Override
+    public int redeliveryCount() {
+        return record().flatMap(Record::getMessage)
+                .map(Message::getRedeliveryCount)
+                .orElse(0);
+    }
+
+    @Override
     public CompletableFuture<Optional<byte[]>> stateGet(String key) {
         return state(() -> context.getStateAsync(key))
                 .thenApply(value -> Optional.ofNullable(value).map(PulsarHost::toArray));

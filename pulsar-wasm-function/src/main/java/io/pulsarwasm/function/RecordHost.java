@@ -119,6 +119,11 @@ final class RecordHost implements Host {
     }
 
     @Override
+    public int redeliveryCount() {
+        return host.redeliveryCount();
+    }
+
+    @Override
     public CompletableFuture<Optional<byte[]>> stateGet(String key) {
         return host.stateGet(key);
     }

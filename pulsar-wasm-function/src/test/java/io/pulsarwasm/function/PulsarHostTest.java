@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
+import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.functions.api.Context;
+import org.apache.pulsar.functions.api.Record;
 import org.junit.jupiter.api.Test;
 
 class PulsarHostTest {
@@ -41,6 +44,26 @@ class PulsarHostTest {
         IllegalStateException error =
                 assertThrows(IllegalStateException.class, () -> new PulsarHost(context(other)).counterIncr("k", 1));
         assertSame(other, error);
+    }
+
+    @Test
+    void theRedeliveryCountIsTheCurrentMessagesAndZeroWithoutOne() {
+        Message<?> message = (Message<?>) Proxy.newProxyInstance(
+                Message.class.getClassLoader(),
+                new Class<?>[] {Message.class},
+                (proxy, method, args) -> method.getName().equals("getRedeliveryCount") ? 4 : null);
+        Record<?> record = (Record<?>) Proxy.newProxyInstance(
+                Record.class.getClassLoader(),
+                new Class<?>[] {Record.class},
+                (proxy, method, args) -> method.getName().equals("getMessage") ? Optional.of(message) : null);
+        Record<?>[] current = {record};
+        Context context = (Context) Proxy.newProxyInstance(
+                Context.class.getClassLoader(),
+                new Class<?>[] {Context.class},
+                (proxy, method, args) -> method.getName().equals("getCurrentRecord") ? current[0] : null);
+        assertEquals(4, new PulsarHost(context).redeliveryCount());
+        current[0] = null;
+        assertEquals(0, new PulsarHost(context).redeliveryCount());
     }
 
     /** A Context whose every method throws the given exception. */

@@ -240,6 +240,11 @@ public final class InMemoryHost implements Host {
     }
 
     @Override
+    public int redeliveryCount() {
+        return record == null ? 0 : record.redeliveryCount();
+    }
+
+    @Override
     public CompletableFuture<Optional<byte[]>> stateGet(String key) {
         if (stateFailure != null) {
             throw stateFailure;

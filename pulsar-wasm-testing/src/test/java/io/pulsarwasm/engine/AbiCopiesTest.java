@@ -149,7 +149,11 @@ class AbiCopiesTest {
     @Test
     void theRustSdksExternBlocksDeclareEveryImportWithTheHostsSignature() throws IOException {
         Map<String, String> found = new TreeMap<>();
-        for (String file : List.of("sdk/rust/src/lib.rs", "sdk/rust/src/record.rs", "sdk/rust/src/recover.rs")) {
+        for (String file : List.of(
+                "sdk/rust/src/lib.rs",
+                "sdk/rust/src/record.rs",
+                "sdk/rust/src/recover.rs",
+                "sdk/rust/src/delivery.rs")) {
             Matcher block = Pattern.compile(
                             "#\\[link\\(wasm_import_module = \"pulsar\"\\)\\]\\s*extern \"C\" \\{(.*?)\\n\\s*\\}",
                             Pattern.DOTALL)

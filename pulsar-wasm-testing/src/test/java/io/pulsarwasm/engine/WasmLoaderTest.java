@@ -146,7 +146,8 @@ class WasmLoaderTest {
                         + "which the host does not provide (it provides functions of module 'pulsar': log, get_config, "
                         + "get_secret, set_output, set_error, get_key, get_topic, get_property, get_properties, "
                         + "get_event_time, get_message_id, get_schema, get_tenant, get_namespace, get_function_name, get_instance_id, "
-                        + "get_num_instances, state_get, state_put, state_delete, counter_incr, counter_get, publish, "
+                        + "get_num_instances, get_redelivery_count, state_get, state_put, state_delete, counter_incr, "
+                        + "counter_get, publish, "
                         + "record_metric, try_state_get, try_state_put, try_state_delete, try_counter_incr, "
                         + "try_counter_get, try_publish, last_error)",
                 () -> WasmLoader.fromResource("wasm/unknown_import.wasm"));

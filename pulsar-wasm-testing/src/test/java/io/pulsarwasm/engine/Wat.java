@@ -27,6 +27,7 @@ final class Wat {
             (import "pulsar" "try_state_put" (func $try_state_put (param i32 i32 i32 i32)))
             (import "pulsar" "try_publish" (func $try_publish (param i32 i32 i32 i32 i32 i32 i32 i32)))
             (import "pulsar" "last_error" (func $last_error (result i64)))
+            (import "pulsar" "get_redelivery_count" (func $get_redelivery_count (result i32)))
             (memory (export "memory") 2)
             (func (export "alloc") (param i32) (result i32) (i32.const 65536))
             """;
