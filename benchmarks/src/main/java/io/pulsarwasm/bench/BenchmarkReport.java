@@ -23,6 +23,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks and writes a results table (markdown) and a chart (PNG), every wasm figure
  * next to its Java baseline from the same run. {@code quick} settings prove the benchmarks run (CI)
  * and write to {@code benchmarks/target/}; {@code full} settings give real numbers and write to {@code docs/}.
+ *
+ * <p>Over 300 lines because it renders every benchmark's table and chart; it is tooling, not the
+ * product.
  */
 public final class BenchmarkReport {
 

@@ -38,6 +38,9 @@ import org.apache.pulsar.common.functions.FunctionConfig;
  * Each function is then measured at saturation (every message sent at once) and at a fixed offered
  * load well below it, where latency is processing latency rather than queueing. Latency is from the
  * producer's send to the consumer's receipt of the output.
+ *
+ * <p>Over 300 lines because it is one end-to-end experiment (deploy, offered load, saturation,
+ * passes, medians); it is tooling, not the product.
  */
 final class EndToEnd {
 

@@ -28,6 +28,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * running on the default ports is left alone. Function instances run as child processes (the
  * process runtime, the default) and are stopped with it, or as threads of the standalone's own
  * JVM (the thread runtime), which then listens for JMX on a free port (see {@link #jvm()}).
+ *
+ * <p>Over 300 lines because it drives a real binary distribution (configuration, both function
+ * runtimes, ports, JMX, logs) where no container engine runs.
  */
 public final class StandalonePulsar implements PulsarCluster {
 

@@ -117,7 +117,7 @@ class JavaScriptIT extends RealPulsarTest {
     }
 
     @Test
-    void aThrownErrorAndARunawayLoopAreDeadLetteredAndTheFunctionGoesOn() throws Exception {
+    void aThrownErrorAndARunawayLoopAreDeadLetteredARetriedMessageKnowsItAndTheFunctionGoesOn() throws Exception {
         String name = "js-moody";
         admin.functions()
                 .createFunction(
@@ -140,7 +140,7 @@ class JavaScriptIT extends RealPulsarTest {
                                         500))
                                 .build(),
                         Artifacts.genericNar().toString());
-        List<String> inputs = List.of("one", "boom", "two", "spin", "three");
+        List<String> inputs = List.of("one", "boom", "two", "spin", "three", "flaky");
         try (Consumer<String> outputs = Messages.subscribe(client, NS + "js-moody-out", Schema.STRING);
                 Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "js-moody-dlq", Schema.BYTES);
                 Producer<String> producer = client.newProducer(Schema.STRING)
@@ -150,6 +150,8 @@ class JavaScriptIT extends RealPulsarTest {
                 producer.send(input);
             }
             assertEquals(List.of("ONE", "TWO", "THREE"), Messages.values(Messages.receive(outputs, 3, LIVENESS)));
+            // "flaky" fails its first delivery and passes its redelivery, which Pulsar counts
+            assertEquals(List.of("FLAKY after 1 redelivery"), Messages.values(Messages.receive(outputs, 1, LIVENESS)));
             // negative acknowledgements come back after RETRY_DELAY_MS
             Set<String> dead = Messages.receive(deadLetters, 2, DEAD_LETTER_WAIT).stream()
                     .map(m -> new String(m.getValue(), java.nio.charset.StandardCharsets.UTF_8))

@@ -32,6 +32,9 @@ import run.endive.wasi.WasiPreview1;
  * and only configured directories are visible — read-only ones as a private in-memory copy, so
  * nothing the guest writes there reaches the host. Directories holding symbolic links or special
  * files are refused, so no path leads outside them.
+ *
+ * <p>Over 300 lines because every WASI bound (paths, descriptors, directory copies, stdout and
+ * stderr as log lines) is checked here, next to the link it guards.
  */
 final class WasiLink implements AutoCloseable {
 

@@ -22,6 +22,7 @@ final class WasmImports implements CallResults<long[]> {
     private final HostCalls calls;
     private final ValueLimits bounds;
     private GuestMemory memory;
+    private final GuestArguments idle = new GuestArguments();
     // the last text each import got as its first argument: the same bytes give the same String,
     // neither decoded nor hashed anew (a publish's topic, whose producer lookup needs its hash)
     private final byte[][] lastBytes = new byte[HostImport.values().length][];
@@ -50,7 +51,9 @@ final class WasmImports implements CallResults<long[]> {
         HostImport run = call.recovers() == null ? call : call.recovers();
         String name = run.qualifiedName();
         Recovery recovery = calls.recovery();
-        GuestArguments arguments = new GuestArguments(run, name, args);
+        // one set of arguments reused call after call; a call nested in another (from the guest's alloc) gets its own
+        GuestArguments arguments = idle.inUse ? new GuestArguments() : idle;
+        arguments.use(run, name, args);
         recovery.enter();
         try {
             return call.recovers() == null
@@ -63,6 +66,7 @@ final class WasmImports implements CallResults<long[]> {
             throw Recovery.named(call.qualifiedName(), e);
         } finally {
             recovery.exit();
+            arguments.inUse = false;
         }
     }
 
@@ -112,14 +116,16 @@ final class WasmImports implements CallResults<long[]> {
 
     /** A call's arguments: its wasm arguments, with text, bytes and maps in guest memory. */
     private final class GuestArguments implements CallArguments {
-        private final HostImport call;
-        private final String name;
-        private final long[] args;
+        private HostImport call;
+        private String name;
+        private long[] args;
+        private boolean inUse;
 
-        GuestArguments(HostImport call, String name, long[] args) {
+        void use(HostImport call, String name, long[] args) {
             this.call = call;
             this.name = name;
             this.args = args;
+            this.inUse = true;
         }
 
         private int ptr(int at) {

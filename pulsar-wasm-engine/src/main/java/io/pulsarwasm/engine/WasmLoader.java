@@ -35,6 +35,10 @@ import run.endive.wasm.WasmModule;
  *     assertEquals(42L, doubler.process(21L));
  * }
  * }</pre>
+ *
+ * <p>Over 300 lines because it is the engine's one front door: every way to name a module (file,
+ * URL, bytes, resource, location) and both kinds of guest (a module, a JavaScript function) start
+ * here, and each is a few lines over the same load.
  */
 public final class WasmLoader implements AutoCloseable {
 

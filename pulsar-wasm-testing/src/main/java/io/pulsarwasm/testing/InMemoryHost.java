@@ -21,6 +21,9 @@ import org.apache.pulsar.client.api.Schema;
  *
  * <p>Function identity defaults to tenant {@code public}, namespace {@code default}, name
  * {@code test-function}, instance 0 of 1. Not thread-safe.
+ *
+ * <p>Over 300 lines because it implements the whole Host, each method a few lines, plus the
+ * controls a test needs (failures, stalls).
  */
 public final class InMemoryHost implements Host {
 

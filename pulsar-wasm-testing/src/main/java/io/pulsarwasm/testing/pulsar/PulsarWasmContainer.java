@@ -56,6 +56,9 @@ import org.testcontainers.utility.MountableFile;
  * registry is reachable). Starting takes about 30 seconds on an idle machine; the whole start is
  * under one deadline, {@link #DEFAULT_STARTUP_TIMEOUT} unless {@link #withStartupTimeout} or the
  * system property {@value #STARTUP_TIMEOUT_PROPERTY} says otherwise.
+ *
+ * <p>Over 300 lines because it is a user's whole Pulsar fixture (start under one deadline, deploy,
+ * wait for subscriptions, read logs), each step short and documented.
  */
 public class PulsarWasmContainer extends PulsarContainer {
 

@@ -29,6 +29,9 @@ import org.apache.avro.generic.GenericRecord;
  * their underlying number; NaN and infinities the strings {@code "NaN"}, {@code "Infinity"},
  * {@code "-Infinity"}. In: the same, checked value by value, every refusal naming the path
  * ({@code $.address.zip}) and what was expected.
+ *
+ * <p>Over 300 lines because it is the whole Avro mapping both ways, one small method per schema
+ * type, and keeping both directions together keeps them symmetrical.
  */
 final class AvroJson {
 
