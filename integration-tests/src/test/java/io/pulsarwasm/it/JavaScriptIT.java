@@ -164,7 +164,7 @@ class JavaScriptIT extends RealPulsarTest {
         List<String> missing = new ArrayList<>();
         for (String expected : List.of(
                 "JavaScript function 'moody.js': process threw Error: refusing boom",
-                "at process (moody.js:4:15)",
+                "at process (moody.js:5:15)",
                 "function process timed out after 500 ms (user config wasm.timeout-ms)")) {
             if (!log.contains(expected)) {
                 missing.add(expected);
