@@ -18,8 +18,8 @@ build_all() {
   for wat in wasm-samples/wat/*.wat; do
     [ "$(basename "$wat")" = doubler.wat ] || wat2wasm "$wat" -o "$samples/$(basename "${wat%.wat}").wasm"
   done
-  for wat in pulsar-wasm-testing/src/test/wat/*.wat; do
-    wat2wasm --enable-multi-memory "$wat" -o "$root/pulsar-wasm-testing/src/test/resources/wasm/$(basename "${wat%.wat}").wasm"
+  for wat in pulsar-wasm-engine/src/test/wat/*.wat; do
+    wat2wasm --enable-multi-memory "$wat" -o "$root/pulsar-wasm-engine/src/test/resources/wasm/$(basename "${wat%.wat}").wasm"
   done
   # A function too large for one JVM method (the compiler's interpreter fallback): process(x)
   # returns x + 120000, one i64.add at a time.
@@ -30,7 +30,7 @@ build_all() {
     for _ in $(seq 120000); do echo 'i64.const 1 i64.add'; done
     echo '))'
   } > "$huge"
-  wat2wasm "$huge" -o "$root/pulsar-wasm-testing/src/test/resources/wasm/huge.wasm"
+  wat2wasm "$huge" -o "$root/pulsar-wasm-engine/src/test/resources/wasm/huge.wasm"
   rm -f "$huge"
   # C, freestanding, against sdk/c/pulsar_wasm.h.
   for c in wasm-samples/c/*.c; do
@@ -68,7 +68,7 @@ fi
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/wasm-samples/src/main/resources" "$scratch/pulsar-wasm-testing/src/test/resources/wasm"
+mkdir -p "$scratch/wasm-samples/src/main/resources" "$scratch/pulsar-wasm-engine/src/test/resources/wasm"
 build_all "$scratch"
 status=0
 checked=0

@@ -263,7 +263,7 @@ class FaultToleranceIT extends RealPulsarTest {
                 NS + "runaway-out",
                 Map.of(
                         "wasm.module",
-                        module("pulsar-wasm-testing/src/test/resources/wasm/faults.wasm"),
+                        module("pulsar-wasm-engine/src/test/resources/wasm/faults.wasm"),
                         "wasm.timeout-ms",
                         300,
                         "wasm.max-memory-pages",

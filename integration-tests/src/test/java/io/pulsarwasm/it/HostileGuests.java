@@ -191,7 +191,7 @@ final class HostileGuests {
                 "wasm.module",
                 "file://"
                         + pulsar.visibleToWorker(
-                                Artifacts.repoDir().resolve("pulsar-wasm-testing/src/test/resources/wasm/" + module)));
+                                Artifacts.repoDir().resolve("pulsar-wasm-engine/src/test/resources/wasm/" + module)));
         FunctionConfig function = FunctionConfig.builder()
                 .tenant("public")
                 .namespace("default")

@@ -151,7 +151,7 @@ class ThreadRuntimeIT {
                 NS + "thread-runaway-out",
                 Map.of(
                         "wasm.module",
-                        module(Artifacts.repoDir().resolve("pulsar-wasm-testing/src/test/resources/wasm/faults.wasm")),
+                        module(Artifacts.repoDir().resolve("pulsar-wasm-engine/src/test/resources/wasm/faults.wasm")),
                         "wasm.timeout-ms",
                         300));
         config.setMaxMessageRetries(1);

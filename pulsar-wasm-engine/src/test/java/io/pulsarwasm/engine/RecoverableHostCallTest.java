@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.pulsarwasm.testing.InMemoryHost;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ class RecoverableHostCallTest {
                 (i32.const 0)""", "(data (i32.const 0) \"c\") (data (i32.const 16) \"ok\") (data (i32.const 32) \"side\")");
     }
 
-    private static String answer(byte[] module, InMemoryHost host) {
+    private static String answer(byte[] module, TestHost host) {
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
                 WasmInstance guest = loader.newInstance(host)) {
             Invocation invocation = guest.process(new byte[] {1});
@@ -45,7 +44,7 @@ class RecoverableHostCallTest {
 
     @Test
     void aStateStoreThatIsNotThereIsTheGuestsToHandle() {
-        InMemoryHost host = new InMemoryHost().failState(new IllegalStateException(NOT_ENABLED));
+        TestHost host = new TestHost().failState(new IllegalStateException(NOT_ENABLED));
         assertEquals(
                 "pulsar.counter_incr: java.lang.IllegalStateException: " + NOT_ENABLED,
                 answer(guest("(call $try_counter_incr (i32.const 0) (i32.const 1) (i64.const 1))"), host));
@@ -56,7 +55,7 @@ class RecoverableHostCallTest {
 
     @Test
     void aCallThatWorksLeavesNoError() {
-        InMemoryHost host = new InMemoryHost();
+        TestHost host = new TestHost();
         assertEquals("ok", answer(guest("(call $try_counter_incr (i32.const 0) (i32.const 1) (i64.const 5))"), host));
         assertEquals(Map.of("c", 5L), host.counters());
         assertEquals(
@@ -70,7 +69,7 @@ class RecoverableHostCallTest {
 
     @Test
     void aPublishRefusedAtOnceIsTheGuestsToHandleAndDoesNotFailTheMessage() {
-        InMemoryHost host = new InMemoryHost().failPublishes(new IllegalStateException("broker says no"));
+        TestHost host = new TestHost().failPublishes(new IllegalStateException("broker says no"));
         assertEquals(
                 "pulsar.publish to 'side': java.lang.IllegalStateException: broker says no",
                 answer(
@@ -83,7 +82,7 @@ class RecoverableHostCallTest {
     void aBadValuePointerOfARecoverableWriteStillFailsItsCall() {
         // the value is read before the write is made, so a bad pointer is the guest's mistake, not the host's failure
         byte[] module = guest("(call $try_state_put (i32.const 0) (i32.const 1) (i32.const 131000) (i32.const 100))");
-        InMemoryHost host = new InMemoryHost();
+        TestHost host = new TestHost();
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
                 WasmInstance guest = loader.newInstance(host)) {
             assertEquals(
@@ -99,7 +98,7 @@ class RecoverableHostCallTest {
     void theGuestsOwnMistakeStillFailsItsCall() {
         byte[] module = guest("(drop (call $try_state_get (i32.const 131000) (i32.const 100)))");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
-                WasmInstance guest = loader.newInstance(new InMemoryHost())) {
+                WasmInstance guest = loader.newInstance(new TestHost())) {
             assertEquals(
                     "wasm module 'hostile.wasm': export 'process' failed in host call pulsar.state_get: guest range "
                             + "[131000, 131100) is outside guest memory of 131072 bytes",
@@ -122,7 +121,7 @@ class RecoverableHostCallTest {
                     (drop (call $try_state_get (i32.const 0) (i32.const 1)))
                     (i64.const 7)))""");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
-                WasmInstance guest = loader.newInstance(new InMemoryHost())) {
+                WasmInstance guest = loader.newInstance(new TestHost())) {
             String error = assertThrows(WasmExecutionException.class, () -> guest.process(1L))
                     .getMessage();
             assertEquals(
@@ -134,7 +133,7 @@ class RecoverableHostCallTest {
 
     @Test
     void aTryCallThatWorksAfterOneThatFailedClearsTheError() {
-        InMemoryHost host = new InMemoryHost().failState(new IllegalStateException(NOT_ENABLED));
+        TestHost host = new TestHost().failState(new IllegalStateException(NOT_ENABLED));
         byte[] module = guest("(call $try_counter_incr (i32.const 0) (i32.const 1) (i64.const 1))");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
                 WasmInstance guest = loader.newInstance(host)) {
@@ -152,7 +151,7 @@ class RecoverableHostCallTest {
         byte[] module = guest("(drop (call $try_state_get (i32.const 0) (i32.const 1)))");
         try (WasmLoader loader = WasmLoader.fromBytes(
                         NAME, module, new Sandbox(Limits.DEFAULTS.with(Limit.TIMEOUT_MS, 200), WasiConfig.OFF));
-                WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                WasmInstance guest = loader.newInstance(new TestHost().stall(true))) {
             assertEquals(
                     "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                     assertThrows(WasmTimeoutException.class, () -> guest.process(new byte[] {1}))
@@ -167,7 +166,7 @@ class RecoverableHostCallTest {
                 "(data (i32.const 0) \"c\")");
         try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
                 WasmInstance guest =
-                        loader.newInstance(new InMemoryHost().failState(new IllegalStateException(NOT_ENABLED)))) {
+                        loader.newInstance(new TestHost().failState(new IllegalStateException(NOT_ENABLED)))) {
             assertEquals(
                     "wasm module 'hostile.wasm': export 'process' failed in host call pulsar.counter_incr: "
                             + "java.lang.IllegalStateException: " + NOT_ENABLED,

@@ -2,7 +2,6 @@ package io.pulsarwasm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.pulsarwasm.testing.InMemoryHost;
 import io.pulsarwasm.testing.TestRecord;
 import io.pulsarwasm.testing.WasmFunctionTester;
 import java.io.IOException;
@@ -14,27 +13,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code pulsar.get_redelivery_count} and JavaScript's {@code ctx.redeliveryCount()}: the current
- * message's, 0 on its first delivery and outside a message.
+ * JavaScript's {@code ctx.redeliveryCount()} through the tester: the current message's, 0 on its
+ * first delivery (the engine's {@code RedeliveryCountTest} has the wasm import).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RedeliveryCountTest {
-
-    private static final byte[] GUEST = Wat.longGuest("(i64.extend_i32_s (call $get_redelivery_count))", "");
-
-    @Test
-    void aModuleReadsTheCurrentMessagesCount() {
-        InMemoryHost host = new InMemoryHost();
-        try (WasmLoader loader =
-                        WasmLoader.fromBytes("count.wasm", GUEST, new Sandbox(Limits.DEFAULTS, WasiConfig.OFF));
-                WasmInstance guest = loader.newInstance(host)) {
-            assertEquals(0L, guest.process(7L), "outside a message");
-            host.setRecord(TestRecord.of(7L));
-            assertEquals(0L, guest.process(7L), "a first delivery");
-            host.setRecord(TestRecord.of(7L).withRedeliveryCount(3));
-            assertEquals(3L, guest.process(7L), "the fourth delivery");
-        }
-    }
+class JavaScriptRedeliveryCountTest {
 
     @Test
     void aJavaScriptFunctionReadsItThroughCtx(@TempDir Path dir) throws IOException {

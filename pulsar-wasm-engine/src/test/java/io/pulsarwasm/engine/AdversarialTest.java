@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.pulsarwasm.host.Host;
-import io.pulsarwasm.testing.InMemoryHost;
-import io.pulsarwasm.testing.PublishedMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -55,7 +53,7 @@ class AdversarialTest {
     private static String loadError(byte[] module, Limits limits) {
         return assertThrows(WasmLoadException.class, () -> {
                     try (WasmLoader loader = load(module, limits);
-                            WasmInstance instance = loader.newInstance(new InMemoryHost())) {
+                            WasmInstance instance = loader.newInstance(new TestHost())) {
                         instance.entryPoint();
                     }
                 })
@@ -418,7 +416,7 @@ class AdversarialTest {
         void aProcessThatLoopsTimesOutEveryTime() {
             byte[] module = Wat.longGuest(LOOP + " (i64.const 0)", "");
             try (WasmLoader loader = load(module, FAST);
-                    WasmSession session = new WasmSession(loader, new InMemoryHost())) {
+                    WasmSession session = new WasmSession(loader, new TestHost())) {
                 for (int i = 0; i < 3; i++) {
                     long start = System.nanoTime();
                     WasmTimeoutException error = assertThrows(WasmTimeoutException.class, () -> session.process(1L));
@@ -463,7 +461,7 @@ class AdversarialTest {
         void aStateReadThatNeverAnswersTimesOut() {
             byte[] module = Wat.longGuest("(drop (call $state_get (i32.const 0) (i32.const 1))) (i64.const 0)", "");
             try (WasmLoader loader = load(module, FAST);
-                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                    WasmInstance guest = loader.newInstance(new TestHost().stall(true))) {
                 assertEquals(
                         "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         processError(guest));
@@ -476,7 +474,7 @@ class AdversarialTest {
                     (call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1))
                     (call $counter_get (i32.const 0) (i32.const 1))""", "");
             try (WasmLoader loader = load(module, FAST);
-                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                    WasmInstance guest = loader.newInstance(new TestHost().stall(true))) {
                 assertEquals(
                         "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         processError(guest));
@@ -490,7 +488,7 @@ class AdversarialTest {
                       (i32.const 0) (i32.const 0))
                     (i64.const 0)""", "(data (i32.const 0) \"side\")");
             try (WasmLoader loader = load(module, FAST);
-                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                    WasmInstance guest = loader.newInstance(new TestHost().stall(true))) {
                 assertEquals(
                         "wasm module 'hostile.wasm': export 'process' timed out after 200 ms (user config wasm.timeout-ms)",
                         processError(guest));
@@ -538,7 +536,7 @@ class AdversarialTest {
 
         /** A host whose publishes complete when the test says, each topic's send in {@code sends}. */
         private static Host heldPublishes(Map<String, CompletableFuture<Object>> sends) {
-            InMemoryHost delegate = new InMemoryHost();
+            TestHost delegate = new TestHost();
             return (Host) Proxy.newProxyInstance(
                     Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
                         if (method.getName().equals("publish")) {
@@ -559,7 +557,7 @@ class AdversarialTest {
                       (i32.const 0) (i32.const 0))
                     (i32.const 0)""", "(data (i32.const 0) \"side\")");
             try (WasmLoader loader = load(module, FAST);
-                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                    WasmInstance guest = loader.newInstance(new TestHost().stall(true))) {
                 CompletableFuture<byte[]> stored = guest.process(new byte[] {7}).stored();
                 ExecutionException failure =
                         assertThrows(ExecutionException.class, () -> stored.get(10, TimeUnit.SECONDS));
@@ -579,7 +577,7 @@ class AdversarialTest {
                     (i32.const 0)""", "(data (i32.const 0) \"side\")");
             CompletableFuture<byte[]> stored;
             try (WasmLoader loader = load(module, FAST);
-                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                    WasmInstance guest = loader.newInstance(new TestHost().stall(true))) {
                 stored = guest.process(new byte[] {7}).stored();
                 guest.discard();
             }
@@ -598,7 +596,7 @@ class AdversarialTest {
         void logBytesPerCallAreBoundedAndSaySoOnce() {
             byte[] module = Wat.longGuest(
                     loop(1000, "(call $log (i32.const 2) (i32.const 0) (i32.const 8192))") + " (i64.const 0)", "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
@@ -620,7 +618,7 @@ class AdversarialTest {
                     "(memory.fill (i32.const 0) (i32.const 97) (i32.const 100000)) "
                             + "(call $log (i32.const 2) (i32.const 0) (i32.const 100000)) (i64.const 0)",
                     "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
@@ -637,7 +635,7 @@ class AdversarialTest {
                     loop(5000, "(i32.store16 (i32.mul (local.get $i) (i32.const 2)) (i32.const 0xA9C3))")
                             + " (call $log (i32.const 2) (i32.const 0) (i32.const 10000)) (i64.const 0)",
                     "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_LOG_LINE_BYTES, 101));
                     WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
@@ -666,7 +664,7 @@ class AdversarialTest {
                     (i32.store8 (i32.const 100) (i32.add (i32.const 64) (i32.rem_u (local.get $i) (i32.const 64))))
                     (i32.store8 (i32.const 101) (i32.add (i32.const 64) (i32.div_u (local.get $i) (i32.const 64))))
                     (call $record_metric (i32.const 100) (i32.const 2) (f64.const 1))""") + " (i64.const 0)", "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(
@@ -683,7 +681,7 @@ class AdversarialTest {
         void emptyLogLinesAreNotFree() {
             byte[] module = Wat.longGuest(
                     loop(100_000, "(call $log (i32.const 2) (i32.const 0) (i32.const 0))") + " (i64.const 0)", "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
@@ -713,7 +711,7 @@ class AdversarialTest {
                     (call $record_metric (i32.const 100) (i32.const 1) (f64.const 1))
                     (if (i64.eq (local.get $in) (i64.const 0)) (then unreachable))
                     (i64.const 0)""", "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_METRIC_NAMES, 2));
                     WasmSession session = new WasmSession(loader, host)) {
                 assertEquals(0L, session.process(1L)); // 'A'
@@ -736,7 +734,7 @@ class AdversarialTest {
                     (i32.store8 (i32.const 101) (i32.add (i32.const 64) (i32.div_u (local.get $i) (i32.const 64))))
                     (call $publish (i32.const 100) (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const -1)
                       (i32.const 0) (i32.const 0))""") + " (i64.const 0)", "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(
@@ -760,15 +758,15 @@ class AdversarialTest {
                             + "(i32.store8 (i32.const 100) (i32.const 66))" + publish
                             + "(i32.store8 (i32.const 100) (i32.const 65))" + publish + " (i64.const 0)",
                     "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_PUBLISH_TOPICS, 2));
                     WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(0L, guest.process(0L));
                 assertEquals(
                         List.of("A", "B", "A"),
-                        host.published().stream().map(PublishedMessage::topic).toList());
+                        host.published().stream().map(TestHost.Published::topic).toList());
             }
-            InMemoryHost capped = new InMemoryHost();
+            TestHost capped = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_PUBLISH_TOPICS, 1));
                     WasmInstance guest = loader.newInstance(capped)) {
                 assertEquals(
@@ -779,7 +777,9 @@ class AdversarialTest {
                         processError(guest));
                 assertEquals(
                         List.of("A"),
-                        capped.published().stream().map(PublishedMessage::topic).toList());
+                        capped.published().stream()
+                                .map(TestHost.Published::topic)
+                                .toList());
             }
         }
 
@@ -788,7 +788,7 @@ class AdversarialTest {
             byte[] module = Wat.longGuest(
                     loop(10_000, "(call $record_metric (i32.const 0) (i32.const 1) (f64.const 2))") + " (i64.const 0)",
                     "(data (i32.const 0) \"m\")");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
@@ -819,7 +819,7 @@ class AdversarialTest {
         void publishesPerCallAreCapped() {
             byte[] module =
                     Wat.longGuest(loop(1001, PUBLISH.formatted(3)) + " (i64.const 0)", "(data (i32.const 0) \"side\")");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(
@@ -835,7 +835,7 @@ class AdversarialTest {
         void theWriteBudgetStartsAgainEveryCall() {
             byte[] module =
                     Wat.longGuest(loop(600, PUBLISH.formatted(3)) + " (i64.const 0)", "(data (i32.const 0) \"side\")");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 guest.process(0L);
@@ -849,7 +849,7 @@ class AdversarialTest {
             byte[] module = Wat.longGuest(
                     PUBLISH.formatted(600) + " " + PUBLISH.formatted(600) + " (i64.const 0)",
                     "(data (i32.const 0) \"side\")");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_WRITE_BYTES_PER_CALL, 1000));
                     WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(
@@ -883,7 +883,7 @@ class AdversarialTest {
             byte[] module = Wat.longGuest(
                     loop(2000, "(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1))") + " (i64.const 0)",
                     "(data (i32.const 0) \"c\")");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(
@@ -901,7 +901,7 @@ class AdversarialTest {
                     "(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
                     "(data (i32.const 0) \"c\")");
             try (WasmLoader loader = load(module, FAST.with(Limit.MAX_WRITES_PER_CALL, 3));
-                    WasmInstance guest = loader.newInstance(new InMemoryHost().stall(true))) {
+                    WasmInstance guest = loader.newInstance(new TestHost().stall(true))) {
                 for (int i = 0; i < 3; i++) {
                     guest.process(new byte[1]); // each message's write hangs, and fails it after the deadline
                 }
@@ -919,7 +919,7 @@ class AdversarialTest {
                     "(call $counter_incr (i32.const 0) (i32.const 1) (i64.const 1)) (i32.const 0)",
                     "(data (i32.const 0) \"c\")");
             List<CompletableFuture<Void>> unstored = new java.util.concurrent.CopyOnWriteArrayList<>();
-            InMemoryHost delegate = new InMemoryHost();
+            TestHost delegate = new TestHost();
             Host slowStore = (Host) Proxy.newProxyInstance(
                     Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
                         if (method.getName().equals("counterIncr")) {
@@ -959,7 +959,7 @@ class AdversarialTest {
                     "(call $state_put (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 2097152)) "
                             + "(i64.const 0)",
                     "");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             try (WasmLoader loader = load(module, Limits.DEFAULTS);
                     WasmInstance guest = loader.newInstance(host)) {
                 assertEquals(
@@ -1006,7 +1006,7 @@ class AdversarialTest {
             byte[] module = Wat.longGuest(
                     "(i64.shr_u (call $state_get (i32.const 0) (i32.const 1)) (i64.const 32))",
                     "(data (i32.const 0) \"k\")");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             host.statePut("k", new byte[100]);
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_HOST_DATA_BYTES, 50));
                     WasmInstance guest = loader.newInstance(host)) {
@@ -1024,7 +1024,7 @@ class AdversarialTest {
     class ErrorsFromTheJvm {
 
         /** A host whose {@code log} throws what the JVM might throw while a guest runs. */
-        private static Host throwingOnLog(InMemoryHost delegate, Error error) {
+        private static Host throwingOnLog(TestHost delegate, Error error) {
             return (Host) Proxy.newProxyInstance(
                     Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
                         if (method.getName().equals("log")
@@ -1046,7 +1046,7 @@ class AdversarialTest {
         @Test
         void outOfMemoryWhileAGuestRunsFailsTheMessageAndDiscardsTheInstance() {
             byte[] module = Wat.longGuest(LOG_BOOM, "(data (i32.const 0) \"boom\")");
-            InMemoryHost delegate = new InMemoryHost();
+            TestHost delegate = new TestHost();
             try (WasmLoader loader = load(module, FAST);
                     WasmSession session =
                             new WasmSession(loader, throwingOnLog(delegate, new OutOfMemoryError("simulated")))) {
@@ -1065,7 +1065,7 @@ class AdversarialTest {
         @Test
         void stackOverflowInTheHostIsATrap() {
             byte[] module = Wat.longGuest(LOG_BOOM, "(data (i32.const 0) \"boom\")");
-            InMemoryHost delegate = new InMemoryHost();
+            TestHost delegate = new TestHost();
             try (WasmLoader loader = load(module, FAST);
                     WasmSession session = new WasmSession(loader, throwingOnLog(delegate, new StackOverflowError()))) {
                 WasmExecutionException error = assertThrows(WasmExecutionException.class, () -> session.process(1L));
@@ -1080,7 +1080,7 @@ class AdversarialTest {
         void aSessionUsedFromTwoThreadsAtOnceSaysSo() throws Exception {
             byte[] module = Wat.longGuest(LOG_BOOM, "(data (i32.const 0) \"boom\")");
             try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.TIMEOUT_MS, 2000));
-                    WasmSession session = new WasmSession(loader, new InMemoryHost())) {
+                    WasmSession session = new WasmSession(loader, new TestHost())) {
                 CyclicBarrier start = new CyclicBarrier(2);
                 Callable<String> attempt = () -> {
                     start.await();
@@ -1304,7 +1304,7 @@ class AdversarialTest {
                         (i32.store (i32.const 410) (i32.const 500)) (i32.store (i32.const 414) (i32.const 1))
                         (drop (call $fd_write (i32.const 1) (i32.const 410) (i32.const 1) (i32.const 408)))
                         (i64.const 0)))""");
-            InMemoryHost host = new InMemoryHost();
+            TestHost host = new TestHost();
             WasiConfig wasi = new WasiConfig(true, Map.of(), List.of(), Map.of());
             try (WasmLoader loader = WasmLoader.fromBytes(NAME, module, new Sandbox(Limits.DEFAULTS, wasi));
                     WasmInstance guest = loader.newInstance(host)) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.pulsarwasm.testing.InMemoryHost;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +28,7 @@ class WasmLoaderTest {
 
     @Test
     void guestReadsConfigAndLogsThroughTheContext() {
-        InMemoryHost recording = new InMemoryHost().userConfig("greeting", "hello");
+        TestHost recording = new TestHost().userConfig("greeting", "hello");
         try (WasmLoader loader = WasmLoader.fromResource(GREETER)) {
             WasmInstance greeter = loader.newInstance(recording);
             assertEquals(15L, greeter.process(10));
@@ -41,7 +40,7 @@ class WasmLoaderTest {
 
     @Test
     void wholeNumbersFromJsonConfigReadWithoutFraction() {
-        InMemoryHost recording = new InMemoryHost().userConfig("greeting", 300.0);
+        TestHost recording = new TestHost().userConfig("greeting", 300.0);
         try (WasmLoader loader = WasmLoader.fromResource(GREETER)) {
             assertEquals(3L, loader.newInstance(recording).process(0));
         }
@@ -50,7 +49,7 @@ class WasmLoaderTest {
 
     @Test
     void closingTheLoaderClosesItsInstances() {
-        InMemoryHost recording = new InMemoryHost();
+        TestHost recording = new TestHost();
         WasmInstance greeter;
         try (WasmLoader loader = WasmLoader.fromResource(GREETER)) {
             greeter = loader.newInstance(recording);
@@ -63,7 +62,7 @@ class WasmLoaderTest {
     @Test
     void loadsTheSameModuleFromEverySourceKind() throws Exception {
         Path file = Path.of(getClass().getClassLoader().getResource(GREETER).toURI());
-        InMemoryHost recording = new InMemoryHost().userConfig("greeting", "hi");
+        TestHost recording = new TestHost().userConfig("greeting", "hi");
         List<WasmLoader> loaders = List.of(
                 WasmLoader.fromFile(file),
                 WasmLoader.fromUrl(file.toUri().toURL()),
