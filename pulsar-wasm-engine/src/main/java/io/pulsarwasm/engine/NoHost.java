@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The host of an instance made without one: logs to SLF4J, knows no config or record, refuses state and publishing. */
-final class NoHost implements Host {
+class NoHost implements Host {
 
     private final Logger logger;
 

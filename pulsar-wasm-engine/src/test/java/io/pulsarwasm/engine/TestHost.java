@@ -1,6 +1,5 @@
 package io.pulsarwasm.engine;
 
-import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,16 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * The engine's own test host: config, log lines, state, counters, publishes and metrics kept in
  * memory, with failures and stalls on demand, and no record of any schema (the function module's
- * records are not the engine's to know). Users test with {@code io.pulsarwasm.testing.InMemoryHost}.
+ * records are not the engine's to know); the rest is {@link NoHost}'s. Users test with {@code
+ * io.pulsarwasm.testing.InMemoryHost}.
  */
-final class TestHost implements Host {
+final class TestHost extends NoHost {
 
     /** A message a guest published. */
     record Published(String topic, String key, Map<String, String> properties, byte[] value) {
@@ -36,6 +35,10 @@ final class TestHost implements Host {
     private RuntimeException publishFailure;
     private boolean stalled;
     private int redeliveryCount;
+
+    TestHost() {
+        super("test");
+    }
 
     TestHost userConfig(String key, Object value) {
         userConfig.put(key, value);
@@ -95,66 +98,6 @@ final class TestHost implements Host {
     @Override
     public Optional<String> config(String key) {
         return Optional.ofNullable(userConfig.get(key)).map(WasmConfig::configText);
-    }
-
-    @Override
-    public Optional<String> secret(String name) {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> key() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> topic() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Map<String, String> properties() {
-        return Map.of();
-    }
-
-    @Override
-    public OptionalLong eventTime() {
-        return OptionalLong.empty();
-    }
-
-    @Override
-    public Optional<byte[]> messageId() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> schema() {
-        return Optional.empty();
-    }
-
-    @Override
-    public String tenant() {
-        return "public";
-    }
-
-    @Override
-    public String namespace() {
-        return "default";
-    }
-
-    @Override
-    public String functionName() {
-        return "test-function";
-    }
-
-    @Override
-    public int instanceId() {
-        return 0;
-    }
-
-    @Override
-    public int numInstances() {
-        return 1;
     }
 
     @Override
