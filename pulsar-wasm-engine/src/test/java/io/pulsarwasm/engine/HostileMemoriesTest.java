@@ -1,0 +1,120 @@
+package io.pulsarwasm.engine;
+
+import static io.pulsarwasm.engine.Hostile.load;
+import static io.pulsarwasm.engine.Hostile.loadError;
+import static io.pulsarwasm.engine.Hostile.processError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Hostile memories: a module asking for more than wasm.max-memory-pages, at once or by growing. Each case asserts the exact outcome. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HostileMemoriesTest {
+
+    @Test
+    void oneMemoryOverTheLimitIsRefusedAtLoad() {
+        assertEquals(
+                "wasm module 'hostile.wasm' declares a memory of 300 initial pages, more than the limit of "
+                        + "256 pages (16 MiB) (user config wasm.max-memory-pages)",
+                loadError(
+                        Wat.compile(
+                                "(module (memory 300) (func (export \"process\") (param i64) (result i64) local.get 0))"),
+                        Limits.DEFAULTS));
+    }
+
+    @Test
+    void memoriesTogetherOverTheLimitAreRefusedAtLoad() {
+        assertEquals(
+                "wasm module 'hostile.wasm' declares 2 memories of 300 initial pages together, more than the limit of "
+                        + "256 pages (16 MiB) (user config wasm.max-memory-pages)",
+                loadError(
+                        Wat.compile(
+                                "(module (memory 200) (memory 100) (func (export \"process\") (param i64) (result i64) local.get 0))"),
+                        Limits.DEFAULTS));
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = ExecutionMode.class,
+            names = {"INTERPRETER", "COMPILER"})
+    void aSecondMemoryCannotGrow(ExecutionMode mode) {
+        byte[] module = Wat.compile("""
+                (module (memory $a 1) (memory $b 1)
+                  (func (export "process") (param i64) (result i64)
+                    (i64.extend_i32_s (memory.grow $b (i32.wrap_i64 (local.get 0))))))""");
+        try (WasmLoader loader = load(module, Limits.DEFAULTS).withExecution(mode);
+                WasmInstance guest = loader.newInstance()) {
+            assertEquals(-1, guest.process(1L));
+            assertEquals(-1, guest.process(100_000L));
+            assertEquals(1, guest.process(0L));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = ExecutionMode.class,
+            names = {"INTERPRETER", "COMPILER"})
+    void theFirstMemoryGrowsOnlyIntoWhatTheOthersDoNotHold(ExecutionMode mode) {
+        byte[] module = Wat.compile("""
+                (module (memory $a 1) (memory $b 10)
+                  (func (export "process") (param i64) (result i64)
+                    (i64.extend_i32_s (memory.grow $a (i32.wrap_i64 (local.get 0))))))""");
+        try (WasmLoader loader = load(module, Limits.DEFAULTS).withExecution(mode);
+                WasmInstance guest = loader.newInstance()) {
+            assertEquals(1, guest.process(245L)); // 1 + 245 + 10 = 256 pages
+            assertEquals(-1, guest.process(1L));
+        }
+    }
+
+    @Test
+    void growthPastTheLimitIsRefusedAndTheTrapSaysWhy() {
+        byte[] module = Wat.longGuest("""
+                (loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
+                unreachable""", "");
+        try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                WasmInstance guest = loader.newInstance()) {
+            String error = processError(guest);
+            assertTrue(error.startsWith("wasm module 'hostile.wasm': export 'process' trapped: "), error);
+            assertTrue(
+                    error.endsWith(" (guest memory is at its limit of 256 pages (16 MiB), user config "
+                            + "wasm.max-memory-pages; a refused memory.grow is the likely cause)"),
+                    error);
+        }
+    }
+
+    @Test
+    void growthBeyondTheWasmMaximumIsRefused() {
+        byte[] module = Wat.longGuest("(i64.extend_i32_s (memory.grow (i32.const 70000)))", "");
+        try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                WasmInstance guest = loader.newInstance()) {
+            assertEquals(-1, guest.process(0L));
+        }
+    }
+
+    @Test
+    void aMemoryAtTheLimitLoadsAndCannotGrow() {
+        byte[] module = Wat.compile("""
+                (module (memory 256)
+                  (func (export "process") (param i64) (result i64) (i64.extend_i32_s (memory.grow (i32.const 1)))))""");
+        try (WasmLoader loader = load(module, Limits.DEFAULTS);
+                WasmInstance guest = loader.newInstance()) {
+            assertEquals(-1, guest.process(0L));
+        }
+    }
+
+    @Test
+    void aSharedMemoryIsRefused() {
+        assertEquals(
+                "wasm module 'hostile.wasm' declares a shared memory; guests run single-threaded, so shared "
+                        + "memories (threads) are not supported",
+                loadError(
+                        Wat.compile(
+                                "(module (memory 1 1 shared) (func (export \"process\") (param i64) (result i64) local.get 0))"),
+                        Limits.DEFAULTS));
+    }
+}
