@@ -51,7 +51,8 @@ final class JsArguments implements CallArguments {
     /** The number of entries of a map whose count is field {@code at}: as many as the fields hold. */
     private int count(int at) {
         long count = JsFields.parseLong(name, JsFields.field(name, fields, at));
-        if (count < 0 || at + 1 + 2 * count > fields.size()) {
+        // compared with the fields there are, halved: twice a huge count would overflow
+        if (count < 0 || count > (fields.size() - at - 1) / 2) {
             throw new AbiViolationException(
                     name + ": a map of " + count + " entries in " + (fields.size() - at - 1) + " fields");
         }

@@ -108,7 +108,7 @@ final class JsBridge implements CallResults<String> {
         try {
             result = calls.recovery().bridged(name, () -> switch (call) {
                 case "register" -> {
-                    registered = "8:function".equals(argument);
+                    registered = JsFields.decode(name, argument).equals(List.of("function"));
                     yield NOTHING;
                 }
                 case "input" -> input();

@@ -42,19 +42,6 @@ final class JsFields {
         }
     }
 
-    /** @return the fields in the wire format */
-    static String encode(List<String> fields) {
-        StringBuilder out = new StringBuilder();
-        for (String field : fields) {
-            if (field == null) {
-                out.append('-');
-            } else {
-                out.append(field.length()).append(':').append(field);
-            }
-        }
-        return out.toString();
-    }
-
     /** @return the fields of a text in the wire format, or an error naming where it is malformed */
     static List<String> decode(String name, String text) {
         List<String> fields = new ArrayList<>();

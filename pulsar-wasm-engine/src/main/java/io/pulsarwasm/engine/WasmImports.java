@@ -16,9 +16,6 @@ import run.endive.runtime.Instance;
  */
 final class WasmImports implements CallResults<long[]> {
 
-    private static final long[] RECOVERED_ABSENT = {Abi.ABSENT};
-    private static final long[] RECOVERED_ZERO = {0};
-
     private final HostCalls calls;
     private final ValueLimits bounds;
     private GuestMemory memory;
@@ -74,8 +71,8 @@ final class WasmImports implements CallResults<long[]> {
     private static long[] fallback(HostImport call) {
         return switch (call.result()) {
             case NONE -> null;
-            case TEXT, BYTES, MAP, OPTIONAL_I64 -> RECOVERED_ABSENT.clone();
-            case I32, I64 -> RECOVERED_ZERO.clone();
+            case TEXT, BYTES, MAP, OPTIONAL_I64 -> new long[] {Abi.ABSENT};
+            case I32, I64 -> new long[] {0};
         };
     }
 
