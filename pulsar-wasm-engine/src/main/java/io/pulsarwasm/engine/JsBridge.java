@@ -1,21 +1,15 @@
 package io.pulsarwasm.engine;
 
-import static run.endive.wasm.types.ValType.I32;
-
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import run.endive.runtime.ExportFunction;
-import run.endive.runtime.HostFunction;
-import run.endive.runtime.Instance;
-import run.endive.runtime.Memory;
 
 /**
- * The host side of the JavaScript engine's bridge ({@code endive.invoke}, which the prelude calls
- * as {@code java_invoke}): each {@code ctx} call is the {@link HostImport} of its {@link
+ * The host side of the JavaScript engine's bridge (the prelude's {@code bridge}, a host function
+ * of {@link JsNatives}): each {@code ctx} call is the {@link HostImport} of its {@link
  * HostImport#bridgeName() bridge name}, run by {@link HostCalls#call} as a wasm module's is, so that
  * a JavaScript function meets the same limits. Besides, the bridge has the invocation's own calls:
  * {@code register} (the module's {@code process}), {@code input}, {@code output} and {@code error}.
@@ -31,10 +25,8 @@ import run.endive.runtime.Memory;
  */
 final class JsBridge implements CallResults<String> {
 
-    private static final String MODULE = "pulsar";
     /**
-     * The result of a call that returns nothing: one null field, never the empty string (the engine
-     * frees a result with its length, and a zero-sized free is undefined in Rust).
+     * The result of a call that returns nothing: one null field, never the empty string.
      */
     private static final String NOTHING = "-";
 
@@ -45,12 +37,11 @@ final class JsBridge implements CallResults<String> {
     private final JsStreams streams;
     private final long maxArgumentBytes;
     private JsInput form = JsInput.TEXT;
+    private long invocation;
     private byte[] input;
     private boolean settled;
     private boolean failed;
     private boolean registered;
-    private ExportFunction realloc;
-    private GuestMemory guest;
 
     JsBridge(HostCalls calls, JsStreams streams, long maxStagedBytes) {
         this.calls = calls;
@@ -60,15 +51,11 @@ final class JsBridge implements CallResults<String> {
         this.maxArgumentBytes = Math.max(maxStagedBytes, 4L * bounds.maxLogLineBytes()) + 4 * 65536L;
     }
 
-    /** The bridge as the engine imports it: {@code endive.invoke(module, name, fields) -> *[ptr, len]}. */
-    HostFunction function() {
-        return new HostFunction("endive", "invoke", List.of(I32, I32, I32, I32, I32, I32), List.of(I32), this::invoke);
-    }
-
-    /** Starts an invocation of {@code process} with its input. */
-    void begin(JsInput form, byte[] input) {
+    /** Starts invocation {@code id} of {@code process}, with its input. */
+    void begin(JsInput form, byte[] input, long id) {
         this.form = form;
         this.input = input;
+        this.invocation = id;
         this.settled = false;
         this.failed = false;
     }
@@ -88,22 +75,21 @@ final class JsBridge implements CallResults<String> {
         return registered;
     }
 
-    private long[] invoke(Instance instance, long... args) {
-        if (guest == null) {
-            guest = new GuestMemory(instance);
-        }
-        String module = guest.readUtf8("endive.invoke", (int) args[0], (int) args[1]);
-        String call = guest.readUtf8("endive.invoke", (int) args[2], (int) args[3]);
-        if (!MODULE.equals(module)) {
-            throw new AbiViolationException("endive.invoke: no host module '" + module + "'");
-        }
+    /**
+     * Runs one call of the bridge.
+     *
+     * @param call the call's name: a host call's bridge name, or one of the invocation's own
+     * @param argument its fields
+     * @return its result fields, or {@code !} and the failure
+     */
+    String invoke(String call, String argument) {
         String name = "ctx." + call;
-        if (Integer.toUnsignedLong((int) args[5]) > maxArgumentBytes) {
-            throw new AbiViolationException(name + ": " + Integer.toUnsignedLong((int) args[5])
-                    + " bytes of arguments, more " + "than any host call takes (" + maxArgumentBytes
-                    + ", from the output, write, state value and log line limits)");
+        if (argument.length() > maxArgumentBytes / 3 && ValueLimits.utf8Length(argument) > maxArgumentBytes) {
+            throw new AbiViolationException(
+                    name + ": " + ValueLimits.utf8Length(argument) + " bytes of arguments, more "
+                            + "than any host call takes (" + maxArgumentBytes
+                            + ", from the output, write, state value and log line limits)");
         }
-        String argument = guest.readUtf8(name, (int) args[4], (int) args[5]);
         String result;
         try {
             result = calls.recovery().bridged(name, () -> switch (call) {
@@ -112,18 +98,24 @@ final class JsBridge implements CallResults<String> {
                     yield NOTHING;
                 }
                 case "input" -> input();
-                case "output" -> output(name, argument);
+                case "output" -> {
+                    String outcome = ofCurrent(name, argument);
+                    yield outcome == null ? NOTHING : output(name, outcome);
+                }
                 case "error" -> {
-                    requireUnsettled(name);
-                    calls.setError(name, bounds.line(argument).text());
-                    settled = true;
-                    failed = true;
+                    String error = ofCurrent(name, argument);
+                    if (error != null) {
+                        requireUnsettled(name);
+                        calls.setError(name, bounds.line(error).text());
+                        settled = true;
+                        failed = true;
+                    }
                     yield NOTHING;
                 }
                 default -> {
                     HostImport hostCall = HostImport.byBridgeName(call);
                     if (hostCall == null) {
-                        throw new AbiViolationException("endive.invoke: no host call '" + call + "'");
+                        throw new AbiViolationException("the JavaScript bridge: no host call '" + call + "'");
                     }
                     yield calls.call(
                             hostCall,
@@ -140,7 +132,7 @@ final class JsBridge implements CallResults<String> {
         } finally {
             streams.dropStaged();
         }
-        return new long[] {place(instance, result.getBytes(StandardCharsets.UTF_8))};
+        return result;
     }
 
     /** The input, raw after its kind: {@code t} text, {@code j} JSON text, {@code b} the length of staged bytes. */
@@ -160,7 +152,7 @@ final class JsBridge implements CallResults<String> {
     }
 
     /** The output, raw after its kind: {@code n} none, {@code t} text, {@code b} staged bytes. */
-    private String output(String name, String argument) {
+    String output(String name, String argument) {
         requireUnsettled(name);
         char kind = argument.isEmpty() ? '?' : argument.charAt(0);
         switch (kind) {
@@ -171,6 +163,51 @@ final class JsBridge implements CallResults<String> {
         }
         settled = true;
         return NOTHING;
+    }
+
+    /**
+     * An outcome sent through the bridge starts with its invocation's id and {@code ;}.
+     *
+     * @return the outcome, or null when its invocation is over (a Promise of an earlier message
+     *     settling late, which decides nothing)
+     */
+    private String ofCurrent(String name, String argument) {
+        int semicolon = argument.indexOf(';');
+        long id;
+        try {
+            id = Long.parseLong(argument.substring(0, Math.max(0, semicolon)));
+        } catch (NumberFormatException e) {
+            throw new AbiViolationException(name + ": no invocation id before the outcome");
+        }
+        return id == invocation && input != null ? argument.substring(semicolon + 1) : null;
+    }
+
+    /** Refuses an output over the limit before the host reads it. */
+    void checkOutput(long length) {
+        requireUnsettled("process");
+        calls.checkOutput("process", length);
+    }
+
+    /** The outcome of the current invocation as the engine returned it: text as UTF-8. */
+    void outputText(byte[] utf8) {
+        requireUnsettled("process");
+        calls.setOutput("process", utf8);
+        settled = true;
+    }
+
+    /** The outcome of the current invocation: what it threw, described. */
+    void error(String text) {
+        requireUnsettled("process");
+        calls.setError("process", bounds.line(text).text());
+        settled = true;
+        failed = true;
+    }
+
+    /** The outcome of the current invocation as the engine returned it: no output. */
+    void outputNone() {
+        requireUnsettled("process");
+        calls.checkOutput("process", 0);
+        settled = true;
     }
 
     /** One invocation has one outcome: a second output or error (a Promise of an earlier message, say) is refused. */
@@ -227,24 +264,5 @@ final class JsBridge implements CallResults<String> {
     private String checked(String call, String result) {
         bounds.checkHostData(call, ValueLimits.utf8Length(result));
         return result;
-    }
-
-    /** Writes a result into memory from the engine's {@code cabi_realloc}; returns the address of its {@code [ptr, len]}. */
-    private int place(Instance instance, byte[] data) {
-        if (data.length == 0) {
-            // the engine frees a result with its length, and traps on a zero-sized one: every result has a field
-            throw new IllegalStateException(
-                    "pulsar-wasm: the bridge's result for a JavaScript call is empty (a host bug)");
-        }
-        if (realloc == null) {
-            realloc = instance.export("cabi_realloc");
-        }
-        Memory memory = instance.memory();
-        int ptr = (int) realloc.apply(0, 0, 1, data.length)[0];
-        memory.write(ptr, data);
-        int wide = (int) realloc.apply(0, 0, 1, 8)[0];
-        memory.writeI32(wide, ptr);
-        memory.writeI32(wide + 4, data.length);
-        return wide;
     }
 }

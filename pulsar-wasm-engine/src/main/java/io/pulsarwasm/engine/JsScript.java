@@ -2,12 +2,10 @@ package io.pulsarwasm.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A JavaScript function as a loader holds it: its name, its source with the line that hands its
- * {@code process} to the prelude, how {@code process} receives its input, and its bytecode once
- * the first engine instance has compiled it (later instances only evaluate it).
+ * {@code process} to the prelude, and how {@code process} receives its input.
  */
 final class JsScript {
 
@@ -21,13 +19,11 @@ final class JsScript {
     private final String name;
     private final byte[] source;
     private final JsInput input;
-    private final AtomicReference<byte[]> bytecode;
 
-    private JsScript(String name, byte[] source, JsInput input, AtomicReference<byte[]> bytecode) {
+    private JsScript(String name, byte[] source, JsInput input) {
         this.name = name;
         this.source = source;
         this.input = input;
-        this.bytecode = bytecode;
     }
 
     /** @return whether a module location names a JavaScript file ({@code .js} or {@code .mjs}) */
@@ -45,12 +41,12 @@ final class JsScript {
         byte[] full = new byte[source.length + register.length];
         System.arraycopy(source, 0, full, 0, source.length);
         System.arraycopy(register, 0, full, source.length, register.length);
-        return new JsScript(name, full, JsInput.TEXT, new AtomicReference<>());
+        return new JsScript(name, full, JsInput.TEXT);
     }
 
-    /** The same script, its process receiving input in another form; the bytecode is shared. */
+    /** The same script, its process receiving input in another form. */
     JsScript withInput(JsInput form) {
-        return new JsScript(name, source, form, bytecode);
+        return new JsScript(name, source, form);
     }
 
     String name() {
@@ -63,15 +59,6 @@ final class JsScript {
 
     JsInput input() {
         return input;
-    }
-
-    /** @return the compiled module, or null until an instance has compiled it */
-    byte[] bytecode() {
-        return bytecode.get();
-    }
-
-    void compiled(byte[] code) {
-        bytecode.compareAndSet(null, code);
     }
 
     /**

@@ -1,39 +1,32 @@
 package io.pulsarwasm.engine;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The JavaScript engine's standard streams, which carry bytes across its bridge: the host stages
- * on stdin the bytes a host call returns, the guest stages on stdout the bytes it passes to the
- * next host call, and stderr (where the engine reports what aborts it) is kept for error messages.
+ * The bytes that cross the JavaScript engine's bridge, beside its text: the host stages the bytes a
+ * host call returns for the guest to take, and the guest stages the bytes it passes to the next
+ * host call; what the engine writes to its standard streams (where it reports what aborts it) is
+ * kept for error messages.
  */
 final class JsStreams {
 
-    /** How much of stderr is kept for an error message. */
+    /** How much of the engine's output is kept for an error message. */
     private static final int KEPT_ERROR_BYTES = 4096;
 
-    private final Staged stdin = new Staged();
-    private final Bounded stdout;
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private byte[] forGuest;
+    private final Bounded fromGuest;
+    private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
 
     /** @param maxStagedBytes the most bytes the guest may stage for one host call */
     JsStreams(long maxStagedBytes) {
-        this.stdout = new Bounded(maxStagedBytes);
+        this.fromGuest = new Bounded(maxStagedBytes);
     }
 
-    InputStream stdin() {
-        return stdin;
-    }
-
-    OutputStream stdout() {
-        return stdout;
-    }
-
-    OutputStream stderr() {
+    /** @return where the engine's standard output and error go: the first 4 KiB since the last take are kept */
+    OutputStream errors() {
         return new OutputStream() {
             @Override
             public void write(int b) {
@@ -42,65 +35,43 @@ final class JsStreams {
 
             @Override
             public void write(byte[] b, int off, int len) {
-                stderr.write(b, off, Math.max(0, Math.min(len, KEPT_ERROR_BYTES - stderr.size())));
+                errors.write(b, off, Math.max(0, Math.min(len, KEPT_ERROR_BYTES - errors.size())));
             }
         };
     }
 
-    /** Stages bytes for the guest to read; replaces what it left unread. */
+    /** Stages bytes for the guest to take; replaces what it left untaken. */
     void stage(byte[] bytes) {
-        stdin.stage(bytes);
+        forGuest = bytes;
+    }
+
+    /** @return the bytes staged for the guest, once (null if none are) */
+    byte[] takeForGuest() {
+        byte[] taken = forGuest;
+        forGuest = null;
+        return taken;
+    }
+
+    /** Adds bytes the guest stages for the next host call; past the bound, a trap naming it. */
+    void fromGuest(byte[] bytes) {
+        fromGuest.write(bytes, 0, bytes.length);
     }
 
     /** @return the bytes the guest staged since the last take */
     byte[] takeStaged() {
-        return stdout.take();
+        return fromGuest.take();
     }
 
     /** Drops what the guest staged and the host call did not take. */
     void dropStaged() {
-        stdout.drop();
+        fromGuest.drop();
     }
 
-    /** @return what the engine wrote to stderr since the last call (at most 4 KiB), and forgets it */
+    /** @return what the engine wrote to its output since the last call (at most 4 KiB), and forgets it */
     String takeErrors() {
-        String text = stderr.toString(StandardCharsets.UTF_8).strip();
-        stderr.reset();
+        String text = errors.toString(StandardCharsets.UTF_8).strip();
+        errors.reset();
         return text;
-    }
-
-    private static final class Staged extends InputStream {
-        private byte[] bytes = new byte[0];
-        private int at;
-
-        void stage(byte[] staged) {
-            bytes = staged;
-            at = 0;
-        }
-
-        @Override
-        public int read() {
-            return at < bytes.length ? bytes[at++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) {
-                return 0;
-            }
-            if (at >= bytes.length) {
-                return -1;
-            }
-            int n = Math.min(len, bytes.length - at);
-            System.arraycopy(bytes, at, b, off, n);
-            at += n;
-            return n;
-        }
-
-        @Override
-        public int available() {
-            return bytes.length - at;
-        }
     }
 
     /** stdout: what the guest stages, refused past the bound (a trap naming it, as for any limit). */

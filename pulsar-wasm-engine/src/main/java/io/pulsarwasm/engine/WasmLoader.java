@@ -1,25 +1,26 @@
 package io.pulsarwasm.engine;
 
+import io.pulsarwasm.engine.internal.quickjs.QuickJsModule;
 import io.pulsarwasm.host.Host;
-import io.roastedroot.quickjs4j.core.JavyPluginModule;
 import java.net.URL;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import run.endive.runtime.ByteBufferMemory;
+import run.endive.runtime.ImportMemory;
 import run.endive.runtime.ImportValues;
 import run.endive.runtime.Instance;
 import run.endive.runtime.Machine;
-import run.endive.wasi.WasiOptions;
-import run.endive.wasi.WasiPreview1;
+import run.endive.runtime.Memory;
 import run.endive.wasm.Parser;
 import run.endive.wasm.WasmEngineException;
 import run.endive.wasm.WasmModule;
+import run.endive.wasm.types.MemoryImport;
+import run.endive.wasm.types.MemoryLimits;
 
 /**
  * Loads a wasm module once — reads, parses and checks it against the ABI and the sandbox — and
@@ -43,8 +44,6 @@ import run.endive.wasm.WasmModule;
 public final class WasmLoader implements AutoCloseable {
 
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
-    /** Seeds JavaScript's Math.random and crypto through WASI's random_get. */
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
     private final WasmModule module;
@@ -319,14 +318,14 @@ public final class WasmLoader implements AutoCloseable {
         } catch (CharacterCodingException e) {
             throw new WasmLoadException("JavaScript function '" + name + "' is not UTF-8 text");
         }
-        WasmModule engine = JavyPluginModule.load();
+        WasmModule engine = QuickJsModule.load();
         return new WasmLoader(
                 name,
                 engine,
                 null,
                 sandbox,
                 ExecutionMode.AOT,
-                JavyPluginModule::create,
+                QuickJsModule::create,
                 null,
                 null,
                 JsScript.of(name, source));
@@ -469,7 +468,10 @@ public final class WasmLoader implements AutoCloseable {
                 open::remove));
     }
 
-    /** The JavaScript engine, linked to the bridge and to WASI streams only (no files, no environment). */
+    /**
+     * The JavaScript engine, its memory made here within the budget, linked to the host functions
+     * of its prelude and to a clock (no files, no environment, no WASI).
+     */
     private WasmInstance newScriptInstance(HostCalls calls) {
         Limits limits = sandbox.limits();
         GuestBudget budget = new GuestBudget(limits);
@@ -478,28 +480,35 @@ public final class WasmLoader implements AutoCloseable {
                 Math.max(limits.get(Limit.MAX_WRITE_BYTES_PER_CALL), limits.get(Limit.MAX_STATE_VALUE_BYTES)));
         JsStreams streams = new JsStreams(maxStaged);
         JsBridge bridge = new JsBridge(calls, streams, maxStaged);
-        WasiPreview1 wasi = WasiPreview1.builder()
-                .withOptions(WasiOptions.builder()
-                        .withStdin(streams.stdin())
-                        .withStdout(streams.stdout())
-                        .withStderr(streams.stderr())
-                        .withClock(Clock.systemUTC())
-                        .withRandom(RANDOM)
-                        .build())
-                .build();
+        JsNatives natives = new JsNatives(bridge, streams, maxStaged);
+        int maxPages = budget.firstMemoryPages();
         Instance instance;
         try {
+            MemoryImport declared = module.importSection().stream()
+                    .filter(MemoryImport.class::isInstance)
+                    .map(MemoryImport.class::cast)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the JavaScript engine imports no memory"));
+            int initial = declared.limits().initialPages();
+            if (initial > maxPages) {
+                throw new WasmLoadException("JavaScript function '" + name + "': the JavaScript engine needs "
+                        + Limit.MAX_MEMORY_PAGES.describe(initial)
+                        + " of memory to start (its stack and data); user config "
+                        + Limit.MAX_MEMORY_PAGES.key() + " allows " + limits.describe(Limit.MAX_MEMORY_PAGES));
+            }
+            Memory memory = new ByteBufferMemory(new MemoryLimits(initial, maxPages));
             instance = Instance.builder(module)
                     .withMachineFactory(machineFactory)
                     .withImportValues(ImportValues.builder()
-                            .addFunction(bridge.function())
-                            .addFunction(wasi.toHostFunctions())
+                            .addMemory(new ImportMemory(declared.module(), declared.name(), memory))
+                            .addFunction(new QuickJsImports(natives, streams.errors(), maxPages).functions(module))
                             .build())
-                    .withMemoryFactory(budget.memoryFactory())
                     .withTableFactory(budget.tableFactory())
                     .build();
         } catch (RuntimeException | OutOfMemoryError e) {
-            wasi.close();
+            if (e instanceof WasmLoadException load) {
+                throw load;
+            }
             throw new WasmLoadException(
                     "JavaScript function '" + name + "': the JavaScript engine cannot be instantiated: "
                             + (e instanceof WasmEngineException ? e.getMessage() : e.toString()),
@@ -510,10 +519,10 @@ public final class WasmLoader implements AutoCloseable {
                 instance,
                 calls,
                 EntryPoint.BYTES,
-                new JsEntry(script, instance, bridge, streams, calls, budget),
+                new JsEntry(script, instance, bridge, natives, streams, calls, budget),
                 limits,
                 budget,
-                wasi,
+                null,
                 open::remove);
     }
 

@@ -1,30 +1,135 @@
 // pulsar-wasm's JavaScript prelude: evaluated once in every JavaScript engine instance, before the
-// user's module. It builds `ctx` over the bridge to the host (`java_invoke`, which it removes from
-// the global object) and defines the dispatcher the host runs for each message.
+// user's module. It builds `ctx` over the bridge to the host (the host functions in
+// `__pulsar_natives`, which it removes from the global object), provides TextEncoder and
+// TextDecoder, and evaluates to the dispatcher the host calls for each message and the describer
+// of what a module threw.
 //
-// Bridge protocol (docs/abi.md, "The JavaScript bridge"): java_invoke('pulsar', call, fields)
-// takes and returns a list of fields, each `-` (null) or `<length>:<text>` (length in UTF-16
-// units). A call's arguments come in the order of its host call's parameters (HostImport): a
-// value as its kind and text, a map as its count and entries. A result starting with `!` is a
-// failure of the host or of Pulsar, thrown here as an Error.
-// Bytes travel through the engine's streams: the host stages bytes it returns on stdin, and the
-// guest stages bytes it passes on stdout, just before the call that takes them.
-const bridge = globalThis.java_invoke;
-const io = globalThis.Javy.IO;
-delete globalThis.java_invoke;
-delete globalThis.Javy;
-delete globalThis.plugin;
+// Bridge protocol (docs/abi.md, "The JavaScript bridge"): bridge(call, fields, length) takes and
+// returns a list of fields, each `-` (null) or `<length>:<text>` (length in UTF-16 units). A call's
+// arguments come in the order of its host call's parameters (HostImport): a value as its kind and
+// text, a map as its count and entries. A result starting with `!` is a failure of the host or of
+// Pulsar, thrown here as an Error. Text goes to the host with its length (it may hold U+0000, where
+// a C string would end); text from the host that holds U+0000 comes as the array of its pieces.
+// Bytes travel beside the text: the host stages the bytes it returns (take), and the guest stages
+// the bytes it passes (stage), just before the call that takes them.
+//
+// The whole prelude is one function, so that nothing of it but what it installs (ctx's parts,
+// console, TextEncoder, TextDecoder, __pulsar_register) is global; the builtins the bridge relies
+// on are taken before the user's module can replace them.
+(() => {
+const apply = Reflect.apply;
+const arrayJoin = Array.prototype.join;
+const nativeToWellFormed = String.prototype.toWellFormed;
+const [nativeBridge, take, stage, nativeEncode, nativeDecode] = globalThis.__pulsar_natives;
+delete globalThis.__pulsar_natives;
+
+function joined(text) {
+  return typeof text === 'string' ? text : apply(arrayJoin, text, ['\u0000']);
+}
+
+function bridge(name, fields) {
+  return joined(nativeBridge(name, fields, fields.length));
+}
 
 // Text crosses to the host as UTF-8, which cannot hold a lone surrogate (a string cut inside a
 // surrogate pair, say): each one becomes U+FFFD, as TextEncoder does. The length in UTF-16 units
 // is unchanged, so the bridge's field lengths still hold.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;
-const wellFormed = typeof String.prototype.toWellFormed === 'function'
-  ? (text) => text.toWellFormed()
+const wellFormed = typeof nativeToWellFormed === 'function'
+  ? (text) => apply(nativeToWellFormed, text, [])
   : (text) => (ANY_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text);
 
-const encoder = new TextEncoder();
+const UTF8_LABELS = ['utf-8', 'utf8', 'unicode-1-1-utf-8'];
+
+function bytesOf(what, input) {
+  if (input instanceof ArrayBuffer) {
+    return new Uint8Array(input);
+  }
+  if (ArrayBuffer.isView(input)) {
+    return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  }
+  throw new TypeError(what + ' must be an ArrayBuffer or a view of one, not ' + describe(input));
+}
+
+// TextEncoder and TextDecoder, UTF-8 only, as the WHATWG Encoding standard defines them
+class TextEncoder {
+  get encoding() {
+    return 'utf-8';
+  }
+
+  encode(input = '') {
+    const text = wellFormed(String(input));
+    return text.length === 0 ? new Uint8Array(0) : new Uint8Array(nativeEncode(text, text.length));
+  }
+
+  encodeInto(input, destination) {
+    if (!(destination instanceof Uint8Array)) {
+      throw new TypeError('encodeInto writes into a Uint8Array, not ' + describe(destination));
+    }
+    const text = String(input);
+    let read = 0;
+    let written = 0;
+    // whole code points only, as many as fit
+    while (read < text.length) {
+      const code = text.codePointAt(read);
+      const units = code > 0xffff ? 2 : 1;
+      const bytes = this.encode(text.slice(read, read + units));
+      if (written + bytes.length > destination.length) {
+        break;
+      }
+      destination.set(bytes, written);
+      written += bytes.length;
+      read += units;
+    }
+    return { read, written };
+  }
+}
+
+class TextDecoder {
+  #fatal;
+  #ignoreBOM;
+
+  constructor(label = 'utf-8', options = {}) {
+    if (!UTF8_LABELS.includes(String(label).trim().toLowerCase())) {
+      throw new RangeError('TextDecoder decodes utf-8 only, not ' + String(label));
+    }
+    this.#fatal = Boolean(options && options.fatal);
+    this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+  }
+
+  get encoding() {
+    return 'utf-8';
+  }
+
+  get fatal() {
+    return this.#fatal;
+  }
+
+  get ignoreBOM() {
+    return this.#ignoreBOM;
+  }
+
+  decode(input = undefined) {
+    if (input === undefined || input === null) {
+      return '';
+    }
+    const bytes = bytesOf('TextDecoder.decode input', input);
+    if (bytes.byteLength === 0) {
+      return '';
+    }
+    const text = nativeDecode(bytes.buffer, bytes.byteOffset, bytes.byteLength, this.#fatal ? 1 : 0, this.#ignoreBOM ? 1 : 0);
+    if (text === undefined) {
+      throw new TypeError('The encoded data was not valid utf-8');
+    }
+    return joined(text);
+  }
+}
+
+for (const [name, value] of [['TextEncoder', TextEncoder], ['TextDecoder', TextDecoder]]) {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+}
+
 const decoder = new TextDecoder();
 
 function encode(fields) {
@@ -58,7 +163,7 @@ function decode(text) {
 }
 
 function call(name, ...fields) {
-  const result = bridge('pulsar', name, wellFormed(encode(fields)));
+  const result = bridge(name, wellFormed(encode(fields)));
   if (result.charCodeAt(0) === 33) {
     throw new Error(result.slice(1));
   }
@@ -66,16 +171,11 @@ function call(name, ...fields) {
 }
 
 function readStaged(length) {
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  while (at < length) {
-    const read = io.readSync(0, bytes.subarray(at));
-    if (read <= 0) {
-      throw new Error('pulsar-wasm: the host staged fewer bytes than it announced');
-    }
-    at += read;
+  const staged = take();
+  if (staged === undefined || staged.byteLength !== length) {
+    throw new Error('pulsar-wasm: the host staged other bytes than it announced');
   }
-  return bytes;
+  return new Uint8Array(staged);
 }
 
 function stagedOrNull(length) {
@@ -91,10 +191,8 @@ function value(what, v) {
     v = new Uint8Array(v);
   }
   if (ArrayBuffer.isView(v)) {
-    const bytes = v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    let at = 0;
-    while (at < bytes.length) {
-      at += io.writeSync(1, bytes.subarray(at));
+    if (v.byteLength > 0) {
+      stage(v.buffer, v.byteOffset, v.byteLength);
     }
     return ['b', null];
   }
@@ -120,7 +218,7 @@ function text(what, v) {
 }
 
 function show(args) {
-  return args.map((a) => {
+  const shown = args.map((a) => {
     if (typeof a === 'string') {
       return a;
     }
@@ -133,7 +231,8 @@ function show(args) {
     } catch (e) {
       return String(a);
     }
-  }).join(' ');
+  });
+  return apply(arrayJoin, shown, [' ']);
 }
 
 // Every ctx function is named __pulsar_ctx, so that a stack shows where the user's code called
@@ -144,7 +243,7 @@ function logger(level) {
   return function __pulsar_ctx(...args) {
     // one string, the usual case, straight to the bridge
     const line = args.length === 1 && typeof args[0] === 'string' ? args[0] : show(args);
-    const result = bridge('pulsar', 'log', field + wellFormed(line.length + ':' + line));
+    const result = bridge('log', field + wellFormed(line.length + ':' + line));
     if (result.charCodeAt(0) === 33) {
       throw new Error(result.slice(1));
     }
@@ -164,7 +263,7 @@ const log = Object.freeze({
 // calls. Every JavaScript operation is dear in this engine, so it skips the general encoder and
 // decoder.
 function one(name, arg) {
-  const result = bridge('pulsar', name, arg === undefined ? '' : wellFormed(arg.length + ':' + arg));
+  const result = bridge(name, arg === undefined ? '' : wellFormed(arg.length + ':' + arg));
   if (result.charCodeAt(0) === 33) {
     throw new Error(result.slice(1));
   }
@@ -279,7 +378,7 @@ globalThis.console = Object.freeze({
 
 // The per-message calls (input, output, error) pass their one value raw, after a one-letter kind.
 function raw(name, text) {
-  const result = bridge('pulsar', name, wellFormed(text));
+  const result = bridge(name, wellFormed(text));
   if (result.charCodeAt(0) === 33) {
     throw new Error(result.slice(1));
   }
@@ -313,49 +412,63 @@ function describeError(e, withStack) {
   }
 }
 
-function failed(e, withStack = true) {
-  raw('error', String(describeError(e, withStack)));
+// The outcome of invocation `id` through the bridge: the host ignores one of an invocation that is
+// over (a Promise of an earlier message settling late).
+function failed(id, e, withStack = true) {
+  raw('error', id + ';' + String(describeError(e, withStack)));
 }
 
-function finish(result, json) {
+// The outcome of process as the host takes it, raw after its kind: `t` text, `n` none, `b` bytes
+// staged.
+function outcome(result, json) {
   if (typeof result === 'string') {
-    raw('output', 't' + result);
+    return 't' + result;
   } else if (result === null || result === undefined) {
-    raw('output', 'n');
+    return 'n';
   } else if (result instanceof Uint8Array || result instanceof ArrayBuffer) {
     value('the output', result);
-    raw('output', 'b');
+    return 'b';
   } else if (json && typeof result === 'object') {
-    raw('output', 't' + JSON.stringify(result));
-  } else {
-    throw new TypeError('process returned ' + describe(result) + '; it returns a string, a Uint8Array, '
-      + (json ? 'an object (the record), ' : '') + 'null or undefined');
+    return 't' + JSON.stringify(result);
   }
+  throw new TypeError('process returned ' + describe(result) + '; it returns a string, a Uint8Array, '
+    + (json ? 'an object (the record), ' : '') + 'null or undefined');
 }
 
-// Which invocation is current: a Promise (or thenable) of an earlier message that settles late is ignored.
-let invocation = 0;
-
-function settle(id, result, json) {
-  if (id !== invocation) {
-    return;
-  }
-  invocation++;
+// The outcome of an invocation, as the host takes it back: its raw text when that can travel as a
+// C string (no U+0000), else '' after handing it over through the bridge.
+function settled(id, result, json) {
+  let out;
   try {
-    finish(result, json);
+    out = wellFormed(outcome(result, json));
   } catch (e) {
     // what process returned cannot be sent (a wrong type, JSON.stringify refusing it): the stack
     // holds only the prelude's frames, so the message says what was wrong without one
-    failed(e, false);
+    failed(id, e, false);
+    return '';
+  }
+  if (out.indexOf('\u0000') >= 0) {
+    raw('output', id + ';' + out);
+    return '';
+  }
+  return out;
+}
+
+function settleLate(id, result, json) {
+  const out = settled(id, result, json);
+  if (out !== '') {
+    raw('output', id + ';' + out);
   }
 }
 
-function fail(id, e) {
-  if (id !== invocation) {
-    return;
+// A result the host does not take as it is (anything but a string, null or undefined): a Promise
+// is awaited, anything else settled now.
+function __pulsar_settle(result, json, id) {
+  if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+    Promise.resolve(result).then((r) => settleLate(id, r, json), (e) => failed(id, e));
+    return '';
   }
-  invocation++;
-  failed(e);
+  return settled(id, result, json);
 }
 
 let process;
@@ -368,23 +481,29 @@ Object.defineProperty(globalThis, '__pulsar_register', {
   },
 });
 
-// The dispatcher: reads the input, calls the user's process, and hands its result to the host.
-Object.defineProperty(globalThis, '__pulsar_dispatch', {
-  value: function __pulsar_dispatch() {
-    const id = ++invocation;
-    const input = raw('input', '');
-    const form = input[0];
-    const json = form === 'j';
-    try {
-      const value = form === 't' ? input.slice(1) : json ? JSON.parse(input.slice(1)) : readStaged(Number(input.slice(1)));
-      const result = process(value, ctx);
-      if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-        Promise.resolve(result).then((r) => settle(id, r, json), (e) => fail(id, e));
-      } else {
-        settle(id, result, json);
-      }
-    } catch (e) {
-      fail(id, e);
-    }
-  },
-});
+// The dispatcher, for the inputs the host does not pass to process itself (bytes, and text
+// holding U+0000): takes the input from the bridge, calls the user's process, and returns its
+// outcome (or '' when the outcome went through the bridge, or will when a Promise settles).
+function __pulsar_dispatch(id) {
+  const input = raw('input', '');
+  const form = input[0];
+  const json = form === 'j';
+  try {
+    const value = form === 't' ? input.slice(1) : json ? JSON.parse(input.slice(1)) : readStaged(Number(input.slice(1)));
+    return __pulsar_settle(process(value, ctx), json, id);
+  } catch (e) {
+    failed(id, e);
+    return '';
+  }
+}
+
+// What the host keeps. For text and records it calls process itself (one JavaScript call a
+// message), and the rest only when process returns something else, or throws.
+return [
+  __pulsar_dispatch,
+  (e) => describeError(e, true),
+  __pulsar_settle,
+  () => process,
+  ctx,
+];
+})();

@@ -263,7 +263,7 @@ class AbiCopiesTest {
         String prelude = read("pulsar-wasm-engine/src/main/resources/io/pulsarwasm/engine/prelude.js");
         String bridge = read("pulsar-wasm-engine/src/main/java/io/pulsarwasm/engine/JsBridge.java");
         TreeSet<String> made = new TreeSet<>();
-        Matcher calls = Pattern.compile("\\b(?:one|call|raw)\\('(\\w+)'|bridge\\('pulsar', '(\\w+)'")
+        Matcher calls = Pattern.compile("\\b(?:one|call|raw)\\('(\\w+)'|bridge\\('(\\w+)'")
                 .matcher(prelude);
         while (calls.find()) {
             made.add(calls.group(1) != null ? calls.group(1) : calls.group(2));
