@@ -68,8 +68,9 @@ public final class BenchmarkReport {
                             group(new ArrayList<>(run(
                                     settings(true).include(JavaScriptCallBenchmark.class.getSimpleName()), samples))),
                             true)
-                    + endToEnd(
-                            EndToEnd.run(Integer.getInteger("bench.messages", 50_000), List.of("Relay: JavaScript")));
+                    + endToEnd(EndToEnd.run(
+                            Integer.getInteger("bench.messages", 50_000),
+                            List.of("Relay: JavaScript", "JSON transform: JavaScript")));
             Files.writeString(Path.of("target/benchmarks-javascript.md"), markdown);
             System.out.println(markdown);
             return;

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -64,7 +65,11 @@ final class EndToEnd {
     private enum Kind {
         LONGS,
         BYTES,
-        USERS
+        USERS,
+        /** Text: the message's index as decimal digits, returned unchanged. */
+        TEXT,
+        /** JSON text ({@link #json}), transformed ({@link #transformed}). */
+        JSON
     }
 
     /** A function to deploy: its NAR, class and user config, and what its messages are. */
@@ -87,6 +92,18 @@ final class EndToEnd {
     private static final int PACED_BASE = 200_000_000;
 
     private EndToEnd() {}
+
+    /** A JSON transform's input: a small object, as {@code javascript/transform.js} and {@code JavaJsonTransform} take it. */
+    static String json(int index) {
+        return "{\"name\":\"user-" + index + "\",\"count\":" + index
+                + ",\"items\":[\"a\",\"bb\",\"ccc\",\"dddd\"],\"note\":\"some text here ok\"}";
+    }
+
+    /** What the transform makes of {@link #json}{@code (index)}, written out here independently of both functions. */
+    static String transformed(int index) {
+        return "{\"name\":\"USER-" + index + "\",\"count\":" + (index + 1)
+                + ",\"items\":[\"a\",\"bb\",\"ccc\",\"dddd\"],\"note\":\"some text here ok\",\"total\":10}";
+    }
 
     /**
      * Runs the cases.
@@ -207,40 +224,56 @@ final class EndToEnd {
                                     Kind.USERS,
                                     null,
                                     null)));
+            Path javascript =
+                    Artifacts.sample("../../../javascript").toAbsolutePath().normalize();
             scenarios.put(
                     "Relay: JavaScript",
                     List.of(
                             new Subject(
                                     "Java",
                                     Artifacts.samplesNar(),
-                                    "io.pulsarwasm.samples.JavaRelay",
+                                    "io.pulsarwasm.samples.JavaStringRelay",
                                     Map.of(),
-                                    Kind.BYTES,
+                                    Kind.TEXT,
                                     null,
                                     null),
                             new Subject(
                                     "AssemblyScript",
                                     Artifacts.genericNar(),
-                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    "io.pulsarwasm.function.WasmStringFunction",
                                     Map.of(
                                             "wasm.module",
                                             "file://"
                                                     + Artifacts.sample("passthrough.wasm")
                                                             .toAbsolutePath()),
-                                    Kind.BYTES,
+                                    Kind.TEXT,
                                     null,
                                     null),
                             new Subject(
                                     "JavaScript",
                                     Artifacts.genericNar(),
-                                    "io.pulsarwasm.function.WasmBytesFunction",
-                                    Map.of(
-                                            "wasm.module",
-                                            "file://"
-                                                    + Artifacts.sample("../../../javascript/relay.js")
-                                                            .toAbsolutePath()
-                                                            .normalize()),
-                                    Kind.BYTES,
+                                    "io.pulsarwasm.function.WasmStringFunction",
+                                    Map.of("wasm.module", "file://" + javascript.resolve("relay.js")),
+                                    Kind.TEXT,
+                                    null,
+                                    null)));
+            scenarios.put(
+                    "JSON transform: JavaScript",
+                    List.of(
+                            new Subject(
+                                    "Java, Jackson",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaJsonTransform",
+                                    Map.of(),
+                                    Kind.JSON,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "JavaScript",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmStringFunction",
+                                    Map.of("wasm.module", "file://" + javascript.resolve("transform.js")),
+                                    Kind.JSON,
                                     null,
                                     null)));
             scenarios.keySet().removeIf(name -> !only.isEmpty() && !only.contains(name));
@@ -410,6 +443,56 @@ final class EndToEnd {
                             RATE,
                             PACED_BASE,
                             i -> producer.sendAsync(user(i)),
+                            receive));
+                }
+            } else if (subject.kind() == Kind.TEXT || subject.kind() == Kind.JSON) {
+                boolean json = subject.kind() == Kind.JSON;
+                IntFunction<String> text = json ? EndToEnd::json : String::valueOf;
+                try (Consumer<String> outputs = Messages.subscribe(client, output, Schema.STRING);
+                        Producer<String> producer =
+                                client.newProducer(Schema.STRING).topic(input).create()) {
+                    producer.send(text.apply(-1));
+                    outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
+                    Drive.Receive receive = () -> {
+                        Message<String> message = outputs.receive(2, TimeUnit.MINUTES);
+                        outputs.acknowledge(message);
+                        String value = message.getValue();
+                        if (!json) {
+                            return Integer.parseInt(value);
+                        }
+                        int at = value.indexOf("\"count\":") + 8;
+                        int index = Integer.parseInt(value.substring(at, value.indexOf(',', at))) - 1;
+                        if (!value.equals(transformed(index))) {
+                            throw new IllegalStateException(name + ": output " + value);
+                        }
+                        return index;
+                    };
+                    drive(
+                            scenario,
+                            subject.label(),
+                            "warm-up",
+                            warmUp,
+                            0,
+                            WARM_UP_BASE,
+                            i -> producer.sendAsync(text.apply(i)),
+                            receive);
+                    results.add(drive(
+                            scenario,
+                            subject.label(),
+                            "saturation",
+                            messages,
+                            0,
+                            0,
+                            i -> producer.sendAsync(text.apply(i)),
+                            receive));
+                    results.add(drive(
+                            scenario,
+                            subject.label(),
+                            RATE + " msg/s",
+                            PACED_MESSAGES,
+                            RATE,
+                            PACED_BASE,
+                            i -> producer.sendAsync(text.apply(i)),
                             receive));
                 }
             } else if (subject.kind() == Kind.LONGS) {

@@ -1,6 +1,12 @@
 package io.pulsarwasm.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pulsarwasm.engine.Sandbox;
 import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.engine.WasmInstance;
+import io.pulsarwasm.engine.WasmLoader;
 import io.pulsarwasm.function.WasmStringFunction;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * What a JavaScript function's call and its {@code ctx} calls cost in-process: the relay ({@code
  * return input}), and the same with ten {@code ctx.config} calls, or ten {@code ctx.log.debug} lines, per message, through {@code
  * WasmStringFunction} as a worker runs them; a {@code ctx} call costs a tenth of the difference.
- * The Java baseline returns its input after ten {@code getUserConfigValue} calls.
+ * The Java baseline returns its input after ten {@code getUserConfigValue} calls. Beside them, a
+ * small JSON transform ({@code javascript/transform.js}) against its Java twin with Jackson
+ * ({@code JavaJsonTransform}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +50,19 @@ public class JavaScriptCallBenchmark {
             + "  return input;\n"
             + "}\n";
 
+    private static final String TRANSFORM = "export function process(input) {\n"
+            + "  const o = JSON.parse(input);\n"
+            + "  o.name = o.name.toUpperCase();\n"
+            + "  o.count = o.count + 1;\n"
+            + "  o.total = o.items.reduce((sum, item) => sum + item.length, 0);\n"
+            + "  return JSON.stringify(o);\n"
+            + "}\n";
+    private static final String JSON_INPUT = EndToEnd.json(41);
+
     private final String input = "hello";
+    private Function<String, CompletableFuture<String>> transform;
+    private static final ObjectMapper JACKSON = new ObjectMapper();
+    private WasmLoader relayLoader;
     private Context context;
     private Function<String, CompletableFuture<String>> relay;
     private Function<String, CompletableFuture<String>> tenCalls;
@@ -55,6 +75,9 @@ public class JavaScriptCallBenchmark {
         relay = function(RELAY, "relay.js");
         tenCalls = function(TEN_CALLS, "ten.js");
         tenLogs = function(TEN_LOGS, "logs.js");
+        transform = function(TRANSFORM, "transform.js");
+        relayLoader = WasmLoader.fromJavaScript(
+                "relay.js", RELAY.getBytes(java.nio.charset.StandardCharsets.UTF_8), Sandbox.DEFAULT);
         context = BenchContext.with(Map.of("k", "v"));
     }
 
@@ -73,6 +96,8 @@ public class JavaScriptCallBenchmark {
         ((WasmStringFunction) relay).close();
         ((WasmStringFunction) tenCalls).close();
         ((WasmStringFunction) tenLogs).close();
+        ((WasmStringFunction) transform).close();
+        relayLoader.close();
     }
 
     @Benchmark
@@ -82,6 +107,33 @@ public class JavaScriptCallBenchmark {
             value = (String) context.getUserConfigValue("k").orElse(null);
         }
         return value == null ? null : input;
+    }
+
+    /** The transform in Java with Jackson, as wasm-samples' {@code JavaJsonTransform} (a NAR, not on this class path) does it. */
+    @Benchmark
+    public String javaJsonTransform() throws Exception {
+        ObjectNode o = (ObjectNode) JACKSON.readTree(JSON_INPUT);
+        o.put("name", o.get("name").asText().toUpperCase(java.util.Locale.ROOT));
+        o.put("count", o.get("count").asLong() + 1);
+        long total = 0;
+        for (JsonNode item : o.get("items")) {
+            total += item.asText().length();
+        }
+        o.put("total", total);
+        return JACKSON.writeValueAsString(o);
+    }
+
+    @Benchmark
+    public String javascriptJsonTransform() throws Exception {
+        return transform.process(JSON_INPUT, context).join();
+    }
+
+    /** A later engine instance of a loaded function (as an instance replaced after a trap, or another in the same JVM): start to first output. */
+    @Benchmark
+    public int javascriptLaterInstance() {
+        try (WasmInstance guest = relayLoader.newInstance()) {
+            return guest.process(new byte[] {'h', 'i'}).output().length;
+        }
     }
 
     @Benchmark

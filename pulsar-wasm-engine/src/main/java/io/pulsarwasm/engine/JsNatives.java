@@ -27,8 +27,17 @@ final class JsNatives implements QuickJsImports.HostCallback {
     /** {@code decode(buffer, offset, length, fatal, ignoreBOM) -> text | null}: null when fatal and malformed. */
     static final int DECODE = 5;
 
+    /**
+     * {@code one(call, text?, length?) -> text | null | Error}: a host call of at most one text
+     * argument and one field back, most {@code ctx} calls, with the fields made and read here
+     * rather than in JavaScript; a failure of the host comes back as an {@code Error} to throw.
+     */
+    static final int ONE = 6;
+    /** {@code log(level, line, length) -> undefined | Error}: a log line. */
+    static final int LOG = 7;
+
     /** The names the prelude finds them under, in id order from 1. */
-    static final String[] NAMES = {"bridge", "take", "stage", "encode", "decode"};
+    static final String[] NAMES = {"bridge", "take", "stage", "encode", "decode", "one", "log"};
 
     private final JsBridge bridge;
     private final JsStreams streams;
@@ -67,6 +76,17 @@ final class JsNatives implements QuickJsImports.HostCallback {
                 yield quickJs.newArrayBuffer(context, utf8, 0, utf8.length);
             }
             case DECODE -> decode(context, arguments, count);
+            case ONE -> {
+                String call = string(context, arguments, count, 0, -1);
+                String fields = count > 1 ? JsFields.of(string(context, arguments, count, 1, 2)) : "";
+                yield one(context, bridge.invoke(call, fields));
+            }
+            case LOG -> {
+                int level = lengthAt(context, arguments, 0);
+                String line = string(context, arguments, count, 1, 2);
+                String result = bridge.invoke("log", JsFields.of(String.valueOf(level)) + JsFields.of(line));
+                yield result.startsWith("!") ? error(context, result.substring(1)) : 0;
+            }
             default ->
                 throw new AbiViolationException(
                         "the JavaScript prelude called host function " + id + ", which does not exist");
@@ -141,6 +161,21 @@ final class JsNatives implements QuickJsImports.HostCallback {
             text = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
         }
         return text(context, text);
+    }
+
+    /** The result of a one-field call as a value: its text, {@code null}, or an {@code Error} for a failure. */
+    private int one(int context, String result) {
+        if (result.startsWith("!")) {
+            return error(context, result.substring(1));
+        }
+        java.util.List<String> fields = JsFields.decode("ctx", result);
+        String value = fields.isEmpty() ? null : fields.get(0);
+        return value == null ? quickJs.newNull(context) : text(context, value);
+    }
+
+    /** @return a new {@code Error} with the message, for the prelude to throw */
+    private int error(int context, String message) {
+        return quickJs.newError(context, message.indexOf('\0') < 0 ? message : message.replace('\0', '\uFFFD'));
     }
 
     /** @return a new value for the text: a string, or the array of its pieces between U+0000s */

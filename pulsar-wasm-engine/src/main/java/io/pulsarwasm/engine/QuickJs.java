@@ -49,6 +49,8 @@ final class QuickJs {
     private final ExportFunction getTrue;
     private final ExportFunction getFalse;
     private final ExportFunction getNull;
+    private final ExportFunction dupValue;
+    private final ExportFunction newErrorFn;
     private final ExportFunction setProp;
     private final long[] one = new long[1];
     /** Where {@code QTS_ExecutePendingJob} writes the context of the last job it ran (kept for the instance). */
@@ -83,6 +85,8 @@ final class QuickJs {
         this.getTrue = export("QTS_GetTrue");
         this.getFalse = export("QTS_GetFalse");
         this.getNull = export("QTS_GetNull");
+        this.dupValue = export("QTS_DupValuePointer");
+        this.newErrorFn = export("QTS_NewError");
         this.setProp = export("QTS_SetProp");
     }
 
@@ -185,6 +189,22 @@ final class QuickJs {
     /** @return the value {@code false}, owned by the engine */
     int falseValue() {
         return (int) getFalse.apply()[0];
+    }
+
+    /** @return a new (heap) {@code null}, which a host function may return */
+    int newNull(int context) {
+        return (int) dupValue.apply(context, nullValue())[0];
+    }
+
+    /** @return a new {@code Error} with the message */
+    int newError(int context, String message) {
+        int error = (int) newErrorFn.apply(context)[0];
+        int key = newString(context, "message");
+        int text = newString(context, message);
+        setProp.apply(context, error, key, text);
+        free(context, key);
+        free(context, text);
+        return error;
     }
 
     /** @return the value {@code null}, owned by the engine */

@@ -16,7 +16,8 @@ final class Utf8 {
     /**
      * @param at where the text starts
      * @param units its length in UTF-16 units
-     * @return the text; malformed UTF-8 becomes U+FFFD, as Java decodes it
+     * @return the text; a lone surrogate becomes U+FFFD (see {@link #wellFormed}), other malformed
+     *     UTF-8 too, as Java decodes it
      */
     static String read(Memory memory, int at, int units) {
         if (units == 0) {
@@ -27,7 +28,7 @@ final class Utf8 {
         int window = (int) Math.min(available, 3L * units);
         byte[] bytes = memory.readBytes(at, window);
         int length = byteLength(bytes, units);
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        return new String(wellFormed(bytes), 0, length, StandardCharsets.UTF_8);
     }
 
     /** @return how many bytes hold the first {@code units} UTF-16 units */

@@ -20,7 +20,8 @@
 const apply = Reflect.apply;
 const arrayJoin = Array.prototype.join;
 const nativeToWellFormed = String.prototype.toWellFormed;
-const [nativeBridge, take, stage, nativeEncode, nativeDecode] = globalThis.__pulsar_natives;
+const [nativeBridge, take, stage, nativeEncode, nativeDecode, nativeOne, nativeLog] = globalThis.__pulsar_natives;
+const HostError = Error;
 delete globalThis.__pulsar_natives;
 
 function joined(text) {
@@ -239,13 +240,12 @@ function show(args) {
 // into ctx and nothing of the prelude above it (the prelude is compiled under the same file name as
 // the user's module; see userStack). Named, not wrapped: every JavaScript call is dear here.
 function logger(level) {
-  const field = '1:' + level;
   return function __pulsar_ctx(...args) {
-    // one string, the usual case, straight to the bridge
+    // one string, the usual case, straight to the host (which makes it well-formed)
     const line = args.length === 1 && typeof args[0] === 'string' ? args[0] : show(args);
-    const result = bridge('log', field + wellFormed(line.length + ':' + line));
-    if (result.charCodeAt(0) === 33) {
-      throw new Error(result.slice(1));
+    const failure = nativeLog(level, line, line.length);
+    if (failure !== undefined) {
+      throw failure;
     }
   };
 }
@@ -260,33 +260,48 @@ const log = Object.freeze({
 });
 
 // A call with at most one text argument and one field back (`-` or `<length>:<text>`): most ctx
-// calls. Every JavaScript operation is dear in this engine, so it skips the general encoder and
-// decoder.
+// calls. The host makes and reads the fields and makes the text well-formed; it answers with the
+// text, null, the pieces of a text holding U+0000, or an Error to throw (a failure of the host).
 function one(name, arg) {
-  const result = bridge(name, arg === undefined ? '' : wellFormed(arg.length + ':' + arg));
-  if (result.charCodeAt(0) === 33) {
-    throw new Error(result.slice(1));
+  const result = arg === undefined ? nativeOne(name) : nativeOne(name, arg, arg.length);
+  return result === null || typeof result === 'string' ? result : unusual(result);
+}
+
+// A result of nativeOne that is not plain text or null: a failure to throw, or the pieces of a
+// text holding U+0000.
+function unusual(result) {
+  if (result instanceof HostError) {
+    throw result;
   }
-  return result === '-' ? null : result.slice(result.indexOf(':') + 1);
+  return joined(result);
+}
+
+// The most frequent ctx calls, each one JavaScript function over nativeOne (every JavaScript call
+// is dear in this engine): with one text argument, checked here, or with none.
+function oneWithText(name, what) {
+  return function __pulsar_ctx(arg) {
+    if (typeof arg !== 'string') {
+      throw new TypeError(what + ' must be a string, not ' + describe(arg));
+    }
+    const result = nativeOne(name, arg, arg.length);
+    return result === null || typeof result === 'string' ? result : unusual(result);
+  };
+}
+
+function oneWithout(name) {
+  return function __pulsar_ctx() {
+    const result = nativeOne(name);
+    return result === null || typeof result === 'string' ? result : unusual(result);
+  };
 }
 
 const ctx = Object.freeze({
   log,
-  config: function __pulsar_ctx(key) {
-    return one('config', text('a config key', key));
-  },
-  secret: function __pulsar_ctx(name) {
-    return one('secret', text('a secret name', name));
-  },
-  key: function __pulsar_ctx() {
-    return one('key');
-  },
-  topic: function __pulsar_ctx() {
-    return one('topic');
-  },
-  property: function __pulsar_ctx(name) {
-    return one('property', text('a property name', name));
-  },
+  config: oneWithText('config', 'a config key'),
+  secret: oneWithText('secret', 'a secret name'),
+  key: oneWithout('key'),
+  topic: oneWithout('topic'),
+  property: oneWithText('property', 'a property name'),
   properties: function __pulsar_ctx() {
     // the count first, then name and value for each
     const fields = call('properties');
@@ -307,15 +322,9 @@ const ctx = Object.freeze({
     const schema = one('schema');
     return schema === null ? null : JSON.parse(schema);
   },
-  tenant: function __pulsar_ctx() {
-    return one('tenant');
-  },
-  namespace: function __pulsar_ctx() {
-    return one('namespace');
-  },
-  functionName: function __pulsar_ctx() {
-    return one('functionName');
-  },
+  tenant: oneWithout('tenant'),
+  namespace: oneWithout('namespace'),
+  functionName: oneWithout('functionName'),
   instanceId: function __pulsar_ctx() {
     return Number(one('instanceId'));
   },

@@ -43,6 +43,23 @@ class JavaScriptSamplesTest {
     }
 
     @Test
+    void transformWritesWhatItsJavaTwinWrites() throws Exception {
+        JavaJsonTransform java = new JavaJsonTransform();
+        try (WasmFunctionTester<String, String> tester = WasmFunctionTester.strings("classpath:transform.js")) {
+            assertEquals(
+                    "{\"name\":\"USER-7\",\"count\":8,\"items\":[\"a\",\"bb\",\"ccc\",\"dddd\"],"
+                            + "\"note\":\"some text here ok\",\"total\":10}",
+                    tester.process("{\"name\":\"user-7\",\"count\":7,\"items\":[\"a\",\"bb\",\"ccc\",\"dddd\"],"
+                            + "\"note\":\"some text here ok\"}"));
+            for (String input : List.of(
+                    "{\"name\":\"\u00e9t\u00e9\",\"count\":-1,\"items\":[],\"note\":\"\"}",
+                    "{\"name\":\"x\",\"count\":0,\"items\":[\"\",\"\\\"q\\\"\"],\"note\":null}")) {
+                assertEquals(java.process(input, null), tester.process(input), input);
+            }
+        }
+    }
+
+    @Test
     void checksumAppendsTheXorOfTheBytes() {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.bytes("classpath:checksum.js")) {
             assertArrayEquals(
