@@ -45,7 +45,16 @@ if [ -z "$nar" ]; then
   "$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-function -am install -DskipTests
   nar=$(ls "$repo"/pulsar-wasm-function/target/pulsar-wasm-function-*-nar.nar | head -1)
 fi
-"$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-tools -am install -DskipTests
-"$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-tools exec:java \
-  -Dexec.mainClass=io.pulsarwasm.tools.NarPackager -Dexec.classpathScope=compile \
-  -Dexec.args="--nar $nar ${args[*]}"
+# The packager and its class path, built once and reused until a source it is built from changes
+# (a build costs tens of seconds; the integration suite packages several functions).
+classpath="$repo/pulsar-wasm-tools/target/package-wasm.classpath"
+modules=("$repo"/pulsar-wasm-engine "$repo"/pulsar-wasm-function "$repo"/pulsar-wasm-tools)
+if [ ! -s "$classpath" ] || [ ! -d "$repo/pulsar-wasm-tools/target/classes" ] ||
+  [ -n "$(find "$repo/pom.xml" "${modules[@]/%//pom.xml}" "${modules[@]/%//src}" -newer "$classpath" -print -quit)" ]; then
+  "$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-tools -am install -DskipTests
+  "$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-tools dependency:build-classpath \
+    -Dmdep.includeScope=compile -Dmdep.outputFile="$classpath.tmp" >/dev/null
+  mv "$classpath.tmp" "$classpath"
+fi
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$repo/pulsar-wasm-tools/target/classes:$(cat "$classpath")" \
+  io.pulsarwasm.tools.NarPackager --nar "$nar" "${args[@]}"

@@ -224,8 +224,10 @@ final class EndToEnd {
                                     Kind.USERS,
                                     null,
                                     null)));
-            Path javascript =
-                    Artifacts.sample("../../../javascript").toAbsolutePath().normalize();
+            Path javascript = Artifacts.sample("../../../javascript/relay.js")
+                    .toAbsolutePath()
+                    .normalize()
+                    .getParent();
             scenarios.put(
                     "Relay: JavaScript",
                     List.of(

@@ -24,9 +24,10 @@ import run.endive.wasm.types.FunctionType;
 final class QuickJsImports {
 
     private static final Map<String, String> NAMES = QuickJs.importNames();
+    /** What a host function without results returns. */
     private static final long[] NONE = null;
-    /** WASI's errno values the engine's C library understands. */
-    private static final int ERRNO_INVAL = 28;
+    /** WASI's errno values, as the engine's C library reads them: invalid argument, not supported, not seekable. */
+    private static final int EINVAL = 28;
 
     private static final int ENOSYS = 52;
     private static final int ESPIPE = 70;
@@ -141,7 +142,7 @@ final class QuickJsImports {
             case 0 -> nanos = System.currentTimeMillis() * 1_000_000L;
             case 1, 2, 3 -> nanos = System.nanoTime();
             default -> {
-                return ERRNO_INVAL;
+                return EINVAL;
             }
         }
         memory.writeLong(out, nanos);
