@@ -419,33 +419,8 @@ final class EndToEnd {
                         }
                         return index;
                     };
-                    drive(
-                            scenario,
-                            subject.label(),
-                            "warm-up",
-                            warmUp,
-                            0,
-                            WARM_UP_BASE,
-                            i -> producer.sendAsync(user(i)),
-                            receive);
-                    results.add(drive(
-                            scenario,
-                            subject.label(),
-                            "saturation",
-                            messages,
-                            0,
-                            0,
-                            i -> producer.sendAsync(user(i)),
-                            receive));
-                    results.add(drive(
-                            scenario,
-                            subject.label(),
-                            RATE + " msg/s",
-                            PACED_MESSAGES,
-                            RATE,
-                            PACED_BASE,
-                            i -> producer.sendAsync(user(i)),
-                            receive));
+                    results.addAll(driveLoads(
+                            scenario, subject.label(), warmUp, messages, i -> producer.sendAsync(user(i)), receive));
                 }
             } else if (subject.kind() == Kind.TEXT || subject.kind() == Kind.JSON) {
                 boolean json = subject.kind() == Kind.JSON;
@@ -469,31 +444,11 @@ final class EndToEnd {
                         }
                         return index;
                     };
-                    drive(
+                    results.addAll(driveLoads(
                             scenario,
                             subject.label(),
-                            "warm-up",
                             warmUp,
-                            0,
-                            WARM_UP_BASE,
-                            i -> producer.sendAsync(text.apply(i)),
-                            receive);
-                    results.add(drive(
-                            scenario,
-                            subject.label(),
-                            "saturation",
                             messages,
-                            0,
-                            0,
-                            i -> producer.sendAsync(text.apply(i)),
-                            receive));
-                    results.add(drive(
-                            scenario,
-                            subject.label(),
-                            RATE + " msg/s",
-                            PACED_MESSAGES,
-                            RATE,
-                            PACED_BASE,
                             i -> producer.sendAsync(text.apply(i)),
                             receive));
                 }
@@ -508,33 +463,8 @@ final class EndToEnd {
                         outputs.acknowledge(message);
                         return (int) (message.getValue() / 2);
                     };
-                    drive(
-                            scenario,
-                            subject.label(),
-                            "warm-up",
-                            warmUp,
-                            0,
-                            WARM_UP_BASE,
-                            i -> producer.sendAsync((long) i),
-                            receive);
-                    results.add(drive(
-                            scenario,
-                            subject.label(),
-                            "saturation",
-                            messages,
-                            0,
-                            0,
-                            i -> producer.sendAsync((long) i),
-                            receive));
-                    results.add(drive(
-                            scenario,
-                            subject.label(),
-                            RATE + " msg/s",
-                            PACED_MESSAGES,
-                            RATE,
-                            PACED_BASE,
-                            i -> producer.sendAsync((long) i),
-                            receive));
+                    results.addAll(driveLoads(
+                            scenario, subject.label(), warmUp, messages, i -> producer.sendAsync((long) i), receive));
                 }
             } else {
                 try (Consumer<byte[]> outputs = Messages.subscribe(client, output, Schema.BYTES);
@@ -547,33 +477,8 @@ final class EndToEnd {
                         outputs.acknowledge(message);
                         return ByteBuffer.wrap(message.getValue()).getInt();
                     };
-                    drive(
-                            scenario,
-                            subject.label(),
-                            "warm-up",
-                            warmUp,
-                            0,
-                            WARM_UP_BASE,
-                            i -> producer.sendAsync(index(i)),
-                            receive);
-                    results.add(drive(
-                            scenario,
-                            subject.label(),
-                            "saturation",
-                            messages,
-                            0,
-                            0,
-                            i -> producer.sendAsync(index(i)),
-                            receive));
-                    results.add(drive(
-                            scenario,
-                            subject.label(),
-                            RATE + " msg/s",
-                            PACED_MESSAGES,
-                            RATE,
-                            PACED_BASE,
-                            i -> producer.sendAsync(index(i)),
-                            receive));
+                    results.addAll(driveLoads(
+                            scenario, subject.label(), warmUp, messages, i -> producer.sendAsync(index(i)), receive));
                 }
             }
             int expected = 1 + warmUp + messages + PACED_MESSAGES;
@@ -635,6 +540,21 @@ final class EndToEnd {
      * Sends {@code messages} (all at once when {@code rate} is 0, else paced at {@code rate} per
      * second) and receives every output, whose value says which send it answers.
      */
+    /**
+     * Drives a function through the three loads: unmeasured warm-up, then saturation and the fixed
+     * rate, measured.
+     *
+     * @return the measured loads' results
+     */
+    private static List<Result> driveLoads(
+            String scenario, String function, int warmUp, int messages, Drive send, Drive.Receive receive)
+            throws Exception {
+        drive(scenario, function, "warm-up", warmUp, 0, WARM_UP_BASE, send, receive);
+        return List.of(
+                drive(scenario, function, "saturation", messages, 0, 0, send, receive),
+                drive(scenario, function, RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE, send, receive));
+    }
+
     private static Result drive(
             String scenario,
             String function,

@@ -98,6 +98,11 @@ public final class ContainerPulsar implements PulsarCluster {
     }
 
     @Override
+    public void stopLocalRun(String name) {
+        container.exec("pkill", "-TERM", "-f", "functions localrun .*--name " + name + " ");
+    }
+
+    @Override
     public String visibleToWorker(Path file) {
         return container.copyToWorker(file).substring("file://".length());
     }

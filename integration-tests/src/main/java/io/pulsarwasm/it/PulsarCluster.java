@@ -66,6 +66,14 @@ public interface PulsarCluster extends AutoCloseable {
     CommandResult localRun(Duration duration, String... args);
 
     /**
+     * Stops a {@link #localRun} before its time is up (SIGTERM, as a user's Ctrl-C would), once the
+     * test has seen what it waited for.
+     *
+     * @param name the function's {@code --name}
+     */
+    void stopLocalRun(String name);
+
+    /**
      * Makes a local file visible to the functions worker.
      *
      * @param file a local file

@@ -116,6 +116,16 @@ public final class StandalonePulsar implements PulsarCluster {
                     .replace(
                             "downloadDirectory: download/pulsar_functions",
                             "downloadDirectory: " + workDir.resolve("download/pulsar_functions"));
+            // JVM options for every function instance's process (a benchmark's -Dpulsarwasm.functionJvmArgs)
+            String instanceOptions =
+                    System.getProperty("pulsarwasm.functionJvmArgs", "").strip();
+            if (!instanceOptions.isEmpty()) {
+                workerYaml += "\nadditionalJavaRuntimeArguments: ["
+                        + java.util.Arrays.stream(instanceOptions.split("\\s+"))
+                                .map(option -> "'" + option + "'")
+                                .collect(java.util.stream.Collectors.joining(", "))
+                        + "]\n";
+            }
             Files.writeString(workerConfig, runtime == FunctionRuntime.THREAD ? threadRuntime(workerYaml) : workerYaml);
             Path output = workDir.resolve("standalone.out");
             ProcessBuilder builder = new ProcessBuilder(
@@ -308,6 +318,14 @@ public final class StandalonePulsar implements PulsarCluster {
                 adminUrl()));
         command.addAll(List.of(args));
         return CommandResult.run(command, workDir, duration.plusMinutes(1));
+    }
+
+    @Override
+    public void stopLocalRun(String name) {
+        CommandResult.run(
+                List.of("pkill", "-TERM", "-f", "functions localrun .*--name " + name + " "),
+                workDir,
+                Duration.ofSeconds(30));
     }
 
     @Override
