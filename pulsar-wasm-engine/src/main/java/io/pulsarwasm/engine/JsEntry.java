@@ -16,6 +16,10 @@ import run.endive.runtime.Memory;
  * the input and take the string it returns: one JavaScript call a message. The prelude's dispatcher
  * and settler handle the rest (bytes, Promises, wrong types, errors). Nothing is evaluated per
  * message, so a message leaves nothing behind in the engine.
+ *
+ * <p>Over 300 lines on purpose: it is the one place that holds the engine's pointers (runtime,
+ * context, the prelude's hooks, the registered {@code process}) and the order in which they are made
+ * and used; split, each part would need all of them.
  */
 final class JsEntry implements GuestEntry {
 
@@ -189,6 +193,15 @@ final class JsEntry implements GuestEntry {
         } finally {
             quickJs.free(context, result);
         }
+    }
+
+    /**
+     * @return whether the host calls {@code process} itself and reads its result from the engine's
+     *     memory (the value layout checked at start), rather than taking every message through the
+     *     prelude's dispatcher
+     */
+    boolean callsProcessDirectly() {
+        return tags != null;
     }
 
     @Override

@@ -177,6 +177,11 @@ public final class WasmInstance implements AutoCloseable {
         }
     }
 
+    /** @return how the instance enters its guest (for the engine's own tests) */
+    GuestEntry entry() {
+        return entry;
+    }
+
     /**
      * Releases the instance without calling into the guest again: after a trap or a timeout its
      * memory may be inconsistent, so it is dropped rather than closed.
