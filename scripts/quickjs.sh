@@ -18,7 +18,9 @@
 #                         each checked against its definition in the glue)
 #   resources/META-INF/LICENSE-quickjs-ng.txt
 #                         the package's licence (quickjs-emscripten and QuickJS), shipped with the engine
-# The tarball is cached under ${XDG_CACHE_HOME:-~/.cache}/pulsar-wasm, so a build works offline once.
+# The tarball comes through npm where there is one, else straight from the registry with the JDK
+# (scripts/Download.java), and is cached under ${XDG_CACHE_HOME:-~/.cache}/pulsar-wasm, so a build
+# works offline once it has it.
 set -euo pipefail
 
 package=@jitl/quickjs-ng-wasmfile-release-sync
@@ -44,11 +46,14 @@ if ! verified "$tarball"; then
   mkdir -p "$cache"
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' EXIT
-  command -v npm >/dev/null 2>&1 || {
-    echo "quickjs.sh: npm is needed once to fetch $package@$version (install Node.js 20 with npm)" >&2
-    exit 1
-  }
-  (cd "$scratch" && npm pack --silent "$package@$version" >/dev/null)
+  if command -v npm >/dev/null 2>&1; then
+    # npm, where there is one, with its registry settings (a mirror, a proxy)
+    (cd "$scratch" && npm pack --silent "$package@$version" >/dev/null)
+  else
+    # a machine with only a JDK (the README's demo on a fresh Debian 12): the registry's own URL
+    "${JAVA_HOME:+$JAVA_HOME/bin/}java" "$(dirname "$0")/Download.java" \
+      "https://registry.npmjs.org/$package/-/${package#*/}-$version.tgz" "$scratch/package.tgz"
+  fi
   if ! verified "$scratch"/*.tgz; then
     echo "quickjs.sh: $package@$version does not have the pinned SHA-512; refusing it" >&2
     exit 1
