@@ -22,10 +22,12 @@ import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The five most damaging hostile guests of the adversarial suite, deployed together on a real
@@ -76,6 +78,10 @@ final class HostileGuests {
                                             1)),
                             Artifacts.genericNar().toString());
 
+            // every guest but the endless start function reaches running before its messages are sent
+            for (String guest : List.of("memories", "logs", "metrics", "stdout", "scaler")) {
+                awaitRunning(pulsar, admin, names.get(guest));
+            }
             try (Consumer<byte[]> memories =
                             Messages.subscribe(client, NS + names.get("memories") + "-out", Schema.BYTES);
                     Consumer<byte[]> logs = Messages.subscribe(client, NS + names.get("logs") + "-out", Schema.BYTES);
@@ -101,13 +107,15 @@ final class HostileGuests {
                 // memory.grow of the second memory is refused, every time, and the function carries on
                 assertEquals(
                         List.of(-1, -1, -1),
-                        Messages.receive(memories, 3, LIVENESS).stream()
+                        receive(pulsar, admin, memories, 3, names.get("memories")).stream()
                                 .map(m -> ByteBuffer.wrap(m.getValue())
                                         .order(ByteOrder.LITTLE_ENDIAN)
                                         .getInt())
                                 .toList());
                 // 1 GiB of log lines per message: 1 MiB of them reach the log, and one line saying so
-                assertEquals(List.of("logs 0", "logs 1", "logs 2"), texts(Messages.receive(logs, 3, LIVENESS)));
+                assertEquals(
+                        List.of("logs 0", "logs 1", "logs 2"),
+                        texts(receive(pulsar, admin, logs, 3, names.get("logs"))));
                 String logFile = pulsar.functionLog("public", "default", names.get("logs"));
                 assertTrue(
                         logFile.contains(
@@ -116,7 +124,9 @@ final class HostileGuests {
                 assertTrue(
                         logFile.length() < 3 * 2 * (1 << 20), "log of three messages: " + logFile.length() + " chars");
                 // 10 MiB on stdout without a newline: one line, cut
-                assertEquals(List.of("stdout 0", "stdout 1", "stdout 2"), texts(Messages.receive(stdout, 3, LIVENESS)));
+                assertEquals(
+                        List.of("stdout 0", "stdout 1", "stdout 2"),
+                        texts(receive(pulsar, admin, stdout, 3, names.get("stdout"))));
                 assertTrue(pulsar.functionLog("public", "default", names.get("stdout"))
                         .contains(
                                 " [pulsar-wasm: a line of 10485760 bytes, cut to the limit of 8192 bytes (user config "
@@ -124,7 +134,7 @@ final class HostileGuests {
                 // the neighbour is untouched
                 assertEquals(
                         Outputs.expectedByKey(inputs, value -> "k" + (value % 5), x -> 3 * x + 1),
-                        Outputs.actualByKey(Messages.receive(scaled, inputs.size(), LIVENESS)));
+                        Outputs.actualByKey(receive(pulsar, admin, scaled, inputs.size(), scaler)));
                 // a start function that never ends fails initialize, clearly; its messages wait in the backlog
                 Awaitility.await("start timeout in the log of " + names.get("start"))
                         .atMost(LIVENESS)
@@ -154,7 +164,7 @@ final class HostileGuests {
                                 HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, metrics.statusCode());
                 // 100,000 distinct metric names: the 101st fails the message, which is retried once and dead-lettered
-                List<Message<byte[]>> dead = Messages.receive(deadLetters, 1, RealPulsarTest.DEAD_LETTER_WAIT);
+                List<Message<byte[]>> dead = receive(pulsar, admin, deadLetters, 1, names.get("metrics"));
                 assertEquals(List.of("metrics 0"), texts(dead));
                 assertTrue(pulsar.functionLog("public", "default", names.get("metrics"))
                         .contains(
@@ -209,6 +219,31 @@ final class HostileGuests {
             function.setTimeoutMs(RealPulsarTest.RETRY_DELAY_MS);
         }
         admin.functions().createFunction(function, Artifacts.genericNar().toString());
+    }
+
+    private static void awaitRunning(PulsarCluster pulsar, PulsarAdmin admin, String name) {
+        try {
+            Awaitility.await(name + " running")
+                    .atMost(LIVENESS)
+                    .ignoreExceptions()
+                    .until(() -> admin.functions()
+                                    .getFunctionStatus("public", "default", name)
+                                    .getNumRunning()
+                            == 1);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + Functions.explain(pulsar, admin, name), e);
+        }
+    }
+
+    /** {@link Messages#receive}, explaining the function on a shortfall: its status and its log's end. */
+    private static <T> List<Message<T>> receive(
+            PulsarCluster pulsar, PulsarAdmin admin, Consumer<T> consumer, int count, String function)
+            throws PulsarClientException {
+        try {
+            return Messages.receive(consumer, count, LIVENESS);
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "\n" + Functions.explain(pulsar, admin, function), e);
+        }
     }
 
     private static List<String> texts(List<Message<byte[]>> messages) {
