@@ -4,7 +4,8 @@
 #   scripts/build-wasm.sh --check   rebuild into a scratch tree and fail if any committed byte differs
 # Toolchains (Debian 12 packages): wabt; clang-14 lld-14; rustc cargo libstd-rust-dev-wasm32
 # librust-serde-json-dev (the crates, from /usr/share/cargo/registry: .cargo/config.toml, pinned by
-# Cargo.lock); Node.js with npm (AssemblyScript, pinned by wasm-samples/assemblyscript/package-lock.json).
+# Cargo.lock); Node.js with npm (AssemblyScript, pinned by wasm-samples/assemblyscript/package-lock.json);
+# golang-1.23-go from bookworm-backports (Go).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -55,7 +56,16 @@ build_all() {
       /usr/bin/cargo build --quiet --offline --release --target wasm32-unknown-unknown --package "$name"
     cp "target/rust/wasm32-unknown-unknown/release/$name.wasm" "$samples/$name.wasm"
   done
+  # Go, with Debian's Go 1.23 (bookworm-backports) as a WASI command against sdk/go; offline (the
+  # SDK is a local replace, the standard library the only dependency), without paths, VCS stamps
+  # or build ids, so the output depends on the source alone.
+  for module in wasm-samples/go/*/; do
+    (cd "$module" && GOOS=wasip1 GOARCH=wasm GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod \
+      "$go" build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o "$samples/$(basename "$module").wasm" .)
+  done
 }
+
+go=/usr/lib/go-1.23/bin/go
 
 committed() {
   git ls-files --cached --others --exclude-standard -- '*.wasm'

@@ -24,6 +24,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Go 1.23 (Go functions) is in Debian 12's bookworm-backports suite, which apt does not read by default.
+if [ ! -x /usr/lib/go-1.23/bin/go ]; then
+  if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    echo "ci: adding bookworm-backports to apt's sources (for golang-1.23-go)"
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+      "${as_root[@]}" tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+  fi
+  echo "ci: installing golang-1.23-go"
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq -t bookworm-backports golang-1.23-go >/dev/null
+fi
+
 scripts/build-wasm.sh --check
 sdk/c/test/run.sh
 # The guest SDKs' own tests: AssemblyScript (and every committed sample) against the Node test host,
@@ -32,6 +44,10 @@ sdk/c/test/run.sh
 node --test wasm-samples/assemblyscript/test/samples.test.mjs
 for args in --workspace "-p pulsar-wasm"; do
   RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc CARGO_TARGET_DIR=target/rust /usr/bin/cargo test --offline --quiet $args
+done
+# Go: the SDK and each sample natively against the SDK's TestHost (go test, offline).
+for module in sdk/go wasm-samples/go/*/; do
+  (cd "$module" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod /usr/lib/go-1.23/bin/go test ./...)
 done
 
 # The integration suite runs Pulsar through Testcontainers when a Docker engine runs and has the

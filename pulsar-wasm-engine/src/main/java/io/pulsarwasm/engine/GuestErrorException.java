@@ -13,8 +13,13 @@ public class GuestErrorException extends WasmExecutionException {
     private final String guestMessage;
 
     GuestErrorException(String moduleName, int status, String guestMessage) {
+        this(moduleName, "export 'process' returned", status, guestMessage);
+    }
+
+    /** A failure the guest reported through {@code process} or, for a WASI command, {@code next_input}. */
+    GuestErrorException(String moduleName, String how, int status, String guestMessage) {
         this(
-                "wasm module '" + moduleName + "': export 'process' returned status " + status + ": "
+                "wasm module '" + moduleName + "': " + how + " status " + status + ": "
                         + (guestMessage != null
                                 ? guestMessage
                                 : "(no message: the guest did not call pulsar.set_error)"),

@@ -86,6 +86,13 @@ final class GuestMemory {
         return ptr;
     }
 
+    /** Copies {@code data} to guest address {@code ptr}, which must hold all of it. */
+    public void write(String call, int ptr, byte[] data) {
+        Memory memory = instance.memory();
+        checkBounds(call, memory, ptr, data.length);
+        memory.write(ptr, data);
+    }
+
     private static void checkBounds(String call, Memory memory, int ptr, int len) {
         if (outside(memory, ptr, len)) {
             throw outOfBounds(call, memory, ptr, len);

@@ -144,6 +144,8 @@ final class HostCalls {
                 yield out.none();
             }
             case LAST_ERROR -> out.text(name, Optional.ofNullable(recovery.lastError()));
+            case NEXT_INPUT, TAKE_RESULT ->
+                throw new IllegalStateException(name + " is served by the guest's entry and its memory, not the host");
             case TRY_STATE_GET, TRY_STATE_PUT, TRY_STATE_DELETE, TRY_COUNTER_INCR, TRY_COUNTER_GET, TRY_PUBLISH ->
                 throw new IllegalArgumentException(call + " is run as the call it recovers, through Recovery");
         };

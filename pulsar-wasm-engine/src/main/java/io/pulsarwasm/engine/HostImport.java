@@ -66,7 +66,19 @@ enum HostImport {
     TRY_COUNTER_INCR("try_counter_incr", COUNTER_INCR),
     TRY_COUNTER_GET("try_counter_get", COUNTER_GET),
     TRY_PUBLISH("try_publish", PUBLISH),
-    LAST_ERROR("last_error", null, Result.TEXT);
+    LAST_ERROR("last_error", null, Result.TEXT),
+    /**
+     * The command entry ({@link CommandEntry}): hands back the status of the message the guest's
+     * {@code main} just answered and waits for the next one, whose bytes it holds for {@link
+     * #TAKE_RESULT}; absent when the instance closes. Served by the entry, not by {@link HostCalls}.
+     */
+    NEXT_INPUT("next_input", null, Result.BYTES, i32("status")),
+    /**
+     * Copies the value the latest data-returning call held, for a module that imports it instead
+     * of exporting {@code alloc} (a WASI command has no exports to call): those calls return {@code
+     * (0 << 32) | len}, and the guest takes the bytes into memory it allocated itself.
+     */
+    TAKE_RESULT("take_result", null, Result.NONE, i32("destination"));
 
     private static final Map<String, HostImport> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(HostImport::importName, Function.identity()));
@@ -169,6 +181,14 @@ enum HostImport {
     /** @return true if it writes into guest memory through the guest's {@code alloc} */
     public boolean returnsGuestData() {
         return result.guestData;
+    }
+
+    /**
+     * @return true for the command entry's own imports ({@code next_input}, {@code take_result}),
+     *     which only a WASI command's SDK (Go's) declares
+     */
+    public boolean commandEntry() {
+        return this == NEXT_INPUT || this == TAKE_RESULT;
     }
 
     /** @return {@code pulsar.<name>}, as error messages show it */

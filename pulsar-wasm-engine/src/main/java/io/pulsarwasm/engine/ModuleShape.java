@@ -1,6 +1,7 @@
 package io.pulsarwasm.engine;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -28,6 +29,8 @@ final class ModuleShape {
     private final WasmModule module;
     private final Sandbox sandbox;
     private EntryPoint entryPoint;
+    private boolean command;
+    private boolean holdsResults;
 
     private ModuleShape(String name, WasmModule module, Sandbox sandbox) {
         this.name = name;
@@ -66,6 +69,16 @@ final class ModuleShape {
         return entryPoint;
     }
 
+    /** @return whether the module is a WASI command run through the command entry ({@link CommandEntry}) */
+    boolean command() {
+        return command;
+    }
+
+    /** @return whether the module takes returned values through {@code take_result} rather than its {@code alloc} */
+    boolean holdsResults() {
+        return holdsResults;
+    }
+
     /** Whether the module exports a function of this name (its signature already checked). */
     boolean exportsFunction(String exportName) {
         return export(exportName)
@@ -76,6 +89,8 @@ final class ModuleShape {
     private void check() {
         boolean importsHost = false;
         boolean needsAlloc = false;
+        command = export(Abi.PROCESS).isEmpty() && importsHostFunction(HostImport.NEXT_INPUT);
+        holdsResults = importsHostFunction(HostImport.TAKE_RESULT);
         for (int i = 0; i < module.importSection().importCount(); i++) {
             Import imported = module.importSection().getImport(i);
             if (WASI_MODULE.equals(imported.module())) {
@@ -87,7 +102,7 @@ final class ModuleShape {
             needsAlloc |= host.returnsGuestData();
         }
         checkBudget();
-        entryPoint = checkEntryPoint();
+        entryPoint = command ? checkCommand() : checkEntryPoint();
         optionalFunction(Abi.INIT, Abi.LIFECYCLE_TYPE);
         optionalFunction(Abi.CLOSE, Abi.LIFECYCLE_TYPE);
         optionalFunction(Abi.ABI_VERSION, Abi.ABI_VERSION_TYPE);
@@ -98,7 +113,7 @@ final class ModuleShape {
             throw fail((entryPoint == EntryPoint.BYTES ? "has the bytes entry point" : "imports host functions")
                     + " but does not export its memory as '" + Abi.MEMORY + "'");
         }
-        if (needsAlloc || entryPoint == EntryPoint.BYTES) {
+        if (needsAlloc && !holdsResults || entryPoint == EntryPoint.BYTES && !command) {
             requireFunction(Abi.ALLOC, Abi.ALLOC_TYPE);
         }
     }
@@ -149,8 +164,27 @@ final class ModuleShape {
         return entry;
     }
 
+    private boolean importsHostFunction(HostImport call) {
+        return module.importSection().stream()
+                .anyMatch(i -> Abi.IMPORT_MODULE.equals(i.module())
+                        && call.importName().equals(i.name()));
+    }
+
+    /** A WASI command: {@code _start}, and {@code next_input} to receive messages; its entry is the bytes one. */
+    private EntryPoint checkCommand() {
+        requireFunction(CommandEntry.START, Abi.LIFECYCLE_TYPE);
+        for (String export : List.of(Abi.INIT, Abi.CLOSE)) {
+            if (export(export).isPresent()) {
+                throw fail("is a WASI command (it imports '" + HostImport.NEXT_INPUT.qualifiedName()
+                        + "' and exports '" + CommandEntry.START + "') but also exports '" + export
+                        + "', which the host never calls: a command's main does its own start and end");
+            }
+        }
+        return EntryPoint.BYTES;
+    }
+
     private void checkWasiImport(Import imported) {
-        if (!sandbox.wasi().enabled()) {
+        if (!sandbox.wasi().enabled() && !command) {
             throw fail("imports '" + imported.module() + "." + imported.name() + "', but WASI is off; "
                     + "set user config " + WasiConfig.ENABLED + " to true to give the guest WASI");
         }

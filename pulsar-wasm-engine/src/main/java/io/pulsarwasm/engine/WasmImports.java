@@ -25,9 +25,24 @@ final class WasmImports implements CallResults<long[]> {
     private final byte[][] lastBytes = new byte[HostImport.values().length][];
     private final String[] lastText = new String[HostImport.values().length];
 
+    private final CommandChannel channel;
+    private final boolean holdsResults;
+    /** The value the latest data-returning call held for {@code take_result}, or null. */
+    private byte[] held;
+
     WasmImports(HostCalls calls) {
+        this(calls, null, false);
+    }
+
+    /**
+     * @param channel the command entry's hand-off, served through {@code next_input}; null for a module with {@code process}
+     * @param holdsResults whether data-returning calls hold their value for {@code take_result} instead of writing it where {@code alloc} says
+     */
+    WasmImports(HostCalls calls, CommandChannel channel, boolean holdsResults) {
         this.calls = calls;
         this.bounds = calls.bounds();
+        this.channel = channel;
+        this.holdsResults = holdsResults;
     }
 
     /** @return the host functions to link into a guest instance, one per {@link HostImport} */
@@ -44,6 +59,9 @@ final class WasmImports implements CallResults<long[]> {
     private long[] dispatch(HostImport call, Instance instance, long[] args) {
         if (memory == null) {
             memory = new GuestMemory(instance);
+        }
+        if (call == HostImport.NEXT_INPUT || call == HostImport.TAKE_RESULT) {
+            return entryCall(call, args);
         }
         HostImport run = call.recovers() == null ? call : call.recovers();
         String name = run.qualifiedName();
@@ -65,6 +83,31 @@ final class WasmImports implements CallResults<long[]> {
             recovery.exit();
             arguments.inUse = false;
         }
+    }
+
+    /** {@code next_input} and {@code take_result}: the command entry's hand-off, and held values. */
+    private long[] entryCall(HostImport call, long[] args) {
+        String name = call.qualifiedName();
+        if (call == HostImport.TAKE_RESULT) {
+            if (held == null) {
+                throw new AbiViolationException(name + ": no value is held (take_result follows a call that returned "
+                        + "a value's length, once)");
+            }
+            byte[] value = held;
+            held = null;
+            memory.write(name, (int) args[0], value);
+            return null;
+        }
+        if (channel == null) {
+            throw new AbiViolationException(name + ": the module has a process export; next_input is for WASI "
+                    + "commands (a module exporting _start and no process)");
+        }
+        byte[] input = channel.next((int) args[0]);
+        if (input == null) {
+            return new long[] {Abi.ABSENT};
+        }
+        held = input;
+        return new long[] {Abi.pack(0, input.length)};
     }
 
     /** What a {@code try_} call returns when it recovers: nothing, absent, or zero. */
@@ -93,6 +136,10 @@ final class WasmImports implements CallResults<long[]> {
         }
         byte[] data = value.get();
         bounds.checkHostData(call, data.length);
+        if (holdsResults) {
+            held = data;
+            return new long[] {Abi.pack(0, data.length)};
+        }
         return new long[] {Abi.pack(memory.writeAllocated(call, data), data.length)};
     }
 

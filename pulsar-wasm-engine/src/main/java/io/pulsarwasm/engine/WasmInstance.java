@@ -231,6 +231,9 @@ public final class WasmInstance implements AutoCloseable {
                     : failure(what, "failed in host call " + e.getMessage(), e);
         } catch (WasmEngineException e) {
             throw deadline.disarm() ? timeout(what, nanos, e) : trapped(what, e);
+        } catch (CommandEndedException e) {
+            deadline.disarm();
+            throw failure(what, e.getMessage(), e);
         } catch (StackOverflowError e) {
             deadline.disarm();
             throw failure(what, "trapped: call stack exhausted", e);

@@ -432,9 +432,11 @@ public final class WasmLoader implements AutoCloseable {
         }
         GuestBudget budget = new GuestBudget(shape, sandbox.limits());
         WasiLink wasi = shape.importsWasi() ? WasiLink.create(sandbox.wasi(), sandbox.limits(), calls) : null;
+        CommandChannel channel = shape.command() ? new CommandChannel(name) : null;
         Instance instance;
         try {
-            ImportValues.Builder imports = ImportValues.builder().addFunction(new WasmImports(calls).functions());
+            ImportValues.Builder imports = ImportValues.builder()
+                    .addFunction(new WasmImports(calls, channel, shape.holdsResults()).functions());
             if (wasi != null) {
                 imports.addFunction(wasi.functions());
             }
@@ -455,6 +457,11 @@ public final class WasmLoader implements AutoCloseable {
                     "wasm module '" + name + "' cannot be instantiated: "
                             + (e instanceof WasmEngineException ? e.getMessage() : e.toString()),
                     e);
+        }
+        if (channel != null) {
+            CommandEntry command = new CommandEntry(name, instance, channel, wasi);
+            return start(new WasmInstance(
+                    name, instance, calls, EntryPoint.BYTES, command, sandbox.limits(), budget, command, open::remove));
         }
         return start(new WasmInstance(
                 name,

@@ -26,11 +26,20 @@ class AbiCopiesTest {
 
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
-    /** The host's table: name to {@code (params) -> (results)} as {@link Abi#describe} renders it. */
+    /**
+     * The host's table as the SDKs of modules with {@code process} see it (all but the command
+     * entry's imports): name to {@code (params) -> (results)} as {@link Abi#describe} renders it.
+     */
     private static Map<String, String> host() {
+        return host(false);
+    }
+
+    private static Map<String, String> host(boolean withCommandEntry) {
         Map<String, String> imports = new TreeMap<>();
         for (HostImport hostImport : HostImport.values()) {
-            imports.put(hostImport.importName(), Abi.describe(hostImport.type()));
+            if (withCommandEntry || !hostImport.commandEntry()) {
+                imports.put(hostImport.importName(), Abi.describe(hostImport.type()));
+            }
         }
         return imports;
     }
@@ -114,7 +123,10 @@ class AbiCopiesTest {
     }
 
     private static void assertSameImports(String copy, Map<String, String> found) {
-        Map<String, String> host = host();
+        assertSameImports(copy, found, host());
+    }
+
+    private static void assertSameImports(String copy, Map<String, String> found, Map<String, String> host) {
         List<String> differences = new ArrayList<>();
         for (Map.Entry<String, String> entry : host.entrySet()) {
             String theirs = found.get(entry.getKey());
@@ -212,6 +224,9 @@ class AbiCopiesTest {
         }
         List<String> differences = new ArrayList<>();
         for (HostImport hostImport : HostImport.values()) {
+            if (hostImport.commandEntry()) {
+                continue;
+            }
             Integer arity = found.get(hostImport.importName());
             int expected = hostImport.type().params().size();
             if (arity == null) {
@@ -221,6 +236,40 @@ class AbiCopiesTest {
             }
         }
         assertTrue(differences.isEmpty(), file + " differs from HostImport: " + differences);
+    }
+
+    @Test
+    void theGoSdkDeclaresEveryImportWithTheHostsSignature() throws IOException {
+        Map<String, String> found = new TreeMap<>();
+        Pattern declaration = Pattern.compile("//go:wasmimport pulsar (\\w+)\\s+func \\w+\\(([^)]*)\\)\\s*(\\w*)");
+        try (var files = Files.list(REPO.resolve("sdk/go"))) {
+            for (Path path :
+                    files.filter(p -> p.toString().endsWith(".go")).sorted().toList()) {
+                Matcher m = declaration.matcher(Files.readString(path));
+                while (m.find()) {
+                    List<String> params = new ArrayList<>();
+                    for (String param : m.group(2).split(",")) {
+                        if (!param.isBlank()) {
+                            String[] words = param.trim().split("\\s+");
+                            params.add(goWasmType(words[words.length - 1], path));
+                        }
+                    }
+                    String result = m.group(3).isEmpty() ? "" : goWasmType(m.group(3), path);
+                    found.put(m.group(1), "(" + String.join(", ", params) + ") -> (" + result + ")");
+                }
+            }
+        }
+        assertSameImports("the Go SDK's //go:wasmimport declarations", found, host(true));
+    }
+
+    /** A Go type as the wasm type Go's wasip1 port passes it as. */
+    private static String goWasmType(String type, Path file) {
+        return switch (type) {
+            case "int32", "uint32", "uintptr", "unsafe.Pointer" -> "i32";
+            case "int64", "uint64" -> "i64";
+            case "float64" -> "f64";
+            default -> throw new AssertionError(file + ": no wasm type for Go type '" + type + "'");
+        };
     }
 
     @Test

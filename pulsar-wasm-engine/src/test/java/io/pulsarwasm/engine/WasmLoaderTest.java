@@ -148,7 +148,7 @@ class WasmLoaderTest {
                         + "get_num_instances, get_redelivery_count, state_get, state_put, state_delete, counter_incr, "
                         + "counter_get, publish, "
                         + "record_metric, try_state_get, try_state_put, try_state_delete, try_counter_incr, "
-                        + "try_counter_get, try_publish, last_error)",
+                        + "try_counter_get, try_publish, last_error, next_input, take_result)",
                 () -> WasmLoader.fromResource("wasm/unknown_import.wasm"));
     }
 

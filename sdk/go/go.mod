@@ -1,0 +1,3 @@
+module github.com/pulsar-wasm/pulsar-wasm/sdk/go
+
+go 1.23
