@@ -59,9 +59,11 @@ build_all() {
   # Go, with Debian's Go 1.23 (bookworm-backports) as a WASI command against sdk/go; offline (the
   # SDK is a local replace, the standard library the only dependency), without paths, VCS stamps
   # or build ids, so the output depends on the source alone.
-  for module in wasm-samples/go/*/; do
+  for module in wasm-samples/go/*/ pulsar-wasm-engine/src/test/go/*/; do
+    local out="$samples"
+    [[ $module == pulsar-wasm-engine/* ]] && out="$root/pulsar-wasm-engine/src/test/resources/wasm"
     (cd "$module" && GOOS=wasip1 GOARCH=wasm GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod \
-      "$go" build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o "$samples/$(basename "$module").wasm" .)
+      "$go" build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o "$out/$(basename "$module").wasm" .)
   done
 }
 

@@ -25,13 +25,13 @@ final class CommandEntry implements GuestEntry, AutoCloseable {
     private final String moduleName;
     private final Instance instance;
     private final CommandChannel channel;
-    private final AutoCloseable resources;
+    private final WasiLink resources;
     private Thread thread;
 
     /**
-     * @param resources what the instance holds beyond its memory (its WASI link), closed once the guest thread has ended; may be null
+     * @param resources the instance's WASI link, closed once the guest thread has ended; may be null
      */
-    CommandEntry(String moduleName, Instance instance, CommandChannel channel, AutoCloseable resources) {
+    CommandEntry(String moduleName, Instance instance, CommandChannel channel, WasiLink resources) {
         this.moduleName = moduleName;
         this.instance = instance;
         this.channel = channel;
@@ -79,6 +79,12 @@ final class CommandEntry implements GuestEntry, AutoCloseable {
             thread.interrupt(); // the deadline ended the host's wait: end the guest's work too
             throw e;
         }
+    }
+
+    /** Why the guest's runtime said it crashed, on stderr (Go prints it before it exits), for the message of a {@code main} that ended. */
+    @Override
+    public String diagnostics() {
+        return resources == null ? "" : resources.crashLine();
     }
 
     @Override

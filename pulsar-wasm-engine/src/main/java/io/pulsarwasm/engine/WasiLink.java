@@ -69,6 +69,7 @@ final class WasiLink implements AutoCloseable {
             new int[] {3, 6});
 
     private final WasiPreview1 wasi;
+    private final LineLog stderr;
     private final FileSystem copies;
     private final List<Path> roots;
     private final int maxOpenFiles;
@@ -78,7 +79,8 @@ final class WasiLink implements AutoCloseable {
     /** Files and directories in the private copies: counted exactly now and then, estimated between. */
     private long files;
 
-    private WasiLink(WasiPreview1 wasi, FileSystem copies, List<Path> roots, Limits limits) {
+    private WasiLink(WasiPreview1 wasi, FileSystem copies, List<Path> roots, Limits limits, LineLog stderr) {
+        this.stderr = stderr;
         this.wasi = wasi;
         this.copies = copies;
         this.roots = roots;
@@ -97,11 +99,12 @@ final class WasiLink implements AutoCloseable {
         FileSystem copies = Jimfs.newFileSystem(Configuration.unix().toBuilder()
                 .setMaxSize(limits.get(Limit.WASI_MAX_FS_BYTES))
                 .build());
+        LineLog stderr = new LineLog(host, LogLevel.WARN);
         try {
             WasiOptions.Builder options = WasiOptions.builder()
                     .withStdin(InputStream.nullInputStream())
                     .withStdout(new LineLog(host, LogLevel.INFO))
-                    .withStderr(new LineLog(host, LogLevel.WARN))
+                    .withStderr(stderr)
                     .withArguments(config.arguments());
             config.environment().forEach(options::withEnvironment);
             List<Path> roots = new ArrayList<>();
@@ -118,7 +121,7 @@ final class WasiLink implements AutoCloseable {
             }
             WasiPreview1 wasi =
                     WasiPreview1.builder().withOptions(options.build()).build();
-            WasiLink link = new WasiLink(wasi, copies, roots, limits);
+            WasiLink link = new WasiLink(wasi, copies, roots, limits, stderr);
             link.countFiles();
             return link;
         } catch (RuntimeException e) {
@@ -293,6 +296,16 @@ final class WasiLink implements AutoCloseable {
         return root;
     }
 
+    /**
+     * @return the latest line on stderr in which the guest's runtime said why it is crashing (Go's
+     *     {@code panic: ...} or {@code fatal error: ...}), cut to 200 characters; empty for none
+     */
+    String crashLine() {
+        synchronized (stderr) {
+            return stderr.crash;
+        }
+    }
+
     private static String dirs(String guestPath, Path hostPath) {
         return "user config " + WasiConfig.DIRS + ": host directory '" + hostPath + "' (guest path '" + guestPath
                 + "')";
@@ -303,6 +316,10 @@ final class WasiLink implements AutoCloseable {
      * the rest of a longer line is counted, not kept.
      */
     private static final class LineLog extends OutputStream {
+
+        private static final int KEPT_CHARS = 200;
+        /** The latest line that says why a runtime is crashing (Go's {@code panic: }, {@code fatal error: }), cut short. */
+        private String crash = "";
 
         private final HostCalls host;
         private final LogLevel level;
@@ -336,12 +353,16 @@ final class WasiLink implements AutoCloseable {
         }
 
         @Override
-        public void flush() {
+        public synchronized void flush() {
             if (length == 0) {
                 return;
             }
             // a cut may split a character: lenient decoding shows it as U+FFFD, before the note that the line was cut
-            host.logLine(level, new ValueLimits.Line(new String(line, 0, kept, StandardCharsets.UTF_8), length));
+            String text = new String(line, 0, kept, StandardCharsets.UTF_8);
+            host.logLine(level, new ValueLimits.Line(text, length));
+            if (text.startsWith("panic: ") || text.startsWith("fatal error: ")) {
+                crash = text.length() > KEPT_CHARS ? text.substring(0, KEPT_CHARS) : text;
+            }
             kept = 0;
             length = 0;
         }

@@ -232,8 +232,13 @@ public final class WasmInstance implements AutoCloseable {
         } catch (WasmEngineException e) {
             throw deadline.disarm() ? timeout(what, nanos, e) : trapped(what, e);
         } catch (CommandEndedException e) {
+            // Go's runtime exits (2) when memory.grow is refused, rather than trapping
             deadline.disarm();
-            throw failure(what, e.getMessage(), e);
+            String said = entry.diagnostics();
+            throw failure(
+                    what,
+                    e.getMessage() + (said.isEmpty() ? "" : "; its last word on stderr: " + said) + atLimit(said),
+                    e);
         } catch (StackOverflowError e) {
             deadline.disarm();
             throw failure(what, "trapped: call stack exhausted", e);
@@ -278,6 +283,9 @@ public final class WasmInstance implements AutoCloseable {
      * allocation of N bytes failed}, which the JavaScript engine prints before it aborts — names the
      * bytes it asked for.
      */
+    /** What Go's runtime prints before it exits when memory.grow is refused. */
+    private static final String GUEST_OUT_OF_MEMORY = "fatal error: out of memory";
+
     private static final Pattern FAILED_ALLOCATION = Pattern.compile("memory allocation of (\\d{1,18}) bytes failed");
 
     /**
@@ -287,7 +295,8 @@ public final class WasmInstance implements AutoCloseable {
     private String atLimit(String diagnostics) {
         Matcher failed = FAILED_ALLOCATION.matcher(diagnostics);
         if (budget.memoryAtLimit(instance)
-                || failed.find() && budget.memoryWouldPassLimit(instance, Long.parseLong(failed.group(1)))) {
+                || failed.find() && budget.memoryWouldPassLimit(instance, Long.parseLong(failed.group(1)))
+                || diagnostics.contains(GUEST_OUT_OF_MEMORY)) {
             return " (guest memory is at its limit of " + limits.describe(Limit.MAX_MEMORY_PAGES) + ", user config "
                     + Limit.MAX_MEMORY_PAGES.key() + "; a refused memory.grow is the likely cause)";
         }
