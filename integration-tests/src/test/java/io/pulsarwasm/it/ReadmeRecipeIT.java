@@ -23,7 +23,7 @@ import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
- * The "Write a function in Rust, C or AssemblyScript" recipes the README links to, run as written:
+ * The "Write a function in Rust, C, AssemblyScript or Go" recipes the README links to, run as written:
  * for each SDK the test reads its subsection of {@code docs/guest-languages.md} (no copy of a recipe
  * is kept here), saves
  * the source blocks that name their file ({@code // shout.c}), runs the first {@code bash} block
@@ -38,7 +38,7 @@ class ReadmeRecipeIT extends RealPulsarTest {
     /** Where the recipes are: the README's page on guest languages. */
     private static final String RECIPES = "docs/guest-languages.md";
 
-    private static final String SECTION = "## Write a function in Rust, C or AssemblyScript";
+    private static final String SECTION = "## Write a function in Rust, C, AssemblyScript or Go";
     private static final String DEPLOY_PRINTED = "Deploy it with:";
     /** A fenced block's first line naming the file it is, e.g. {@code // shout.c}. */
     private static final Pattern FILE_COMMENT = Pattern.compile("^(?://|#|/\\*)\\s*([\\w.-]+\\.\\w+)\\s*(?:\\*/)?$");
@@ -63,11 +63,18 @@ class ReadmeRecipeIT extends RealPulsarTest {
         deployAndAnswer("AssemblyScript", "readme-as", "hello from the readme", "HELLO FROM THE README!");
     }
 
+    @Test
+    void goRecipeRunsFromAnEmptyFolderToADeployedFunction() throws Exception {
+        // main.go: upper-cases and appends "!"
+        deployAndAnswer("Go", "readme-go", "hello from the readme", "HELLO FROM THE README!");
+    }
+
     /** The tool each recipe starts with, and the Debian packages that provide its toolchain. */
     private static final Map<String, List<String>> TOOLCHAINS = Map.of(
             "Rust", List.of("/usr/bin/cargo", "rustc cargo libstd-rust-dev-wasm32 lld-14"),
             "C", List.of("clang-14", "clang-14 lld-14"),
-            "AssemblyScript", List.of("npx", "nodejs npm (Node.js 20)"));
+            "AssemblyScript", List.of("npx", "nodejs npm (Node.js 20)"),
+            "Go", List.of("/usr/lib/go-1.23/bin/go", "golang-1.23-go (from bookworm-backports)"));
 
     /** A missing toolchain fails with what to install, not with the recipe's first failing line. */
     private static void requireToolchain(String sdk) {

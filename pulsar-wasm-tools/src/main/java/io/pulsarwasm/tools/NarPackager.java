@@ -194,12 +194,16 @@ public final class NarPackager {
         Path module = null;
         Type type = null;
         Map<String, Object> userConfig = Map.of();
+        String userConfigText = null;
         Path output = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--nar" -> nar = Path.of(args[++i]);
                 case "--type" -> type = Type.valueOf(args[++i].toUpperCase(Locale.ROOT));
-                case "--user-config-file" -> userConfig = userConfig(read(Path.of(args[++i])));
+                case "--user-config-file" -> {
+                    userConfigText = read(Path.of(args[++i])).strip();
+                    userConfig = userConfig(userConfigText);
+                }
                 case "--output" -> output = Path.of(args[++i]);
                 default -> module = Path.of(args[i]);
             }
@@ -215,7 +219,8 @@ public final class NarPackager {
         Type used = packageModule(nar, module, type, userConfig, output);
         System.out.println("Wrote " + output.toAbsolutePath() + ". Deploy it with:");
         System.out.println("  bin/pulsar-admin functions create --jar " + output.toAbsolutePath() + " --classname "
-                + used.functionClass + " --inputs <topic> --output <topic> --name <name>");
+                + used.functionClass + " --inputs <topic> --output <topic> --name <name>"
+                + (userConfig.isEmpty() ? "" : " --user-config '" + userConfigText.replace("'", "'\\''") + "'"));
     }
 
     /**
