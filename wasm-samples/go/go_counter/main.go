@@ -1,6 +1,7 @@
 // go_counter counts the messages of each key in a state counter, answers "<key>=<count>", and,
 // when user config "audit-topic" names a topic, publishes each input there under its key with the
-// property "count". A message without a key counts under "(none)".
+// property "count". A message without a key counts under "(none)". It records each input's size
+// as the metric "input-bytes" and logs the count.
 package main
 
 import (
@@ -21,6 +22,8 @@ func count(ctx *pulsarwasm.Context, input []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx.RecordMetric("input-bytes", float64(len(input)))
+	ctx.Infof("%s counted %d times", key, n)
 	if topic, ok := ctx.Config("audit-topic"); ok {
 		err := ctx.Publish(topic, input, pulsarwasm.WithKey(key),
 			pulsarwasm.WithProperties(map[string]string{"count": strconv.FormatInt(n, 10)}))

@@ -29,6 +29,10 @@ func TestCountsPerKeyAndPublishesToTheAuditTopic(t *testing.T) {
 	if want := []string{"a=1", "b=1", "a=2", "(none)=1"}; !reflect.DeepEqual(outputs, want) {
 		t.Fatalf("outputs %v, want %v", outputs, want)
 	}
+	if !reflect.DeepEqual(host.Metrics, map[string][]float64{"input-bytes": {3, 3, 3, 6}}) ||
+		host.Logs[2] != "INFO a counted 2 times" {
+		t.Fatalf("metrics %v, logs %v", host.Metrics, host.Logs)
+	}
 	if len(host.Published) != 4 || host.Published[2].Properties["count"] != "2" || *host.Published[3].Key != "(none)" {
 		t.Fatalf("published %+v", host.Published)
 	}

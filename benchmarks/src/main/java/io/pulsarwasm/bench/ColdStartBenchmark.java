@@ -68,6 +68,21 @@ public class ColdStartBenchmark {
         }
     }
 
+    /**
+     * A Go function (a 2.4 MB WASI command) from its bytes to its first output in a fresh JVM, as
+     * {@code initialize} and the first message make it: compiling the module to JVM bytecode (once
+     * per JVM), Go's runtime initialisation, {@code main} until it asks for a message, one call.
+     */
+    @Benchmark
+    public long goRelay() {
+        try (WasmLoader loader = GoCallBenchmark.loader();
+                WasmInstance guest = loader.newInstance()) {
+            return guest.process("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .output()
+                    .length;
+        }
+    }
+
     /** Compiling the 62 KB Rust word counter to JVM bytecode: what a runtime-compiled module pays once per JVM. */
     @Benchmark
     public Object compileWordcount() {

@@ -260,6 +260,43 @@ final class EndToEnd {
                                     null,
                                     null)));
             scenarios.put(
+                    "Relay: Go",
+                    List.of(
+                            new Subject(
+                                    "Java",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaStringRelay",
+                                    Map.of(),
+                                    Kind.TEXT,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "AssemblyScript",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmStringFunction",
+                                    Map.of(
+                                            "wasm.module",
+                                            "file://"
+                                                    + Artifacts.sample("passthrough.wasm")
+                                                            .toAbsolutePath()),
+                                    Kind.TEXT,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "Go",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmStringFunction",
+                                    Map.of(
+                                            "wasm.module",
+                                            "file://"
+                                                    + Artifacts.sample("go_relay.wasm")
+                                                            .toAbsolutePath(),
+                                            "wasm.max-memory-pages",
+                                            1024),
+                                    Kind.TEXT,
+                                    null,
+                                    null)));
+            scenarios.put(
                     "JSON transform: JavaScript",
                     List.of(
                             new Subject(

@@ -269,6 +269,46 @@ class ThreadRuntimeIT {
         HostileGuests.runTheWorstFive(pulsar, client, admin, "thread-hostile-");
     }
 
+    @Test
+    @Order(5)
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aGoFunctionsMainThreadLivesInTheWorkerExactlyAsLongAsTheFunction() throws Exception {
+        String name = "thread-go";
+        String main = "pulsar-wasm-main-go_relay.wasm";
+        try (JvmProbe jvm = pulsar.jvm();
+                Consumer<String> outputs = Messages.subscribe(client, NS + name + "-out", Schema.STRING);
+                Producer<String> producer = client.newProducer(Schema.STRING)
+                        .topic(NS + name + "-in")
+                        .create()) {
+            assertFalse(jvm.threadNames().contains(main), main + " before the function");
+            admin.functions()
+                    .createFunction(
+                            FunctionConfig.builder()
+                                    .tenant("public")
+                                    .namespace("default")
+                                    .name(name)
+                                    .className(RealPulsarTest.STRING_FUNCTION)
+                                    .runtime(FunctionConfig.Runtime.JAVA)
+                                    .inputs(List.of(NS + name + "-in"))
+                                    .output(NS + name + "-out")
+                                    .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                                    .userConfig(Map.of(
+                                            "wasm.module",
+                                            module(Artifacts.sample("go_relay.wasm")),
+                                            "wasm.max-memory-pages",
+                                            1024))
+                                    .build(),
+                            Artifacts.genericNar().toString());
+            producer.send("in the worker");
+            assertEquals(List.of("in the worker"), Messages.values(Messages.receive(outputs, 1, LIVENESS)));
+            assertEquals(1L, jvm.threadNames().stream().filter(main::equals).count(), "one main thread per instance");
+            Functions.delete(admin, name);
+            Awaitility.await(main + " ended with its function")
+                    .atMost(LIVENESS)
+                    .until(() -> !jvm.threadNames().contains(main));
+        }
+    }
+
     /** One cycle: create the scaler, one exact output for one input, delete it, its instance thread gone. */
     private static void cycle(JvmProbe jvm, int i) throws Exception {
         String name = "cycle";
