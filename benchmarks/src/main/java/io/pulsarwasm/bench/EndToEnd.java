@@ -315,6 +315,31 @@ final class EndToEnd {
                                     Kind.JSON,
                                     null,
                                     null)));
+            scenarios.put(
+                    "JSON transform: Go",
+                    List.of(
+                            new Subject(
+                                    "Java, Jackson",
+                                    Artifacts.samplesNar(),
+                                    "io.pulsarwasm.samples.JavaJsonTransform",
+                                    Map.of(),
+                                    Kind.JSON,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "Go",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmStringFunction",
+                                    Map.of(
+                                            "wasm.module",
+                                            "file://"
+                                                    + Artifacts.sample("go_transform.wasm")
+                                                            .toAbsolutePath(),
+                                            "wasm.max-memory-pages",
+                                            1024),
+                                    Kind.JSON,
+                                    null,
+                                    null)));
             scenarios.keySet().removeIf(name -> !only.isEmpty() && !only.contains(name));
             int passes = 1 + Math.max(1, Integer.getInteger("bench.passes", 3));
             for (Map.Entry<String, List<Subject>> scenario : scenarios.entrySet()) {

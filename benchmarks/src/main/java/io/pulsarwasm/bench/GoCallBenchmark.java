@@ -43,6 +43,8 @@ public class GoCallBenchmark {
     private final String input = "hello";
     private Context context;
     private Function<String, CompletableFuture<String>> relay;
+    private Function<String, CompletableFuture<String>> transform;
+    private final String json = EndToEnd.json(41);
     private WasmLoader loader;
 
     @Setup(Level.Trial)
@@ -52,11 +54,20 @@ public class GoCallBenchmark {
                 Guests.samples().resolve("go_relay.wasm").toAbsolutePath().toString(),
                 "wasm.max-memory-pages",
                 1024));
-        WasmStringFunction function = new WasmStringFunction();
-        function.initialize(context);
-        relay = function;
+        relay = function("go_relay.wasm");
+        transform = function("go_transform.wasm");
         loader = loader();
         heapPerInstance();
+    }
+
+    private WasmStringFunction function(String module) throws Exception {
+        WasmStringFunction function = new WasmStringFunction();
+        function.initialize(BenchContext.with(Map.of(
+                WasmConfig.MODULE,
+                Guests.samples().resolve(module).toAbsolutePath().toString(),
+                "wasm.max-memory-pages",
+                1024)));
+        return function;
     }
 
     static WasmLoader loader() {
@@ -92,6 +103,7 @@ public class GoCallBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         ((WasmStringFunction) relay).close();
+        ((WasmStringFunction) transform).close();
         loader.close();
     }
 
@@ -103,6 +115,12 @@ public class GoCallBenchmark {
     @Benchmark
     public String goRelay() throws Exception {
         return relay.process(input, context).join();
+    }
+
+    /** The JSON transform of {@code go_transform} (against {@code JavaScriptCallBenchmark.javaJsonTransform}, Jackson). */
+    @Benchmark
+    public String goJsonTransform() throws Exception {
+        return transform.process(json, context).join();
     }
 
     /** A later instance of a loaded Go module (another in the same JVM, or one replaced after a trap): start to first output. */

@@ -7,17 +7,18 @@ package io.pulsarwasm.engine;
  * answer) or to end. Every wait is interruptible, so the host's deadline ends the host's wait, and
  * interrupting the guest's thread ends the guest's.
  *
- * <p>A thread woken from {@code wait} takes the scheduler's time to run again (tens of
- * microseconds on a busy machine), twice per message. So each side first spins briefly outside
- * the lock, on the volatile flags, for what usually comes quickly — {@code main}'s answer, and at
- * saturation the next message — and only then blocks: {@value #ANSWER_SPIN_MICROS} µs for an
- * answer, {@value #INPUT_SPIN_MICROS} µs for a message. The spins are short and bounded, so an idle
- * function still costs no CPU.
+ * <p>A thread woken from {@code wait} takes the scheduler's time to run again, twice per message.
+ * The host's side therefore first waits briefly for {@code main}'s answer, which usually comes
+ * within microseconds, yielding its core ({@code Thread.yield}, so that on a small machine the
+ * guest thread it just woke can run there) for at most {@value #ANSWER_SPIN_MICROS} µs, and only
+ * then blocks. The guest's side blocks at once: the next message may be far off, and a guest that
+ * spun between messages would take a core from the broker and the worker at saturation (measured:
+ * spinning 50 µs on both sides made a Go relay 5× cheaper in-process on an idle machine and 20%
+ * slower end to end on a busy 2-core one, docs/benchmarks.md).
  */
 final class CommandChannel {
 
-    static final long ANSWER_SPIN_MICROS = 50;
-    static final long INPUT_SPIN_MICROS = 50;
+    static final long ANSWER_SPIN_MICROS = 20;
 
     private final String moduleName;
     private volatile byte[] input;
@@ -50,7 +51,6 @@ final class CommandChannel {
             waiting = true;
             notifyAll();
         }
-        spin(INPUT_SPIN_MICROS, () -> input != null || closing);
         return take();
     }
 
@@ -124,11 +124,11 @@ final class CommandChannel {
         }
     }
 
-    /** Spins outside the lock until {@code condition} holds or {@code micros} pass. */
+    /** Yields outside the lock until {@code condition} holds or {@code micros} pass. */
     private static void spin(long micros, Condition condition) {
         long until = System.nanoTime() + micros * 1000;
         while (!condition.holds() && System.nanoTime() < until) {
-            Thread.onSpinWait();
+            Thread.yield();
         }
     }
 

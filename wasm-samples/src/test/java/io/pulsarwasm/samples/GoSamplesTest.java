@@ -66,6 +66,24 @@ class GoSamplesTest {
     }
 
     @Test
+    void transformWritesWhatItsJavaTwinWrites() throws Exception {
+        JavaJsonTransform java = new JavaJsonTransform();
+        try (WasmFunctionTester<String, String> tester =
+                WasmFunctionTester.strings("classpath:go_transform.wasm").config("wasm.max-memory-pages", GO_PAGES)) {
+            assertEquals(
+                    "{\"name\":\"USER-7\",\"count\":8,\"items\":[\"a\",\"bb\",\"ccc\",\"dddd\"],"
+                            + "\"note\":\"some text here ok\",\"total\":10}",
+                    tester.process("{\"name\":\"user-7\",\"count\":7,\"items\":[\"a\",\"bb\",\"ccc\",\"dddd\"],"
+                            + "\"note\":\"some text here ok\"}"));
+            for (String input : List.of(
+                    "{\"name\":\"\u00e9t\u00e9\",\"count\":-1,\"items\":[],\"note\":\"<&>\"}",
+                    "{\"name\":\"x\",\"count\":0,\"items\":[\"\",\"\\\"q\\\"\",\"\ud83c\udf89\"],\"note\":null}")) {
+                assertEquals(java.process(input, null), tester.process(input), input);
+            }
+        }
+    }
+
+    @Test
     void recordGetsOlderInTheInputsSchema() {
         try (WasmFunctionTester<GenericObject, RecordOutput> tester =
                 WasmFunctionTester.records("classpath:go_record.wasm").config("wasm.max-memory-pages", GO_PAGES)) {
