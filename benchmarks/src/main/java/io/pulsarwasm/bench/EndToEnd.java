@@ -228,29 +228,38 @@ final class EndToEnd {
                     .toAbsolutePath()
                     .normalize()
                     .getParent();
+            // the baselines the JavaScript and Go cases share, each run again in every case that lists it
+            Subject javaRelay = new Subject(
+                    "Java",
+                    Artifacts.samplesNar(),
+                    "io.pulsarwasm.samples.JavaStringRelay",
+                    Map.of(),
+                    Kind.TEXT,
+                    null,
+                    null);
+            Subject assemblyScriptRelay = new Subject(
+                    "AssemblyScript",
+                    Artifacts.genericNar(),
+                    "io.pulsarwasm.function.WasmStringFunction",
+                    Map.of(
+                            "wasm.module",
+                            "file://" + Artifacts.sample("passthrough.wasm").toAbsolutePath()),
+                    Kind.TEXT,
+                    null,
+                    null);
+            Subject jackson = new Subject(
+                    "Java, Jackson",
+                    Artifacts.samplesNar(),
+                    "io.pulsarwasm.samples.JavaJsonTransform",
+                    Map.of(),
+                    Kind.JSON,
+                    null,
+                    null);
             scenarios.put(
                     "Relay: JavaScript",
                     List.of(
-                            new Subject(
-                                    "Java",
-                                    Artifacts.samplesNar(),
-                                    "io.pulsarwasm.samples.JavaStringRelay",
-                                    Map.of(),
-                                    Kind.TEXT,
-                                    null,
-                                    null),
-                            new Subject(
-                                    "AssemblyScript",
-                                    Artifacts.genericNar(),
-                                    "io.pulsarwasm.function.WasmStringFunction",
-                                    Map.of(
-                                            "wasm.module",
-                                            "file://"
-                                                    + Artifacts.sample("passthrough.wasm")
-                                                            .toAbsolutePath()),
-                                    Kind.TEXT,
-                                    null,
-                                    null),
+                            javaRelay,
+                            assemblyScriptRelay,
                             new Subject(
                                     "JavaScript",
                                     Artifacts.genericNar(),
@@ -262,26 +271,8 @@ final class EndToEnd {
             scenarios.put(
                     "Relay: Go",
                     List.of(
-                            new Subject(
-                                    "Java",
-                                    Artifacts.samplesNar(),
-                                    "io.pulsarwasm.samples.JavaStringRelay",
-                                    Map.of(),
-                                    Kind.TEXT,
-                                    null,
-                                    null),
-                            new Subject(
-                                    "AssemblyScript",
-                                    Artifacts.genericNar(),
-                                    "io.pulsarwasm.function.WasmStringFunction",
-                                    Map.of(
-                                            "wasm.module",
-                                            "file://"
-                                                    + Artifacts.sample("passthrough.wasm")
-                                                            .toAbsolutePath()),
-                                    Kind.TEXT,
-                                    null,
-                                    null),
+                            javaRelay,
+                            assemblyScriptRelay,
                             new Subject(
                                     "Go",
                                     Artifacts.genericNar(),
@@ -299,14 +290,7 @@ final class EndToEnd {
             scenarios.put(
                     "JSON transform: JavaScript",
                     List.of(
-                            new Subject(
-                                    "Java, Jackson",
-                                    Artifacts.samplesNar(),
-                                    "io.pulsarwasm.samples.JavaJsonTransform",
-                                    Map.of(),
-                                    Kind.JSON,
-                                    null,
-                                    null),
+                            jackson,
                             new Subject(
                                     "JavaScript",
                                     Artifacts.genericNar(),
@@ -318,14 +302,7 @@ final class EndToEnd {
             scenarios.put(
                     "JSON transform: Go",
                     List.of(
-                            new Subject(
-                                    "Java, Jackson",
-                                    Artifacts.samplesNar(),
-                                    "io.pulsarwasm.samples.JavaJsonTransform",
-                                    Map.of(),
-                                    Kind.JSON,
-                                    null,
-                                    null),
+                            jackson,
                             new Subject(
                                     "Go",
                                     Artifacts.genericNar(),
