@@ -1,6 +1,7 @@
 package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Go functions (WASI commands built by Go 1.23 against sdk/go) on a real Pulsar, through the
  * generic NAR as a user deploys them: a stateful counter that publishes, a record function on an
- * Avro topic, and a Go guest that calls {@code os.Exit} mid-stream — its message dead-lettered, the
- * next one answered by a fresh instance.
+ * Avro topic, a Go guest's view of the whole context, and a Go guest that calls {@code os.Exit}
+ * mid-stream — its message dead-lettered, the next one answered by a fresh instance.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 class GoIT extends RealPulsarTest {
@@ -127,14 +128,44 @@ class GoIT extends RealPulsarTest {
                         .topic(NS + "go-hostile-in")
                         .enableBatching(false)
                         .create()) {
-            for (String text : List.of("before", "exit", "after")) {
+            producer.send("before".getBytes(StandardCharsets.UTF_8));
+            // the whole context through the command entry's held values: text, a map, bytes, an optional number
+            producer.newMessage()
+                    .key("k1")
+                    .property("p", "v")
+                    .property("q", "")
+                    .eventTime(1_700_000_000_123L)
+                    .value("probe".getBytes(StandardCharsets.UTF_8))
+                    .send();
+            for (String text : List.of("exit", "after")) {
                 producer.send(text.getBytes(StandardCharsets.UTF_8));
             }
+            List<String> answers = Messages.receive(outputs, 3, LIVENESS).stream()
+                    .map(m -> new String(m.getValue(), StandardCharsets.UTF_8))
+                    .toList();
+            assertEquals("before", answers.get(0));
+            assertEquals("after", answers.get(2));
+            List<String> probed = List.of(answers.get(1).split("\n"));
             assertEquals(
-                    List.of("before", "after"),
-                    Messages.receive(outputs, 2, LIVENESS).stream()
-                            .map(m -> new String(m.getValue(), StandardCharsets.UTF_8))
+                    List.of(
+                            "config=hello/true",
+                            "config-missing=/false",
+                            "secret=/false",
+                            "key=k1/true",
+                            "topic=" + NS + "go-hostile-in/true",
+                            "property=v/true",
+                            "properties=p:v,q:/true",
+                            "event-time=1700000000123/true",
+                            "schema=/true",
+                            "identity=public/default/go-hostile/true",
+                            "instance=0 of 1/true",
+                            "redelivery=0/true",
+                            "state-absent=\"\" <nil>/false"),
+                    probed.stream()
+                            .filter(line -> !line.startsWith("message-id="))
                             .toList());
+            // Pulsar's serialized message id: present, and not empty
+            assertTrue(probed.stream().anyMatch(line -> line.matches("message-id=[0-9a-f]{2,}/true")), answers.get(1));
             assertEquals(
                     List.of("exit"),
                     Messages.receive(deadLetters, 1, DEAD_LETTER_WAIT).stream()
@@ -170,7 +201,7 @@ class GoIT extends RealPulsarTest {
                 .inputs(List.of(NS + name + "-in"))
                 .output(NS + name + "-out")
                 .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .userConfig(Map.of("wasm.module", location, "wasm.max-memory-pages", 1024));
+                .userConfig(Map.of("wasm.module", location, "wasm.max-memory-pages", 1024, "greeting", "hello"));
         if (deadLetterTopic != null) {
             builder.maxMessageRetries(1).deadLetterTopic(NS + deadLetterTopic).timeoutMs(RETRY_DELAY_MS);
         }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
  * Hostile Go, built by Go 1.23 against sdk/go ({@code src/test/go/go_hostile}): a goroutine that
  * never yields, {@code os.Exit}, a panic outside the handler and one in it, an allocation loop, a
  * {@code main} that never asks for a message and one that exits at once. Each has its exact
- * outcome, and the session carries on with a fresh instance where the old one cannot.
+ * outcome, and the session carries on with a fresh instance where the old one cannot. And the
+ * context's absent and empty values, each through the command entry's held values.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileGoTest {
@@ -49,6 +50,31 @@ class HostileGoTest {
     private static String failure(WasmSession session, String message) {
         return assertThrows(WasmExecutionException.class, () -> session.process(bytes(message)))
                 .getMessage();
+    }
+
+    @Test
+    void absentAndEmptyValuesCrossTheCommandEntryApart() {
+        TestHost host = new TestHost().userConfig("greeting", "");
+        try (WasmSession session = new WasmSession(loader(), host)) {
+            assertEquals(
+                    String.join(
+                            "\n",
+                            "config=/true",
+                            "config-missing=/false",
+                            "secret=/false",
+                            "key=/false",
+                            "topic=/false",
+                            "property=/false",
+                            "properties=/true",
+                            "event-time=-1/false",
+                            "message-id=/false",
+                            "schema=/false",
+                            "identity=public/default/none/true",
+                            "instance=0 of 1/true",
+                            "redelivery=0/true",
+                            "state-absent=\"\" <nil>/false"),
+                    answer(session, "probe"));
+        }
     }
 
     @Test
