@@ -49,11 +49,7 @@ public class GoCallBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        context = BenchContext.with(Map.of(
-                WasmConfig.MODULE,
-                Guests.samples().resolve("go_relay.wasm").toAbsolutePath().toString(),
-                "wasm.max-memory-pages",
-                1024));
+        context = BenchContext.with(Map.of());
         relay = function("go_relay.wasm");
         transform = function("go_transform.wasm");
         loader = loader();

@@ -1,6 +1,5 @@
 package io.pulsarwasm.engine;
 
-import java.util.concurrent.TimeUnit;
 import run.endive.runtime.Instance;
 
 /**
@@ -59,7 +58,7 @@ final class CommandEntry implements GuestEntry, AutoCloseable {
         try {
             instance.initialize(false);
             instance.export(START).apply();
-        } catch (Throwable e) { // NOPMD: whatever ends main is handed to the host's thread
+        } catch (Throwable e) { // whatever ends main is handed to the host's thread
             failure = e;
         } finally {
             channel.ended(failure);
@@ -111,7 +110,7 @@ final class CommandEntry implements GuestEntry, AutoCloseable {
         try {
             if (thread != null && thread.isAlive()) {
                 thread.interrupt();
-                thread.join(TimeUnit.MILLISECONDS.toMillis(STOP_WAIT_MILLIS));
+                thread.join(STOP_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -216,6 +216,23 @@ class HostileCommandsTest {
     }
 
     @Test
+    void aMainThatNeverReturnsAtCloseIsCutOffAtTheDeadlineAndItsThreadEnds() {
+        String module = COMMAND.replace(
+                "(if (i64.eq (local.get $r) (i64.const -1)) (then (return)))",
+                "(if (i64.eq (local.get $r) (i64.const -1)) (then (loop $forever (br $forever))))");
+        assertTrue(module.contains("$forever (br $forever)"));
+        try (WasmLoader loader = load(Wat.compile(module), FAST)) {
+            WasmInstance guest = loader.newInstance(new TestHost());
+            assertEquals("a", text(guest.process(bytes("a")).output()));
+            WasmTimeoutException error = assertThrows(WasmTimeoutException.class, guest::close);
+            assertEquals(
+                    MAIN + " returning after its last message timed out after 200 ms (user config wasm.timeout-ms)",
+                    error.getMessage());
+            assertFalse(entry(guest).guestThreadAlive());
+        }
+    }
+
+    @Test
     void closingTheLoaderEndsTheGuestThreadsOfItsInstances() {
         WasmInstance first;
         WasmInstance second;
