@@ -47,14 +47,16 @@ if [ -z "$nar" ]; then
 fi
 # The packager and its class path, built once and reused until a source it is built from changes
 # (a build costs tens of seconds; the integration suite packages several functions).
+# The build writes it (pulsar-wasm-tools/pom.xml); runs at once wait for one another's rebuild.
 classpath="$repo/pulsar-wasm-tools/target/package-wasm.classpath"
 modules=("$repo"/pulsar-wasm-engine "$repo"/pulsar-wasm-function "$repo"/pulsar-wasm-tools)
+mkdir -p "$repo/pulsar-wasm-tools/target"
+exec 9>"$repo/pulsar-wasm-tools/target/package-wasm.lock"
+flock 9
 if [ ! -s "$classpath" ] || [ ! -d "$repo/pulsar-wasm-tools/target/classes" ] ||
   [ -n "$(find "$repo/pom.xml" "${modules[@]/%//pom.xml}" "${modules[@]/%//src}" -newer "$classpath" -print -quit)" ]; then
   "$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-tools -am install -DskipTests
-  "$repo/mvnw" -q -f "$repo/pom.xml" -pl pulsar-wasm-tools dependency:build-classpath \
-    -Dmdep.includeScope=compile -Dmdep.outputFile="$classpath.tmp" >/dev/null
-  mv "$classpath.tmp" "$classpath"
 fi
+flock -u 9
 "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$repo/pulsar-wasm-tools/target/classes:$(cat "$classpath")" \
   io.pulsarwasm.tools.NarPackager --nar "$nar" "${args[@]}"
