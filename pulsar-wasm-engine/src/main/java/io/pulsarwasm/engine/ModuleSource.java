@@ -3,11 +3,13 @@ package io.pulsarwasm.engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLConnection;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -63,15 +65,29 @@ final class ModuleSource {
         try {
             if (!Files.isRegularFile(path)) {
                 throw new WasmLoadException("wasm module file '" + path + "' "
-                        + (Files.exists(path) ? "is not a regular file" : "does not exist"));
+                        + (Files.exists(path) ? "is not a regular file" : "does not exist" + onThisHost()));
             }
             try (InputStream in = Files.newInputStream(path)) {
                 return readCapped(in, "file '" + path + "'", limits, Long.MAX_VALUE);
             }
         } catch (NoSuchFileException e) {
-            throw new WasmLoadException("wasm module file '" + path + "' does not exist", e);
+            throw new WasmLoadException("wasm module file '" + path + "' does not exist" + onThisHost(), e);
         } catch (IOException e) {
             throw new WasmLoadException("cannot read wasm module file '" + path + "': " + e, e);
+        }
+    }
+
+    /**
+     * Names the machine a missing file was looked for on: in a cluster, a {@code file:} module must
+     * be on every worker that may run the function, and the error has to say which one lacked it.
+     *
+     * @return {@code " on host <name>"}, or nothing when the name cannot be found
+     */
+    static String onThisHost() {
+        try {
+            return " on host " + InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "";
         }
     }
 

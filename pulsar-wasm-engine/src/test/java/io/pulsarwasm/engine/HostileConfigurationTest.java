@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -104,9 +105,10 @@ class HostileConfigurationTest {
     }
 
     @Test
-    void aMissingModuleFileIsNamed(@TempDir Path dir) {
+    void aMissingModuleFileIsNamed(@TempDir Path dir) throws Exception {
         assertEquals(
-                "wasm module file '" + dir.resolve("none.wasm") + "' does not exist",
+                "wasm module file '" + dir.resolve("none.wasm") + "' does not exist on host "
+                        + InetAddress.getLocalHost().getHostName(),
                 moduleError(dir.resolve("none.wasm").toUri().toString(), Limits.DEFAULTS));
     }
 

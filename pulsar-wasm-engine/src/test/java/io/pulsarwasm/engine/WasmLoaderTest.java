@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,9 +89,10 @@ class WasmLoaderTest {
     }
 
     @Test
-    void missingFileIsNamed() {
+    void missingFileIsNamed() throws Exception {
         assertLoadError(
-                "wasm module file '/nonexistent/f.wasm' does not exist",
+                "wasm module file '/nonexistent/f.wasm' does not exist on host "
+                        + InetAddress.getLocalHost().getHostName(),
                 () -> WasmLoader.fromFile(Path.of("/nonexistent/f.wasm")));
     }
 
