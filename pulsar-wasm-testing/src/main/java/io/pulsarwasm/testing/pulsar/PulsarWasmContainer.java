@@ -8,21 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import org.apache.pulsar.PulsarVersion;
 import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
-import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.common.functions.FunctionConfig;
-import org.apache.pulsar.common.policies.data.FunctionStatus;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
@@ -281,91 +273,7 @@ public class PulsarWasmContainer extends PulsarContainer {
      *     within two minutes; the message carries the first instance's log
      */
     public void deploy(FunctionConfig config, Path nar) {
-        Objects.requireNonNull(config.getName(), "the function needs a name");
-        if (config.getTenant() == null) {
-            config.setTenant("public");
-        }
-        if (config.getNamespace() == null) {
-            config.setNamespace("default");
-        }
-        if (config.getRuntime() == null) {
-            config.setRuntime(FunctionConfig.Runtime.JAVA);
-        }
-        if (config.getSubscriptionPosition() == null) {
-            // an instance reports "running" before its consumer has subscribed: from the latest
-            // message, what a test sends right after deploy returns could be missed
-            config.setSubscriptionPosition(SubscriptionInitialPosition.Earliest);
-        }
-        int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
-        try {
-            admin().functions().createFunction(config, nar.toString());
-        } catch (PulsarAdminException e) {
-            throw new IllegalStateException(
-                    "creating function " + config.getName() + " from " + nar + ": " + e.getMessage(), e);
-        }
-        try {
-            // the status can answer 503 or "not found" for a moment after the creation
-            Awaitility.await(config.getName() + " running")
-                    .atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptionsInstanceOf(PulsarAdminException.class)
-                    .until(() -> status(config).getNumRunning() == parallelism);
-        } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException(
-                    "function " + config.getName() + " did not start all " + parallelism
-                            + " instances within 2 minutes; its log:\n"
-                            + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40),
-                    e);
-        }
-        awaitSubscribed(config, parallelism);
-    }
-
-    /**
-     * An instance reports "running" before its consumer has subscribed, and what is sent before
-     * that is not seen from the latest message (the worker of Pulsar 4.0.8 in this image was seen
-     * subscribing at Latest although the config said Earliest): so deploy also waits until every
-     * instance's consumer is on each input topic.
-     */
-    private void awaitSubscribed(FunctionConfig config, int parallelism) {
-        Set<String> topics = new LinkedHashSet<>();
-        if (config.getInputs() != null) {
-            topics.addAll(config.getInputs());
-        }
-        if (config.getInputSpecs() != null) {
-            config.getInputSpecs().forEach((topic, spec) -> {
-                if (!spec.isRegexPattern()) {
-                    topics.add(topic);
-                }
-            });
-        }
-        String subscription = config.getSubName() != null
-                ? config.getSubName()
-                : config.getTenant() + "/" + config.getNamespace() + "/" + config.getName();
-        for (String topic : topics) {
-            try {
-                Awaitility.await(config.getName() + " subscribed to " + topic)
-                        .atMost(Duration.ofMinutes(2))
-                        .pollInterval(Duration.ofMillis(500))
-                        .ignoreExceptionsInstanceOf(PulsarAdminException.class)
-                        .until(() -> {
-                            var stats = admin().topics()
-                                    .getStats(topic)
-                                    .getSubscriptions()
-                                    .get(subscription);
-                            return stats != null && stats.getConsumers().size() >= parallelism;
-                        });
-            } catch (ConditionTimeoutException e) {
-                throw new IllegalStateException(
-                        "function " + config.getName() + " runs but did not subscribe to " + topic
-                                + " (subscription " + subscription + ") within 2 minutes; its log:\n"
-                                + tail(functionLog(config.getTenant(), config.getNamespace(), config.getName()), 40),
-                        e);
-            }
-        }
-    }
-
-    private FunctionStatus status(FunctionConfig config) throws PulsarAdminException {
-        return admin().functions().getFunctionStatus(config.getTenant(), config.getNamespace(), config.getName());
+        FunctionDeployment.deploy(admin(), config, nar, this::functionLog);
     }
 
     /**
@@ -453,7 +361,6 @@ public class PulsarWasmContainer extends PulsarContainer {
     }
 
     private static String tail(String text, int lines) {
-        List<String> all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        return FunctionDeployment.tail(text, lines);
     }
 }
