@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command, and what CI runs (.ci/run): installs what a fresh Debian 12 machine
 # with JDK 17 lacks (the guest toolchains, a Docker engine), checks that every committed .wasm
-# matches a rebuild from its source, runs the guest SDKs' own tests, then ./mvnw verify.
+# matches a rebuild from its source, runs the guest SDKs' own tests, then ./mvnw verify (with
+# -Pcluster, the multi-node suite, where Docker runs).
 # As root or with sudo (apt-get, dockerd). Extra arguments go to Maven (e.g. -Pcluster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,12 +89,19 @@ if ! docker info >/dev/null 2>&1; then
     done
   fi
 fi
+profiles=()
 if docker info >/dev/null 2>&1; then
   command -v debootstrap >/dev/null 2>&1 || install_packages debootstrap
-  scripts/pulsar-image.sh || echo "ci: no Pulsar image; the integration suite falls back to the local distribution"
+  if scripts/pulsar-image.sh; then
+    # the multi-node cluster suite needs containers: with an image, it runs too
+    profiles+=(-Pcluster)
+  else
+    echo "ci: no Pulsar image; the integration suite falls back to the local distribution, without the cluster suite"
+  fi
 else
-  echo "ci: no Docker engine runs here (see /tmp/ci-dockerd.log); the integration suite uses the local distribution"
+  echo "ci: no Docker engine runs here (see /tmp/ci-dockerd.log); the integration suite uses the local distribution," \
+    "without the cluster suite"
 fi
 
-# The unit tests and the integration suite.
-./mvnw -B verify "$@"
+# The unit tests, the integration suite and (with Docker) the cluster suite.
+./mvnw -B verify "${profiles[@]}" "$@"

@@ -3,11 +3,12 @@ package io.pulsarwasm.it;
 import java.time.Duration;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What every class of the suite starts from: the shared Pulsar, a client and an admin client for it. */
+/**
+ * What every class of the suite starts from: the shared Pulsar, a client and an admin client for it.
+ */
 @ExtendWith(SharedPulsar.class)
 abstract class RealPulsarTest {
 
@@ -39,16 +40,14 @@ abstract class RealPulsarTest {
     static PulsarClient client;
     static PulsarAdmin admin;
 
+    /**
+     * Points the class at the shared cluster and its shared clients. Classes run concurrently; each
+     * assigns the same objects, and none closes them (the run does, at its end).
+     */
     @BeforeAll
-    static void connect(PulsarCluster cluster) throws Exception {
+    static void connect(PulsarCluster cluster, SharedPulsar.Clients clients) {
         pulsar = cluster;
-        client = PulsarClient.builder().serviceUrl(cluster.serviceUrl()).build();
-        admin = PulsarAdmin.builder().serviceHttpUrl(cluster.adminUrl()).build();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        client.close();
-        admin.close();
+        client = clients.client();
+        admin = clients.admin();
     }
 }

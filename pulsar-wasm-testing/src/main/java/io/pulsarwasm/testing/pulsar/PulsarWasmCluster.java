@@ -49,7 +49,7 @@ import org.testcontainers.utility.MountableFile;
  * BookKeeper (uploaded NARs, two replicas) or package management ({@code function://} URLs), so
  * a NAR must never be a {@code file://} path that exists on one worker only.
  *
- * <p>Starting takes about two minutes on an idle 2-core machine; the whole start is under one
+ * <p>Starting takes about three minutes on a 2-core machine; the whole start is under one
  * deadline, as for {@link PulsarWasmContainer}. Over 300 lines because it is the whole fixture
  * of a cluster (six containers, their order and their settings), each step short.
  */
