@@ -141,7 +141,7 @@ class GenericNarIT extends RealPulsarTest {
                 Producer<String> producer =
                         client.newProducer(Schema.STRING).topic(input).create()) {
             CompletableFuture<CommandResult> run = CompletableFuture.supplyAsync(() -> pulsar.localRun(
-                    Duration.ofSeconds(100),
+                    Duration.ofMinutes(5),
                     "--jar",
                     pulsar.visibleToWorker(Artifacts.genericNar()),
                     "--classname",
@@ -166,7 +166,7 @@ class GenericNarIT extends RealPulsarTest {
             producer.send("wasm");
             List<String> answers;
             try {
-                answers = Messages.values(Messages.receive(outputs, 2, Duration.ofSeconds(90)));
+                answers = Messages.values(Messages.receive(outputs, 2, Duration.ofMinutes(4)));
             } catch (IllegalStateException e) {
                 CommandResult failed = run.get(3, TimeUnit.MINUTES);
                 throw new AssertionError(
