@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -27,17 +28,58 @@ import java.util.function.Supplier;
  * <p>The thread runs only while some deadline exists, so a JVM whose functions are gone (a
  * worker's thread runtime) keeps no thread of ours, nor the class loader behind it. Nothing thrown
  * inside the loop, an {@link OutOfMemoryError} included, ends it.
+ *
+ * <p>While no call is armed and no write is in flight for {@value #IDLE_TICKS} ticks in a row (a
+ * second), the thread parks until the next {@link Deadline#arm} or {@link Deadline#expire} wakes it,
+ * so idle functions cost no CPU. (Each function NAR loads its own copy of this class under a worker's
+ * thread runtime; 400 idle functions ticking every 5 ms kept a 2-core worker's CPUs busy in the
+ * kernel.) Whoever finds it parked refreshes the clock before using it, so a deadline is never
+ * measured from a stale clock; arming and then checking, against the thread's announcing and then
+ * re-checking (both through volatile fields), leaves no window in which a call is armed and the
+ * thread stays parked.
  */
 public final class Watchdog {
 
     private static final long TICK_MILLIS = 5;
+    /** Idle ticks in a row after which the thread parks: one second. */
+    private static final int IDLE_TICKS = 200;
+
     private static final Set<Deadline> WATCHED = ConcurrentHashMap.newKeySet();
     /** The watchdog's clock, read by {@link Deadline#arm} instead of System.nanoTime() on every call. */
     private static volatile long now = System.nanoTime();
 
+    /** Set by the thread before it parks, cleared when it runs again. */
+    private static volatile boolean parked;
+
     /** @return the watchdog's clock, in nanoseconds: {@link System#nanoTime()} as of its last tick, read for free */
     public static long clock() {
-        return now;
+        return parked ? refresh() : now;
+    }
+
+    /** @return the clock made current, for a caller that found the thread parked */
+    private static long refresh() {
+        long fresh = System.nanoTime();
+        now = fresh;
+        return fresh;
+    }
+
+    /** Unparks the thread if it is parked (a call was just armed, a write is in flight, or the last deadline closed). */
+    private static void wake() {
+        if (parked) {
+            refresh();
+            Thread current;
+            synchronized (Watchdog.class) {
+                current = thread;
+            }
+            if (current != null) {
+                LockSupport.unpark(current);
+            }
+        }
+    }
+
+    /** @return whether the thread is parked because nothing is armed or in flight */
+    public static boolean parked() {
+        return parked;
     }
 
     private static Thread thread;
@@ -85,9 +127,11 @@ public final class Watchdog {
     }
 
     private static void watch() {
+        int idleTicks = 0;
         while (!stopIfIdle()) {
             try {
                 now = System.nanoTime();
+                boolean busy = false;
                 for (Deadline deadline : WATCHED) {
                     try {
                         deadline.expireIfDue(now);
@@ -99,13 +143,43 @@ public final class Watchdog {
                     } catch (RuntimeException | Error e) {
                         // nor keep its own writes from being failed in time
                     }
+                    busy |= deadline.busy();
                 }
-                Thread.sleep(TICK_MILLIS);
+                idleTicks = busy ? 0 : idleTicks + 1;
+                if (idleTicks >= IDLE_TICKS) {
+                    idleTicks = 0;
+                    parkUntilBusy();
+                } else {
+                    Thread.sleep(TICK_MILLIS);
+                }
             } catch (InterruptedException e) {
                 // only deadlines end this thread
             } catch (Throwable e) {
                 // an OutOfMemoryError caused by a guest elsewhere must not end every later timeout
             }
+        }
+    }
+
+    /**
+     * Announces the park, then looks again: a call armed before the announcement is seen here, one
+     * armed after it sees the announcement and unparks this thread. Deadlines closed meanwhile end
+     * the thread at the loop's next check.
+     */
+    private static void parkUntilBusy() {
+        parked = true;
+        try {
+            for (Deadline deadline : WATCHED) {
+                if (deadline.busy()) {
+                    return;
+                }
+            }
+            if (!WATCHED.isEmpty()) {
+                LockSupport.park(Watchdog.class);
+            }
+        } finally {
+            // the clock first: whoever then reads parked == false reads a current clock
+            now = System.nanoTime();
+            parked = false;
         }
     }
 
@@ -135,8 +209,14 @@ public final class Watchdog {
         public void arm(long timeoutNanos) {
             owner = Thread.currentThread();
             // the clock is as old as the last tick: one tick more, so that a deadline never fires early
-            dueAt = now + timeoutNanos + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+            dueAt = clock() + timeoutNanos + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
             state.set(RUNNING);
+            wake();
+        }
+
+        /** @return whether a call is armed (or being stopped) or a write is in flight */
+        boolean busy() {
+            return state.get() != IDLE || !writes.isEmpty();
         }
 
         /**
@@ -192,6 +272,7 @@ public final class Watchdog {
                 // closed by another thread while this write was being made: watched again until it settles
                 ensureRunning();
             }
+            wake();
         }
 
         void expireWritesDue(long clock) {
@@ -238,6 +319,9 @@ public final class Watchdog {
             closed = true;
             if (writes.isEmpty()) {
                 WATCHED.remove(this);
+                if (WATCHED.isEmpty()) {
+                    wake(); // a parked thread ends once no deadline is left
+                }
             }
         }
     }

@@ -146,4 +146,54 @@ class WatchdogTest {
         assertEquals(0, Watchdog.deadlines());
         assertThrows(CompletionException.class, late::join);
     }
+
+    /**
+     * A deadline that is never armed lets the thread park after a second of idle ticks; a call armed
+     * then is still stopped on time — measured from a clock refreshed on waking, so never early —
+     * and a write given to a parked watchdog is still failed at its due time. Closing the last
+     * deadline ends a parked thread.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIdleWatchdogParksAndStillStopsACallOnTimeAndFailsALateWrite() throws Exception {
+        Watchdog.Deadline deadline = Watchdog.newDeadline();
+        awaitParked();
+        long start = System.nanoTime();
+        deadline.arm(Duration.ofMillis(200).toNanos());
+        boolean interrupted = false;
+        try {
+            Thread.sleep(30_000);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(interrupted, "a call armed on a parked watchdog is interrupted");
+        assertTrue(deadline.disarm());
+        assertTrue(elapsedMillis >= 200, "interrupted after " + elapsedMillis + " ms, before its 200 ms deadline");
+
+        awaitParked();
+        CompletableFuture<Void> write = new CompletableFuture<>();
+        long due = Watchdog.clock() + Duration.ofMillis(200).toNanos();
+        long written = System.nanoTime();
+        deadline.expire(write, due, () -> new IllegalStateException("late"));
+        ExecutionException late = assertThrows(ExecutionException.class, () -> write.get(30, TimeUnit.SECONDS));
+        long writeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written);
+        assertEquals("late", late.getCause().getMessage());
+        assertTrue(writeMillis >= 200, "write failed after " + writeMillis + " ms, before its 200 ms due time");
+
+        awaitParked();
+        deadline.close();
+        while (Watchdog.running()) {
+            Thread.sleep(1);
+        }
+        assertFalse(Watchdog.parked());
+    }
+
+    /** Waits until the thread parks, then lets its clock grow stale: 1.5 s past its last tick. */
+    private static void awaitParked() throws InterruptedException {
+        while (!Watchdog.parked()) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(1_500); // not a wait for a result: the condition under test is a stale clock
+    }
 }
