@@ -18,24 +18,50 @@ import run.endive.wasm.WasmModule;
  * module, since compiling per instance would cost milliseconds each. Loaders release what they
  * acquire, and the last release evicts the entry, so that a long-lived JVM (a worker's thread
  * runtime) keeps no compiled code of a function that is gone.
+ *
+ * <p>Where the engine's classes are shared by many functions (a worker's built-in function, one
+ * class loader for all its instances), this cache is the worker's: a module is compiled once per
+ * worker JVM. A compile holds only its own module's slot, so a large module of one function does
+ * not hold up the start of another function with another module; loaders of the same module wait
+ * for the one compile.
  */
 final class MachineFactories {
 
-    private static final Map<String, Compiled> COMPILED = new HashMap<>();
+    private static final Map<String, Slot> SLOTS = new HashMap<>();
+
+    /** One module's place in the cache: who holds it, and its compiled form once there is one. */
+    private static final class Slot {
+        private final String digest;
+        /** Guarded by {@link #SLOTS}. */
+        private int users;
+        /** Guarded by this slot. */
+        private Compiled compiled;
+
+        private Slot(String digest) {
+            this.digest = digest;
+        }
+
+        void release() {
+            synchronized (SLOTS) {
+                if (--users == 0) {
+                    SLOTS.remove(digest, this);
+                }
+            }
+        }
+    }
 
     /**
      * A machine factory with the module object it was compiled from (Endive accepts instances of
      * exactly that object), and the warning to log when part of it fell back to the interpreter.
      */
     static final class Compiled {
-        private final String digest;
+        private final Slot slot;
         private final WasmModule module;
         private final Function<Instance, Machine> factory;
         private final String warning;
-        private int users;
 
-        private Compiled(String digest, WasmModule module, Function<Instance, Machine> factory, String warning) {
-            this.digest = digest;
+        private Compiled(Slot slot, WasmModule module, Function<Instance, Machine> factory, String warning) {
+            this.slot = slot;
             this.module = module;
             this.factory = factory;
             this.warning = warning;
@@ -55,11 +81,7 @@ final class MachineFactories {
 
         /** Gives the entry back; the last user's release evicts it from the cache. */
         void release() {
-            synchronized (COMPILED) {
-                if (--users == 0) {
-                    COMPILED.remove(digest);
-                }
-            }
+            slot.release();
         }
     }
 
@@ -67,25 +89,35 @@ final class MachineFactories {
 
     /** The compiled form of a module, compiled now unless another loader holds it; {@link Compiled#release()} it. */
     static Compiled acquire(String name, WasmModule module) {
-        String digest = module.digest();
-        synchronized (COMPILED) {
-            Compiled compiled = COMPILED.computeIfAbsent(digest, key -> compile(name, key, module));
-            compiled.users++;
-            return compiled;
+        Slot slot;
+        synchronized (SLOTS) {
+            slot = SLOTS.computeIfAbsent(module.digest(), Slot::new);
+            slot.users++;
+        }
+        try {
+            synchronized (slot) {
+                if (slot.compiled == null) {
+                    slot.compiled = compile(name, slot, module);
+                }
+                return slot.compiled;
+            }
+        } catch (RuntimeException | Error e) {
+            slot.release();
+            throw e;
         }
     }
 
-    /** @return how many modules are compiled and held by some loader */
+    /** @return how many modules are compiled (or being compiled) and held by some loader */
     static int cached() {
-        synchronized (COMPILED) {
-            return COMPILED.size();
+        synchronized (SLOTS) {
+            return SLOTS.size();
         }
     }
 
-    private static Compiled compile(String name, String digest, WasmModule module) {
+    private static Compiled compile(String name, Slot slot, WasmModule module) {
         try {
             return new Compiled(
-                    digest,
+                    slot,
                     module,
                     MachineFactoryCompiler.builder(module)
                             .withInterpreterFallback(InterpreterFallback.FAIL)
@@ -94,7 +126,7 @@ final class MachineFactories {
         } catch (RuntimeException tooLarge) {
             // Functions too large for a JVM method run in the interpreter; the rest stays compiled.
             return new Compiled(
-                    digest,
+                    slot,
                     module,
                     MachineFactoryCompiler.builder(module)
                             .withInterpreterFallback(InterpreterFallback.SILENT)

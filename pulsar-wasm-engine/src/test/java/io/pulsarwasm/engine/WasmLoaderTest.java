@@ -49,6 +49,26 @@ class WasmLoaderTest {
     }
 
     @Test
+    void loadersOfOneModuleShareOneCompileAndTheLastCloseEvictsIt() throws Exception {
+        byte[] one = Wat.compile("(module (func (export \"process\") (param i64) (result i64) local.get 0))");
+        byte[] other = Wat.compile(
+                "(module (func (export \"process\") (param i64) (result i64) local.get 0 i64.const 1 i64.add))");
+        int before = MachineFactories.cached();
+        WasmLoader first = WasmLoader.fromBytes("one", one).withExecution(ExecutionMode.COMPILER);
+        WasmLoader second = WasmLoader.fromBytes("one again", one.clone()).withExecution(ExecutionMode.COMPILER);
+        WasmLoader third = WasmLoader.fromBytes("other", other).withExecution(ExecutionMode.COMPILER);
+        assertEquals(before + 2, MachineFactories.cached(), "one entry per distinct module");
+        assertEquals(7L, second.newInstance().process(7));
+        assertEquals(8L, third.newInstance().process(7));
+        first.close();
+        assertEquals(before + 2, MachineFactories.cached(), "still held by the second loader");
+        second.close();
+        assertEquals(before + 1, MachineFactories.cached(), "the last loader of 'one' evicted it");
+        third.close();
+        assertEquals(before, MachineFactories.cached());
+    }
+
+    @Test
     void closingTheLoaderClosesItsInstances() {
         TestHost recording = new TestHost();
         WasmInstance greeter;
