@@ -2,6 +2,7 @@ package io.pulsarwasm.function;
 
 import io.pulsarwasm.engine.EntryPoint;
 import io.pulsarwasm.engine.JsInput;
+import io.pulsarwasm.engine.Limit;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WasmLoadException;
 import io.pulsarwasm.engine.WasmLoader;
@@ -112,6 +113,11 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
                         getClass().getName() + "Module")
                 .withJsInput(jsInput());
         loader.executionWarning().ifPresent(warning -> host.log(LogLevel.WARN, "pulsar-wasm: " + warning));
+        HeapFit.warning(
+                        loader.name(),
+                        config.sandbox().limits().get(Limit.MAX_MEMORY_PAGES),
+                        Runtime.getRuntime().maxMemory())
+                .ifPresent(warning -> host.log(LogLevel.WARN, "pulsar-wasm: " + warning));
         if (loader.entryPoint() != entryPoint) {
             loader.close();
             throw new WasmLoadException("wasm module '" + loader.name() + "' exports "

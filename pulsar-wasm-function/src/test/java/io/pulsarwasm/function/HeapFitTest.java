@@ -1,0 +1,43 @@
+package io.pulsarwasm.function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class HeapFitTest {
+
+    private static final long MIB = 1024L * 1024L;
+
+    @Test
+    void theDefaultLimitFitsAnyRealisticHeap() {
+        // 256 pages = 16 MiB; growing to it needs 32 MiB at once
+        assertEquals(Optional.empty(), HeapFit.warning("f.wasm", 256, 64 * MIB));
+        assertEquals(Optional.empty(), HeapFit.warning("f.wasm", 256, 33 * MIB));
+    }
+
+    @Test
+    void aLimitWhoseGrowthNeedsTheWholeHeapIsNamedWithTheKeyAndRam() {
+        // 2048 pages = 128 MiB; the copy at the limit needs 256 MiB: exactly the heap, so no room
+        assertEquals(
+                Optional.of("wasm module 'upper.js' may grow its memory to 128 MiB (user config "
+                        + "wasm.max-memory-pages=2048), and growing copies it (256 MiB at once), but this JVM's heap "
+                        + "is at most 256 MiB (-Xmx; Pulsar sets it from --ram): a guest at its limit can run the "
+                        + "instance out of memory. Give it more --ram than 256 MiB plus what the instance itself "
+                        + "needs, or lower wasm.max-memory-pages"),
+                HeapFit.warning("upper.js", 2048, 256 * MIB));
+        assertEquals(Optional.empty(), HeapFit.warning("upper.js", 2047, 256 * MIB));
+    }
+
+    @Test
+    void theLargestLimitOnASmallHeap() {
+        // 32767 pages, the key's maximum: just under 2 GiB
+        String warning = HeapFit.warning("g.wasm", 32767, 1024 * MIB).orElseThrow();
+        assertTrue(
+                warning.startsWith(
+                        "wasm module 'g.wasm' may grow its memory to 2048 MiB (user config wasm.max-memory-pages=32767), "
+                                + "and growing copies it (4096 MiB at once), but this JVM's heap is at most 1024 MiB "),
+                warning);
+    }
+}
