@@ -75,6 +75,20 @@ public final class BenchmarkReport {
             System.out.println(markdown);
             return;
         }
+        if (args[0].equals("density")) {
+            // instances per worker, into target/: ./mvnw -pl benchmarks -Dbench.settings=density verify
+            // (-Dbench.density.steps=50,100,200,400 -Dbench.density.inputs=50)
+            String markdown = Density.markdown(Density.run(
+                    Arrays.stream(System.getProperty("bench.density.steps", "50,100,200,400")
+                                    .split(","))
+                            .map(String::trim)
+                            .map(Integer::valueOf)
+                            .toList(),
+                    Integer.getInteger("bench.density.inputs", 50)));
+            Files.writeString(Path.of("target/benchmarks-density.md"), markdown);
+            System.out.println(markdown);
+            return;
+        }
         if (args[0].equals("records")) {
             // the record cases alone, into target/: ./mvnw -pl benchmarks -Dbench.settings=records verify
             Path samples = Path.of(args[1]).toAbsolutePath().normalize();

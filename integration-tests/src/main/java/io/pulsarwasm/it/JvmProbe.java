@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -112,6 +113,28 @@ public final class JvmProbe implements AutoCloseable {
             }
         }
         return new Snapshot(classes, totalLoadedClassCount(), classLoading.getUnloadedClassCount(), heap);
+    }
+
+    /** @return the JVM's live threads */
+    public int threadCount() {
+        return threads.getThreadCount();
+    }
+
+    /**
+     * @return bytes in use in the metaspace (class metadata), read from its memory pool
+     * @throws IllegalStateException if the JVM has no pool named {@code Metaspace}
+     */
+    public long metaspaceUsed() {
+        try {
+            for (MemoryPoolMXBean pool : ManagementFactory.getPlatformMXBeans(connection, MemoryPoolMXBean.class)) {
+                if (pool.getName().equals("Metaspace")) {
+                    return pool.getUsage().getUsed();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("the JVM has no memory pool named Metaspace");
     }
 
     /** @return the names of the JVM's live threads */

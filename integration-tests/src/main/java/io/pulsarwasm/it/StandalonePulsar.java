@@ -50,6 +50,9 @@ public final class StandalonePulsar implements PulsarCluster {
 
     private static final Duration STARTUP = Duration.ofMinutes(4);
 
+    /** The standalone JVM's memory options unless a caller sets them ({@code PULSAR_MEM}). */
+    public static final String DEFAULT_MEMORY = "-Xms512m -Xmx1g -XX:MaxDirectMemorySize=1g";
+
     private final Path home;
     private final Path workDir;
     private final Process process;
@@ -98,9 +101,30 @@ public final class StandalonePulsar implements PulsarCluster {
      * @return the running standalone
      */
     public static StandalonePulsar start(Path home, Path workDir, FunctionRuntime runtime) {
+        return start(home, workDir, runtime, DEFAULT_MEMORY, List.of());
+    }
+
+    /**
+     * Starts a standalone with a given heap and built-in functions, and waits until the broker and
+     * the functions worker answer.
+     *
+     * @param home the unpacked distribution ({@code apache-pulsar-<version>})
+     * @param workDir scratch directory, emptied first
+     * @param runtime where function instances run
+     * @param memory the standalone JVM's memory options ({@code PULSAR_MEM}), e.g. {@code -Xmx4g}
+     * @param builtinFunctions NARs copied into the worker's {@code functionsDirectory}, each then
+     *     deployable as {@code builtin://<name>} (the name in its {@code META-INF/services/pulsar-io.yaml})
+     * @return the running standalone
+     */
+    public static StandalonePulsar start(
+            Path home, Path workDir, FunctionRuntime runtime, String memory, List<Path> builtinFunctions) {
         try {
             deleteRecursively(workDir);
             Files.createDirectories(workDir);
+            Path functionsDirectory = Files.createDirectories(workDir.resolve("functions"));
+            for (Path nar : builtinFunctions) {
+                Files.copy(nar, functionsDirectory.resolve(nar.getFileName()));
+            }
             int[] ports = freePorts(6);
             Path config = workDir.resolve("standalone.conf");
             Files.writeString(
@@ -113,6 +137,7 @@ public final class StandalonePulsar implements PulsarCluster {
                     .replace(
                             "functionsWorkerEnablePackageManagement: false",
                             "functionsWorkerEnablePackageManagement: true")
+                    .replace("functionsDirectory: ./functions", "functionsDirectory: " + functionsDirectory)
                     .replace(
                             "downloadDirectory: download/pulsar_functions",
                             "downloadDirectory: " + workDir.resolve("download/pulsar_functions"));
@@ -151,7 +176,7 @@ public final class StandalonePulsar implements PulsarCluster {
             builder.environment().put("PULSAR_LOG_DIR", workDir.resolve("logs").toString());
             // ZooKeeper mode is the one that starts stream storage, which function state needs.
             builder.environment().put("PULSAR_STANDALONE_USE_ZOOKEEPER", "1");
-            builder.environment().put("PULSAR_MEM", "-Xms512m -Xmx1g -XX:MaxDirectMemorySize=1g");
+            builder.environment().put("PULSAR_MEM", memory);
             int jmxPort = runtime == FunctionRuntime.THREAD ? ports[5] : 0;
             if (runtime == FunctionRuntime.THREAD) {
                 // bin/pulsar appends PULSAR_EXTRA_OPTS to the standalone's java command line
@@ -417,6 +442,14 @@ public final class StandalonePulsar implements PulsarCluster {
                 .toList();
         instances.forEach(ProcessHandle::destroyForcibly);
         return instances.size();
+    }
+
+    @Override
+    public List<String> functionInstanceCommandLines(String name) {
+        return process.descendants()
+                .map(child -> child.info().commandLine().orElse(""))
+                .filter(line -> line.contains("\"name\":\"" + name + "\""))
+                .toList();
     }
 
     /** Stops the standalone and the function instance processes it started. */

@@ -58,7 +58,11 @@ class ThreadRuntimeIT {
         pulsar = StandalonePulsar.start(
                 Artifacts.pulsarHome(),
                 Artifacts.workDir().resolveSibling("standalone-thread"),
-                StandalonePulsar.FunctionRuntime.THREAD);
+                StandalonePulsar.FunctionRuntime.THREAD,
+                StandalonePulsar.DEFAULT_MEMORY,
+                // the generic NAR as the worker's built-in function "wasm" (docs/operations.md, "Many functions in one
+                // worker")
+                List.of(Artifacts.genericNar()));
         client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
         admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.adminUrl()).build();
     }
@@ -308,6 +312,126 @@ class ThreadRuntimeIT {
                     .atMost(LIVENESS)
                     .until(() -> !jvm.threadNames().contains(main));
         }
+    }
+
+    /**
+     * The generic NAR installed once as the worker's built-in function {@code wasm}: functions
+     * deployed with {@code --jar builtin://wasm} share its class loader, so the engine's classes
+     * and a module's compiled code are loaded once per worker, not once per instance. Each
+     * function still has its own config and its own deadline: two scalers with different
+     * factors answer exactly, and a runaway neighbour on the shared watchdog is stopped without
+     * delaying them. When the last is deleted, the shared watchdog thread ends.
+     */
+    @Test
+    @Order(6)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void builtInWasmFunctionsShareOneEngineAndKeepTheirOwnConfigAndDeadlines() throws Exception {
+        List<Long> inputs = LongStream.rangeClosed(1, 40).boxed().toList();
+        LongFunction<String> key = value -> "k" + (value % 3);
+        List<String> names = List.of("builtin-a", "builtin-b", "builtin-runaway");
+        try (JvmProbe jvm = pulsar.jvm();
+                Consumer<Long> outA = Messages.subscribe(client, NS + "builtin-a-out", Schema.INT64);
+                Consumer<Long> outB = Messages.subscribe(client, NS + "builtin-b-out", Schema.INT64)) {
+            // as docs/operations.md shows it: the worker lists the built-in, and the CLI deploys it by type
+            assertTrue(
+                    pulsar.pulsarAdmin("functions", "available-functions")
+                            .orFail("functions available-functions")
+                            .stdout()
+                            .contains("wasm"),
+                    "the built-in function 'wasm' is listed");
+            pulsar.pulsarAdmin(
+                            "functions",
+                            "create",
+                            "--function-type",
+                            "wasm",
+                            "--classname",
+                            RealPulsarTest.LONG_FUNCTION,
+                            "--name",
+                            "builtin-a",
+                            "--inputs",
+                            NS + "builtin-a-in",
+                            "--custom-schema-inputs",
+                            "{\"" + NS + "builtin-a-in\":\"{\\\"schemaType\\\":\\\"" + LongFunctions.INT64_SCHEMA
+                                    + "\\\"}\"}",
+                            "--output",
+                            NS + "builtin-a-out",
+                            "--schema-type",
+                            LongFunctions.INT64_SCHEMA,
+                            "--subs-position",
+                            "Earliest",
+                            "--user-config",
+                            "{\"wasm.module\": \"" + module(Artifacts.sample("scaler.wasm"))
+                                    + "\", \"factor\": 3, \"offset\": 1}")
+                    .orFail("functions create --function-type wasm");
+            LongFunctions.produce(client, NS + "builtin-a-in", inputs, key);
+            assertEquals(
+                    Outputs.expectedByKey(inputs, key, x -> 3 * x + 1),
+                    Outputs.actualByKey(Messages.receive(outA, inputs.size(), LIVENESS)));
+            JvmProbe.Snapshot afterFirst = jvm.settle();
+
+            deployBuiltin(builtinScaler("builtin-b", 5, 2));
+            LongFunctions.produce(client, NS + "builtin-b-in", inputs, key);
+            assertEquals(
+                    Outputs.expectedByKey(inputs, key, x -> 5 * x + 2),
+                    Outputs.actualByKey(Messages.receive(outB, inputs.size(), LIVENESS)));
+            JvmProbe.Snapshot afterSecond = jvm.settle();
+            long secondLoads = afterSecond.loadedClasses() - afterFirst.loadedClasses();
+            System.out.printf(
+                    "[thread-runtime] built-in: classes loaded for the second function %d (%s -> %s)%n",
+                    secondLoads, afterFirst, afterSecond);
+            // A function from its own NAR loads the engine's classes again, about 650 a function
+            // (docs/benchmarks.md, "Many functions in one worker"); one sharing them loads Pulsar's
+            // per-instance classes only.
+            assertTrue(secondLoads < 200, "the second built-in function loaded " + secondLoads + " classes");
+
+            FunctionConfig runaway = LongFunctions.config(
+                    "builtin-runaway",
+                    RealPulsarTest.LONG_FUNCTION,
+                    NS + "builtin-runaway-in",
+                    NS + "builtin-runaway-out",
+                    Map.of(
+                            "wasm.module",
+                            module(Artifacts.repoDir()
+                                    .resolve("pulsar-wasm-engine/src/test/resources/wasm/faults.wasm")),
+                            "wasm.timeout-ms",
+                            300));
+            deployBuiltin(runaway);
+            LongFunctions.produce(client, NS + "builtin-runaway-in", List.of(11L), value -> "k");
+            List<Long> more = LongStream.rangeClosed(100, 120).boxed().toList();
+            LongFunctions.produce(client, NS + "builtin-a-in", more, key);
+            assertEquals(
+                    Outputs.expectedByKey(more, key, x -> 3 * x + 1),
+                    Outputs.actualByKey(Messages.receive(outA, more.size(), LIVENESS)));
+            awaitLogLine(
+                    "builtin-runaway",
+                    "wasm module 'faults.wasm': export 'process' timed out after 300 ms (user config wasm.timeout-ms)");
+            assertRunningAndAnswering("builtin-a");
+            assertRunningAndAnswering("builtin-b");
+        } finally {
+            for (String name : names) {
+                Functions.delete(admin, name);
+            }
+        }
+        try (JvmProbe jvm = pulsar.jvm()) {
+            Awaitility.await("no " + WATCHDOG + " thread once the built-in functions are gone")
+                    .atMost(LIVENESS)
+                    .until(() -> !jvm.threadNames().contains(WATCHDOG));
+        }
+    }
+
+    private static FunctionConfig builtinScaler(String name, int factor, int offset) {
+        return LongFunctions.config(
+                name,
+                RealPulsarTest.LONG_FUNCTION,
+                NS + name + "-in",
+                NS + name + "-out",
+                Map.of("wasm.module", module(Artifacts.sample("scaler.wasm")), "factor", factor, "offset", offset));
+    }
+
+    /** Deploys as {@code pulsar-admin functions create --jar builtin://wasm ...} does: no upload. */
+    private static void deployBuiltin(FunctionConfig config) throws Exception {
+        config.setJar("builtin://wasm");
+        admin.functions().createFunction(config, null);
     }
 
     /** One cycle: create the scaler, one exact output for one input, delete it, its instance thread gone. */
