@@ -127,6 +127,18 @@ public final class ContainerPulsar implements PulsarCluster {
     }
 
     @Override
+    public List<String> functionInstanceCommandLines(String name) {
+        // pgrep -a prints "<pid> <command line>" per process
+        return container
+                .exec("pgrep", "-af", "\"name\":\"" + name + "\"")
+                .getStdout()
+                .strip()
+                .lines()
+                .filter(line -> line.contains("JavaInstanceMain"))
+                .toList();
+    }
+
+    @Override
     public void close() {
         container.stop();
     }

@@ -3,6 +3,7 @@ package io.pulsarwasm.it;
 import io.pulsarwasm.testing.pulsar.PulsarWasmContainer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.utility.DockerImageName;
 
@@ -99,6 +100,14 @@ public interface PulsarCluster extends AutoCloseable {
      * @return how many processes were killed
      */
     int killFunctionInstances(String name);
+
+    /**
+     * The command lines of a function's instance processes, as the process runtime started them.
+     *
+     * @param name the function's name; its instances' command lines carry it
+     * @return one command line per live instance process, empty if there is none
+     */
+    List<String> functionInstanceCommandLines(String name);
 
     /** Stops the cluster and everything it started. */
     @Override
