@@ -45,6 +45,22 @@ public class JavaScriptCallBenchmark {
             + "  for (let i = 0; i < 10; i++) ctx.config('k');\n"
             + "  return input;\n"
             + "}\n";
+    /** The loop of {@link #TEN_CALLS} alone: what the ten calls cost is the difference. */
+    private static final String TEN_EMPTY = "export function process(input, ctx) {\n"
+            + "  let k;\n"
+            + "  for (let i = 0; i < 10; i++) k = 'k';\n"
+            + "  return input;\n"
+            + "}\n";
+    /** The loop calling a JavaScript function of the same shape as ctx.config: the engine's own call cost. */
+    private static final String TEN_JS_CALLS = "function same(k) {\n"
+            + "  if (typeof k !== 'string') throw new TypeError('k');\n"
+            + "  return k;\n"
+            + "}\n"
+            + "export function process(input, ctx) {\n"
+            + "  for (let i = 0; i < 10; i++) same('k');\n"
+            + "  return input;\n"
+            + "}\n";
+
     private static final String TEN_LOGS = "export function process(input, ctx) {\n"
             + "  for (let i = 0; i < 10; i++) ctx.log.debug('line');\n"
             + "  return input;\n"
@@ -67,6 +83,8 @@ public class JavaScriptCallBenchmark {
     private Function<String, CompletableFuture<String>> relay;
     private Function<String, CompletableFuture<String>> tenCalls;
     private Function<String, CompletableFuture<String>> tenLogs;
+    private Function<String, CompletableFuture<String>> tenEmpty;
+    private Function<String, CompletableFuture<String>> tenJsCalls;
     private Path dir;
 
     @Setup(Level.Trial)
@@ -75,6 +93,8 @@ public class JavaScriptCallBenchmark {
         relay = function(RELAY, "relay.js");
         tenCalls = function(TEN_CALLS, "ten.js");
         tenLogs = function(TEN_LOGS, "logs.js");
+        tenEmpty = function(TEN_EMPTY, "empty.js");
+        tenJsCalls = function(TEN_JS_CALLS, "js-calls.js");
         transform = function(TRANSFORM, "transform.js");
         relayLoader = WasmLoader.fromJavaScript(
                 "relay.js", RELAY.getBytes(java.nio.charset.StandardCharsets.UTF_8), Sandbox.DEFAULT);
@@ -96,6 +116,8 @@ public class JavaScriptCallBenchmark {
         ((WasmStringFunction) relay).close();
         ((WasmStringFunction) tenCalls).close();
         ((WasmStringFunction) tenLogs).close();
+        ((WasmStringFunction) tenEmpty).close();
+        ((WasmStringFunction) tenJsCalls).close();
         ((WasmStringFunction) transform).close();
         relayLoader.close();
     }
@@ -144,6 +166,16 @@ public class JavaScriptCallBenchmark {
     @Benchmark
     public String javascriptTenCtxCalls() throws Exception {
         return tenCalls.process(input, context).join();
+    }
+
+    @Benchmark
+    public String javascriptTenLoopIterations() throws Exception {
+        return tenEmpty.process(input, context).join();
+    }
+
+    @Benchmark
+    public String javascriptTenJavaScriptCalls() throws Exception {
+        return tenJsCalls.process(input, context).join();
     }
 
     @Benchmark

@@ -236,7 +236,9 @@ class ClusterIT {
     void fourInstancesOnTwoWorkersThenAWorkerKilledMidStreamLeavesNoInputWithoutOutput() throws Exception {
         Path relay = packaged(Artifacts.sample("relay.wasm"), "bytes", "relay.nar");
         String name = "spread";
+        long start = System.nanoTime();
         cluster.deploy(config(name, BYTES_FUNCTION, 4, Map.of("counter", "relayed")), relay.toString());
+        phase(start, "4 instances running");
         assertEquals(Set.of(cluster.workerId(0), cluster.workerId(1)), workersOf(name), "instances on both workers");
         String survivor = cluster.workerId(0);
         // the first state write of a function creates its table: on a loaded cluster that can
@@ -245,6 +247,7 @@ class ClusterIT {
             sendPaced(NS + name + "-in", Schema.BYTES, 1, i -> bytes("warm-up"));
             awaitDistinct(outputs, new HashMap<>(), 1, name);
         }
+        phase(start, "warmed up");
         int first = 20_000;
         int second = 10_000;
         Map<String, Integer> seen = new HashMap<>();
@@ -252,6 +255,7 @@ class ClusterIT {
             sendPaced(NS + name + "-in", Schema.BYTES, first, i -> bytes("a-" + i));
             awaitDistinct(outputs, seen, first, name);
             assertEquals(IntStream.range(0, first).mapToObj(i -> "a-" + i).collect(Collectors.toSet()), seen.keySet());
+            phase(start, first + " answered");
             System.out.printf(
                     "ClusterIT: %d inputs on two workers, %d outputs%n",
                     first, seen.values().stream().mapToInt(Integer::intValue).sum());
@@ -265,9 +269,13 @@ class ClusterIT {
                         receiveCounting(outputs, seen);
                         return seen.size() >= first + second / 4;
                     });
+            phase(start, "a quarter of the second batch answered");
             cluster.kill(1);
+            phase(start, "broker-1 killed");
             sending.join();
+            phase(start, "second batch sent");
             awaitDistinct(outputs, seen, first + second, name);
+            phase(start, "second batch answered");
         }
         Set<String> expected = new HashSet<>();
         IntStream.range(0, first).forEach(i -> expected.add("a-" + i));
@@ -284,6 +292,7 @@ class ClusterIT {
                 .ignoreExceptionsInstanceOf(PulsarAdminException.class)
                 .until(() ->
                         status(name).getNumRunning() == 4 && workersOf(name).equals(Set.of(survivor)));
+        phase(start, "4 instances running on the survivor");
         // counters in state storage: every input counted at least once, duplicates at most once more each
         long counted = Awaitility.await("the counter 'relayed' readable")
                 .atMost(LIVENESS)
@@ -297,11 +306,17 @@ class ClusterIT {
                         },
                         value -> value != null);
         System.out.printf("ClusterIT: counter 'relayed' = %d%n", counted);
+        phase(start, "counter read");
         assertTrue(counted >= expected.size(), "counter " + counted + " counts every one of " + expected.size());
         delete(name);
     }
 
     // --- helpers
+
+    /** Prints how long a scenario took to reach a step: where a slow run's time went. */
+    private static void phase(long startNanos, String step) {
+        System.out.printf("ClusterIT: %s after %d s%n", step, (System.nanoTime() - startNanos) / 1_000_000_000L);
+    }
 
     private static FunctionConfig config(String name, String className, int parallelism, Map<String, Object> user) {
         return FunctionConfig.builder()

@@ -103,9 +103,16 @@ final class JsEntry implements GuestEntry {
             settle = (int) element.apply(context, hooks, 2)[0];
             ctx = (int) element.apply(context, hooks, 4)[0];
             int processGetter = (int) element.apply(context, hooks, 3)[0];
+            int direct = (int) element.apply(context, hooks, 5)[0];
             quickJs.free(context, hooks);
             arguments = quickJs.malloc(12);
             tags = ValueTags.calibrate(quickJs, context);
+            int[] javaScript = new int[JsDirectCtx.COUNT];
+            for (int i = 0; i < javaScript.length; i++) {
+                javaScript[i] = (int) element.apply(context, direct, i)[0];
+            }
+            quickJs.free(context, direct);
+            natives.attach(new JsDirectCtx(bridge, quickJs, tags, javaScript));
             return processGetter;
         });
         byte[] source = script.source();

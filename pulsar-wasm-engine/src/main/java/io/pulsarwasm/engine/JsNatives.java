@@ -36,13 +36,18 @@ final class JsNatives implements QuickJsImports.HostCallback {
     /** {@code log(level, line, length) -> undefined | Error}: a log line. */
     static final int LOG = 7;
 
-    /** The names the prelude finds them under, in id order from 1. */
-    static final String[] NAMES = {"bridge", "take", "stage", "encode", "decode", "one", "log"};
+    /**
+     * The names the prelude finds them under, in id order from 1: the prelude's own, then the
+     * {@code ctx} functions the host runs itself ({@link JsDirectCtx}), each named as the prelude's
+     * {@code ctx} functions are, so that a stack is cut at them.
+     */
+    static final String[] NAMES = names();
 
     private final JsBridge bridge;
     private final JsStreams streams;
     private final long maxDecodedBytes;
     private QuickJs quickJs;
+    private JsDirectCtx direct;
 
     /** @param maxDecodedBytes the most bytes one encode or decode handles (the engine's memory bounds them anyway) */
     JsNatives(JsBridge bridge, JsStreams streams, long maxDecodedBytes) {
@@ -55,8 +60,28 @@ final class JsNatives implements QuickJsImports.HostCallback {
         this.quickJs = engine;
     }
 
+    /** The {@code ctx} functions the host runs itself, once the prelude has given their JavaScript versions. */
+    void attach(JsDirectCtx directCtx) {
+        this.direct = directCtx;
+    }
+
+    private static String[] names() {
+        String[] names = new String[JsDirectCtx.FIRST_ID - 1 + JsDirectCtx.COUNT];
+        String[] own = {"bridge", "take", "stage", "encode", "decode", "one", "log"};
+        System.arraycopy(own, 0, names, 0, own.length);
+        java.util.Arrays.fill(names, own.length, names.length, "__pulsar_ctx");
+        return names;
+    }
+
     @Override
     public int call(int context, int thisValue, int count, int arguments, int id) {
+        if (id >= JsDirectCtx.FIRST_ID && id < JsDirectCtx.FIRST_ID + JsDirectCtx.COUNT) {
+            if (direct == null) {
+                throw new AbiViolationException(
+                        "a ctx function was called before the prelude gave its JavaScript versions");
+            }
+            return direct.call(context, count, arguments, id);
+        }
         return switch (id) {
             case BRIDGE ->
                 text(

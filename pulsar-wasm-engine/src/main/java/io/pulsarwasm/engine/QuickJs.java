@@ -55,6 +55,7 @@ final class QuickJs {
     private final ExportFunction dupValue;
     private final ExportFunction newErrorFn;
     private final ExportFunction setProp;
+    private final ExportFunction throwFn;
     private final long[] one = new long[1];
     /** Where {@code QTS_ExecutePendingJob} writes the context of the last job it ran (kept for the instance). */
     private int lastContext;
@@ -91,6 +92,7 @@ final class QuickJs {
         this.dupValue = export("QTS_DupValuePointer");
         this.newErrorFn = export("QTS_NewError");
         this.setProp = export("QTS_SetProp");
+        this.throwFn = export("QTS_Throw");
     }
 
     /** @return the export for a C function of quickjs-emscripten's API */
@@ -208,6 +210,17 @@ final class QuickJs {
         free(context, key);
         free(context, text);
         return error;
+    }
+
+    /**
+     * Throws a value (which the caller still owns): what a host function returns to throw it.
+     *
+     * @return the exception marker, to return from the host function
+     */
+    int throwValue(int context, int value) {
+        two[0] = context;
+        two[1] = value;
+        return (int) throwFn.apply(two)[0];
     }
 
     /** @return the value {@code null}, owned by the engine */

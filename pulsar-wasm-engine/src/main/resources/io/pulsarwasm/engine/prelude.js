@@ -20,7 +20,9 @@
 const apply = Reflect.apply;
 const arrayJoin = Array.prototype.join;
 const nativeToWellFormed = String.prototype.toWellFormed;
-const [nativeBridge, take, stage, nativeEncode, nativeDecode, nativeOne, nativeLog] = globalThis.__pulsar_natives;
+// then the ctx functions the host runs itself (see `direct` below), in the host's order
+const [nativeBridge, take, stage, nativeEncode, nativeDecode, nativeOne, nativeLog, ...hostCtx] =
+  globalThis.__pulsar_natives;
 const HostError = Error;
 delete globalThis.__pulsar_natives;
 
@@ -250,14 +252,6 @@ function logger(level) {
   };
 }
 
-// the levels' codes, as the host call log takes them
-const log = Object.freeze({
-  trace: logger(0),
-  debug: logger(1),
-  info: logger(2),
-  warn: logger(3),
-  error: logger(4),
-});
 
 // A call with at most one text argument and one field back (`-` or `<length>:<text>`): most ctx
 // calls. The host makes and reads the fields and makes the text well-formed; it answers with the
@@ -295,13 +289,43 @@ function oneWithout(name) {
   };
 }
 
+// The ctx functions the host runs itself, with no JavaScript between the user's call and the host
+// (every JavaScript instruction is dear in this engine), and their JavaScript versions, in the
+// host's order (JsDirectCtx): the host hands a call to its JavaScript version for what it does not
+// handle itself (an argument that is not one string, a result holding U+0000).
+const direct = [
+  oneWithText('config', 'a config key'),
+  oneWithText('secret', 'a secret name'),
+  oneWithText('property', 'a property name'),
+  oneWithout('key'),
+  oneWithout('topic'),
+  oneWithout('tenant'),
+  oneWithout('namespace'),
+  oneWithout('functionName'),
+  // the log levels, by the codes the host call log takes
+  logger(0),
+  logger(1),
+  logger(2),
+  logger(3),
+  logger(4),
+];
+if (hostCtx.length !== direct.length) {
+  throw new Error('the host runs ' + hostCtx.length + ' ctx functions, the prelude knows ' + direct.length);
+}
+const [
+  hostConfig, hostSecret, hostProperty, hostKey, hostTopic, hostTenant, hostNamespace, hostFunctionName,
+  hostTrace, hostDebug, hostInfo, hostWarn, hostError,
+] = hostCtx;
+
+const log = Object.freeze({ trace: hostTrace, debug: hostDebug, info: hostInfo, warn: hostWarn, error: hostError });
+
 const ctx = Object.freeze({
   log,
-  config: oneWithText('config', 'a config key'),
-  secret: oneWithText('secret', 'a secret name'),
-  key: oneWithout('key'),
-  topic: oneWithout('topic'),
-  property: oneWithText('property', 'a property name'),
+  config: hostConfig,
+  secret: hostSecret,
+  key: hostKey,
+  topic: hostTopic,
+  property: hostProperty,
   properties: function __pulsar_ctx() {
     // the count first, then name and value for each
     const fields = call('properties');
@@ -322,9 +346,9 @@ const ctx = Object.freeze({
     const schema = one('schema');
     return schema === null ? null : JSON.parse(schema);
   },
-  tenant: oneWithout('tenant'),
-  namespace: oneWithout('namespace'),
-  functionName: oneWithout('functionName'),
+  tenant: hostTenant,
+  namespace: hostNamespace,
+  functionName: hostFunctionName,
   instanceId: function __pulsar_ctx() {
     return Number(one('instanceId'));
   },
@@ -514,5 +538,6 @@ return [
   __pulsar_settle,
   () => process,
   ctx,
+  direct,
 ];
 })();

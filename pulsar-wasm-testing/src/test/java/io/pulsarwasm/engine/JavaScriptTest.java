@@ -291,6 +291,53 @@ class JavaScriptTest {
     }
 
     @Test
+    void ctxCallsTheHostRunsItselfGiveWhatTheirJavaScriptVersionsGive() throws IOException {
+        // config, secret, property, key, topic, tenant, namespace, functionName and the log levels
+        // go straight to the host; what it does not handle itself goes through the prelude: an
+        // argument that is not one string, a result holding U+0000
+        try (WasmFunctionTester<String, String> tester = strings("function read(ctx, k) {\n"
+                        + "  return ctx.config(k);\n"
+                        + "}\n"
+                        + "export function process(input, ctx) {\n"
+                        + "  if (input === 'number') return read(ctx, 7);\n"
+                        + "  if (input === 'none') return ctx.secret();\n"
+                        + "  ctx.log.info('one');\n"
+                        + "  ctx.log.warn('two', 2);\n"
+                        + "  ctx.log.error(3);\n"
+                        + "  ctx.log.debug();\n"
+                        + "  console.log('a\\u0000b');\n"
+                        + "  return JSON.stringify([ctx.config('nul'), ctx.config('c', 'ignored'), ctx.property('p'),\n"
+                        + "    ctx.key(), ctx.topic(7), ctx.secret('s')]);\n"
+                        + "}\n")
+                .config("c", "see")
+                .config("nul", "x\u0000y")
+                .secret("s", "hush")) {
+            String out = tester.process(TestRecord.of("in")
+                    .withKey("k\u0000")
+                    .withTopic("persistent://t/ns/in")
+                    .withProperty("p", "\u0000"));
+            assertEquals("[\"x\\u0000y\",\"see\",\"\\u0000\",\"k\\u0000\",\"persistent://t/ns/in\",\"hush\"]", out);
+            List<String> logs = tester.host().logLines();
+            assertEquals(
+                    List.of("INFO one", "WARN two 2", "ERROR 3", "DEBUG ", "INFO a\u0000b"),
+                    logs.subList(logs.size() - 5, logs.size()));
+
+            GuestErrorException number = assertThrows(GuestErrorException.class, () -> tester.process("number"));
+            List<String> lines = number.guestMessage().lines().toList();
+            assertEquals("TypeError: a config key must be a string, not a number", lines.get(0));
+            assertEquals(3, lines.size(), number.guestMessage());
+            assertTrue(lines.get(1).matches("    at read \\(f\\.js:2:\\d+\\)"), number.guestMessage());
+            assertTrue(lines.get(2).matches("    at process \\(f\\.js:5:\\d+\\)"), number.guestMessage());
+
+            GuestErrorException none = assertThrows(GuestErrorException.class, () -> tester.process("none"));
+            lines = none.guestMessage().lines().toList();
+            assertEquals("TypeError: a secret name must be a string, not an undefined", lines.get(0));
+            assertEquals(2, lines.size(), none.guestMessage());
+            assertTrue(lines.get(1).matches("    at process \\(f\\.js:6:\\d+\\)"), none.guestMessage());
+        }
+    }
+
+    @Test
     void everyCtxCallTakesAndGivesEmptyAndAbsentValues() throws IOException {
         // a message with nothing but its (empty) value: no key, no properties, no event time, no message id
         try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
