@@ -92,6 +92,39 @@ class JavaScriptEngineTest {
     }
 
     @Test
+    void theCtxFunctionsTheHostRunsItselfHoldAgainstHostileArguments() throws IOException {
+        // the host reads these functions' arguments from the engine's memory itself: a huge one is
+        // refused by the limits, a string object or one whose toString throws never reaches it, and
+        // fifty thousand log arguments go through the prelude's version
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+                + "  if (input === 'huge') return ctx.config('k'.repeat(2 << 20));\n"
+                + "  if (input === 'wide') { ctx.log.info(...new Array(50000).fill('x')); return 'logged'; }\n"
+                + "  const tricks = [new String('k'), { toString() { throw new Error('called'); } }, Symbol('s')];\n"
+                + "  return tricks.map((t) => { try { return ctx.property(t); } catch (e) { return e.name + ': ' + e.message; } })\n"
+                + "    .join('|');\n"
+                + "}\n")) {
+            WasmExecutionException huge = assertThrows(WasmExecutionException.class, () -> tester.process("huge"));
+            assertEquals(
+                    "wasm module 'f.js': function process failed in host call ctx.config: a key of 2097152 bytes is "
+                            + "more than the limit of 1024 bytes (user config wasm.max-key-bytes)",
+                    huge.getMessage());
+            assertEquals("logged", tester.process("wide"));
+            String line = tester.host().logLines().get(tester.host().logLines().size() - 1);
+            assertTrue(line.startsWith("INFO x x x"), line.substring(0, Math.min(40, line.length())));
+            assertEquals(
+                    "TypeError: a property name must be a string, not an object"
+                            + "|TypeError: a property name must be a string, not an object"
+                            + "|TypeError: a property name must be a string, not a symbol",
+                    tester.process("tricks"));
+            assertEquals(
+                    "TypeError: a property name must be a string, not an object"
+                            + "|TypeError: a property name must be a string, not an object"
+                            + "|TypeError: a property name must be a string, not a symbol",
+                    tester.process("again"));
+        }
+    }
+
+    @Test
     void thePreludesHostFunctionsAreOutOfReach() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process() {\n"
                 + "  return [typeof __pulsar_natives, typeof java_invoke, typeof Javy, typeof __pulsar_dispatch,\n"
