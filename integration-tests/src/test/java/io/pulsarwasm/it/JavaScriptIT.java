@@ -1,7 +1,11 @@
 package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,12 +141,15 @@ class JavaScriptIT extends RealPulsarTest {
                                         "wasm.module",
                                         module("integration-tests/src/test/resources/javascript/moody.js"),
                                         "wasm.timeout-ms",
-                                        500))
+                                        500,
+                                        "wasm.failure-topic",
+                                        NS + "js-moody-failures"))
                                 .build(),
                         Artifacts.genericNar().toString());
         List<String> inputs = List.of("one", "boom", "two", "spin", "three", "flaky");
         try (Consumer<String> outputs = Messages.subscribe(client, NS + "js-moody-out", Schema.STRING);
                 Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "js-moody-dlq", Schema.BYTES);
+                Consumer<byte[]> failures = Messages.subscribe(client, NS + "js-moody-failures", Schema.BYTES);
                 Producer<String> producer = client.newProducer(Schema.STRING)
                         .topic(NS + "js-moody-in")
                         .create()) {
@@ -159,6 +166,7 @@ class JavaScriptIT extends RealPulsarTest {
             assertEquals(Set.of("boom", "spin"), dead);
             producer.send("after");
             assertEquals(List.of("AFTER"), Messages.values(Messages.receive(outputs, 1, LIVENESS)));
+            assertFailureReports(failures);
         }
         String log = pulsar.functionLog("public", "default", name);
         List<String> missing = new ArrayList<>();
@@ -175,6 +183,53 @@ class JavaScriptIT extends RealPulsarTest {
                 1,
                 admin.functions().getFunctionStatus("public", "default", name).getNumRunning());
         Functions.delete(admin, name);
+    }
+
+    /**
+     * One report per failed attempt, published before each nack: "boom" and "spin" twice each
+     * (maxMessageRetries 1), "flaky" once; nothing for the messages that passed.
+     */
+    private static void assertFailureReports(Consumer<byte[]> failures) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String sha256 = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(java.nio.file.Files.readAllBytes(Artifacts.repoDir()
+                                .resolve("integration-tests/src/test/resources/javascript/moody.js"))));
+        Set<String> seen = new java.util.HashSet<>();
+        for (Message<byte[]> message : Messages.receive(failures, 5, LIVENESS)) {
+            JsonNode report = json.readTree(message.getValue());
+            String input = new String(
+                    java.util.Base64.getDecoder().decode(report.get("input").asText()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            seen.add(input + " " + report.get("kind").asText() + " "
+                    + report.get("attempt").asInt() + " " + report.get("limit").asText());
+            assertEquals("public/default/js-moody", report.get("function").asText(), report.toString());
+            assertEquals(0, report.get("instance").asInt(), report.toString());
+            assertEquals("moody.js", report.get("module").asText(), report.toString());
+            assertEquals(sha256, report.get("moduleSha256").asText(), report.toString());
+            assertEquals(NS + "js-moody-in", report.get("topic").asText(), report.toString());
+            assertTrue(report.get("messageId").asText().matches("\\d+:\\d+:-?\\d+(:\\d+)?"), report.toString());
+            assertEquals(
+                    input.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                    report.get("inputBytes").asInt(),
+                    report.toString());
+            String error = report.get("error").asText();
+            String expected = switch (input) {
+                case "boom" -> "JavaScript function 'moody.js': process threw Error: refusing boom";
+                case "flaky" -> "JavaScript function 'moody.js': process threw Error: not the first time";
+                default -> "function process timed out after 500 ms (user config wasm.timeout-ms)";
+            };
+            assertTrue(error.contains(expected), report.toString());
+        }
+        assertEquals(
+                Set.of(
+                        "boom guest-error 1 null",
+                        "boom guest-error 2 null",
+                        "spin timeout 1 wasm.timeout-ms",
+                        "spin timeout 2 wasm.timeout-ms",
+                        "flaky guest-error 1 null"),
+                seen);
+        assertNull(failures.receive(2, java.util.concurrent.TimeUnit.SECONDS), "a sixth report");
     }
 
     private static String module(String pathInRepo) {

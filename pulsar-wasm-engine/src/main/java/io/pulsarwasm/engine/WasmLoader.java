@@ -58,6 +58,8 @@ public final class WasmLoader implements AutoCloseable {
     private final DistinctNames topics;
     private final JsScript script;
     private boolean closed;
+    /** SHA-256 of the module's bytes (a JavaScript function's source), hex; null for a build-time compiled module. */
+    private String sha256;
 
     private WasmLoader(
             String name,
@@ -154,7 +156,7 @@ public final class WasmLoader implements AutoCloseable {
         if (script != null) {
             return this; // the JavaScript engine is compiled ahead of time, whatever the mode
         }
-        return switch (mode) {
+        WasmLoader loader = switch (mode) {
             case INTERPRETER -> new WasmLoader(name, module, shape, sandbox, mode, null, null, null);
             case COMPILER -> {
                 MachineFactories.Compiled code = MachineFactories.acquire(name, module);
@@ -162,6 +164,28 @@ public final class WasmLoader implements AutoCloseable {
             }
             case AOT -> throw new IllegalArgumentException("AOT modules are loaded with WasmLoader.fromAot");
         };
+        loader.sha256 = sha256;
+        return loader;
+    }
+
+    /**
+     * The SHA-256 of what was loaded: the module's bytes, or a JavaScript function's source; what a
+     * failure report names the module by, so that an operator can tell which build failed.
+     *
+     * @return the digest in lower-case hex; empty for a module compiled at build time ({@link #fromAot}), which has no bytes at run time
+     */
+    public Optional<String> sha256() {
+        return Optional.ofNullable(sha256);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** @return how this loader's instances run guest code */
@@ -289,7 +313,7 @@ public final class WasmLoader implements AutoCloseable {
                             + (e instanceof WasmEngineException ? e.getMessage() : e.toString()),
                     e);
         }
-        return new WasmLoader(
+        WasmLoader loader = new WasmLoader(
                 name,
                 module,
                 ModuleShape.check(name, module, sandbox),
@@ -298,6 +322,8 @@ public final class WasmLoader implements AutoCloseable {
                 null,
                 null,
                 null);
+        loader.sha256 = sha256(bytes);
+        return loader;
     }
 
     /**
@@ -319,7 +345,7 @@ public final class WasmLoader implements AutoCloseable {
             throw new WasmLoadException("JavaScript function '" + name + "' is not UTF-8 text");
         }
         WasmModule engine = QuickJsModule.load();
-        return new WasmLoader(
+        WasmLoader loader = new WasmLoader(
                 name,
                 engine,
                 null,
@@ -329,6 +355,8 @@ public final class WasmLoader implements AutoCloseable {
                 null,
                 null,
                 JsScript.of(name, source));
+        loader.sha256 = sha256(source);
+        return loader;
     }
 
     /**
@@ -342,8 +370,10 @@ public final class WasmLoader implements AutoCloseable {
         if (script == null) {
             return this;
         }
-        return new WasmLoader(
+        WasmLoader loader = new WasmLoader(
                 name, module, null, sandbox, executionMode, machineFactory, null, null, script.withInput(input));
+        loader.sha256 = sha256;
+        return loader;
     }
 
     /** @return whether this loader runs a JavaScript function rather than a wasm module */

@@ -51,6 +51,14 @@ public final class WasmSession implements AutoCloseable {
     }
 
     /**
+     * @return the SHA-256 of the module's bytes or a JavaScript function's source, lower-case hex;
+     *     empty for a module compiled at build time
+     */
+    public java.util.Optional<String> moduleSha256() {
+        return loader.sha256();
+    }
+
+    /**
      * Calls the Long entry point; see {@link WasmInstance#process(long)}.
      *
      * @param input the value

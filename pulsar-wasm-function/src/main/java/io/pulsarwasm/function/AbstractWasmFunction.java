@@ -63,7 +63,10 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      * @throws IllegalArgumentException naming a key that is unknown or wrong
      */
     WasmConfig configure(Map<String, ?> userConfig) {
-        return WasmConfig.parse(userConfig, configKeys());
+        Set<String> own = new java.util.HashSet<>(configKeys());
+        own.addAll(FailureReports.KEYS);
+        FailureReports.parse(userConfig);
+        return WasmConfig.parse(userConfig, own);
     }
 
     /**
@@ -169,6 +172,24 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     @Override
     public O process(I input, Context context) {
         return runtime.process(input);
+    }
+
+    /**
+     * The input's bytes as a failure report carries them ({@link FailureReports}): the bytes, a
+     * string's UTF-8, a Long's eight bytes as Pulsar's {@code INT64} schema writes them; a record
+     * function gives the message's own bytes.
+     *
+     * @param input the input of the call that failed
+     * @return its bytes
+     */
+    byte[] failureInput(I input) {
+        if (input instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (input instanceof Long value) {
+            return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+        }
+        return String.valueOf(input).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

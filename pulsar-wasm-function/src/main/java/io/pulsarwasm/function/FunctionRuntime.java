@@ -21,10 +21,15 @@ import java.util.Map;
 public final class FunctionRuntime<I, O> implements AutoCloseable {
 
     private final AbstractWasmFunction<I, O> function;
+    private final Host host;
+    private final FailureReports failures;
     private WasmSession session;
 
-    private FunctionRuntime(AbstractWasmFunction<I, O> function, WasmSession session) {
+    private FunctionRuntime(
+            AbstractWasmFunction<I, O> function, Host host, FailureReports failures, WasmSession session) {
         this.function = function;
+        this.host = host;
+        this.failures = failures;
         this.session = session;
     }
 
@@ -55,13 +60,17 @@ public final class FunctionRuntime<I, O> implements AutoCloseable {
     public static <I, O> FunctionRuntime<I, O> open(
             AbstractWasmFunction<I, O> function, Map<String, ?> userConfig, Host host) {
         WasmConfig config = function.configure(userConfig);
+        FailureReports failures = FailureReports.parse(userConfig);
         Host guestHost = function.guestHost(host);
-        return new FunctionRuntime<>(function, new WasmSession(function.load(config, guestHost), guestHost));
+        return new FunctionRuntime<>(
+                function, host, failures, new WasmSession(function.load(config, guestHost), guestHost));
     }
 
     /**
      * Passes one input to the guest. A null input (a message without a value) produces no output;
-     * see {@link WasmSession} for what happens to the guest instance when a call fails.
+     * see {@link WasmSession} for what happens to the guest instance when a call fails. With user
+     * config {@value FailureReports#TOPIC}, a failed call is reported to that topic before its
+     * failure is thrown.
      *
      * @param input the input
      * @return the output, or null for none
@@ -73,7 +82,14 @@ public final class FunctionRuntime<I, O> implements AutoCloseable {
         if (session == null) {
             throw new IllegalStateException("the function is closed");
         }
-        return function.call(session, input);
+        try {
+            return function.call(session, input);
+        } catch (RuntimeException failure) {
+            if (failures.enabled()) {
+                failures.report(session, host, failure, function.failureInput(input));
+            }
+            throw failure;
+        }
     }
 
     /** @return the guest's session: its module's name, its instance */

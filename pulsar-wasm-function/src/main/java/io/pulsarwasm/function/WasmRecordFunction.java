@@ -82,6 +82,16 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
         return new RecordHost(host, records, () -> inputSchema);
     }
 
+    /** The record's bytes as the message holds them (its value's encoding in the input's schema). */
+    @Override
+    byte[] failureInput(GenericObject input) {
+        if (input instanceof RecordInput given) {
+            return given.data();
+        }
+        Record<?> current = context == null ? null : context.getCurrentRecord();
+        return current == null ? new byte[0] : RecordInput.of(current).data();
+    }
+
     /**
      * Calls the guest for one record: the one Pulsar is processing, or the {@link RecordInput}
      * given (as the tester gives it).

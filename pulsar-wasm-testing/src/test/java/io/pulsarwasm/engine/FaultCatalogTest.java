@@ -246,7 +246,7 @@ class FaultCatalogTest {
                 WasmFunctionTester.longs(FAULTS).config("wasm.timeout_ms", 200.0)) {
             assertEquals(
                     "unknown user config key 'wasm.timeout_ms'; did you mean 'wasm.timeout-ms'? (the wasm.* keys are "
-                            + "wasm.aot.class, wasm.execution, wasm.max-code-bytes, wasm.max-functions, wasm.max-globals, "
+                            + "wasm.aot.class, wasm.execution, wasm.failure-max-error-chars, wasm.failure-max-input-bytes, wasm.failure-topic, wasm.max-code-bytes, wasm.max-functions, wasm.max-globals, "
                             + "wasm.max-host-data-bytes, wasm.max-key-bytes, wasm.max-log-bytes-per-call, wasm.max-log-line-bytes, "
                             + "wasm.max-memories, wasm.max-memory-pages, wasm.max-metric-names, wasm.max-module-bytes, "
                             + "wasm.max-output-bytes, wasm.max-publish-topics, wasm.max-state-value-bytes, wasm.max-table-elements, "
