@@ -29,6 +29,71 @@ import org.junit.jupiter.api.Test;
 class JavaScriptIT extends RealPulsarTest {
 
     @Test
+    void anInputsTraceContextReachesTheOutputAndThePublishesWithASpanOfTheFunctions() throws Exception {
+        String name = "js-traced";
+        admin.functions()
+                .createFunction(
+                        FunctionConfig.builder()
+                                .tenant("public")
+                                .namespace("default")
+                                .name(name)
+                                .className(STRING_FUNCTION)
+                                .runtime(FunctionConfig.Runtime.JAVA)
+                                .inputs(List.of(NS + name + "-in"))
+                                .output(NS + name + "-out")
+                                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                                .userConfig(Map.of(
+                                        "wasm.module",
+                                        module("integration-tests/src/test/resources/javascript/traced.js")))
+                                .build(),
+                        Artifacts.genericNar().toString());
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String parent = "00f067aa0ba902b7";
+        String own = "00-11111111111111111111111111111111-2222222222222222-00";
+        try (Consumer<String> outputs = Messages.subscribe(client, NS + name + "-out", Schema.STRING);
+                Consumer<String> side = Messages.subscribe(client, NS + name + "-side", Schema.STRING);
+                Producer<String> producer = client.newProducer(Schema.STRING)
+                        .topic(NS + name + "-in")
+                        .create()) {
+            producer.newMessage()
+                    .value("a")
+                    .key("k")
+                    .properties(Map.of(
+                            "traceparent", "00-" + trace + "-" + parent + "-01", "tracestate", "vendor=x", "p", "1"))
+                    .send();
+            producer.newMessage().value("b").property("traceparent", "not-one").send();
+            producer.newMessage().value("c").send();
+            List<Message<String>> out = Messages.receive(outputs, 3, LIVENESS);
+            List<Message<String>> published = Messages.receive(side, 6, LIVENESS);
+
+            // a: the output and the publish carry the function's span: same trace, a new span id
+            Message<String> a = out.get(0);
+            String span = a.getValue().substring(2);
+            assertTrue(span.matches("00-" + trace + "-[0-9a-f]{16}-01") && !span.contains(parent), span);
+            assertEquals(Map.of("traceparent", span, "tracestate", "vendor=x", "p", "1"), own(a.getProperties()));
+            assertEquals(NS + name + "-in", a.getProperty("__pfn_input_topic__"), "what Pulsar adds stays");
+            assertEquals("k", a.getKey());
+            assertEquals("a side", published.get(0).getValue());
+            assertEquals(
+                    Map.of("traceparent", span, "tracestate", "vendor=x"),
+                    published.get(0).getProperties());
+            assertEquals("a own", published.get(1).getValue());
+            assertEquals(Map.of("traceparent", own), published.get(1).getProperties());
+
+            // b: a traceparent that is not one passes as it came, and nothing is added
+            assertEquals("b not-one", out.get(1).getValue());
+            assertEquals(Map.of("traceparent", "not-one"), own(out.get(1).getProperties()));
+            assertEquals(Map.of(), published.get(2).getProperties());
+
+            // c: none
+            assertEquals("c null", out.get(2).getValue());
+            assertEquals(Map.of(), own(out.get(2).getProperties()));
+            assertEquals(Map.of(), published.get(4).getProperties());
+        }
+        Functions.delete(admin, name);
+    }
+
+    @Test
     void shoutAndVisitsRunFromTheirSourceFiles() throws Exception {
         admin.functions()
                 .createFunction(
@@ -230,6 +295,13 @@ class JavaScriptIT extends RealPulsarTest {
                         "flaky guest-error 1 null"),
                 seen);
         assertNull(failures.receive(2, java.util.concurrent.TimeUnit.SECONDS), "a sixth report");
+    }
+
+    /** @return the properties without those Pulsar's function runtime adds to every output ({@code __pfn_...}) */
+    private static Map<String, String> own(Map<String, String> properties) {
+        return properties.entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("__pfn_"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private static String module(String pathInRepo) {

@@ -2,6 +2,7 @@ package io.pulsarwasm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Field;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,11 @@ class RecordsIT extends RealPulsarTest {
                 Consumer<byte[]> bytesOut = Messages.subscribe(client, NS + "rec-bytes-out", Schema.BYTES)) {
             try (Producer<UserV1> producer =
                     client.newProducer(json).topic(NS + "rec-json-in").create()) {
-                producer.send(new UserV1("grace", 85));
+                // a record function's output is in the input's trace too, with a span of its own
+                producer.newMessage()
+                        .value(new UserV1("grace", 85))
+                        .property("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                        .send();
             }
             try (Producer<Field> producer = client.newProducer(Schema.PROTOBUF_NATIVE(Field.class))
                     .topic(NS + "rec-proto-in")
@@ -159,6 +164,12 @@ class RecordsIT extends RealPulsarTest {
             }
             Message<UserV1> fromJson = Messages.receive(jsonOut, 1, LIVENESS).get(0);
             assertEquals(List.of("GRACE", 86), List.of(fromJson.getValue().name, fromJson.getValue().age));
+            String span = fromJson.getProperty("traceparent");
+            assertTrue(
+                    span != null
+                            && span.matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+                            && !span.contains("00f067aa0ba902b7"),
+                    "traceparent " + span);
             assertEquals(
                     SchemaType.JSON,
                     admin.schemas().getSchemaInfo(NS + "rec-json-out").getType());

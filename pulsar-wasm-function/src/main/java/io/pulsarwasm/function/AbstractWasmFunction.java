@@ -12,8 +12,11 @@ import io.pulsarwasm.host.LogLevel;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
+import org.apache.pulsar.functions.api.Record;
 
 /**
  * What every wasm-backed Pulsar Function shares: its {@code wasm.*} user config parsed once at
@@ -39,6 +42,8 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     private final EntryPoint entryPoint;
     private FunctionRuntime<I, O> runtime;
+    /** The instance's context inside Pulsar; null in the tester. */
+    private Context pulsarContext;
 
     /**
      * Creates a function for modules with the given entry point.
@@ -51,6 +56,7 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     @Override
     public void initialize(Context context) {
+        pulsarContext = context;
         runtime = FunctionRuntime.open(this, context.getUserConfigMap(), newHost(context));
     }
 
@@ -65,7 +71,9 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     WasmConfig configure(Map<String, ?> userConfig) {
         Set<String> own = new java.util.HashSet<>(configKeys());
         own.addAll(FailureReports.KEYS);
+        own.add(TraceContext.KEY);
         FailureReports.parse(userConfig);
+        TraceContext.enabled(userConfig);
         return WasmConfig.parse(userConfig, own);
     }
 
@@ -190,6 +198,41 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
             return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(value).array();
         }
         return String.valueOf(input).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The output with the properties of the function's span ({@link TracingHost}): inside Pulsar,
+     * a {@link Record} of the value (a record function's {@link RecordOutput} with them), which
+     * Pulsar sends with those properties; outside (the tester), the output as it is.
+     *
+     * @param output the call's output (a value, or a future of one)
+     * @param properties the properties the output carries
+     * @return what the function returns to Pulsar
+     */
+    @SuppressWarnings("unchecked")
+    O traced(O output, Map<String, String> properties) {
+        if (pulsarContext == null || output == null) {
+            return output;
+        }
+        Record<?> source = pulsarContext.getCurrentRecord();
+        if (output instanceof CompletableFuture<?> future) {
+            return (O) future.thenApply(value -> value == null ? null : carrying(value, source, properties));
+        }
+        return (O) carrying(output, source, properties);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object carrying(Object value, Record<?> source, Map<String, String> properties) {
+        if (value instanceof RecordOutput record) {
+            return record.withProperties(properties);
+        }
+        Schema<?> schema = value instanceof byte[]
+                ? Schema.BYTES
+                : value instanceof String ? Schema.STRING : value instanceof Long ? Schema.INT64 : null;
+        if (schema == null || source == null) {
+            return value;
+        }
+        return new TracedOutput<>(value, (Schema<Object>) schema, source, properties);
     }
 
     /**

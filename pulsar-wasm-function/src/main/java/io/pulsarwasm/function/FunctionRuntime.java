@@ -23,13 +23,21 @@ public final class FunctionRuntime<I, O> implements AutoCloseable {
     private final AbstractWasmFunction<I, O> function;
     private final Host host;
     private final FailureReports failures;
+    /** The guest's host when trace contexts are carried on ({@value TraceContext#KEY}), else null. */
+    private final TracingHost tracing;
+
     private WasmSession session;
 
     private FunctionRuntime(
-            AbstractWasmFunction<I, O> function, Host host, FailureReports failures, WasmSession session) {
+            AbstractWasmFunction<I, O> function,
+            Host host,
+            FailureReports failures,
+            TracingHost tracing,
+            WasmSession session) {
         this.function = function;
         this.host = host;
         this.failures = failures;
+        this.tracing = tracing;
         this.session = session;
     }
 
@@ -61,16 +69,18 @@ public final class FunctionRuntime<I, O> implements AutoCloseable {
             AbstractWasmFunction<I, O> function, Map<String, ?> userConfig, Host host) {
         WasmConfig config = function.configure(userConfig);
         FailureReports failures = FailureReports.parse(userConfig);
-        Host guestHost = function.guestHost(host);
+        TracingHost tracing = TraceContext.enabled(userConfig) ? TracingHost.over(host) : null;
+        Host guestHost = function.guestHost(tracing != null ? tracing : host);
         return new FunctionRuntime<>(
-                function, host, failures, new WasmSession(function.load(config, guestHost), guestHost));
+                function, host, failures, tracing, new WasmSession(function.load(config, guestHost), guestHost));
     }
 
     /**
      * Passes one input to the guest. A null input (a message without a value) produces no output;
      * see {@link WasmSession} for what happens to the guest instance when a call fails. With user
      * config {@value FailureReports#TOPIC}, a failed call is reported to that topic before its
-     * failure is thrown.
+     * failure is thrown. An input with a W3C {@code traceparent} gives its output the function's
+     * own span in the same trace ({@link TracingHost}).
      *
      * @param input the input
      * @return the output, or null for none
@@ -82,13 +92,26 @@ public final class FunctionRuntime<I, O> implements AutoCloseable {
         if (session == null) {
             throw new IllegalStateException("the function is closed");
         }
+        if (tracing != null) {
+            tracing.begin();
+        }
         try {
-            return function.call(session, input);
+            O output = function.call(session, input);
+            if (tracing == null) {
+                return output;
+            }
+            return tracing.outputProperties()
+                    .map(properties -> function.traced(output, properties))
+                    .orElse(output);
         } catch (RuntimeException failure) {
             if (failures.enabled()) {
                 failures.report(session, host, failure, function.failureInput(input));
             }
             throw failure;
+        } finally {
+            if (tracing != null) {
+                tracing.end();
+            }
         }
     }
 

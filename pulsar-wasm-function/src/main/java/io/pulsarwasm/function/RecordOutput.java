@@ -27,12 +27,27 @@ public final class RecordOutput implements Record<Object>, GenericObject {
     private final Object value;
     private final Schema<Object> schema;
     private final Optional<Record<?>> source;
+    /** The properties it is sent with, when not its source's (the function's span, {@link TracingHost}). */
+    private final Map<String, String> properties;
 
     @SuppressWarnings("unchecked")
     RecordOutput(Encoded encoded, Record<?> source) {
         this.value = encoded.value();
         this.schema = (Schema<Object>) encoded.schema();
         this.source = Optional.ofNullable(source);
+        this.properties = null;
+    }
+
+    private RecordOutput(RecordOutput output, Map<String, String> properties) {
+        this.value = output.value;
+        this.schema = output.schema;
+        this.source = output.source;
+        this.properties = properties;
+    }
+
+    /** @return the same output, sent with these properties instead of its source's */
+    RecordOutput withProperties(Map<String, String> properties) {
+        return new RecordOutput(this, properties);
     }
 
     @Override
@@ -52,7 +67,9 @@ public final class RecordOutput implements Record<Object>, GenericObject {
 
     @Override
     public Map<String, String> getProperties() {
-        return source.map(Record::getProperties).orElse(Map.of());
+        return properties != null
+                ? properties
+                : source.map(Record::getProperties).orElse(Map.of());
     }
 
     @Override
