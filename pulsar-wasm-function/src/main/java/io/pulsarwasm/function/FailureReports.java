@@ -152,7 +152,7 @@ final class FailureReports {
             json.writeNumberField("attempt", host.redeliveryCount() + 1);
             json.writeStringField("kind", kind(failure));
             json.writeStringField("limit", limit(failure).map(Limit::key).orElse(null));
-            String error = String.valueOf(failure.getMessage());
+            String error = wellFormed(String.valueOf(failure.getMessage()));
             int cut = cutAt(error, maxErrorChars);
             json.writeStringField("error", error.substring(0, cut));
             json.writeBooleanField("errorTruncated", cut < error.length());
@@ -220,6 +220,27 @@ final class FailureReports {
         } catch (IOException | RuntimeException e) {
             return Base64.getEncoder().encodeToString(bytes);
         }
+    }
+
+    /**
+     * @return the text with each lone surrogate replaced by U+FFFD: JSON in UTF-8 cannot hold one,
+     *     and a failure's text may quote what a guest gave
+     */
+    static String wellFormed(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c)
+                    ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+                    : !Character.isLowSurrogate(c) || (i > 0 && Character.isHighSurrogate(text.charAt(i - 1)));
+            if (!paired && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(paired ? c : '\uFFFD');
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** @return where to cut text to at most {@code most} chars without splitting a surrogate pair */

@@ -259,6 +259,14 @@ class FailureReportsTest {
         }
     }
 
+    @Test
+    void anErrorTextThatJsonCannotHoldAsItIsStillMakesAReport() {
+        // a failure's text may quote what a guest gave; a lone surrogate cannot be written as UTF-8 JSON
+        assertEquals("a\uFFFDb\uD83D\uDE00c\uFFFD", FailureReports.wellFormed("a\uDC00b\uD83D\uDE00c\uD800"));
+        assertEquals("plain \"quoted\" \\ \u0000", FailureReports.wellFormed("plain \"quoted\" \\ \u0000"));
+        assertEquals("\uFFFD\uFFFD", FailureReports.wellFormed("\uDE00\uD83D"));
+    }
+
     private static List<String> iterable(java.util.Iterator<String> names) {
         List<String> list = new java.util.ArrayList<>();
         names.forEachRemaining(list::add);
