@@ -260,6 +260,20 @@ class FailureReportsTest {
     }
 
     @Test
+    void anEmptyInputIsReportedAsEmpty() throws Exception {
+        Path file = script("export function process(input) {\n  throw new Error('empty: ' + input.length);\n}\n");
+        try (WasmFunctionTester<String, String> tester =
+                WasmFunctionTester.strings(file.toUri().toString()).config("wasm.failure-topic", FAILURES)) {
+            assertThrows(GuestErrorException.class, () -> tester.process(""));
+            JsonNode report = onlyReport(tester, 1);
+            assertEquals(0, report.get("inputBytes").asInt());
+            assertEquals("", report.get("input").asText());
+            assertEquals(false, report.get("inputTruncated").asBoolean());
+            assertTrue(report.get("error").asText().contains("Error: empty: 0"), report.toString());
+        }
+    }
+
+    @Test
     void anErrorTextThatJsonCannotHoldAsItIsStillMakesAReport() {
         // a failure's text may quote what a guest gave; a lone surrogate cannot be written as UTF-8 JSON
         assertEquals("a\uFFFDb\uD83D\uDE00c\uFFFD", FailureReports.wellFormed("a\uDC00b\uD83D\uDE00c\uD800"));
