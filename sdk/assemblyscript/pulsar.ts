@@ -389,6 +389,91 @@ export function run(ptr: usize, len: usize, handler: (input: string, ctx: Contex
   return finish(handler(String.UTF8.decode(take(ptr, len)), CONTEXT));
 }
 
+/** One record of a window (`runWindow`), as Pulsar delivered it; absent parts are null. */
+export class WindowRecord {
+  key: string | null = null;
+  /** Event time in epoch milliseconds; -1 when `hasEventTime` is false. */
+  eventTime: i64 = -1;
+  hasEventTime: bool = false;
+  messageId: Uint8Array | null = null;
+  topic: string | null = null;
+  properties: Map<string, string> = new Map<string, string>();
+  value: Uint8Array = new Uint8Array(0);
+  /** The value decoded as UTF-8 (invalid bytes become U+FFFD). */
+  get text(): string { return String.UTF8.decode(bufferOf(this.value)); }
+}
+
+/** Reads the ABI's window input (docs/abi.md) at base..base+size into records; null if it is malformed. */
+function readWindow(buffer: ArrayBuffer): WindowRecord[] | null {
+  const size = <u32>buffer.byteLength;
+  const base = changetype<usize>(buffer);
+  if (size < 8 || load<u32>(base) != 0x4E495750) return null;
+  const count = load<u32>(base + 4);
+  // never trust a count for an allocation: each record takes at least 12 bytes
+  if (count > (size - 8) / 12) return null;
+  const records = new Array<WindowRecord>(0);
+  let at: u32 = 8;
+  for (let i: u32 = 0; i < count; i++) {
+    const record = new WindowRecord();
+    if (size - at < 4) return null;
+    const flags = load<u32>(base + at);
+    at += 4;
+    if (flags & 1) {
+      if (size - at < 4 || size - at - 4 < load<u32>(base + at)) return null;
+      const len = load<u32>(base + at);
+      record.key = String.UTF8.decodeUnsafe(base + at + 4, len);
+      at += 4 + len;
+    }
+    if (flags & 2) {
+      if (size - at < 8) return null;
+      record.eventTime = load<i64>(base + at);
+      record.hasEventTime = true;
+      at += 8;
+    }
+    if (flags & 4) {
+      if (size - at < 4 || size - at - 4 < load<u32>(base + at)) return null;
+      const len = load<u32>(base + at);
+      record.messageId = Uint8Array.wrap(buffer.slice(<i32>(at + 4), <i32>(at + 4 + len)));
+      at += 4 + len;
+    }
+    if (flags & 8) {
+      if (size - at < 4 || size - at - 4 < load<u32>(base + at)) return null;
+      const len = load<u32>(base + at);
+      record.topic = String.UTF8.decodeUnsafe(base + at + 4, len);
+      at += 4 + len;
+    }
+    if (size - at < 4) return null;
+    const properties = load<u32>(base + at);
+    at += 4;
+    for (let p: u32 = 0; p < properties; p++) {
+      if (size - at < 4 || size - at - 4 < load<u32>(base + at)) return null;
+      const nameLen = load<u32>(base + at);
+      const name = String.UTF8.decodeUnsafe(base + at + 4, nameLen);
+      at += 4 + nameLen;
+      if (size - at < 4 || size - at - 4 < load<u32>(base + at)) return null;
+      const valueLen = load<u32>(base + at);
+      record.properties.set(name, String.UTF8.decodeUnsafe(base + at + 4, valueLen));
+      at += 4 + valueLen;
+    }
+    if (size - at < 4 || size - at - 4 < load<u32>(base + at)) return null;
+    const len = load<u32>(base + at);
+    record.value = Uint8Array.wrap(buffer.slice(<i32>(at + 4), <i32>(at + 4 + len)));
+    at += 4 + len;
+    records.push(record);
+  }
+  return at == size ? records : null;
+}
+
+/** Runs a window handler for the `process` export of a window function (WasmWindowFunction): the
+ * window's records, oldest first; an input that is not a window fails the call, saying so. */
+export function runWindow(ptr: usize, len: usize, handler: (records: WindowRecord[], ctx: Context) => Result): i32 {
+  const records = readWindow(take(ptr, len));
+  if (records === null) {
+    return finish(Result.error("the input is not a window: deploy with WasmWindowFunction"));
+  }
+  return finish(handler(records, CONTEXT));
+}
+
 /** Hands a handler's result to the host: its error and status 1, or its output (if any) and status 0. */
 function finish(result: Result): i32 {
   const error = result.error;

@@ -158,7 +158,7 @@ export class FunctionTester {
         ? record.properties : Object.entries(record.properties ?? {})),
       eventTime: record.eventTime ?? null,
       messageId: record.messageId != null ? toBytes(record.messageId) : null,
-      schema: record.schema ?? BYTES_SCHEMA,
+      schema: "schema" in record ? record.schema : BYTES_SCHEMA,
       redeliveryCount: record.redeliveryCount ?? 0,
     };
     try {
@@ -176,6 +176,20 @@ export class FunctionTester {
       this.record = null;
       this.invocation = null;
     }
+  }
+
+  /**
+   * Processes one window of a window function (Java's WasmWindowFunction): the records go to the
+   * bytes entry point in the ABI's window input (docs/abi.md), oldest first, and no message is
+   * current meanwhile (key, topic, properties, schema... are absent), as on the host.
+   *
+   * @param records each an object with `value` (a string or bytes; default empty), `key`,
+   *   `eventTime` (ms), `messageId` (bytes), `topic` (default INPUT_TOPIC; null for none) and
+   *   `properties` (an object, or a Map to fix the order)
+   * @return an Outcome
+   */
+  processWindow(records) {
+    return this.process(encodeWindow(records), { topic: null, schema: null });
   }
 
   /**
@@ -403,6 +417,41 @@ function utf8OrNull(bytes) {
   } catch {
     return null;
   }
+}
+
+/** The ABI's window input: "PWIN", a u32 count, then per record flags, key, event time, message id, topic, properties and value. */
+export function encodeWindow(records) {
+  const parts = [];
+  const u32 = (n) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n, true); parts.push(b); };
+  const chunk = (bytes) => { u32(bytes.length); parts.push(bytes); };
+  parts.push(ENCODER.encode("PWIN"));
+  u32(records.length);
+  for (const record of records) {
+    const topic = "topic" in record ? record.topic : INPUT_TOPIC;
+    const flags = (record.key != null ? 1 : 0) | (record.eventTime != null ? 2 : 0)
+      | (record.messageId != null ? 4 : 0) | (topic != null ? 8 : 0);
+    u32(flags);
+    if (record.key != null) chunk(ENCODER.encode(record.key));
+    if (record.eventTime != null) {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigInt64(0, BigInt(record.eventTime), true);
+      parts.push(b);
+    }
+    if (record.messageId != null) chunk(toBytes(record.messageId));
+    if (topic != null) chunk(ENCODER.encode(topic));
+    const properties = record.properties instanceof Map ? [...record.properties] : Object.entries(record.properties ?? {});
+    u32(properties.length);
+    for (const [name, value] of properties) {
+      chunk(ENCODER.encode(name));
+      chunk(ENCODER.encode(value));
+    }
+    const value = record.value ?? new Uint8Array(0);
+    chunk(typeof value === "string" ? ENCODER.encode(value) : toBytes(value));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
 }
 
 function toBytes(value) {

@@ -291,6 +291,77 @@ static int pw_map_entry(pw_bytes map, uint32_t index, pw_entry *entry) {
     return 0;
 }
 
+/* ---- window functions (WasmWindowFunction): the ABI's window input, docs/abi.md ----
+ * "PWIN", a u32 record count, then per record u32 flags (1 key, 2 event time, 4 message id,
+ * 8 topic), the parts the flags name, the properties (a string map) and the value. */
+
+/* One record of a window. Absent parts have ptr NULL (has_event_time 0); properties is a string
+ * map, read with pw_map_size and pw_map_entry. Everything points into the input. */
+typedef struct {
+    pw_bytes value;
+    pw_bytes key;
+    int has_event_time;
+    int64_t event_time;
+    pw_bytes message_id;
+    pw_bytes topic;
+    pw_bytes properties;
+} pw_window_record;
+
+/* A window being read: pw_window_open, then pw_window_next until it returns 0. */
+typedef struct {
+    pw_bytes input;
+    uint32_t at;
+    uint32_t left;
+} pw_window;
+
+/* Opens the input of a window function; returns its number of records, or -1 if the input is not a window. */
+static int64_t pw_window_open(pw_bytes input, pw_window *window) {
+    if (input.ptr == NULL || input.len < 8 || pw_u32_at(input.ptr) != 0x4E495750u) return -1;
+    window->input = input;
+    window->at = 8;
+    window->left = pw_u32_at(input.ptr + 4);
+    return window->left;
+}
+
+/* Reads the next record of a window into *record: 1, or 0 after the last, or -1 if the window is malformed. */
+static int pw_window_next(pw_window *window, pw_window_record *record) {
+    if (window->left == 0) return 0;
+    pw_bytes in = window->input;
+    uint32_t at = window->at;
+    pw_bytes none = {NULL, 0};
+    if (in.len - at < 4) return -1;
+    uint32_t flags = pw_u32_at(in.ptr + at);
+    at += 4;
+    record->key = none;
+    record->message_id = none;
+    record->topic = none;
+    record->has_event_time = 0;
+    record->event_time = -1;
+    if ((flags & 1) && !pw_map_field(in, &at, &record->key)) return -1;
+    if (flags & 2) {
+        if (in.len - at < 8) return -1;
+        record->event_time = (int64_t)((uint64_t)pw_u32_at(in.ptr + at) | (uint64_t)pw_u32_at(in.ptr + at + 4) << 32);
+        record->has_event_time = 1;
+        at += 8;
+    }
+    if ((flags & 4) && !pw_map_field(in, &at, &record->message_id)) return -1;
+    if ((flags & 8) && !pw_map_field(in, &at, &record->topic)) return -1;
+    if (in.len - at < 4) return -1;
+    uint32_t start = at;
+    uint32_t count = pw_u32_at(in.ptr + at);
+    at += 4;
+    for (uint32_t i = 0; i < count; i++) {
+        pw_bytes name, value;
+        if (!pw_map_field(in, &at, &name) || !pw_map_field(in, &at, &value)) return -1;
+    }
+    record->properties.ptr = in.ptr + start;
+    record->properties.len = at - start;
+    if (!pw_map_field(in, &at, &record->value)) return -1;
+    window->at = at;
+    window->left--;
+    return 1;
+}
+
 /* Writes v at p as a little-endian u32 (4 bytes). */
 static void pw_put_u32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v;

@@ -681,6 +681,62 @@ static void test_a_copy_keeps_empty_and_absent_apart(void) {
     CHECK(bytes_are(pw_copy(pw_str("ab")), "ab"));
 }
 
+/* A window read from bytes written out here by hand, each in a buffer of exactly its size (so that
+ * AddressSanitizer sees a read past it): the full record, the empty one, and malformed windows. */
+static pw_bytes exact(const char *bytes, uint32_t len) {
+    uint8_t *copy = (uint8_t *)malloc(len ? len : 1);
+    memcpy(copy, bytes, len);
+    pw_bytes b = {copy, len};
+    return b;
+}
+
+static int window_part(pw_bytes b, const char *text, uint32_t len) {
+    if (b.ptr == NULL || b.len != len) return 0;
+    for (uint32_t i = 0; i < len; i++) {
+        if (b.ptr[i] != (uint8_t)text[i]) return 0;
+    }
+    return 1;
+}
+
+static void test_a_window_reads_every_part_and_refuses_a_malformed_one(void) {
+    static const char two[] =
+        "PWIN\x02\0\0\0"
+        /* record 0: key "k", event time -2, message id {8,1}, topic "t", one property a=b, value "12" */
+        "\x0f\0\0\0" "\x01\0\0\0k" "\xfe\xff\xff\xff\xff\xff\xff\xff" "\x02\0\0\0\x08\x01" "\x01\0\0\0t"
+        "\x01\0\0\0" "\x01\0\0\0a" "\x01\0\0\0b" "\x02\0\0\0" "12"
+        /* record 1: nothing, no properties, an empty value */
+        "\0\0\0\0" "\0\0\0\0" "\0\0\0\0";
+    pw_bytes input = exact(two, sizeof two - 1);
+    pw_window window;
+    pw_window_record r;
+    CHECK(pw_window_open(input, &window) == 2);
+    CHECK(pw_window_next(&window, &r) == 1);
+    CHECK(window_part(r.key, "k", 1) && r.has_event_time && r.event_time == -2);
+    CHECK(window_part(r.message_id, "\x08\x01", 2) && window_part(r.topic, "t", 1) && window_part(r.value, "12", 2));
+    pw_entry entry;
+    CHECK(pw_map_size(r.properties) == 1 && pw_map_entry(r.properties, 0, &entry));
+    CHECK(window_part(entry.key, "a", 1) && window_part(entry.value, "b", 1));
+    CHECK(pw_window_next(&window, &r) == 1);
+    CHECK(r.key.ptr == NULL && !r.has_event_time && r.message_id.ptr == NULL && r.topic.ptr == NULL);
+    CHECK(pw_map_size(r.properties) == 0 && r.value.ptr != NULL && r.value.len == 0);
+    CHECK(pw_window_next(&window, &r) == 0);
+
+    CHECK(pw_window_open(exact("PWIN\0\0\0\0", 8), &window) == 0 && pw_window_next(&window, &r) == 0);
+    CHECK(pw_window_open(exact("hello", 5), &window) == -1);
+    CHECK(pw_window_open(exact("PWIN", 4), &window) == -1);
+    CHECK(pw_window_open(pw_unpack(-1), &window) == -1);
+    /* a count beyond the bytes: the records that are not there are malformed */
+    CHECK(pw_window_open(exact("PWIN\xff\xff\xff\xff", 8), &window) == 0xffffffffLL);
+    CHECK(pw_window_next(&window, &r) == -1);
+    /* a value length past the end, a property count past the end, an event time cut short */
+    CHECK(pw_window_open(exact("PWIN\x01\0\0\0\0\0\0\0\0\0\0\0\xff\xff\xff\xff", 20), &window) == 1);
+    CHECK(pw_window_next(&window, &r) == -1);
+    CHECK(pw_window_open(exact("PWIN\x01\0\0\0\0\0\0\0\x05\0\0\0", 16), &window) == 1);
+    CHECK(pw_window_next(&window, &r) == -1);
+    CHECK(pw_window_open(exact("PWIN\x01\0\0\0\x02\0\0\0\x01\x02\x03", 15), &window) == 1);
+    CHECK(pw_window_next(&window, &r) == -1);
+}
+
 int main(void) {
     void *mapped = mmap(NULL, ARENA_BYTES + 65536u, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
     if (mapped == MAP_FAILED) {
@@ -699,6 +755,7 @@ int main(void) {
     test_an_empty_log_line_and_metric_name();
     test_an_empty_input_and_an_empty_output_are_not_none();
     test_a_copy_keeps_empty_and_absent_apart();
+    test_a_window_reads_every_part_and_refuses_a_malformed_one();
 
     printf("context_test: %d checks, %d failed\n", checks, failures);
     return failures;

@@ -425,3 +425,7 @@ mod tests {
 
 // How a message was delivered (`Context::redelivery_count`), in a file of its own for the same reason.
 mod delivery;
+
+// Window functions (`Window`, `WindowRecord`), in a file of its own for the same reason.
+mod window;
+pub use window::{Window, WindowRecord};

@@ -280,3 +280,29 @@ test("the AssemblyScript SDK tells empty values from absent ones in every call",
   const relay = await load("passthrough.wasm");
   assert.deepEqual(relay.process(new Uint8Array(0)), new Outcome(0, empty, null));
 });
+
+test("window_probe reads every part of every record of a window, and window_sum sums one", async () => {
+  const probe = await load("window_probe.wasm");
+  const outcome = probe.processWindow([
+    { value: "a1", key: "k", eventTime: 1700000000000, messageId: new Uint8Array([1, 2, 255]),
+      properties: new Map([["x", "1"], ["y", "2"]]) },
+    { value: "" , topic: null },
+    { value: new Uint8Array([0xc3, 0xa9]), key: "", eventTime: -1, messageId: new Uint8Array(0), properties: { "": "" } },
+  ]);
+  assert.equal(outcome.status, 0);
+  assert.equal(outcome.text, [
+    "window of 3",
+    `0 key=k time=1700000000000 id=0102ff topic=${INPUT_TOPIC} props=x=1;y=2 value=a1`,
+    "1 key=- time=- id=- topic=- props=- value=",
+    `2 key= time=-1 id= topic=${INPUT_TOPIC} props== value=\u00e9`,
+  ].join("\n"));
+  assert.equal(probe.processWindow([]).text, "window of 0");
+  // the bytes entry point given something else than a window
+  assert.equal(probe.process("12").error, "the input is not a window: deploy with WasmWindowFunction");
+
+  const sum = await load("window_sum.wasm");
+  assert.equal(sum.processWindow(["1", "2", "39"].map((value) => ({ value }))).text, "42");
+  assert.equal(sum.processWindow([]).text, "0");
+  assert.equal(sum.processWindow([{ value: "1" }, { value: "x" }]).error,
+    "window record 1: value is not a whole number of at most 18 digits");
+});

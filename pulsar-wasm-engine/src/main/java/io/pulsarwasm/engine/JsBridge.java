@@ -135,14 +135,14 @@ final class JsBridge implements CallResults<String> {
         return result;
     }
 
-    /** The input, raw after its kind: {@code t} text, {@code j} JSON text, {@code b} the length of staged bytes. */
+    /** The input, raw after its kind: {@code t} text, {@code j} JSON text, {@code b} the length of staged bytes (a window's records are JSON text too). */
     private String input() {
         if (input == null) {
             throw new AbiViolationException("ctx.input: called outside an invocation of process");
         }
         if (form != JsInput.BYTES) {
             try {
-                return (form == JsInput.RECORD ? "j" : "t") + Abi.strictUtf8(input);
+                return (form == JsInput.TEXT ? "t" : "j") + Abi.strictUtf8(input);
             } catch (CharacterCodingException e) {
                 // a record function's input that is not text (a topic without a schema): bytes
             }

@@ -217,7 +217,9 @@ final class JsEntry implements GuestEntry {
     }
 
     @Override
-    public int process(byte[] input) {
+    public int process(byte[] given) {
+        // a window function's records reach process as an array, parsed from JSON as a record is
+        byte[] input = script.input() == JsInput.WINDOW ? WindowInput.json(given) : given;
         long id = ++invocations;
         bridge.begin(script.input(), input, id);
         try {
@@ -249,7 +251,7 @@ final class JsEntry implements GuestEntry {
     private int callProcess(int argument, long id) {
         Memory memory = instance.memory();
         int value = argument;
-        if (script.input() == JsInput.RECORD) {
+        if (script.input() == JsInput.RECORD || script.input() == JsInput.WINDOW) {
             memory.writeI32(arguments, argument);
             value = quickJs.call(context, jsonParse, 1, arguments);
             quickJs.free(context, argument);
@@ -291,7 +293,10 @@ final class JsEntry implements GuestEntry {
         } else {
             memory.writeI32(arguments, result);
             memory.writeI32(
-                    arguments + 4, script.input() == JsInput.RECORD ? quickJs.trueValue() : quickJs.falseValue());
+                    arguments + 4,
+                    script.input() == JsInput.RECORD || script.input() == JsInput.WINDOW
+                            ? quickJs.trueValue()
+                            : quickJs.falseValue());
             int number = quickJs.newNumber(context, id);
             memory.writeI32(arguments + 8, number);
             int outcome = quickJs.call(context, settle, 3, arguments);

@@ -54,6 +54,10 @@ public enum Limit {
     MAX_WRITES_PER_CALL("wasm.max-writes-per-call", 1000, 0, 1_000_000, Unit.of("writes")),
     /** Bytes of published values and state values one call may write. */
     MAX_WRITE_BYTES_PER_CALL("wasm.max-write-bytes-per-call", 16 << 20, 0, Integer.MAX_VALUE, Unit.BYTES),
+    /** Records in one window a window function's guest is given ({@link WindowInput}). */
+    MAX_WINDOW_RECORDS("wasm.max-window-records", 10_000, 1, 10_000_000, Unit.of("records")),
+    /** Bytes of one window's encoding ({@link WindowInput}) a window function's guest is given. */
+    MAX_WINDOW_BYTES("wasm.max-window-bytes", 4 << 20, 16, Integer.MAX_VALUE, Unit.BYTES),
     /** Longest state key, counter key, topic, metric name or WASI path. */
     MAX_KEY_BYTES("wasm.max-key-bytes", 1024, 1, 1 << 20, Unit.BYTES),
     /** Largest value a guest may put into state. */

@@ -181,6 +181,11 @@ function readStaged(length) {
   return new Uint8Array(staged);
 }
 
+// Sets a property as data of the object itself, so that a name like __proto__ is a property too.
+function own(object, name, value) {
+  Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function stagedOrNull(length) {
   return length === null ? null : readStaged(Number(length));
 }
@@ -331,7 +336,7 @@ const ctx = Object.freeze({
     const fields = call('properties');
     const properties = {};
     for (let i = 1; i < fields.length; i += 2) {
-      properties[fields[i]] = fields[i + 1];
+      own(properties, fields[i], fields[i + 1]);
     }
     return properties;
   },
@@ -465,7 +470,7 @@ function outcome(result, json) {
     return 't' + JSON.stringify(result);
   }
   throw new TypeError('process returned ' + describe(result) + '; it returns a string, a Uint8Array, '
-    + (json ? 'an object (the record), ' : '') + 'null or undefined');
+    + (json ? 'an object (written as JSON), ' : '') + 'null or undefined');
 }
 
 // The outcome of an invocation, as the host takes it back: its raw text when that can travel as a

@@ -56,8 +56,25 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
 
     @Override
     public void initialize(Context context) {
+        start(context, context.getUserConfigMap(), newHost(context));
+    }
+
+    /**
+     * Opens this function's runtime over a host: what {@link #initialize} does, and what a window
+     * function does at its first window (Pulsar does not initialize a window function).
+     *
+     * @param context the instance's context inside Pulsar (null outside it)
+     * @param userConfig the function's user config
+     * @param host the host underneath the guest's
+     */
+    final void start(Context context, Map<String, ?> userConfig, Host host) {
         pulsarContext = context;
-        runtime = FunctionRuntime.open(this, context.getUserConfigMap(), newHost(context));
+        runtime = FunctionRuntime.open(this, userConfig, host);
+    }
+
+    /** @return the runtime {@link #initialize} opened, or null before it and after {@link #close} */
+    final FunctionRuntime<I, O> runtime() {
+        return runtime;
     }
 
     /**

@@ -104,15 +104,31 @@ public final class FunctionRuntime<I, O> implements AutoCloseable {
                     .map(properties -> function.traced(output, properties))
                     .orElse(output);
         } catch (RuntimeException failure) {
-            if (failures.enabled()) {
-                failures.report(session, host, failure, function.failureInput(input));
-            }
+            failed(failure, function.failureInput(input));
             throw failure;
         } finally {
             if (tracing != null) {
                 tracing.end();
             }
         }
+    }
+
+    /**
+     * Reports a failed call to {@value FailureReports#TOPIC} when that is set: what {@link #process}
+     * does, for a failure before the guest was called (a window over its limits).
+     *
+     * @param failure the failure
+     * @param input the input as the report carries it
+     */
+    void failed(RuntimeException failure, byte[] input) {
+        if (failures.enabled()) {
+            failures.report(session, host, failure, input);
+        }
+    }
+
+    /** @return the host underneath the guest's, where the function's own log lines go */
+    Host host() {
+        return host;
     }
 
     /** @return the guest's session: its module's name, its instance */

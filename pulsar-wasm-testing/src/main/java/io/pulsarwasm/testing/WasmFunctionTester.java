@@ -1,6 +1,7 @@
 package io.pulsarwasm.testing;
 
 import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.engine.WindowInput;
 import io.pulsarwasm.function.AbstractWasmFunction;
 import io.pulsarwasm.function.FunctionRuntime;
 import io.pulsarwasm.function.RecordInput;
@@ -9,6 +10,8 @@ import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
+import io.pulsarwasm.function.WasmWindowFunction;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pulsar.client.api.Schema;
@@ -86,6 +89,33 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
      */
     public static WasmFunctionTester<GenericObject, RecordOutput> of(WasmRecordFunction function) {
         return new WasmFunctionTester<>(function);
+    }
+
+    /**
+     * A tester for a window function: give it windows with {@link #processWindow}; {@link
+     * #process} gives a window of one, as the function does when deployed without window flags.
+     *
+     * @param function the function
+     * @return the tester
+     */
+    public static WasmFunctionTester<byte[], byte[]> of(WasmWindowFunction function) {
+        return new WasmFunctionTester<>(function);
+    }
+
+    /**
+     * A tester running a module (or a JavaScript function) with {@link WasmWindowFunction}.
+     *
+     * <pre>{@code
+     * try (var tester = WasmFunctionTester.windows("classpath:window_sum.wasm")) {
+     *     byte[] sum = tester.processWindow(List.of(TestRecord.of(one), TestRecord.of(two)));
+     * }
+     * }</pre>
+     *
+     * @param moduleLocation as the {@code wasm.module} key takes it
+     * @return the tester
+     */
+    public static WasmFunctionTester<byte[], byte[]> windows(String moduleLocation) {
+        return of(new WasmWindowFunction()).config(WasmConfig.MODULE, moduleLocation);
     }
 
     /**
@@ -184,6 +214,9 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
      * @return the function's output, or null for none
      */
     public O process(TestRecord<I> record) {
+        if (function instanceof WasmWindowFunction) {
+            return processWindow(List.of(record));
+        }
         start();
         if (record.value() == null) {
             return null;
@@ -197,6 +230,41 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         } finally {
             host.setRecord(null);
         }
+    }
+
+    /**
+     * Processes one window of a window function's tester ({@link #windows}): the records go to the
+     * guest as Pulsar's windowing would give them, oldest first, bounded by {@code
+     * wasm.max-window-records} and {@code wasm.max-window-bytes}; no record is the current one while
+     * the guest runs. A record without a value has an empty one.
+     *
+     * @param records the window's records
+     * @return the function's output, or null for none
+     * @throws IllegalStateException if this is not a window function's tester
+     */
+    public O processWindow(List<TestRecord<I>> records) {
+        if (!(function instanceof WasmWindowFunction)) {
+            throw new IllegalStateException(
+                    "processWindow needs a window function's tester (WasmFunctionTester.windows), not "
+                            + function.getClass().getSimpleName() + "'s");
+        }
+        start();
+        byte[] window = WindowInput.encode(
+                records.stream().map(WasmFunctionTester::entry).toList(),
+                FunctionRuntime.configure(function, host.userConfig()).sandbox().limits());
+        @SuppressWarnings("unchecked")
+        O output = ((FunctionRuntime<byte[], O>) runtime).process(window);
+        return output;
+    }
+
+    private static WindowInput.Entry entry(TestRecord<?> record) {
+        return new WindowInput.Entry(
+                record.value() instanceof byte[] bytes ? bytes : new byte[0],
+                record.key(),
+                record.eventTime(),
+                record.messageId(),
+                record.topic(),
+                record.properties());
     }
 
     private void start() {

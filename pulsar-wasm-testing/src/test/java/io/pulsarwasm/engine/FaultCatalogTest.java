@@ -250,7 +250,7 @@ class FaultCatalogTest {
                             + "wasm.max-host-data-bytes, wasm.max-key-bytes, wasm.max-log-bytes-per-call, wasm.max-log-line-bytes, "
                             + "wasm.max-memories, wasm.max-memory-pages, wasm.max-metric-names, wasm.max-module-bytes, "
                             + "wasm.max-output-bytes, wasm.max-publish-topics, wasm.max-state-value-bytes, wasm.max-table-elements, "
-                            + "wasm.max-tables, wasm.max-write-bytes-per-call, "
+                            + "wasm.max-tables, wasm.max-window-bytes, wasm.max-window-records, wasm.max-write-bytes-per-call, "
                             + "wasm.max-writes-per-call, wasm.module, wasm.module-timeout-ms, wasm.timeout-ms, wasm.trace-context, wasm.wasi.args, "
                             + "wasm.wasi.dirs, wasm.wasi.enabled, wasm.wasi.env, wasm.wasi.max-files, wasm.wasi.max-fs-bytes, "
                             + "wasm.wasi.max-open-files)",

@@ -1,0 +1,165 @@
+package io.pulsarwasm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.functions.WindowConfig;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Window functions on a real Pulsar, deployed as a user deploys them: the generic NAR, class
+ * {@code WasmWindowFunction}, Pulsar's own window flags ({@link WindowConfig}, what {@code
+ * pulsar-admin functions create --window-length-count ...} sends). A count window in C with exact
+ * sums, a window the guest fails dead-lettered whole after its retries (with a failure report per
+ * attempt), and a sliding time window in JavaScript averaging per key.
+ */
+@org.junit.jupiter.api.Timeout(value = 15, unit = TimeUnit.MINUTES)
+class WindowIT extends RealPulsarTest {
+
+    static final String WINDOW_FUNCTION = "io.pulsarwasm.function.WasmWindowFunction";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static FunctionConfig.FunctionConfigBuilder window(String name, String module, WindowConfig window) {
+        return FunctionConfig.builder()
+                .tenant("public")
+                .namespace("default")
+                .name(name)
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                .className(WINDOW_FUNCTION)
+                .inputs(List.of(NS + name + "-in"))
+                .output(NS + name + "-out")
+                .windowConfig(window)
+                .userConfig(Map.of("wasm.module", module));
+    }
+
+    @Test
+    void aTumblingCountWindowInCSumsEachFiveAndAFailedWindowIsDeadLetteredWhole() throws Exception {
+        String name = "window-sum";
+        FunctionConfig config = window(
+                        name,
+                        "file://" + pulsar.visibleToWorker(Artifacts.sample("window_sum.wasm")),
+                        new WindowConfig().setWindowLengthCount(5).setSlidingIntervalCount(5))
+                .maxMessageRetries(1)
+                .deadLetterTopic(NS + name + "-dlq")
+                .timeoutMs(RETRY_DELAY_MS)
+                .userConfig(Map.of(
+                        "wasm.module",
+                        "file://" + pulsar.visibleToWorker(Artifacts.sample("window_sum.wasm")),
+                        "wasm.failure-topic",
+                        NS + name + "-failures"))
+                .build();
+        try (Consumer<String> outputs = Messages.subscribe(client, NS + name + "-out", Schema.STRING);
+                Consumer<String> deadLetters = Messages.subscribe(client, NS + name + "-dlq", Schema.STRING);
+                Consumer<byte[]> failures = Messages.subscribe(client, NS + name + "-failures", Schema.BYTES)) {
+            admin.functions().createFunction(config, Artifacts.genericNar().toString());
+            try (Producer<String> producer = client.newProducer(Schema.STRING)
+                    .topic(NS + name + "-in")
+                    .enableBatching(false)
+                    .create()) {
+                for (int i = 1; i <= 15; i++) {
+                    producer.send(String.valueOf(i));
+                }
+                // 1..5, 6..10, 11..15
+                assertEquals(List.of("15", "40", "65"), Messages.values(Messages.receive(outputs, 3, LIVENESS)));
+
+                // a window the guest refuses: all five records are delivered again, refused again, and
+                // then dead-lettered (--max-message-retries 1); nothing is summed meanwhile
+                for (String value : List.of("1", "2", "x", "4", "5")) {
+                    producer.send(value);
+                }
+                Set<String> dead = new HashSet<>(Messages.values(Messages.receive(deadLetters, 5, DEAD_LETTER_WAIT)));
+                assertEquals(Set.of("1", "2", "x", "4", "5"), dead);
+
+                for (int i = 0; i < 5; i++) {
+                    producer.send("10");
+                }
+                assertEquals(List.of("50"), Messages.values(Messages.receive(outputs, 1, LIVENESS)));
+            }
+            // one report per failed attempt of the window: the first delivery and the one retry
+            List<JsonNode> reports = new ArrayList<>();
+            for (Message<byte[]> report : Messages.receive(failures, 2, LIVENESS)) {
+                reports.add(JSON.readTree(report.getValue()));
+            }
+            assertEquals(
+                    List.of(1, 2),
+                    reports.stream().map(r -> r.get("attempt").asInt()).sorted().toList(),
+                    "a window delivered again counts as the next attempt");
+            for (JsonNode report : reports) {
+                assertEquals("guest-error", report.get("kind").asText(), report.toString());
+                assertEquals(
+                        "window record 2: value is not a whole number of at most 18 digits",
+                        report.get("error").asText().replaceFirst("(?s)^.*returned status 1: ", ""),
+                        report.toString());
+            }
+        } finally {
+            admin.functions().deleteFunction("public", "default", name);
+        }
+    }
+
+    @Test
+    void aSlidingTimeWindowInJavaScriptAveragesPerKey() throws Exception {
+        String name = "window-average";
+        FunctionConfig config = window(
+                        name,
+                        "file://"
+                                + pulsar.visibleToWorker(
+                                        Artifacts.repoDir().resolve("wasm-samples/javascript/window_average.js")),
+                        new WindowConfig().setWindowLengthDurationMs(4000L).setSlidingIntervalDurationMs(2000L))
+                .build();
+        try (Consumer<String> outputs = Messages.subscribe(client, NS + name + "-out", Schema.STRING)) {
+            admin.functions().createFunction(config, Artifacts.genericNar().toString());
+            try (Producer<String> producer =
+                    client.newProducer(Schema.STRING).topic(NS + name + "-in").create()) {
+                // every value of a key is the same, so every window's average of a key is that value,
+                // however Pulsar's clock cuts the windows
+                for (int i = 0; i < 6; i++) {
+                    producer.newMessage().key("a").value("2").send();
+                    producer.newMessage()
+                            .key("b")
+                            .value(i % 2 == 0 ? "10" : "10.0")
+                            .send();
+                }
+                producer.newMessage().value("7").send();
+            }
+            Map<String, Double> allowed = Map.of("a", 2.0, "b", 10.0, "", 7.0);
+            Set<String> seen = new HashSet<>();
+            Awaitility.await("averages of a, b and the records without a key")
+                    .atMost(LIVENESS)
+                    .pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        Message<String> output = outputs.receive(1, TimeUnit.SECONDS);
+                        if (output != null) {
+                            Map<String, Double> averages =
+                                    JSON.readValue(output.getValue(), new TypeReference<Map<String, Double>>() {});
+                            averages.forEach((key, average) -> assertEquals(
+                                    allowed.get(key), average, "key '" + key + "' in " + output.getValue()));
+                            List<String> keys = new ArrayList<>(averages.keySet());
+                            assertEquals(keys.stream().sorted().toList(), keys, "keys in sorted order");
+                            seen.addAll(averages.keySet());
+                        }
+                        return seen.equals(allowed.keySet());
+                    });
+            assertTrue(seen.containsAll(Set.of("a", "b", "")));
+        } finally {
+            admin.functions().deleteFunction("public", "default", name);
+        }
+    }
+}

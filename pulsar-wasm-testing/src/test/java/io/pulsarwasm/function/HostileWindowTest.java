@@ -1,0 +1,297 @@
+package io.pulsarwasm.function;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pulsarwasm.engine.GuestErrorException;
+import io.pulsarwasm.engine.WasmExecutionException;
+import io.pulsarwasm.engine.WasmTimeoutException;
+import io.pulsarwasm.testing.InMemoryHost;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pulsar.functions.api.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Window functions against hostile guests and hostile windows, under the module's capped heap
+ * (-Xmx512m): a window function's path as Pulsar drives it ({@link WasmWindowFunction#window}, the
+ * records Pulsar's windowing gives), what a failed window does to its records (each negatively
+ * acknowledged once, none acknowledged), the two window bounds, a window beyond the guest's memory,
+ * a window whose JavaScript form is six times its size, and a guest that never returns.
+ */
+@Timeout(120)
+class HostileWindowTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Fails a window holding a record "bad"; else answers with the window's size. */
+    private static final String MOODY = """
+            export function process(records) {
+              if (records.some((r) => r.text === 'bad')) { throw new Error('bad record'); }
+              return String(records.length);
+            }
+            """;
+
+    /** Fails a window holding a record "bad"; else answers with the window's size. */
+    private static final String MOODY = """
+            export function process(records) {
+              if (records.some((r) => r.text === 'bad')) { throw new Error('bad record'); }
+              return String(records.length);
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    /** A record as Pulsar's windowing hands it over, counting its acknowledgements. */
+    static final class CountingRecord implements Record<byte[]> {
+        final byte[] value;
+        final String key;
+        final Long eventTime;
+        final Map<String, String> properties = new LinkedHashMap<>();
+        int acks;
+        int fails;
+
+        CountingRecord(byte[] value, String key, Long eventTime) {
+            this.value = value;
+            this.key = key;
+            this.eventTime = eventTime;
+        }
+
+        static CountingRecord of(String value) {
+            return new CountingRecord(value.getBytes(StandardCharsets.UTF_8), null, null);
+        }
+
+        @Override
+        public byte[] getValue() {
+            return value;
+        }
+
+        @Override
+        public Optional<String> getKey() {
+            return Optional.ofNullable(key);
+        }
+
+        @Override
+        public Optional<String> getTopicName() {
+            return Optional.of("t");
+        }
+
+        @Override
+        public Optional<Long> getEventTime() {
+            return Optional.ofNullable(eventTime);
+        }
+
+        @Override
+        public Map<String, String> getProperties() {
+            return properties;
+        }
+
+        @Override
+        public void ack() {
+            acks++;
+        }
+
+        @Override
+        public void fail() {
+            fails++;
+        }
+    }
+
+    private static WasmWindowFunction started(InMemoryHost host, Map<String, Object> config) {
+        WasmWindowFunction function = new WasmWindowFunction();
+        config.forEach(host::userConfig);
+        function.start(null, host.userConfig(), new WindowHost(host));
+        return function;
+    }
+
+    private Path script(String name, String source) throws IOException {
+        Path path = dir.resolve(name);
+        Files.writeString(path, source);
+        return path;
+    }
+
+    private static List<CountingRecord> records(int count, String value) {
+        List<CountingRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(CountingRecord.of(value));
+        }
+        return records;
+    }
+
+    @Test
+    void theGuestGetsPulsarsRecordsByteForByte() {
+        InMemoryHost host = new InMemoryHost();
+        WasmWindowFunction function = started(host, Map.of("wasm.module", "classpath:wasm/echo.wasm"));
+        CountingRecord record = new CountingRecord(new byte[] {'v'}, "k", 5L);
+        record.properties.put("p", "q");
+        byte[] echoed = function.window(List.of(record, CountingRecord.of("")));
+        assertArrayEquals(
+                HexFormat.of()
+                        .parseHex("5057494e" + "02000000"
+                                // flags key + event time + topic; "k"; 5; "t"; p=q; "v"
+                                + "0b000000" + "01000000" + "6b" + "0500000000000000" + "01000000" + "74"
+                                + "01000000" + "01000000" + "70" + "01000000" + "71" + "01000000" + "76"
+                                // flags topic; "t"; no properties; an empty value
+                                + "08000000" + "01000000" + "74" + "00000000" + "00000000"),
+                echoed);
+        assertEquals(0, record.fails);
+        assertEquals(0, record.acks, "Pulsar acknowledges a window's records once its output is published");
+        function.close();
+    }
+
+    @Test
+    void aFailedWindowNegativelyAcknowledgesEachOfItsRecordsOnceAndTheNextWindowWorks() throws IOException {
+        Path moody = script("moody.js", MOODY);
+        InMemoryHost host = new InMemoryHost();
+        WasmWindowFunction function = started(host, Map.of("wasm.module", "file://" + moody));
+        List<CountingRecord> failing =
+                List.of(CountingRecord.of("a"), CountingRecord.of("bad"), CountingRecord.of("c"));
+        GuestErrorException failure = assertThrows(GuestErrorException.class, () -> function.window(failing));
+        assertTrue(failure.getMessage().contains("process threw Error: bad record"), failure.getMessage());
+        assertEquals(List.of(1, 1, 1), failing.stream().map(r -> r.fails).toList());
+        assertEquals(List.of(0, 0, 0), failing.stream().map(r -> r.acks).toList());
+        List<CountingRecord> next = records(2, "fine");
+        assertEquals("2", new String(function.window(next), StandardCharsets.UTF_8));
+        assertEquals(List.of(0, 0), next.stream().map(r -> r.fails).toList());
+        function.close();
+    }
+
+    @Test
+    void aFailedTimeWindowEndsWithoutThrowingAndLeavesPulsarNoRecordToAcknowledge() throws IOException {
+        Path moody = script("moody.js", MOODY);
+        InMemoryHost host = new InMemoryHost();
+        // as Pulsar passes a time window's config (WindowConfigUtils fills in the sliding interval)
+        WasmWindowFunction function = started(
+                host,
+                Map.of(
+                        "wasm.module",
+                        "file://" + moody,
+                        WasmWindowFunction.WINDOW_CONFIG_KEY,
+                        Map.of("windowLengthDurationMs", 4000.0, "slidingIntervalDurationMs", 2000.0)));
+        List<CountingRecord> records = List.of(CountingRecord.of("a"), CountingRecord.of("bad"));
+        // the list Pulsar's executor acknowledges from once the window returns
+        List<CountingRecord> acknowledgedByPulsar = new ArrayList<>(records);
+        assertEquals(null, function.window(acknowledgedByPulsar));
+        assertEquals(List.of(), acknowledgedByPulsar);
+        assertEquals(List.of(1, 1), records.stream().map(r -> r.fails).toList());
+        String logged = host.logLines().get(host.logLines().size() - 1);
+        assertTrue(
+                logged.startsWith("ERROR pulsar-wasm: a window of 2 records failed, and each is delivered again: "
+                        + "io.pulsarwasm.engine.GuestErrorException: JavaScript function 'moody.js': process threw "
+                        + "Error: bad record"),
+                logged);
+        // the next window is processed, and its list left to Pulsar to acknowledge
+        List<CountingRecord> next = new ArrayList<>(records(3, "ok"));
+        assertEquals("3", new String(function.window(next), StandardCharsets.UTF_8));
+        assertEquals(3, next.size());
+        function.close();
+    }
+
+    @Test
+    void aWindowOverItsLimitsFailsItsRecordsAndIsReportedAsALimit() throws IOException {
+        InMemoryHost host = new InMemoryHost();
+        WasmWindowFunction function = started(
+                host,
+                Map.of(
+                        "wasm.module",
+                        "classpath:wasm/echo.wasm",
+                        "wasm.max-window-records",
+                        3.0,
+                        "wasm.max-window-bytes",
+                        1000.0,
+                        "wasm.failure-topic",
+                        "failures"));
+        List<CountingRecord> four = records(4, "x");
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> function.window(four));
+        assertEquals(
+                "a window of 4 records is more than the limit of 3 records (user config wasm.max-window-records); "
+                        + "nothing was passed to the guest",
+                tooMany.getMessage());
+        assertEquals(List.of(1, 1, 1, 1), four.stream().map(r -> r.fails).toList());
+        List<CountingRecord> big = records(1, "y".repeat(1000));
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> function.window(big));
+        assertEquals(
+                "a window of 1 records takes more than the limit of 1000 bytes (user config wasm.max-window-bytes) "
+                        + "(over it by record 1); nothing was passed to the guest",
+                tooBig.getMessage());
+        assertEquals(1, big.get(0).fails);
+        assertEquals(2, host.published().size());
+        JsonNode first = JSON.readTree(host.published().get(0).value());
+        assertEquals("failures", host.published().get(0).topic());
+        assertEquals("limit", first.get("kind").asText());
+        assertEquals("wasm.max-window-records", first.get("limit").asText());
+        assertEquals(
+                "wasm.max-window-bytes",
+                JSON.readTree(host.published().get(1).value()).get("limit").asText());
+        // three records fit, and echo back
+        assertEquals(8 + 3 * 18, function.window(records(3, "z")).length);
+        function.close();
+    }
+
+    @Test
+    void aWindowLargerThanTheGuestsMemoryTrapsAndAFreshInstanceTakesTheNextOne() {
+        InMemoryHost host = new InMemoryHost();
+        // two pages (128 KiB); the window is 256 KiB and within wasm.max-window-bytes
+        WasmWindowFunction function =
+                started(host, Map.of("wasm.module", "classpath:wasm/echo.wasm", "wasm.max-memory-pages", 2.0));
+        List<CountingRecord> huge = records(4, "h".repeat(64 * 1024));
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> function.window(huge));
+        assertInstanceOf(WasmExecutionException.class, failure);
+        assertEquals(List.of(1, 1, 1, 1), huge.stream().map(r -> r.fails).toList());
+        assertEquals(8 + 18, function.window(records(1, "z")).length);
+        assertEquals(List.of(1.0), host.metrics().get(io.pulsarwasm.engine.WasmSession.RECYCLES_METRIC));
+        function.close();
+    }
+
+    @Test
+    void aJavaScriptWindowWhoseJsonIsSixTimesItsSizeRunsOutOfTheEnginesMemoryNotTheWorkers() throws IOException {
+        Path count = script("count.js", "export function process(records) { return String(records.length); }");
+        InMemoryHost host = new InMemoryHost();
+        WasmWindowFunction function = started(host, Map.of("wasm.module", "file://" + count));
+        // 3 MiB of control characters, each written \\u0001 in JSON: 18 MiB of text for a 16 MiB engine
+        byte[] control = new byte[1 << 20];
+        Arrays.fill(control, (byte) 1);
+        List<CountingRecord> hostile = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            hostile.add(new CountingRecord(control, null, null));
+        }
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> function.window(hostile));
+        assertInstanceOf(WasmExecutionException.class, failure, String.valueOf(failure));
+        assertEquals(List.of(1, 1, 1), hostile.stream().map(r -> r.fails).toList());
+        assertEquals("2", new String(function.window(records(2, "ok")), StandardCharsets.UTF_8));
+        function.close();
+    }
+
+    @Test
+    void aJavaScriptGuestThatNeverReturnsIsHeldToTheDeadlineOverAFullWindow() throws IOException {
+        Path spin = script("spin.js", """
+                export function process(records) {
+                  let n = 0;
+                  for (;;) { for (const r of records) { n += r.text.length; } }
+                }
+                """);
+        InMemoryHost host = new InMemoryHost();
+        WasmWindowFunction function = started(host, Map.of("wasm.module", "file://" + spin, "wasm.timeout-ms", 500.0));
+        List<CountingRecord> full = records(10_000, "v");
+        assertInstanceOf(WasmTimeoutException.class, assertThrows(RuntimeException.class, () -> function.window(full)));
+        assertEquals(10_000, full.stream().mapToInt(r -> r.fails).sum());
+        function.close();
+    }
+}
