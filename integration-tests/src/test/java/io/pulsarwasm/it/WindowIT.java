@@ -109,6 +109,12 @@ class WindowIT extends RealPulsarTest {
                         report.get("error").asText().replaceFirst("(?s)^.*returned status 1: ", ""),
                         report.toString());
             }
+            String log = pulsar.functionLog("public", "default", name);
+            assertTrue(
+                    log.contains("pulsar-wasm: a window of 5 records failed, and each is delivered again: "
+                            + "io.pulsarwasm.engine.GuestErrorException: wasm module 'window_sum.wasm': export 'process' "
+                            + "returned status 1: window record 2: value is not a whole number of at most 18 digits"),
+                    log);
         } finally {
             admin.functions().deleteFunction("public", "default", name);
         }

@@ -39,18 +39,15 @@ import org.apache.pulsar.functions.api.WindowFunction;
  * call fails (the guest's error, a trap, its deadline, a window over {@code
  * wasm.max-window-records} or {@code wasm.max-window-bytes}), every record of the window is
  * negatively acknowledged: Pulsar delivers each again into a later window, and dead-letters it
- * after {@code --max-message-retries}. A record may so be part of more than one window.
+ * after {@code --max-message-retries}. A record may so be part of more than one window. The
+ * failure is logged (and reported to {@code wasm.failure-topic}) rather than thrown into Pulsar's
+ * windowing, which a throwing window leaves broken ({@link #window}); the window has no output.
  *
  * <p>Deployed without window flags, each message is a window of one.
  */
 public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> implements WindowFunction<byte[], byte[]> {
 
-    /** Pulsar's user config key of a window function's window config (its {@code WindowConfig.WINDOW_CONFIG_KEY}). */
-    static final String WINDOW_CONFIG_KEY = "__WINDOWCONFIGS__";
-
     private Limits limits = Limits.DEFAULTS;
-    /** Whether Pulsar's clock triggers the windows (a sliding interval in milliseconds), not a count. */
-    private boolean timeTriggered;
 
     /** Creates the function; Pulsar calls this reflectively. */
     public WasmWindowFunction() {
@@ -73,9 +70,6 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
     WasmConfig configure(Map<String, ?> userConfig) {
         WasmConfig config = super.configure(userConfig);
         limits = config.sandbox().limits();
-        // Pulsar fills in the sliding interval before the instance starts: a count, or else a time
-        timeTriggered = userConfig.get(WINDOW_CONFIG_KEY) instanceof Map<?, ?> window
-                && window.get("slidingIntervalCount") == null;
         return config;
     }
 
@@ -97,8 +91,9 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
     }
 
     /**
-     * Calls the guest for a window of a started function; when the call fails, every record of the
-     * window is negatively acknowledged before the failure is thrown.
+     * Calls the guest for a window of a started function. When the call fails, every record of the
+     * window is negatively acknowledged, the failure logged (and reported, with {@code
+     * wasm.failure-topic}), and the window ends without an output.
      */
     byte[] window(Collection<? extends Record<?>> records) {
         try {
@@ -106,13 +101,11 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
         } catch (RuntimeException failure) {
             int size = records.size();
             records.forEach(Record::fail);
-            if (!timeTriggered) {
-                throw failure;
-            }
-            // Pulsar 4.0's time trigger stops for good once a window throws (its scheduled task
-            // rethrows), and acknowledges a window's records when it returns: so the records, each
-            // negatively acknowledged, are taken out of the list Pulsar acknowledges from (the list
-            // it handed over), and the window ends without an output
+            // A window must not throw back into Pulsar 4.0's windowing: its count trigger then never
+            // resets (every later message triggers a window of stale records) and its time trigger
+            // stops for good (the scheduled task rethrows). Returning acknowledges the records of the
+            // list Pulsar handed over, so the records, each negatively acknowledged, are taken out of
+            // that list first, and the window ends without an output.
             try {
                 records.clear();
             } catch (UnsupportedOperationException immutable) {
