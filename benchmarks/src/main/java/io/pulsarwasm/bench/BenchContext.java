@@ -25,6 +25,18 @@ final class BenchContext {
 
     /** As {@link #with(Map)}, with {@code newOutputMessage} answered by {@code messages} when not null. */
     static Context with(Map<String, Object> userConfig, Supplier<TypedMessageBuilder<?>> messages) {
+        return with(userConfig, messages, null);
+    }
+
+    /** As {@link #with(Map)}, with {@code getCurrentRecord} answering {@code current}. */
+    static Context withRecord(Map<String, Object> userConfig, org.apache.pulsar.functions.api.Record<?> current) {
+        return with(userConfig, null, current);
+    }
+
+    private static Context with(
+            Map<String, Object> userConfig,
+            Supplier<TypedMessageBuilder<?>> messages,
+            org.apache.pulsar.functions.api.Record<?> current) {
         Map<String, Object> config = new HashMap<>(userConfig);
         return (Context) Proxy.newProxyInstance(
                 Context.class.getClassLoader(),
@@ -36,7 +48,7 @@ final class BenchContext {
                     case "getFunctionName" -> "bench";
                     case "getTenant" -> "public";
                     case "getNamespace" -> "default";
-                    case "getCurrentRecord" -> null;
+                    case "getCurrentRecord" -> current;
                     case "recordMetric" -> null;
                     case "newOutputMessage" -> {
                         if (messages == null) {

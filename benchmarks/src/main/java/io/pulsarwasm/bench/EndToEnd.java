@@ -69,8 +69,13 @@ final class EndToEnd {
         /** Text: the message's index as decimal digits, returned unchanged. */
         TEXT,
         /** JSON text ({@link #json}), transformed ({@link #transformed}). */
-        JSON
+        JSON,
+        /** Bytes (an index) with a W3C {@code traceparent} property ({@link #TRACEPARENT}). */
+        TRACED_BYTES
     }
+
+    /** The trace context of the {@link Kind#TRACED_BYTES} messages: a valid W3C traceparent, sampled. */
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     /** A function to deploy: its NAR, class and user config, and what its messages are. */
     private record Subject(
@@ -197,6 +202,39 @@ final class EndToEnd {
                                     Kind.BYTES,
                                     null,
                                     "seen")));
+            // what carrying the trace context costs, and a failure topic set when nothing fails: the
+            // relay on messages that carry a traceparent, with both off, with each on
+            String failures = "persistent://public/default/e2e-failures";
+            scenarios.put(
+                    "Trace context and failure topic",
+                    List.of(
+                            new Subject(
+                                    "wasm, both off",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    Map.of("wasm.module", module, "wasm.trace-context", "false"),
+                                    Kind.TRACED_BYTES,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "wasm, trace context on",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    Map.of("wasm.module", module),
+                                    Kind.TRACED_BYTES,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "wasm, failure topic set",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmBytesFunction",
+                                    Map.of(
+                                            "wasm.module", module,
+                                            "wasm.trace-context", "false",
+                                            "wasm.failure-topic", failures),
+                                    Kind.TRACED_BYTES,
+                                    null,
+                                    null)));
             scenarios.put(
                     "Avro record transform",
                     List.of(
@@ -509,15 +547,26 @@ final class EndToEnd {
                 try (Consumer<byte[]> outputs = Messages.subscribe(client, output, Schema.BYTES);
                         Producer<byte[]> producer =
                                 client.newProducer(Schema.BYTES).topic(input).create()) {
-                    producer.send(index(-1));
+                    boolean traced = subject.kind() == Kind.TRACED_BYTES;
+                    Drive send = i -> {
+                        if (traced) {
+                            producer.newMessage()
+                                    .value(index(i))
+                                    .property("traceparent", TRACEPARENT)
+                                    .sendAsync();
+                        } else {
+                            producer.sendAsync(index(i));
+                        }
+                    };
+                    send.send(-1);
+                    producer.flush();
                     outputs.acknowledge(outputs.receive(3, TimeUnit.MINUTES));
                     Drive.Receive receive = () -> {
                         Message<byte[]> message = outputs.receive(2, TimeUnit.MINUTES);
                         outputs.acknowledge(message);
                         return ByteBuffer.wrap(message.getValue()).getInt();
                     };
-                    results.addAll(driveLoads(
-                            scenario, subject.label(), warmUp, messages, i -> producer.sendAsync(index(i)), receive));
+                    results.addAll(driveLoads(scenario, subject.label(), warmUp, messages, send, receive));
                 }
             }
             int expected = 1 + warmUp + messages + PACED_MESSAGES;

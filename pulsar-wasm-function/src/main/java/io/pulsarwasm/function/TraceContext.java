@@ -81,7 +81,7 @@ record TraceContext(String traceId, String spanId, String flags) {
         do {
             id = ThreadLocalRandom.current().nextLong();
         } while (id == 0);
-        return new TraceContext(traceId, String.format("%016x", id), flags);
+        return new TraceContext(traceId, java.util.HexFormat.of().toHexDigits(id), flags);
     }
 
     /** @return the header, version {@code 00} (the version this implements, whatever the input's was) */
