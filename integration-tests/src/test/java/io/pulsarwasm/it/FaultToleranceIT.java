@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * neighbour, and three instances share a stream exactly.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
-@org.junit.jupiter.api.Order(2) // the longest classes start first (integration-tests/pom.xml)
+@org.junit.jupiter.api.Order(1) // the order the two workers take the classes in (integration-tests/pom.xml)
 class FaultToleranceIT extends RealPulsarTest {
 
     @Test

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code wasm.module}, deployed through the {@code PulsarAdmin} Java API.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@org.junit.jupiter.api.Order(2) // the order the two workers take the classes in (integration-tests/pom.xml)
 class GenericNarIT extends RealPulsarTest {
 
     private static final LongFunction<String> KEY = value -> "k" + (value % 5);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * mid-stream — its message dead-lettered, the next one answered by a fresh instance.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@org.junit.jupiter.api.Order(22) // the order the two workers take the classes in (integration-tests/pom.xml)
 class GoIT extends RealPulsarTest {
 
     /** Go's runtime starts at about 270 pages; the default limit is 256. */

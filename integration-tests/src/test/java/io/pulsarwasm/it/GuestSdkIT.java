@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * {@code scripts/package-wasm.sh}.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
-@org.junit.jupiter.api.Order(3) // the longest classes start first (integration-tests/pom.xml)
+@org.junit.jupiter.api.Order(3) // the order the two workers take the classes in (integration-tests/pom.xml)
 class GuestSdkIT extends RealPulsarTest {
 
     @Test

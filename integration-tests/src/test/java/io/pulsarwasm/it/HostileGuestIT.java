@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Timeout;
  * own JVM); {@link ThreadRuntimeIT} runs them inside the worker's JVM.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
-@org.junit.jupiter.api.Order(5) // the longest classes start first (integration-tests/pom.xml)
+@org.junit.jupiter.api.Order(4) // the order the two workers take the classes in (integration-tests/pom.xml)
 class HostileGuestIT extends RealPulsarTest {
 
     @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * runaway loop stopped by the deadline, and the function still running after both.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@org.junit.jupiter.api.Order(20) // the order the two workers take the classes in (integration-tests/pom.xml)
 class JavaScriptIT extends RealPulsarTest {
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * the same NAR, deployed with Pulsar's own {@code bin/pulsar-admin}, on {@code Schema.INT64} topics.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@org.junit.jupiter.api.Order(21) // the order the two workers take the classes in (integration-tests/pom.xml)
 class PipStyleFunctionIT extends RealPulsarTest {
 
     private static final LongFunction<String> KEY = value -> "key-" + (value % 7);

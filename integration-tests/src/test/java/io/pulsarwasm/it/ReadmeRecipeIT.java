@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * message and checks the answer and the counter the handler keeps.
  */
 @org.junit.jupiter.api.Timeout(value = 20, unit = TimeUnit.MINUTES)
-@org.junit.jupiter.api.Order(4) // the longest classes start first (integration-tests/pom.xml)
+@org.junit.jupiter.api.Order(23) // the order the two workers take the classes in (integration-tests/pom.xml)
 class ReadmeRecipeIT extends RealPulsarTest {
 
     /** Where the recipes are: the README's page on guest languages. */

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * Protobuf and KeyValue schemas and without one, the schema taken from the topic.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@org.junit.jupiter.api.Order(6) // the order the two workers take the classes in (integration-tests/pom.xml)
 class RecordsIT extends RealPulsarTest {
 
     static final String RECORD_FUNCTION = "io.pulsarwasm.function.WasmRecordFunction";

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * command line, and a heap too small for the guest's memory limit is named in the log.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.Order(5) // the order the two workers take the classes in (integration-tests/pom.xml)
 class SizingIT extends RealPulsarTest {
 
     private static final String NAME = "shout-sized";

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Timeout;
  * (process runtime) one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Order(1) // the longest classes start first (integration-tests/pom.xml)
+@org.junit.jupiter.api.Order(24) // the order the two workers take the classes in (integration-tests/pom.xml)
 class ThreadRuntimeIT {
 
     private static final String NS = RealPulsarTest.NS;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * build's own local repository (read as a remote one, so nothing of ours leaks in) or Maven Central.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.Order(8) // the order the two workers take the classes in (integration-tests/pom.xml)
 class UserProjectIT {
 
     private static final List<String> PUBLISHED =

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * attempt), and a sliding time window in JavaScript averaging per key.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.Order(7) // the order the two workers take the classes in (integration-tests/pom.xml)
 class WindowIT extends RealPulsarTest {
 
     static final String WINDOW_FUNCTION = "io.pulsarwasm.function.WasmWindowFunction";
