@@ -2,7 +2,6 @@ package pulsarwasm
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 )
 
@@ -29,8 +28,14 @@ type WindowRecord struct {
 
 const windowMagic = 0x4E495750 // "PWIN", little-endian
 
+// windowError is an error of DecodeWindow known in advance: a constant, so that a module that
+// never decodes a window carries none of this file (no package initialization).
+type windowError string
+
+func (e windowError) Error() string { return string(e) }
+
 // ErrNotAWindow is the error of DecodeWindow for an input that is not a window input.
-var ErrNotAWindow = errors.New("the input is not a window: deploy with WasmWindowFunction")
+const ErrNotAWindow = windowError("the input is not a window: deploy with WasmWindowFunction")
 
 // DecodeWindow reads the records of a window function's input; a malformed input is an error
 // naming the record, and nothing is read past the input's end.
