@@ -1,5 +1,6 @@
 package io.pulsarwasm.testing;
 
+import io.pulsarwasm.engine.Limits;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WindowInput;
 import io.pulsarwasm.function.AbstractWasmFunction;
@@ -42,6 +43,9 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
     private final InMemoryHost host = new InMemoryHost();
     private FunctionRuntime<I, ?> runtime;
     private RuntimeException startFailure;
+    /** The limits of the user config, parsed once at start: what a window function's windows are held to. */
+    private Limits limits;
+
     private boolean started;
 
     private WasmFunctionTester(AbstractWasmFunction<I, ?> function) {
@@ -250,8 +254,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         }
         start();
         byte[] window = WindowInput.encode(
-                records.stream().map(WasmFunctionTester::entry).toList(),
-                FunctionRuntime.configure(function, host.userConfig()).sandbox().limits());
+                records.stream().map(WasmFunctionTester::entry).toList(), limits);
         @SuppressWarnings("unchecked")
         O output = ((FunctionRuntime<byte[], O>) runtime).process(window);
         return output;
@@ -272,6 +275,9 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
             started = true;
             try {
                 runtime = FunctionRuntime.open(function, host.userConfig(), host);
+                limits = FunctionRuntime.configure(function, host.userConfig())
+                        .sandbox()
+                        .limits();
             } catch (RuntimeException e) {
                 startFailure = e;
             }

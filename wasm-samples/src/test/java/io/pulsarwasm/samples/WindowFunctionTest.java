@@ -224,7 +224,9 @@ class WindowFunctionTest {
 
     @Test
     void theAverageOfAWindowOfTheDefaultMostRecords() {
-        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.windows("classpath:window_average.js")) {
+        // about 1 s on an idle machine: the deadline here guards liveness, on a busy one too
+        try (WasmFunctionTester<byte[], byte[]> tester =
+                WasmFunctionTester.windows("classpath:window_average.js").config("wasm.timeout-ms", 60_000.0)) {
             List<TestRecord<byte[]>> window = new ArrayList<>();
             for (int i = 0; i < 10_000; i++) {
                 window.add(value(String.valueOf(i % 10)).withKey("k" + (i % 2)));
