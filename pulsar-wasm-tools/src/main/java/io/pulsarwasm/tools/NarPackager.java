@@ -104,20 +104,8 @@ public final class NarPackager {
     public static Type packageModule(Path genericNar, Path module, Type type, Map<String, ?> userConfig, Path output) {
         String fileName = module.getFileName().toString();
         boolean script = isScript(fileName);
-        if (!Files.isRegularFile(module)) {
-            throw new WasmLoadException((script ? "JavaScript function" : "wasm module") + " file '" + module + "' "
-                    + (Files.exists(module) ? "is not a regular file" : "does not exist"));
-        }
-        byte[] source;
-        try {
-            source = Files.readAllBytes(module);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        WasmConfig config = FunctionRuntime.configure(
-                type == Type.RECORD ? new WasmRecordFunction() : new WasmBytesFunction(), userConfig);
-        Type chosen =
-                script ? checkScript(fileName, source, type, config) : checkModule(fileName, source, type, config);
+        byte[] source = read(module, script);
+        Type chosen = check(fileName, source, type, userConfig);
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(genericNar));
                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(output))) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
@@ -139,6 +127,42 @@ public final class NarPackager {
             throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
         }
         return chosen;
+    }
+
+    /**
+     * Checks a module as {@link #packageModule} does, without packaging it: it loads under the
+     * sandbox of the user config, fits the type, and (JavaScript) compiles and evaluates.
+     *
+     * @param module the {@code .wasm} file, or a JavaScript function's {@code .js} or {@code .mjs}
+     * @param type the function class to run it with, or null to choose by its entry point
+     * @param userConfig the function's user config
+     * @return the type it runs with
+     * @throws WasmLoadException if the module does not load under that sandbox or does not fit the type
+     * @throws IllegalArgumentException if the user config has a {@code wasm.*} key that is unknown or out of range
+     */
+    public static Type check(Path module, Type type, Map<String, ?> userConfig) {
+        String fileName = module.getFileName().toString();
+        return check(fileName, read(module, isScript(fileName)), type, userConfig);
+    }
+
+    private static Type check(String fileName, byte[] source, Type type, Map<String, ?> userConfig) {
+        WasmConfig config = FunctionRuntime.configure(
+                type == Type.RECORD ? new WasmRecordFunction() : new WasmBytesFunction(), userConfig);
+        return isScript(fileName)
+                ? checkScript(fileName, source, type, config)
+                : checkModule(fileName, source, type, config);
+    }
+
+    private static byte[] read(Path module, boolean script) {
+        if (!Files.isRegularFile(module)) {
+            throw new WasmLoadException((script ? "JavaScript function" : "wasm module") + " file '" + module + "' "
+                    + (Files.exists(module) ? "is not a regular file" : "does not exist"));
+        }
+        try {
+            return Files.readAllBytes(module);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Type checkModule(String fileName, byte[] wasm, Type type, WasmConfig config) {

@@ -1,0 +1,301 @@
+package io.pulsarwasm.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.pulsarwasm.tools.NarPackager;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Reader;
+import org.apache.pulsar.client.api.Schema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pulsar-wasm replay <topic>}: messages from a topic through a module in-process, and,
+ * with {@code --compare}, against what the deployed function wrote.
+ */
+@Command(
+        header = "Run messages from a topic through a module in-process; compare with the deployed function.",
+        name = "replay",
+        description = {
+            "Read messages from a topic (a dead-letter topic, or the function's input) without a subscription, run "
+                    + "them through a module in-process with the function's user config, one instance for all as a "
+                    + "function instance would, and print each output or failure. With --compare <output-topic>, "
+                    + "also print what the deployed function wrote for each message (Pulsar marks every output with "
+                    + "its input's message id) and whether the replay differs. Exits 1 if a message fails or differs.",
+            "",
+            "A dead-lettered message is replayed as it first arrived: its topic is the one it was read from (REAL_TOPIC) "
+                    + "and the properties the dead-letter topic added are left out."
+        },
+        mixinStandardHelpOptions = true,
+        sortOptions = false)
+final class ReplayCommand implements Callable<Integer> {
+
+    /** What Pulsar's dead-letter producer adds: the original topic and message id. */
+    static final String REAL_TOPIC = "REAL_TOPIC";
+
+    static final String ORIGIN_MESSAGE_ID = "ORIGIN_MESSAGE_ID";
+
+    /** What a function's output message carries: its input's topic and message id (Base64 of toByteArray). */
+    static final String INPUT_TOPIC = "__pfn_input_topic__";
+
+    static final String INPUT_MESSAGE_ID = "__pfn_input_msg_id__";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<topic>", description = "the topic to read, from its earliest message")
+    String topic;
+
+    @Mixin
+    ProjectOptions project;
+
+    @Mixin
+    PulsarOptions pulsar;
+
+    @Option(
+            names = "--module",
+            paramLabel = "<file>",
+            description = "the .wasm or .js to run (default: the project's, built)")
+    Path module;
+
+    @Option(
+            names = "--type",
+            paramLabel = "<type>",
+            description = "long, bytes or string (default: the project's; else by the module's entry point)")
+    String type;
+
+    @Option(
+            names = "--user-config",
+            paramLabel = "<json>",
+            description = "user config, laid over the project's (the deployed function's, to replay it exactly)")
+    String userConfig;
+
+    @Option(names = "--count", paramLabel = "<n>", description = "at most this many messages (default: 100)")
+    int count = 100;
+
+    @Option(
+            names = "--since",
+            paramLabel = "<time>",
+            description = "from messages published at or after it: an instant (2026-12-07T06:00:00Z) or a time ago "
+                    + "(90s, 15m, 2h, 1d)")
+    String since;
+
+    @Option(names = "--until", paramLabel = "<time>", description = "up to messages published before it, as --since")
+    String until;
+
+    @Option(
+            names = "--compare",
+            paramLabel = "<output-topic>",
+            description = "the deployed function's output topic: show and check what it wrote for each message")
+    String compare;
+
+    @Option(
+            names = "--out",
+            paramLabel = "<file>",
+            description = "also write each message's result there, one JSON object a line")
+    Path outFile;
+
+    @Override
+    public Integer call() throws IOException {
+        if (count < 1) {
+            throw CliException.usage("--count: at least 1, not " + count);
+        }
+        Instant from = since == null ? null : time("--since", since, Instant.now());
+        Instant to = until == null ? null : time("--until", until, Instant.now());
+        Path dir = project.dir;
+        Project loaded = Files.isRegularFile(dir.resolve(Project.FILE)) ? Project.load(dir) : null;
+        Path chosenModule = module != null ? module : loaded != null ? ProjectOptions.builtModule(loaded) : null;
+        if (chosenModule == null) {
+            throw CliException.usage("which module? give --module (or run in a project's folder)");
+        }
+        Map<String, Object> config = new LinkedHashMap<>(loaded != null ? loaded.userConfig() : Map.of());
+        config.putAll(UserConfig.parse(userConfig));
+        NarPackager.Type chosenType = type != null
+                ? Project.parseType(type, "--type")
+                : module == null && loaded != null ? loaded.type() : null;
+        try {
+            chosenType = NarPackager.check(chosenModule, chosenType, config);
+        } catch (io.pulsarwasm.engine.WasmLoadException e) {
+            throw CliException.build(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("user config: " + e.getMessage());
+        }
+
+        PrintWriter out = spec.commandLine().getOut();
+        int failed = 0;
+        int differ = 0;
+        int replayed = 0;
+        try (PulsarClient client = pulsar.client()) {
+            List<Message<byte[]>> messages = read(client, topic, count, from, to);
+            Map<String, Message<byte[]>> deployed = compare == null ? Map.of() : outputs(client, compare);
+            Gson gson = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+            try (Runs runs = Runs.of(chosenModule, chosenType, config, Map.of());
+                    BufferedWriter file = outFile == null ? null : Files.newBufferedWriter(outFile)) {
+                for (Message<byte[]> message : messages) {
+                    replayed++;
+                    Map<String, String> properties = new HashMap<>(message.getProperties());
+                    String realTopic = properties.remove(REAL_TOPIC);
+                    String originId = properties.remove(ORIGIN_MESSAGE_ID);
+                    String id =
+                            originId != null ? originId : message.getMessageId().toString();
+                    Runs.Outcome outcome = runs.process(
+                            message.getValue(),
+                            message.hasKey() ? message.getKey() : null,
+                            realTopic != null ? realTopic : message.getTopicName(),
+                            properties,
+                            message.getEventTime() > 0 ? message.getEventTime() : null,
+                            message.getMessageId().toByteArray());
+                    StringBuilder line = new StringBuilder(id);
+                    if (message.hasKey()) {
+                        line.append(" key=").append(message.getKey());
+                    }
+                    line.append(" \"").append(Runs.show(message.getValue())).append("\" -> ");
+                    line.append(outcome.failed() ? outcome.describe() : describe(outcome.output()));
+                    if (outcome.failed()) {
+                        failed++;
+                    }
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("messageId", id);
+                    json.put("key", message.hasKey() ? message.getKey() : null);
+                    json.put("input", Runs.show(message.getValue()));
+                    json.put(
+                            "output",
+                            outcome.failed() || outcome.output() == null ? null : Runs.show(outcome.output()));
+                    json.put("failure", outcome.failure());
+                    if (compare != null) {
+                        Message<byte[]> before = deployed.get(id);
+                        byte[] was = before == null ? null : before.getValue();
+                        boolean same = !outcome.failed()
+                                && (was == null
+                                        ? outcome.output() == null
+                                        : java.util.Arrays.equals(was, outcome.output()));
+                        if (!same) {
+                            differ++;
+                        }
+                        line.append("   | deployed: ")
+                                .append(was == null ? "(no output)" : describe(was))
+                                .append(same ? "  same" : "  DIFFERS");
+                        json.put("deployed", was == null ? null : Runs.show(was));
+                        json.put("same", same);
+                    }
+                    out.println(line);
+                    if (file != null) {
+                        file.write(gson.toJson(json));
+                        file.newLine();
+                    }
+                }
+            }
+        } catch (PulsarClientException e) {
+            throw CliException.pulsar("cannot read " + topic + " at " + pulsar.serviceUrl() + ": " + e.getMessage(), e);
+        }
+        out.println("replayed " + replayed + " message" + (replayed == 1 ? "" : "s") + " from " + topic + ": "
+                + (replayed - failed) + " ok, " + failed + " failed"
+                + (compare != null ? ", " + differ + " differ from " + compare : ""));
+        out.flush();
+        if (failed > 0 || differ > 0) {
+            throw CliException.failed((failed > 0 ? failed + " failed" : "")
+                    + (failed > 0 && differ > 0 ? ", " : "")
+                    + (differ > 0 ? differ + " differ from the deployed function's outputs" : ""));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String describe(byte[] output) {
+        return output == null ? "(no output)" : "\"" + Runs.show(output) + "\"";
+    }
+
+    /** Up to {@code count} messages of a topic from its earliest (or {@code from}), published before {@code to}. */
+    static List<Message<byte[]>> read(PulsarClient client, String topic, int count, Instant from, Instant to)
+            throws IOException {
+        List<Message<byte[]>> messages = new ArrayList<>();
+        try (Reader<byte[]> reader = client.newReader(Schema.BYTES)
+                .topic(topic)
+                .startMessageId(MessageId.earliest)
+                .create()) {
+            if (from != null) {
+                reader.seek(from.toEpochMilli());
+            }
+            while (messages.size() < count && reader.hasMessageAvailable()) {
+                Message<byte[]> message = reader.readNext(30, TimeUnit.SECONDS);
+                if (message == null) {
+                    break;
+                }
+                if (to != null && message.getPublishTime() >= to.toEpochMilli()) {
+                    break;
+                }
+                messages.add(message);
+            }
+        }
+        return messages;
+    }
+
+    /** Every output on the topic by its input's message id (the latest one where a message was answered twice). */
+    static Map<String, Message<byte[]>> outputs(PulsarClient client, String topic) throws IOException {
+        Map<String, Message<byte[]>> byInput = new HashMap<>();
+        for (Message<byte[]> message : read(client, topic, Integer.MAX_VALUE, null, null)) {
+            String encoded = message.getProperty(INPUT_MESSAGE_ID);
+            if (encoded == null) {
+                continue;
+            }
+            try {
+                byInput.put(
+                        MessageId.fromByteArray(Base64.getDecoder().decode(encoded))
+                                .toString(),
+                        message);
+            } catch (IOException | IllegalArgumentException e) {
+                // not an output of a function: skipped
+            }
+        }
+        return byInput;
+    }
+
+    /**
+     * @param option the option, for the error
+     * @param text an instant, or a time ago ({@code 90s}, {@code 15m}, {@code 2h}, {@code 1d})
+     * @param now the time now
+     * @return the instant
+     */
+    static Instant time(String option, String text, Instant now) {
+        String value = text.strip().toLowerCase(Locale.ROOT);
+        if (value.matches("\\d+[smhd]")) {
+            long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            Duration ago = switch (value.charAt(value.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+            return now.minus(ago);
+        }
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw CliException.usage(option + ": '" + text + "' is neither an instant (2026-12-07T06:00:00Z) nor a "
+                    + "time ago (90s, 15m, 2h, 1d)");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.pulsarwasm.cli;
+
+import com.google.gson.GsonBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * What {@code deploy} and {@code update} share: the function's config from the project and the
+ * options (named as {@code pulsar-admin functions create} names them), the NAR ({@code package}d
+ * when missing or older than the module), and {@code --dry-run}, which prints the equivalent
+ * {@code pulsar-admin} line instead.
+ */
+abstract class Submission implements Callable<Integer> {
+
+    private static final Pattern PLAIN = Pattern.compile("[\\w@%+=:,./-]+");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProjectOptions project;
+
+    @Mixin
+    PulsarOptions pulsar;
+
+    @Mixin
+    FunctionName function;
+
+    @Option(
+            names = "--inputs",
+            split = ",",
+            paramLabel = "<topic>",
+            description = "input topics, comma-separated (default: pulsar-wasm.json's \"inputs\")")
+    List<String> inputs;
+
+    @Option(
+            names = "--output",
+            paramLabel = "<topic>",
+            description = "the output topic (default: pulsar-wasm.json's \"output\"; none: outputs are dropped)")
+    String output;
+
+    @Option(
+            names = "--user-config",
+            paramLabel = "<json>",
+            description = "user config, laid over pulsar-wasm.json's \"userConfig\"")
+    String userConfig;
+
+    @Option(names = "--parallelism", paramLabel = "<n>", description = "instances of the function")
+    Integer parallelism;
+
+    @Option(
+            names = "--max-message-retries",
+            paramLabel = "<n>",
+            description = "how often a failed message is retried before it is dead-lettered")
+    Integer maxMessageRetries;
+
+    @Option(
+            names = "--dead-letter-topic",
+            paramLabel = "<topic>",
+            description = "where a message goes after --max-message-retries")
+    String deadLetterTopic;
+
+    @Option(
+            names = "--timeout-ms",
+            paramLabel = "<ms>",
+            description = "Pulsar's message timeout: an unacknowledged message is redelivered after it")
+    Long timeoutMs;
+
+    @Option(names = "--log-topic", paramLabel = "<topic>", description = "the topic the function's log goes to")
+    String logTopic;
+
+    @Option(
+            names = "--processing-guarantees",
+            paramLabel = "<guarantee>",
+            description = "ATLEAST_ONCE (Pulsar's default), ATMOST_ONCE, EFFECTIVELY_ONCE or MANUAL")
+    String processingGuarantees;
+
+    @Option(names = "--subs-name", paramLabel = "<name>", description = "the input subscription's name")
+    String subsName;
+
+    @Option(
+            names = "--jar",
+            paramLabel = "<nar>",
+            description = "the function NAR (default: the project's <name>.nar, packaged when missing or older "
+                    + "than the module)")
+    Path jar;
+
+    @Option(
+            names = "--classname",
+            paramLabel = "<class>",
+            description = "the function class (default: the one the project's type runs with)")
+    String className;
+
+    @Option(names = "--dry-run", description = "print the equivalent pulsar-admin line and change nothing")
+    boolean dryRun;
+
+    /** @return {@code create} or {@code update}, as {@code pulsar-admin functions} names it */
+    abstract String verb();
+
+    /** Sends the function to Pulsar. */
+    abstract void submit(PulsarAdmin admin, FunctionConfig config, String nar) throws PulsarAdminException;
+
+    /** @return whether inputs are required (deploy) or may be left as deployed (update) */
+    abstract boolean inputsRequired();
+
+    @Override
+    public Integer call() {
+        Path dir = project.dir;
+        Project loaded = Files.isRegularFile(dir.resolve(Project.FILE)) ? Project.load(dir) : null;
+        FunctionConfig config = config(loaded);
+        Path nar = nar(loaded, config);
+        if (dryRun) {
+            spec.commandLine().getOut().println(pulsarAdminLine(pulsar.adminUrl(), verb(), nar, config));
+            return ExitCodes.OK;
+        }
+        String what = verb() + " the function " + function.describe(dir);
+        try (PulsarAdmin admin = pulsar.admin()) {
+            submit(admin, config, nar.toString());
+        } catch (PulsarAdminException | RuntimeException e) {
+            if (e instanceof CliException cli) {
+                throw cli;
+            }
+            throw pulsar.failure(what, e);
+        }
+        spec.commandLine()
+                .getOut()
+                .println((verb().equals("create") ? "Deployed " : "Updated ") + function.describe(dir) + " ("
+                        + config.getClassName() + ", " + nar.getFileName() + "): inputs " + config.getInputs()
+                        + (config.getOutput() != null ? ", output " + config.getOutput() : ", no output topic"));
+        return ExitCodes.OK;
+    }
+
+    FunctionConfig config(Project loaded) {
+        Path dir = project.dir;
+        List<String> topics = inputs != null ? inputs : loaded != null ? loaded.inputs() : List.of();
+        if (topics.isEmpty() && inputsRequired()) {
+            throw CliException.usage(
+                    "which topics does it read? give --inputs (or \"inputs\" in " + Project.FILE + ")");
+        }
+        Map<String, Object> config = new LinkedHashMap<>(loaded != null ? loaded.userConfig() : Map.of());
+        config.putAll(UserConfig.parse(userConfig));
+        FunctionConfig.FunctionConfigBuilder builder = FunctionConfig.builder()
+                .tenant(function.tenant)
+                .namespace(function.namespace)
+                .name(function.name(dir))
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .userConfig(config);
+        if (!topics.isEmpty()) {
+            builder.inputs(topics);
+        }
+        String out = output != null ? output : loaded != null ? loaded.output() : null;
+        if (out != null) {
+            builder.output(out);
+        }
+        if (parallelism != null) {
+            builder.parallelism(parallelism);
+        }
+        if (maxMessageRetries != null) {
+            builder.maxMessageRetries(maxMessageRetries);
+        }
+        if (deadLetterTopic != null) {
+            builder.deadLetterTopic(deadLetterTopic);
+        }
+        if (timeoutMs != null) {
+            builder.timeoutMs(timeoutMs);
+        }
+        if (logTopic != null) {
+            builder.logTopic(logTopic);
+        }
+        if (subsName != null) {
+            builder.subName(subsName);
+        }
+        if (processingGuarantees != null) {
+            try {
+                builder.processingGuarantees(
+                        FunctionConfig.ProcessingGuarantees.valueOf(processingGuarantees.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--processing-guarantees: unknown guarantee '" + processingGuarantees
+                        + "': ATLEAST_ONCE, ATMOST_ONCE, EFFECTIVELY_ONCE or MANUAL");
+            }
+        }
+        return builder.build();
+    }
+
+    /** The NAR to send, and the function class into the config. */
+    private Path nar(Project loaded, FunctionConfig config) {
+        if (jar != null) {
+            if (!Files.isRegularFile(jar)) {
+                throw CliException.usage("--jar " + jar + " does not exist");
+            }
+            if (className == null) {
+                throw CliException.usage("--jar needs --classname: the function class the NAR runs its module with");
+            }
+            config.setClassName(className);
+            return jar.toAbsolutePath().normalize();
+        }
+        if (loaded == null) {
+            throw CliException.usage(project.dir.toAbsolutePath().normalize() + " is not a pulsar-wasm project (no "
+                    + Project.FILE + "): run in one, or give --jar and --classname");
+        }
+        Path module = ProjectOptions.builtModule(loaded);
+        Path nar = loaded.nar();
+        PackageCommand.Packaged packaged;
+        if (!Files.isRegularFile(nar) || isOlder(nar, module)) {
+            spec.commandLine().getErr().println("packaging " + module + " into " + nar);
+            packaged = PackageCommand.packageProject(loaded, null, userConfig, null);
+        } else {
+            packaged = new PackageCommand.Packaged(nar, ProjectOptions.checkedType(loaded));
+        }
+        config.setClassName(className != null ? className : packaged.type().functionClass());
+        return packaged.nar();
+    }
+
+    private static boolean isOlder(Path file, Path than) {
+        try {
+            return Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(than)) < 0;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    /**
+     * The {@code pulsar-admin} line that does what this command would.
+     *
+     * @param adminUrl the admin service
+     * @param verb {@code create} or {@code update}
+     * @param nar the NAR
+     * @param config the function's config
+     * @return the line, quoted for a POSIX shell
+     */
+    static String pulsarAdminLine(String adminUrl, String verb, Path nar, FunctionConfig config) {
+        List<String> args = new ArrayList<>(List.of("bin/pulsar-admin", "--admin-url", adminUrl, "functions", verb));
+        add(args, "--jar", nar.toString());
+        add(args, "--classname", config.getClassName());
+        add(args, "--tenant", config.getTenant());
+        add(args, "--namespace", config.getNamespace());
+        add(args, "--name", config.getName());
+        if (config.getInputs() != null && !config.getInputs().isEmpty()) {
+            add(args, "--inputs", String.join(",", config.getInputs()));
+        }
+        add(args, "--output", config.getOutput());
+        if (config.getUserConfig() != null && !config.getUserConfig().isEmpty()) {
+            add(
+                    args,
+                    "--user-config",
+                    new GsonBuilder().disableHtmlEscaping().create().toJson(config.getUserConfig()));
+        }
+        add(args, "--parallelism", config.getParallelism());
+        add(args, "--max-message-retries", config.getMaxMessageRetries());
+        add(args, "--dead-letter-topic", config.getDeadLetterTopic());
+        add(args, "--timeout-ms", config.getTimeoutMs());
+        add(args, "--log-topic", config.getLogTopic());
+        add(args, "--processing-guarantees", config.getProcessingGuarantees());
+        add(args, "--subs-name", config.getSubName());
+        return String.join(" ", args.stream().map(Submission::quote).toList());
+    }
+
+    private static void add(List<String> args, String option, Object value) {
+        if (value != null) {
+            args.add(option);
+            args.add(value.toString());
+        }
+    }
+
+    /** @return the word as a POSIX shell reads it back */
+    static String quote(String word) {
+        return PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,324 @@
+package io.pulsarwasm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command as a user runs it, in-process: what each command prints and its exit code, for the
+ * steps that need no toolchain and no Pulsar (the integration suite's CliIT runs the whole loop on a
+ * real Pulsar, for every language).
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class PulsarWasmCliTest {
+
+    @TempDir
+    Path temp;
+
+    private Path home;
+    private String savedHome;
+
+    /** What one run printed, and its exit code. */
+    record Result(int exit, String out, String err) {}
+
+    @BeforeEach
+    void install() throws IOException {
+        home = Files.createDirectories(temp.resolve("home"));
+        Files.createDirectories(home.resolve("sdk"));
+        savedHome = System.getProperty(Home.PROPERTY);
+        System.setProperty(Home.PROPERTY, home.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (savedHome == null) {
+            System.clearProperty(Home.PROPERTY);
+        } else {
+            System.setProperty(Home.PROPERTY, savedHome);
+        }
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = PulsarWasmCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void newWritesEachLanguagesProjectWithTheNameAndTheSdkFilledIn() throws IOException {
+        String sdk = home.resolve("sdk").toString();
+        List<List<String>> expected = List.of(
+                List.of(
+                        "rust",
+                        "pulsar-wasm.json",
+                        "tests.json",
+                        "Cargo.toml",
+                        ".cargo/config.toml",
+                        "src/lib.rs",
+                        ".gitignore"),
+                List.of("c", "pulsar-wasm.json", "tests.json", "my_fn.c", "my_fn.test.mjs", ".gitignore"),
+                List.of(
+                        "assemblyscript",
+                        "pulsar-wasm.json",
+                        "tests.json",
+                        "package.json",
+                        "my_fn.ts",
+                        "my_fn.test.mjs",
+                        ".gitignore"),
+                List.of(
+                        "javascript",
+                        "pulsar-wasm.json",
+                        "tests.json",
+                        "package.json",
+                        "my_fn.js",
+                        "my_fn.test.mjs",
+                        ".gitignore"),
+                List.of("go", "pulsar-wasm.json", "tests.json", "go.mod", "main.go", "main_test.go", ".gitignore"));
+        for (List<String> language : expected) {
+            Path dir = temp.resolve(language.get(0));
+            Result result = run("new", language.get(0), "my-fn", "--dir", dir.toString());
+            assertEquals(0, result.exit(), result.err());
+            for (String file : language.subList(1, language.size())) {
+                Path path = dir.resolve(file);
+                assertTrue(Files.isRegularFile(path), language.get(0) + ": " + file + " missing");
+                String text = Files.readString(path);
+                assertTrue(!text.contains("{{"), language.get(0) + ": " + file + " has a placeholder left: " + text);
+                assertTrue(result.out().contains("  " + file + "\n"), result.out());
+            }
+            Project project = Project.load(dir);
+            assertEquals("my-fn", project.name());
+            assertEquals(language.get(0), project.language().id());
+        }
+        assertTrue(Files.readString(temp.resolve("rust/Cargo.toml")).contains("path = \"" + sdk + "/rust\""));
+        assertTrue(Files.readString(temp.resolve("go/go.mod")).contains("=> " + sdk + "/go"));
+        assertTrue(Files.readString(temp.resolve("assemblyscript/package.json"))
+                .contains("\"pulsar-wasm-assemblyscript\": \"file:" + sdk + "/assemblyscript\""));
+    }
+
+    @Test
+    void newRefusesAnUnknownLanguageABadNameAndAFolderInUse() throws IOException {
+        Result language = run("new", "cobol", "f", "--dir", temp.resolve("x").toString());
+        assertEquals(2, language.exit());
+        assertEquals(
+                "pulsar-wasm new: unknown language 'cobol': choose one of rust, c, assemblyscript, javascript, go\n",
+                language.err());
+        Result name = run("new", "rust", "My_Fn", "--dir", temp.resolve("y").toString());
+        assertEquals(2, name.exit());
+        assertEquals(
+                "pulsar-wasm new: a function name is lower-case letters, digits and '-', starting with a letter, "
+                        + "at most 63 characters: 'My_Fn' is not one\n",
+                name.err());
+        Path used = Files.createDirectories(temp.resolve("used"));
+        Files.writeString(used.resolve("keep.txt"), "mine");
+        Result inUse = run("new", "js", "f", "--dir", used.toString());
+        assertEquals(2, inUse.exit());
+        assertEquals(
+                "pulsar-wasm new: " + used + " already exists and is not an empty folder: give another name, "
+                        + "or --dir a new folder\n",
+                inUse.err());
+        assertEquals("mine", Files.readString(used.resolve("keep.txt")));
+    }
+
+    @Test
+    void aFolderWithoutAProjectIsNamed() {
+        Result result = run("build", "--dir", temp.toString());
+        assertEquals(2, result.exit());
+        assertEquals(
+                "pulsar-wasm build: " + temp + " is not a pulsar-wasm project: it has no pulsar-wasm.json "
+                        + "(pulsar-wasm new <language> <name> makes one; or give the module with --module)\n",
+                result.err());
+    }
+
+    @Test
+    void aMissingToolchainNamesThePackage() throws IOException {
+        Path dir = temp.resolve("p");
+        Files.createDirectories(dir);
+        Files.writeString(
+                dir.resolve("pulsar-wasm.json"),
+                "{\"name\": \"p\", \"language\": \"go\", \"module\": \"p.wasm\", \"build\": \"go build\"}");
+        // a language whose tool is at a fixed path that no machine has
+        Tool missing = new Tool("/nonexistent/bin/tool", "apt-get install tool");
+        CliException thrown = org.junit.jupiter.api.Assertions.assertThrows(
+                CliException.class, () -> Tool.require(List.of(missing), "a Go build"));
+        assertEquals(3, thrown.exitCode());
+        assertEquals(
+                "a Go build needs /nonexistent/bin/tool, which is not installed: apt-get install tool",
+                thrown.getMessage());
+    }
+
+    @Test
+    void testRunsTheTestFileThroughAJavaScriptFunctionInProcess() throws IOException {
+        Path dir = javaScriptProject("""
+                export function process(input, ctx) {
+                  if (input.length === 0) return null;
+                  if (input === "boom") throw new Error("no booms");
+                  ctx.log.info("key " + ctx.key());
+                  ctx.counterIncr("seen", 1);
+                  return input.toUpperCase() + (ctx.config("suffix") ?? "?");
+                }
+                """);
+        Files.writeString(dir.resolve("tests.json"), """
+                {"userConfig": {"suffix": "!"}, "cases": [
+                  {"name": "upper", "input": "hi", "key": "k1", "expect": "HI!",
+                   "expectLogs": ["INFO key k1"], "expectCounters": {"seen": 1}},
+                  {"name": "empty", "input": "", "expect": null},
+                  {"name": "boom", "input": "boom", "expectError": "Error: no booms"},
+                  {"name": "wrong on purpose", "input": "a", "expect": "a"},
+                  {"name": "fails on purpose", "input": "b", "expectError": "nope"}
+                ]}
+                """);
+        Result result = run("test", "--dir", dir.toString(), "--no-native");
+        assertEquals(1, result.exit(), result.err());
+        assertEquals("""
+                ok    upper
+                ok    empty
+                ok    boom
+                FAIL  wrong on purpose: expected "a", got "A!"
+                FAIL  fails on purpose: expected a failure containing "nope", got "B!"
+                tests.json: 3 passed, 2 failed
+                """, result.out());
+        assertEquals("pulsar-wasm test: 2 of 5 cases in " + dir.resolve("tests.json") + " failed\n", result.err());
+    }
+
+    @Test
+    void aMalformedTestFileNamesTheCaseAndTheField() throws IOException {
+        Path dir = javaScriptProject("export function process(input) { return input; }");
+        Files.writeString(dir.resolve("tests.json"), """
+                {"cases": [{"name": "ok", "input": "x", "expect": "x"}, {"name": "two", "input": "x"}]}
+                """);
+        Result result = run("test", "--dir", dir.toString(), "--no-native");
+        assertEquals(2, result.exit());
+        assertEquals(
+                "pulsar-wasm test: " + dir.resolve("tests.json") + ": case 2 (\"two\"): give exactly one of \"expect\" "
+                        + "(the output as text or a number; null for no output), \"expectBase64\" and \"expectError\" "
+                        + "(text the failure contains)\n",
+                result.err());
+        Files.writeString(
+                dir.resolve("tests.json"), "{\"cases\": [{\"name\": \"x\", \"input\": \"x\", \"expekt\": 1}]}");
+        assertEquals(
+                "pulsar-wasm test: " + dir.resolve("tests.json") + ": case 1 (\"x\"): unknown field \"expekt\" (known: "
+                        + "eventTime, expect, expectBase64, expectCounters, expectError, expectLogs, input, inputBase64, "
+                        + "key, name, properties, topic)\n",
+                run("test", "--dir", dir.toString(), "--no-native").err().replaceFirst("case 1: ", "case 1 (\"x\"): "));
+    }
+
+    @Test
+    void aFunctionThatDoesNotCompileFailsTheBuildWithTheEnginesMessage() throws IOException {
+        Path dir = javaScriptProject("export function process(input) { return input +; }");
+        Result result = run("build", "--dir", dir.toString());
+        assertEquals(4, result.exit());
+        assertTrue(result.err().startsWith("pulsar-wasm build: "), result.err());
+        assertTrue(result.err().contains("SyntaxError"), result.err());
+    }
+
+    @Test
+    void deployDryRunPrintsThePulsarAdminLine() throws IOException {
+        Path dir = javaScriptProject("export function process(input) { return input; }");
+        Files.writeString(dir.resolve("f.nar"), "a NAR");
+        Result result = run(
+                "deploy",
+                "--dir",
+                dir.toString(),
+                "--dry-run",
+                "--admin-url",
+                "http://pulsar:8080",
+                "--jar",
+                dir.resolve("f.nar").toString(),
+                "--classname",
+                "io.pulsarwasm.function.WasmStringFunction",
+                "--inputs",
+                "in-1,in-2",
+                "--output",
+                "out",
+                "--user-config",
+                "{\"extra\": \"it's\"}",
+                "--max-message-retries",
+                "2",
+                "--dead-letter-topic",
+                "dlq");
+        assertEquals(0, result.exit(), result.err());
+        assertEquals(
+                "bin/pulsar-admin --admin-url http://pulsar:8080 functions create --jar " + dir.resolve("f.nar")
+                        + " --classname io.pulsarwasm.function.WasmStringFunction --tenant public --namespace default"
+                        + " --name f --inputs in-1,in-2 --output out --user-config '{\"suffix\":\"!\",\"extra\":\"it'\\''s\"}'"
+                        + " --max-message-retries 2 --dead-letter-topic dlq\n",
+                result.out());
+    }
+
+    @Test
+    void deployWithoutInputsSaysSo() throws IOException {
+        Path dir = javaScriptProject("export function process(input) { return input; }");
+        Result result = run("deploy", "--dir", dir.toString(), "--dry-run");
+        assertEquals(2, result.exit());
+        assertEquals(
+                "pulsar-wasm deploy: which topics does it read? give --inputs (or \"inputs\" in pulsar-wasm.json)\n",
+                result.err());
+    }
+
+    @Test
+    void anUnreachableAdminServiceIsNamed() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        Result result = run("status", "--name", "f", "--admin-url", "http://localhost:" + port);
+        assertEquals(5, result.exit(), result.err());
+        assertTrue(
+                result.err()
+                        .startsWith("pulsar-wasm status: cannot read the status of public/default/f: Pulsar's admin "
+                                + "service at http://localhost:" + port + " is unreachable ("),
+                result.err());
+        assertTrue(result.err().endsWith("); set --admin-url or PULSAR_ADMIN_URL\n"), result.err());
+    }
+
+    @Test
+    void replayTimesAreInstantsOrTimesAgo() {
+        Instant now = Instant.parse("2026-12-07T12:00:00Z");
+        assertEquals(Instant.parse("2026-12-07T11:58:30Z"), ReplayCommand.time("--since", "90s", now));
+        assertEquals(Instant.parse("2026-12-07T11:45:00Z"), ReplayCommand.time("--since", "15m", now));
+        assertEquals(Instant.parse("2026-12-07T10:00:00Z"), ReplayCommand.time("--since", "2h", now));
+        assertEquals(Instant.parse("2026-12-06T12:00:00Z"), ReplayCommand.time("--since", "1d", now));
+        assertEquals(Instant.parse("2026-12-01T00:00:00Z"), ReplayCommand.time("--until", "2026-12-01T00:00:00Z", now));
+        CliException thrown = org.junit.jupiter.api.Assertions.assertThrows(
+                CliException.class, () -> ReplayCommand.time("--since", "yesterday", now));
+        assertEquals(
+                "--since: 'yesterday' is neither an instant (2026-12-07T06:00:00Z) nor a time ago (90s, 15m, 2h, 1d)",
+                thrown.getMessage());
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        Result result = run("--help");
+        assertEquals(0, result.exit());
+        for (String command :
+                List.of("new", "build", "test", "package", "deploy", "update", "status", "logs", "delete", "replay")) {
+            assertTrue(result.out().contains("\n  " + command + " "), command + " missing in:\n" + result.out());
+        }
+        assertTrue(result.out().contains("  5   Pulsar was unreachable, or refused the request"), result.out());
+    }
+
+    private Path javaScriptProject(String source) throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("f"));
+        Files.writeString(dir.resolve("f.js"), source);
+        Files.writeString(dir.resolve("pulsar-wasm.json"), """
+                {"name": "f", "language": "javascript", "type": "string", "module": "f.js", "tests": "tests.json",
+                 "userConfig": {"suffix": "!"}}
+                """);
+        return dir;
+    }
+}
