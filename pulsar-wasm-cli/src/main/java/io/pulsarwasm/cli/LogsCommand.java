@@ -12,6 +12,7 @@ import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.schema.GenericRecord;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,17 +67,17 @@ final class LogsCommand implements Callable<Integer> {
         }
         var out = spec.commandLine().getOut();
         try (PulsarClient client = pulsar.client();
-                Reader<byte[]> reader = client.newReader(Schema.BYTES)
+                Reader<GenericRecord> reader = client.newReader(Schema.AUTO_CONSUME())
                         .topic(config.getLogTopic())
                         .startMessageId(MessageId.earliest)
                         .create()) {
             Deque<String> last = new ArrayDeque<>();
             while (reader.hasMessageAvailable()) {
-                Message<byte[]> message = reader.readNext(30, TimeUnit.SECONDS);
+                Message<GenericRecord> message = reader.readNext(30, TimeUnit.SECONDS);
                 if (message == null) {
                     break;
                 }
-                last.addLast(new String(message.getValue(), StandardCharsets.UTF_8).stripTrailing());
+                last.addLast(new String(message.getData(), StandardCharsets.UTF_8).stripTrailing());
                 if (last.size() > tail) {
                     last.removeFirst();
                 }
@@ -84,9 +85,9 @@ final class LogsCommand implements Callable<Integer> {
             last.forEach(out::println);
             out.flush();
             while (follow) {
-                Message<byte[]> message = reader.readNext(1, TimeUnit.SECONDS);
+                Message<GenericRecord> message = reader.readNext(1, TimeUnit.SECONDS);
                 if (message != null) {
-                    out.println(new String(message.getValue(), StandardCharsets.UTF_8).stripTrailing());
+                    out.println(new String(message.getData(), StandardCharsets.UTF_8).stripTrailing());
                     out.flush();
                 }
             }

@@ -26,6 +26,7 @@ import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.schema.GenericRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -150,12 +151,12 @@ final class ReplayCommand implements Callable<Integer> {
         int differ = 0;
         int replayed = 0;
         try (PulsarClient client = pulsar.client()) {
-            List<Message<byte[]>> messages = read(client, topic, count, from, to);
-            Map<String, Message<byte[]>> deployed = compare == null ? Map.of() : outputs(client, compare);
+            List<Message<GenericRecord>> messages = read(client, topic, count, from, to);
+            Map<String, Message<GenericRecord>> deployed = compare == null ? Map.of() : outputs(client, compare);
             Gson gson = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
             try (Runs runs = Runs.of(chosenModule, chosenType, config, Map.of());
                     BufferedWriter file = outFile == null ? null : Files.newBufferedWriter(outFile)) {
-                for (Message<byte[]> message : messages) {
+                for (Message<GenericRecord> message : messages) {
                     replayed++;
                     Map<String, String> properties = new HashMap<>(message.getProperties());
                     String realTopic = properties.remove(REAL_TOPIC);
@@ -163,7 +164,7 @@ final class ReplayCommand implements Callable<Integer> {
                     String id =
                             originId != null ? originId : message.getMessageId().toString();
                     Runs.Outcome outcome = runs.process(
-                            message.getValue(),
+                            message.getData(),
                             message.hasKey() ? message.getKey() : null,
                             realTopic != null ? realTopic : message.getTopicName(),
                             properties,
@@ -173,7 +174,7 @@ final class ReplayCommand implements Callable<Integer> {
                     if (message.hasKey()) {
                         line.append(" key=").append(message.getKey());
                     }
-                    line.append(" \"").append(Runs.show(message.getValue())).append("\" -> ");
+                    line.append(" \"").append(Runs.show(message.getData())).append("\" -> ");
                     line.append(outcome.failed() ? outcome.describe() : describe(outcome.output()));
                     if (outcome.failed()) {
                         failed++;
@@ -181,14 +182,14 @@ final class ReplayCommand implements Callable<Integer> {
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("messageId", id);
                     json.put("key", message.hasKey() ? message.getKey() : null);
-                    json.put("input", Runs.show(message.getValue()));
+                    json.put("input", Runs.show(message.getData()));
                     json.put(
                             "output",
                             outcome.failed() || outcome.output() == null ? null : Runs.show(outcome.output()));
                     json.put("failure", outcome.failure());
                     if (compare != null) {
-                        Message<byte[]> before = deployed.get(id);
-                        byte[] was = before == null ? null : before.getValue();
+                        Message<GenericRecord> before = deployed.get(id);
+                        byte[] was = before == null ? null : before.getData();
                         boolean same = !outcome.failed()
                                 && (was == null
                                         ? outcome.output() == null
@@ -228,11 +229,16 @@ final class ReplayCommand implements Callable<Integer> {
         return output == null ? "(no output)" : "\"" + Runs.show(output) + "\"";
     }
 
-    /** Up to {@code count} messages of a topic from its earliest (or {@code from}), published before {@code to}. */
-    static List<Message<byte[]>> read(PulsarClient client, String topic, int count, Instant from, Instant to)
+    /**
+     * Up to {@code count} messages of a topic from its earliest (or {@code from}), published before
+     * {@code to}, read as they are stored ({@code getData()}). The reader takes the topic's schema
+     * ({@code AUTO_CONSUME}): a reader with a schema of its own (BYTES) would stop a function's
+     * producer from setting the topic's schema while it reads.
+     */
+    static List<Message<GenericRecord>> read(PulsarClient client, String topic, int count, Instant from, Instant to)
             throws IOException {
-        List<Message<byte[]>> messages = new ArrayList<>();
-        try (Reader<byte[]> reader = client.newReader(Schema.BYTES)
+        List<Message<GenericRecord>> messages = new ArrayList<>();
+        try (Reader<GenericRecord> reader = client.newReader(Schema.AUTO_CONSUME())
                 .topic(topic)
                 .startMessageId(MessageId.earliest)
                 .create()) {
@@ -240,7 +246,7 @@ final class ReplayCommand implements Callable<Integer> {
                 reader.seek(from.toEpochMilli());
             }
             while (messages.size() < count && reader.hasMessageAvailable()) {
-                Message<byte[]> message = reader.readNext(30, TimeUnit.SECONDS);
+                Message<GenericRecord> message = reader.readNext(30, TimeUnit.SECONDS);
                 if (message == null) {
                     break;
                 }
@@ -254,9 +260,9 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** Every output on the topic by its input's message id (the latest one where a message was answered twice). */
-    static Map<String, Message<byte[]>> outputs(PulsarClient client, String topic) throws IOException {
-        Map<String, Message<byte[]>> byInput = new HashMap<>();
-        for (Message<byte[]> message : read(client, topic, Integer.MAX_VALUE, null, null)) {
+    static Map<String, Message<GenericRecord>> outputs(PulsarClient client, String topic) throws IOException {
+        Map<String, Message<GenericRecord>> byInput = new HashMap<>();
+        for (Message<GenericRecord> message : read(client, topic, Integer.MAX_VALUE, null, null)) {
             String encoded = message.getProperty(INPUT_MESSAGE_ID);
             if (encoded == null) {
                 continue;

@@ -93,6 +93,13 @@ abstract class Submission implements Callable<Integer> {
     String subsName;
 
     @Option(
+            names = "--subs-position",
+            paramLabel = "<position>",
+            description = "where a new input subscription starts: Latest (Pulsar's default: messages sent before "
+                    + "the function's first instance runs are not read) or Earliest")
+    String subsPosition;
+
+    @Option(
             names = "--jar",
             paramLabel = "<nar>",
             description = "the function NAR (default: the project's <name>.nar, packaged when missing or older "
@@ -136,11 +143,12 @@ abstract class Submission implements Callable<Integer> {
             }
             throw pulsar.failure(what, e);
         }
-        spec.commandLine()
-                .getOut()
-                .println((verb().equals("create") ? "Deployed " : "Updated ") + function.describe(dir) + " ("
-                        + config.getClassName() + ", " + nar.getFileName() + "): inputs " + config.getInputs()
-                        + (config.getOutput() != null ? ", output " + config.getOutput() : ", no output topic"));
+        String done = verb().equals("create")
+                ? "Deployed " + function.describe(dir) + " (" + config.getClassName() + ", " + nar.getFileName()
+                        + "): inputs " + String.join(", ", config.getInputs())
+                        + (config.getOutput() != null ? "; output " + config.getOutput() : "; no output topic")
+                : "Updated " + function.describe(dir) + " (" + config.getClassName() + ", " + nar.getFileName() + ")";
+        spec.commandLine().getOut().println(done);
         return ExitCodes.OK;
     }
 
@@ -183,6 +191,16 @@ abstract class Submission implements Callable<Integer> {
         }
         if (subsName != null) {
             builder.subName(subsName);
+        }
+        if (subsPosition != null) {
+            try {
+                builder.subscriptionPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.valueOf(
+                        subsPosition.substring(0, 1).toUpperCase(Locale.ROOT)
+                                + subsPosition.substring(1).toLowerCase(Locale.ROOT)));
+            } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+                throw CliException.usage(
+                        "--subs-position: unknown position '" + subsPosition + "': Latest or Earliest");
+            }
         }
         if (processingGuarantees != null) {
             try {
@@ -266,6 +284,9 @@ abstract class Submission implements Callable<Integer> {
         add(args, "--log-topic", config.getLogTopic());
         add(args, "--processing-guarantees", config.getProcessingGuarantees());
         add(args, "--subs-name", config.getSubName());
+        if (config.getSubscriptionPosition() != org.apache.pulsar.client.api.SubscriptionInitialPosition.Latest) {
+            add(args, "--subs-position", config.getSubscriptionPosition()); // Latest is Pulsar's default
+        }
         return String.join(" ", args.stream().map(Submission::quote).toList());
     }
 

@@ -4,6 +4,7 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.functions.UpdateOptionsImpl;
+import org.apache.pulsar.packages.management.core.common.PackageMetadata;
 import picocli.CommandLine.Command;
 
 /** {@code pulsar-wasm update}: {@code pulsar-admin functions update} with the project's new module. */
@@ -29,8 +30,38 @@ final class UpdateCommand extends Submission {
         return false;
     }
 
+    /**
+     * Where the functions worker's package management is on (a standalone's default), the NAR goes
+     * up as a package of its own and the function is updated to that package's URL: Pulsar 4.0.8's
+     * {@code functions update} with a file there stores the function's first package again under
+     * the new version, so the instance goes on running the old module (seen with {@code pulsar-admin
+     * functions update --jar} too). Where it is off — the packages service refuses the upload, or
+     * the worker refuses the URL — the file is sent as {@code pulsar-admin} sends it.
+     */
     @Override
     void submit(PulsarAdmin admin, FunctionConfig config, String nar) throws PulsarAdminException {
-        admin.functions().updateFunction(config, nar, new UpdateOptionsImpl());
+        String url = "function://" + config.getTenant() + "/" + config.getNamespace() + "/" + config.getName() + "@"
+                + System.currentTimeMillis();
+        try {
+            admin.packages()
+                    .upload(
+                            PackageMetadata.builder()
+                                    .description("uploaded by pulsar-wasm update")
+                                    .build(),
+                            url,
+                            nar);
+        } catch (PulsarAdminException e) {
+            admin.functions().updateFunction(config, nar, new UpdateOptionsImpl());
+            return;
+        }
+        try {
+            admin.functions().updateFunctionWithUrl(config, url, new UpdateOptionsImpl());
+        } catch (PulsarAdminException e) {
+            if (e.getStatusCode() != 400 || !String.valueOf(e.getMessage()).contains("Package management")) {
+                throw e;
+            }
+            admin.packages().delete(url); // the worker does not read packages: the file it is
+            admin.functions().updateFunction(config, nar, new UpdateOptionsImpl());
+        }
     }
 }

@@ -261,6 +261,39 @@ class PulsarWasmCliTest {
     }
 
     @Test
+    void aSubscriptionPositionIsPrintedWhenItIsNotPulsarsDefault() throws IOException {
+        Path dir = javaScriptProject("export function process(input) { return input; }");
+        Files.writeString(dir.resolve("f.nar"), "a NAR");
+        String[] common = {
+            "deploy",
+            "--dir",
+            dir.toString(),
+            "--dry-run",
+            "--jar",
+            dir.resolve("f.nar").toString(),
+            "--classname",
+            "C",
+            "--inputs",
+            "in"
+        };
+        Result earliest = run(concat(common, "--subs-position", "earliest"));
+        assertEquals(0, earliest.exit(), earliest.err());
+        assertTrue(earliest.out().endsWith(" --subs-position Earliest\n"), earliest.out());
+        Result latest = run(concat(common, "--subs-position", "Latest"));
+        assertTrue(!latest.out().contains("--subs-position"), latest.out());
+        Result wrong = run(concat(common, "--subs-position", "middle"));
+        assertEquals(2, wrong.exit());
+        assertEquals(
+                "pulsar-wasm deploy: --subs-position: unknown position 'middle': Latest or Earliest\n", wrong.err());
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void deployWithoutInputsSaysSo() throws IOException {
         Path dir = javaScriptProject("export function process(input) { return input; }");
         Result result = run("deploy", "--dir", dir.toString(), "--dry-run");
