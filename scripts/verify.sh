@@ -43,6 +43,8 @@ sdk/c/test/run.sh
 # and Rust natively against the SDK's in-memory host, with and without feature json, using Debian's
 # toolchain (a rustup one earlier in PATH would not match the offline registry).
 node --test wasm-samples/assemblyscript/test/samples.test.mjs
+# the JavaScript SDK's in-memory ctx against its declarations (pulsar-wasm.d.ts)
+node --test sdk/javascript/test/
 for args in --workspace "-p pulsar-wasm"; do
   RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc CARGO_TARGET_DIR=target/rust /usr/bin/cargo test --offline --quiet $args
 done

@@ -15,7 +15,9 @@ const decoder = new TextDecoder();
 
 function requireString(what, value) {
   if (typeof value !== "string") {
-    throw new TypeError(`a ${what} must be a string, not ${value === null ? "null" : typeof value}`);
+    const type = typeof value;
+    const article = value === null || type === "undefined" ? "" : /^[aeiou]/.test(type) ? "an " : "a ";
+    throw new TypeError(`a ${what} must be a string, not ${article}${value === null ? "null" : type}`);
   }
   return value;
 }
