@@ -115,6 +115,12 @@ final class ReplayCommand implements Callable<Integer> {
     String compare;
 
     @Option(
+            names = "--compare-limit",
+            paramLabel = "<n>",
+            description = "read at most this many messages of the --compare topic (default: 1000000)")
+    int compareLimit = 1_000_000;
+
+    @Option(
             names = "--out",
             paramLabel = "<file>",
             description = "also write each message's result there, one JSON object a line")
@@ -152,7 +158,15 @@ final class ReplayCommand implements Callable<Integer> {
         int replayed = 0;
         try (PulsarClient client = pulsar.client()) {
             List<Message<GenericRecord>> messages = read(client, topic, count, from, to);
-            Map<String, Message<GenericRecord>> deployed = compare == null ? Map.of() : outputs(client, compare);
+            Map<String, Message<GenericRecord>> deployed = Map.of();
+            if (compare != null) {
+                java.util.Set<String> wanted = new java.util.HashSet<>();
+                for (Message<GenericRecord> message : messages) {
+                    String origin = message.getProperty(ORIGIN_MESSAGE_ID);
+                    wanted.add(origin != null ? origin : message.getMessageId().toString());
+                }
+                deployed = outputs(client, compare, wanted, compareLimit);
+            }
             Gson gson = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
             try (Runs runs = Runs.of(chosenModule, chosenType, config, Map.of());
                     BufferedWriter file = outFile == null ? null : Files.newBufferedWriter(outFile)) {
@@ -259,21 +273,36 @@ final class ReplayCommand implements Callable<Integer> {
         return messages;
     }
 
-    /** Every output on the topic by its input's message id (the latest one where a message was answered twice). */
-    static Map<String, Message<GenericRecord>> outputs(PulsarClient client, String topic) throws IOException {
+    /**
+     * The outputs on a topic of the inputs wanted, by their input's message id (the latest where an
+     * input was answered twice), from the topic's earliest, reading at most {@code limit} messages:
+     * only the wanted are kept, so memory is bounded by what is replayed, not by the topic.
+     */
+    static Map<String, Message<GenericRecord>> outputs(
+            PulsarClient client, String topic, java.util.Set<String> wanted, int limit) throws IOException {
         Map<String, Message<GenericRecord>> byInput = new HashMap<>();
-        for (Message<GenericRecord> message : read(client, topic, Integer.MAX_VALUE, null, null)) {
-            String encoded = message.getProperty(INPUT_MESSAGE_ID);
-            if (encoded == null) {
-                continue;
-            }
-            try {
-                byInput.put(
-                        MessageId.fromByteArray(Base64.getDecoder().decode(encoded))
-                                .toString(),
-                        message);
-            } catch (IOException | IllegalArgumentException e) {
-                // not an output of a function: skipped
+        try (Reader<GenericRecord> reader = client.newReader(Schema.AUTO_CONSUME())
+                .topic(topic)
+                .startMessageId(MessageId.earliest)
+                .create()) {
+            for (int read = 0; read < limit && reader.hasMessageAvailable(); read++) {
+                Message<GenericRecord> message = reader.readNext(30, TimeUnit.SECONDS);
+                if (message == null) {
+                    break;
+                }
+                String encoded = message.getProperty(INPUT_MESSAGE_ID);
+                if (encoded == null) {
+                    continue; // not a function's output
+                }
+                try {
+                    String input = MessageId.fromByteArray(Base64.getDecoder().decode(encoded))
+                            .toString();
+                    if (wanted.contains(input)) {
+                        byInput.put(input, message);
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    // not an id: skipped
+                }
             }
         }
         return byInput;

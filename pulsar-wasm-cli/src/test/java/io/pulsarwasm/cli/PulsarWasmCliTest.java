@@ -196,6 +196,29 @@ class PulsarWasmCliTest {
     }
 
     @Test
+    void aFunctionThatNeverReturnsFailsItsCaseAtTheDeadlineAndTheNextCaseRuns() throws IOException {
+        Path dir = javaScriptProject("""
+                export function process(input) {
+                  if (input === "loop") { for (;;) {} }
+                  return input;
+                }
+                """);
+        Files.writeString(dir.resolve("tests.json"), """
+                {"userConfig": {"wasm.timeout-ms": 500}, "cases": [
+                  {"name": "loops", "input": "loop", "expect": "loop"},
+                  {"name": "returns", "input": "x", "expect": "x"}
+                ]}
+                """);
+        Result result = run("test", "--dir", dir.toString(), "--no-native");
+        assertEquals(1, result.exit(), result.err());
+        assertEquals("""
+                FAIL  loops: expected "loop", got the failure "wasm module 'f.js': function process timed out after 500 ms (user config wasm.timeout-ms)"
+                ok    returns
+                tests.json: 1 passed, 1 failed
+                """, result.out());
+    }
+
+    @Test
     void aMalformedTestFileNamesTheCaseAndTheField() throws IOException {
         Path dir = javaScriptProject("export function process(input) { return input; }");
         Files.writeString(dir.resolve("tests.json"), """
