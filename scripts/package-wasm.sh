@@ -2,13 +2,14 @@
 # Turns a .wasm, or a JavaScript function (.js or .mjs, an ES module exporting process(input, ctx)),
 # into a self-contained function NAR (the generic NAR plus the module), so that deploying it needs
 # no wasm.module user config:
-#   scripts/package-wasm.sh path/to/f.wasm [--type long|bytes|string|record] [--user-config '<json>'] [--output f.nar]
-#   scripts/package-wasm.sh path/to/f.js [--type string|bytes|record] [--user-config '<json>'] [--output f.nar]
+#   scripts/package-wasm.sh path/to/f.wasm [--type long|bytes|string|record|window] [--user-config '<json>'] [--output f.nar]
+#   scripts/package-wasm.sh path/to/f.js [--type string|bytes|record|window] [--user-config '<json>'] [--output f.nar]
 # --type defaults to long or bytes for a .wasm, by the module's entry point, and to string for
 # JavaScript (which cannot run as long); record (WasmRecordFunction) takes the wasm.record.* keys
-# too. --user-config is the JSON the function will be deployed with: the module is checked against
-# its wasm.* sandbox (limits, WASI), not the default one; a JavaScript function is compiled and
-# evaluated once, so a syntax error fails here. --output defaults to f.nar in the current
+# too; window (WasmWindowFunction) gets every record of a window in one call. --user-config is the
+# JSON the function will be deployed with: the module is checked against its wasm.* sandbox
+# (limits, WASI), not the default one; a JavaScript function is compiled and evaluated once, so a
+# syntax error fails here. --output defaults to f.nar in the current
 # directory. Builds the generic NAR first if needed.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +33,7 @@ if ! printf '%s\n' "${args[@]}" | grep -qx -- --output; then
   for arg in "${args[@]}"; do
     case "$arg" in *.wasm | *.js | *.mjs) module=$arg; break ;; esac
   done
-  : "${module:?usage: package-wasm.sh <module.wasm|function.js|function.mjs> [--type long|bytes|string|record] [--user-config <json>] [--output <nar>]}"
+  : "${module:?usage: package-wasm.sh <module.wasm|function.js|function.mjs> [--type long|bytes|string|record|window] [--user-config <json>] [--output <nar>]}"
   module=$(basename "$module")
   args+=(--output "$PWD/${module%.*}.nar")
 else

@@ -40,7 +40,8 @@ final class PackageCommand implements Callable<Integer> {
     @Option(
             names = "--type",
             paramLabel = "<type>",
-            description = "long, bytes, string or record (default: the project's; else by the module's entry point)")
+            description =
+                    "long, bytes, string, record or window (default: the project's; else by the module's entry point)")
     String type;
 
     @Option(

@@ -107,7 +107,7 @@ final class Project {
     }
 
     /**
-     * @param type {@code long}, {@code bytes}, {@code string} or {@code record}
+     * @param type {@code long}, {@code bytes}, {@code string}, {@code record} or {@code window}
      * @param where what to name in the error
      * @return the function class's type
      */
@@ -115,7 +115,8 @@ final class Project {
         try {
             return NarPackager.Type.valueOf(type.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(where + ": unknown type '" + type + "': choose long, bytes, string or record");
+            throw CliException.usage(
+                    where + ": unknown type '" + type + "': choose long, bytes, string, record or window");
         }
     }
 

@@ -86,7 +86,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(
             names = "--type",
             paramLabel = "<type>",
-            description = "long, bytes or string (default: the project's; else by the module's entry point)")
+            description = "long, bytes, string or window (default: the project's; else by the module's entry point)")
     String type;
 
     @Option(

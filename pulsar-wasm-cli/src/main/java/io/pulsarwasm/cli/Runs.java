@@ -5,6 +5,7 @@ import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmStringFunction;
+import io.pulsarwasm.function.WasmWindowFunction;
 import io.pulsarwasm.testing.TestRecord;
 import io.pulsarwasm.testing.WasmFunctionTester;
 import io.pulsarwasm.tools.NarPackager;
@@ -60,9 +61,11 @@ final class Runs implements AutoCloseable {
             case LONG -> WasmFunctionTester.of(new WasmFunction());
             case BYTES -> WasmFunctionTester.of(new WasmBytesFunction());
             case STRING -> WasmFunctionTester.of(new WasmStringFunction());
+            // each message a window of one, as the function runs deployed without window flags
+            case WINDOW -> WasmFunctionTester.of(new WasmWindowFunction());
             case RECORD ->
-                throw CliException.usage("type record: test files and replay run string, bytes "
-                        + "and long functions; test a record function with WasmFunctionTester.records "
+                throw CliException.usage("type record: test files and replay run string, bytes, long "
+                        + "and window functions; test a record function with WasmFunctionTester.records "
                         + "(docs/records.md)");
         };
         userConfig.forEach(tester::config);

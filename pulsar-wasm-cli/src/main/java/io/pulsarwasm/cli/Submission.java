@@ -1,6 +1,7 @@
 package io.pulsarwasm.cli;
 
 import com.google.gson.GsonBuilder;
+import io.pulsarwasm.tools.NarPackager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.functions.WindowConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,6 +100,30 @@ abstract class Submission implements Callable<Integer> {
             description = "where a new input subscription starts: Latest (Pulsar's default: messages sent before "
                     + "the function's first instance runs are not read) or Earliest")
     String subsPosition;
+
+    @Option(
+            names = "--window-length-count",
+            paramLabel = "<n>",
+            description = "a window function (type window): messages in a window")
+    Integer windowLengthCount;
+
+    @Option(
+            names = "--window-length-duration-ms",
+            paramLabel = "<ms>",
+            description = "a window function: the window's length in time")
+    Long windowLengthDurationMs;
+
+    @Option(
+            names = "--sliding-interval-count",
+            paramLabel = "<n>",
+            description = "a window function: messages after which the window slides")
+    Integer slidingIntervalCount;
+
+    @Option(
+            names = "--sliding-interval-duration-ms",
+            paramLabel = "<ms>",
+            description = "a window function: the time after which the window slides")
+    Long slidingIntervalDurationMs;
 
     @Option(
             names = "--jar",
@@ -192,6 +218,17 @@ abstract class Submission implements Callable<Integer> {
         if (subsName != null) {
             builder.subName(subsName);
         }
+        if (windowLengthCount != null
+                || windowLengthDurationMs != null
+                || slidingIntervalCount != null
+                || slidingIntervalDurationMs != null) {
+            WindowConfig window = new WindowConfig();
+            window.setWindowLengthCount(windowLengthCount);
+            window.setWindowLengthDurationMs(windowLengthDurationMs);
+            window.setSlidingIntervalCount(slidingIntervalCount);
+            window.setSlidingIntervalDurationMs(slidingIntervalDurationMs);
+            builder.windowConfig(window);
+        }
         if (subsPosition != null) {
             try {
                 builder.subscriptionPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.valueOf(
@@ -240,6 +277,10 @@ abstract class Submission implements Callable<Integer> {
             packaged = new PackageCommand.Packaged(nar, ProjectOptions.checkedType(loaded));
         }
         config.setClassName(className != null ? className : packaged.type().functionClass());
+        if (config.getWindowConfig() != null && className == null && packaged.type() != NarPackager.Type.WINDOW) {
+            throw CliException.usage("the window flags need a window function: \"type\": \"window\" in " + Project.FILE
+                    + " (WasmWindowFunction), not " + Runs.name(packaged.type()));
+        }
         return packaged.nar();
     }
 
@@ -278,6 +319,13 @@ abstract class Submission implements Callable<Integer> {
                     new GsonBuilder().disableHtmlEscaping().create().toJson(config.getUserConfig()));
         }
         add(args, "--parallelism", config.getParallelism());
+        WindowConfig window = config.getWindowConfig();
+        if (window != null) {
+            add(args, "--window-length-count", window.getWindowLengthCount());
+            add(args, "--window-length-duration-ms", window.getWindowLengthDurationMs());
+            add(args, "--sliding-interval-count", window.getSlidingIntervalCount());
+            add(args, "--sliding-interval-duration-ms", window.getSlidingIntervalDurationMs());
+        }
         add(args, "--max-message-retries", config.getMaxMessageRetries());
         add(args, "--dead-letter-topic", config.getDeadLetterTopic());
         add(args, "--timeout-ms", config.getTimeoutMs());

@@ -317,6 +317,77 @@ class PulsarWasmCliTest {
     }
 
     @Test
+    void aWindowFunctionDeploysWithPulsarsWindowFlagsAndOtherTypesAreRefusedThem() throws IOException {
+        Path nar = genericNarIntoHome();
+        Path dir = javaScriptProject("export function process(records) { return String(records.length); }");
+        String project = Files.readString(dir.resolve("pulsar-wasm.json"));
+        Files.writeString(dir.resolve("pulsar-wasm.json"), project.replace("\"string\"", "\"window\""));
+        Result window = run(
+                "deploy",
+                "--dir",
+                dir.toString(),
+                "--dry-run",
+                "--admin-url",
+                "http://pulsar:8080",
+                "--inputs",
+                "in",
+                "--window-length-count",
+                "10",
+                "--sliding-interval-count",
+                "5");
+        assertEquals(0, window.exit(), window.err());
+        assertEquals(
+                "bin/pulsar-admin --admin-url http://pulsar:8080 functions create --jar " + dir.resolve("f.nar")
+                        + " --classname io.pulsarwasm.function.WasmWindowFunction --tenant public --namespace default"
+                        + " --name f --inputs in --user-config '{\"suffix\":\"!\"}' --window-length-count 10"
+                        + " --sliding-interval-count 5\n",
+                window.out());
+        Files.writeString(dir.resolve("pulsar-wasm.json"), project);
+        Result refused =
+                run("deploy", "--dir", dir.toString(), "--dry-run", "--inputs", "in", "--window-length-count", "10");
+        assertEquals(2, refused.exit());
+        assertTrue(
+                refused.err()
+                        .endsWith(
+                                "pulsar-wasm deploy: the window flags need a window function: \"type\": \"window\" in "
+                                        + "pulsar-wasm.json (WasmWindowFunction), not string\n"),
+                refused.err());
+        assertTrue(Files.isRegularFile(nar));
+    }
+
+    @Test
+    void aWindowFunctionsTestCaseIsAWindowOfOne() throws IOException {
+        Path dir = javaScriptProject("""
+                export function process(records) {
+                  return records.map((r) => r.text + "@" + r.key).join("|") + " (" + records.length + ")";
+                }
+                """);
+        String project = Files.readString(dir.resolve("pulsar-wasm.json"));
+        Files.writeString(dir.resolve("pulsar-wasm.json"), project.replace("\"string\"", "\"window\""));
+        Files.writeString(dir.resolve("tests.json"), """
+                {"cases": [{"name": "one", "input": "a", "key": "k", "expect": "a@k (1)"}]}
+                """);
+        Result result = run("test", "--dir", dir.toString(), "--no-native");
+        assertEquals(0, result.exit(), result.err());
+        assertEquals("ok    one\ntests.json: 1 passed, 0 failed\n", result.out());
+    }
+
+    /** The generic NAR the build made, where an installation has it: package needs one. */
+    private Path genericNarIntoHome() throws IOException {
+        Path target = Path.of("..", "pulsar-wasm-function", "target");
+        Path built;
+        try (var files = Files.list(target)) {
+            built = files.filter(f -> f.getFileName().toString().endsWith("-nar.nar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new AssertionError("no generic NAR in " + target + ": build pulsar-wasm-function"));
+        }
+        Path nar = Files.createDirectories(home.resolve("nar")).resolve("pulsar-wasm-function-nar.nar");
+        Files.copy(built, nar);
+        return nar;
+    }
+
+    @Test
     void deployWithoutInputsSaysSo() throws IOException {
         Path dir = javaScriptProject("export function process(input) { return input; }");
         Result result = run("deploy", "--dir", dir.toString(), "--dry-run");

@@ -14,6 +14,7 @@ import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
+import io.pulsarwasm.function.WasmWindowFunction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,7 +53,9 @@ public final class NarPackager {
         /** {@link WasmStringFunction}: the bytes entry point, values as UTF-8 text. */
         STRING(WasmStringFunction.class.getName(), EntryPoint.BYTES),
         /** {@link WasmRecordFunction}: the bytes entry point, records of the topic's schema as JSON. */
-        RECORD(WasmRecordFunction.class.getName(), EntryPoint.BYTES);
+        RECORD(WasmRecordFunction.class.getName(), EntryPoint.BYTES),
+        /** {@link WasmWindowFunction}: the bytes entry point, every record of a window in one call. */
+        WINDOW(WasmWindowFunction.class.getName(), EntryPoint.BYTES);
 
         private final String functionClass;
         private final EntryPoint entryPoint;
@@ -207,7 +210,7 @@ public final class NarPackager {
     }
 
     /**
-     * Command line: {@code --nar <generic nar> <module.wasm|function.js> [--type long|bytes|string|record]
+     * Command line: {@code --nar <generic nar> <module.wasm|function.js> [--type long|bytes|string|record|window]
      * [--user-config-file <file holding the --user-config JSON>] [--output <nar>]}. A JavaScript
      * function's type defaults to {@code string}.
      *
@@ -234,7 +237,7 @@ public final class NarPackager {
         }
         if (nar == null || module == null) {
             System.err.println("usage: --nar <generic nar> <module.wasm|function.js|function.mjs> "
-                    + "[--type long|bytes|string|record] [--user-config-file <json file>] [--output <nar>]");
+                    + "[--type long|bytes|string|record|window] [--user-config-file <json file>] [--output <nar>]");
             System.exit(2);
         }
         if (output == null) {

@@ -55,6 +55,21 @@ class NarPackagerTest {
     }
 
     @Test
+    void aWindowFunctionsModuleIsBundledUnderTheWindowClass() throws Exception {
+        Path module = resource("wasm/echo.wasm");
+        Path output = dir.resolve("window.nar");
+        assertEquals(
+                NarPackager.Type.WINDOW,
+                NarPackager.packageModule(genericNar(), module, NarPackager.Type.WINDOW, output));
+        Map<String, byte[]> entries = entries(output);
+        assertArrayEquals(Files.readAllBytes(module), entries.get("io.pulsarwasm.function.WasmWindowFunction.wasm"));
+        assertEquals(
+                "name: echo\ndescription: echo.wasm run by pulsar-wasm\n"
+                        + "functionClass: io.pulsarwasm.function.WasmWindowFunction\n",
+                new String(entries.get("META-INF/services/pulsar-io.yaml"), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void choosesTheTypeFromTheEntryPointAndRefusesAMismatch() throws Exception {
         Path generic = genericNar();
         assertEquals(
