@@ -34,6 +34,7 @@ import org.apache.pulsar.common.functions.FunctionState;
 import org.apache.pulsar.common.policies.data.FunctionStatus;
 import org.apache.pulsar.packages.management.core.common.PackageMetadata;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -140,21 +141,26 @@ class ClusterIT {
             // messages flow all along: about 200 a second until both instances answered as v2
             CompletableFuture<Integer> sending = CompletableFuture.supplyAsync(
                     () -> sendUntil(NS + name + "-in", Schema.STRING, stop, i -> "m-" + i));
-            receiveInto(outputs, order, answers, 500);
-            admin.functions().updateFunctionWithUrl(config(name, STRING_FUNCTION, 2, Map.of()), v2Url);
-            Awaitility.await("both instances of " + name + " answering as v2")
-                    .atMost(LIVENESS)
-                    .pollDelay(Duration.ZERO)
-                    .until(() -> {
-                        receiveInto(outputs, order, answers, 0);
-                        return order.stream()
-                                        .filter(output -> output.startsWith("v2/"))
-                                        .map(output -> output.substring(3, output.indexOf(':')))
-                                        .distinct()
-                                        .count()
-                                == 2;
-                    });
-            stop.set(true);
+            try {
+                receiveInto(outputs, order, answers, 500);
+                admin.functions().updateFunctionWithUrl(config(name, STRING_FUNCTION, 2, Map.of()), v2Url);
+                Awaitility.await("both instances of " + name + " answering as v2")
+                        .atMost(LIVENESS)
+                        .pollDelay(Duration.ZERO)
+                        .until(() -> {
+                            receiveInto(outputs, order, answers, 0);
+                            return order.stream()
+                                            .filter(output -> output.startsWith("v2/"))
+                                            .map(output -> output.substring(3, output.indexOf(':')))
+                                            .distinct()
+                                            .count()
+                                    == 2;
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "\n" + explain(name, order), e);
+            } finally {
+                stop.set(true);
+            }
             total = sending.join();
             Awaitility.await("every input of " + name + " answered")
                     .atMost(LIVENESS)
@@ -317,6 +323,92 @@ class ClusterIT {
 
     // --- helpers
 
+    /**
+     * What a scenario that waited in vain saw, for its failure message: the outputs per version and
+     * instance, the last ones, each instance's status, and the end of each instance's log.
+     */
+    private static String explain(String name, List<String> order) {
+        StringBuilder text = new StringBuilder();
+        text.append(order.size())
+                .append(" outputs by version/instance ")
+                .append((Object) order.stream()
+                        .collect(Collectors.groupingBy(
+                                (String output) -> output.substring(0, Math.max(0, output.indexOf(':'))),
+                                java.util.TreeMap::new,
+                                Collectors.counting())))
+                .append("; last ")
+                .append(order.subList(Math.max(0, order.size() - 4), order.size()));
+        try {
+            for (var instance : status(name).getInstances()) {
+                var s = instance.getStatus();
+                text.append("\ninstance ")
+                        .append(instance.getInstanceId())
+                        .append(" on ")
+                        .append(s.getWorkerId())
+                        .append(": running ")
+                        .append(s.isRunning())
+                        .append(", error '")
+                        .append(s.getError())
+                        .append("', restarts ")
+                        .append(s.getNumRestarts())
+                        .append(", received ")
+                        .append(s.getNumReceived())
+                        .append(", processed ")
+                        .append(s.getNumSuccessfullyProcessed())
+                        .append(", system exceptions ")
+                        .append(s.getLatestSystemExceptions());
+            }
+        } catch (PulsarAdminException e) {
+            text.append("\nno status: ").append(e.getMessage());
+        }
+        try {
+            admin.topics()
+                    .getStats(NS + name + "-in")
+                    .getSubscriptions()
+                    .forEach((subscription, stats) -> text.append("\ninput subscription ")
+                            .append(subscription)
+                            .append(": ")
+                            .append(stats.getConsumers().size())
+                            .append(" consumers, backlog ")
+                            .append(stats.getMsgBacklog())
+                            .append(", unacknowledged ")
+                            .append(stats.getUnackedMessages()));
+            admin.topics()
+                    .getStats(NS + name + "-out")
+                    .getPublishers()
+                    .forEach(publisher -> text.append("\noutput producer ")
+                            .append(publisher.getProducerName())
+                            .append(": ")
+                            .append(publisher.getMsgRateIn())
+                            .append(" msg/s"));
+        } catch (PulsarAdminException e) {
+            text.append("\nno topic stats: ").append(e.getMessage());
+        }
+        for (int instance = 0; instance < 2; instance++) {
+            String log = cluster.functionLog("public", "default", name, instance);
+            String[] lines = log.split("\n");
+            text.append("\n--- the last lines of instance ")
+                    .append(instance)
+                    .append("'s logs:\n")
+                    .append(String.join(
+                            "\n",
+                            java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 25), lines.length)));
+        }
+        for (int broker = 0; broker < cluster.brokerCount(); broker++) {
+            List<String> lines = cluster.brokerLog(broker)
+                    .lines()
+                    .filter(line -> line.contains(name) && (line.contains("WARN") || line.contains("ERROR")))
+                    .collect(Collectors.toList());
+            text.append("\n--- broker-")
+                    .append(broker)
+                    .append("'s last warnings about ")
+                    .append(name)
+                    .append(":\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
+        }
+        return text.toString();
+    }
+
     /** Prints how long a scenario took to reach a step: where a slow run's time went. */
     private static void phase(long startNanos, String step) {
         System.out.printf("ClusterIT: %s after %d s%n", step, (System.nanoTime() - startNanos) / 1_000_000_000L);
@@ -465,10 +557,22 @@ class ClusterIT {
 
     private static void receiveCounting(Consumer<byte[]> outputs, Map<String, Integer> seen)
             throws PulsarClientException {
-        Message<byte[]> message;
-        while ((message = outputs.receive(200, TimeUnit.MILLISECONDS)) != null) {
+        drain(outputs, message -> seen.merge(new String(message.getValue(), StandardCharsets.UTF_8), 1, Integer::sum));
+    }
+
+    /**
+     * Receives what has arrived, for at most a second: a condition that drains a topic is
+     * evaluated again soon even while messages keep coming (draining until the stream paused
+     * never returned while a sender kept up with the function, and the wait around it timed out
+     * with every output received).
+     */
+    private static <T> void drain(Consumer<T> outputs, java.util.function.Consumer<Message<T>> each)
+            throws PulsarClientException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        Message<T> message;
+        while (System.nanoTime() < end && (message = outputs.receive(200, TimeUnit.MILLISECONDS)) != null) {
             outputs.acknowledge(message);
-            seen.merge(new String(message.getValue(), StandardCharsets.UTF_8), 1, Integer::sum);
+            each.accept(message);
         }
     }
 
@@ -479,13 +583,11 @@ class ClusterIT {
                 .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
-                    Message<String> message;
-                    while ((message = outputs.receive(200, TimeUnit.MILLISECONDS)) != null) {
-                        outputs.acknowledge(message);
+                    drain(outputs, message -> {
                         String output = message.getValue();
                         order.add(output);
                         answers.put(output.substring(output.indexOf(':') + 1), output);
-                    }
+                    });
                     return order.size() >= atLeast;
                 });
     }

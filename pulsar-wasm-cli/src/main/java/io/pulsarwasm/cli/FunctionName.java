@@ -25,8 +25,9 @@ final class FunctionName {
         if (name != null) {
             return name;
         }
-        if (java.nio.file.Files.isRegularFile(projectDir.resolve(Project.FILE))) {
-            return Project.load(projectDir).name();
+        Project project = Project.find(projectDir);
+        if (project != null) {
+            return project.name();
         }
         throw CliException.usage("which function? give --name (or run in a project's folder)");
     }

@@ -80,6 +80,17 @@ final class Project {
     }
 
     /**
+     * Reads the project in a folder if it has one: for the commands that also run without a project.
+     *
+     * @param dir the folder
+     * @return its project, or {@code null} when it has no project file
+     * @throws CliException if the project file is malformed
+     */
+    static Project find(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE)) ? load(dir) : null;
+    }
+
+    /**
      * Reads the project in a folder.
      *
      * @param dir the project's folder

@@ -134,7 +134,7 @@ final class ReplayCommand implements Callable<Integer> {
         Instant from = since == null ? null : time("--since", since, Instant.now());
         Instant to = until == null ? null : time("--until", until, Instant.now());
         Path dir = project.dir;
-        Project loaded = Files.isRegularFile(dir.resolve(Project.FILE)) ? Project.load(dir) : null;
+        Project loaded = Project.find(dir);
         Path chosenModule = module != null ? module : loaded != null ? ProjectOptions.builtModule(loaded) : null;
         if (chosenModule == null) {
             throw CliException.usage("which module? give --module (or run in a project's folder)");
@@ -252,24 +252,13 @@ final class ReplayCommand implements Callable<Integer> {
     static List<Message<GenericRecord>> read(PulsarClient client, String topic, int count, Instant from, Instant to)
             throws IOException {
         List<Message<GenericRecord>> messages = new ArrayList<>();
-        try (Reader<GenericRecord> reader = client.newReader(Schema.AUTO_CONSUME())
-                .topic(topic)
-                .startMessageId(MessageId.earliest)
-                .create()) {
-            if (from != null) {
-                reader.seek(from.toEpochMilli());
+        scan(client, topic, from, count, message -> {
+            if (to != null && message.getPublishTime() >= to.toEpochMilli()) {
+                return false;
             }
-            while (messages.size() < count && reader.hasMessageAvailable()) {
-                Message<GenericRecord> message = reader.readNext(30, TimeUnit.SECONDS);
-                if (message == null) {
-                    break;
-                }
-                if (to != null && message.getPublishTime() >= to.toEpochMilli()) {
-                    break;
-                }
-                messages.add(message);
-            }
-        }
+            messages.add(message);
+            return true;
+        });
         return messages;
     }
 
@@ -281,31 +270,51 @@ final class ReplayCommand implements Callable<Integer> {
     static Map<String, Message<GenericRecord>> outputs(
             PulsarClient client, String topic, java.util.Set<String> wanted, int limit) throws IOException {
         Map<String, Message<GenericRecord>> byInput = new HashMap<>();
+        scan(client, topic, null, limit, message -> {
+            String encoded = message.getProperty(INPUT_MESSAGE_ID);
+            if (encoded == null) {
+                return true; // not a function's output
+            }
+            try {
+                String input = MessageId.fromByteArray(Base64.getDecoder().decode(encoded))
+                        .toString();
+                if (wanted.contains(input)) {
+                    byInput.put(input, message);
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // not an id: skipped
+            }
+            return true;
+        });
+        return byInput;
+    }
+
+    /**
+     * Reads a topic without a subscription, from its earliest (or the first message published at
+     * {@code from}), at most {@code limit} messages, handing each to {@code visit} until it answers
+     * false or the topic has no more.
+     */
+    private static void scan(
+            PulsarClient client,
+            String topic,
+            Instant from,
+            int limit,
+            java.util.function.Predicate<Message<GenericRecord>> visit)
+            throws IOException {
         try (Reader<GenericRecord> reader = client.newReader(Schema.AUTO_CONSUME())
                 .topic(topic)
                 .startMessageId(MessageId.earliest)
                 .create()) {
+            if (from != null) {
+                reader.seek(from.toEpochMilli());
+            }
             for (int read = 0; read < limit && reader.hasMessageAvailable(); read++) {
                 Message<GenericRecord> message = reader.readNext(30, TimeUnit.SECONDS);
-                if (message == null) {
-                    break;
-                }
-                String encoded = message.getProperty(INPUT_MESSAGE_ID);
-                if (encoded == null) {
-                    continue; // not a function's output
-                }
-                try {
-                    String input = MessageId.fromByteArray(Base64.getDecoder().decode(encoded))
-                            .toString();
-                    if (wanted.contains(input)) {
-                        byInput.put(input, message);
-                    }
-                } catch (IOException | IllegalArgumentException e) {
-                    // not an id: skipped
+                if (message == null || !visit.test(message)) {
+                    return;
                 }
             }
         }
-        return byInput;
     }
 
     /**

@@ -153,7 +153,7 @@ abstract class Submission implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = project.dir;
-        Project loaded = Files.isRegularFile(dir.resolve(Project.FILE)) ? Project.load(dir) : null;
+        Project loaded = Project.find(dir);
         FunctionConfig config = config(loaded);
         Path nar = nar(loaded, config);
         if (dryRun) {

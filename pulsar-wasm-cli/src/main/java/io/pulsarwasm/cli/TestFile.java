@@ -256,15 +256,10 @@ final class TestFile {
     static String check(Case testCase, Runs.Outcome outcome, Runs runs) {
         Expectation expected = testCase.expectation();
         if (expected.error() != null) {
-            if (!outcome.failed()) {
+            if (!outcome.failed() || !outcome.failure().contains(expected.error())) {
                 return "expected a failure containing \"" + expected.error() + "\", got " + quote(outcome);
             }
-            if (!outcome.failure().contains(expected.error())) {
-                return "expected a failure containing \"" + expected.error() + "\", got " + quote(outcome);
-            }
-        } else if (outcome.failed()) {
-            return "expected " + describe(expected.output()) + ", got " + quote(outcome);
-        } else if (!Arrays.equals(expected.output(), outcome.output())) {
+        } else if (outcome.failed() || !Arrays.equals(expected.output(), outcome.output())) {
             return "expected " + describe(expected.output()) + ", got " + quote(outcome);
         }
         if (testCase.expectLogs() != null && !testCase.expectLogs().equals(runs.logLines())) {

@@ -492,6 +492,17 @@ public class PulsarWasmCluster implements AutoCloseable {
     }
 
     /**
+     * A broker's own log (its container's output, the functions worker's included), what a worker
+     * did about a function that never answers: downloading its package, starting, stopping.
+     *
+     * @param broker the broker's index, from 0
+     * @return the log so far
+     */
+    public String brokerLog(int broker) {
+        return brokers.get(broker).getLogs();
+    }
+
+    /**
      * Runs a command in a broker's container, e.g. {@code bin/pulsar-admin}.
      *
      * @param broker the broker's index, from 0
