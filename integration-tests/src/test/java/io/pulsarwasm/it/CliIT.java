@@ -148,6 +148,18 @@ class CliIT extends RealPulsarTest {
                 producer.send("hello");
                 producer.send(TOO_LONG);
                 assertEquals("HELLO!", receiveOne(outputs, LIVENESS, name));
+                // a JavaScript project's instance JVM compiles QuickJS's huge interpreter loop
+                boolean javaScript = language.id().equals("javascript");
+                assertEquals(
+                        javaScript ? "-XX:-DontCompileHugeMethods" : null,
+                        admin.functions().getFunction("public", "default", name).getRuntimeFlags(),
+                        name + ": runtime flags");
+                List<String> instances = pulsar.functionInstanceCommandLines(name);
+                assertEquals(1, instances.size(), name + "'s instance processes: " + instances);
+                assertEquals(
+                        javaScript,
+                        (instances.get(0) + " ").contains(" -XX:-DontCompileHugeMethods "),
+                        instances.get(0));
                 assertEquals(TOO_LONG, receiveOne(deadLetters, DEAD_LETTER_WAIT, name));
 
                 Run status = cli(dir, "status").expect(0, name + ": status");

@@ -310,6 +310,27 @@ class PulsarWasmCliTest {
                 "pulsar-wasm deploy: --subs-position: unknown position 'middle': Latest or Earliest\n", wrong.err());
     }
 
+    @Test
+    void aJavaScriptProjectsInstancesCompileHugeMethodsUnlessTheFlagsSayOtherwise() throws IOException {
+        genericNarIntoHome();
+        Path dir = javaScriptProject("export function process(input) { return input; }");
+        String[] common = {"deploy", "--dir", dir.toString(), "--dry-run", "--inputs", "in"};
+        Result byDefault = run(common);
+        assertEquals(0, byDefault.exit(), byDefault.err());
+        assertTrue(byDefault.out().endsWith(" --runtime-flags -XX:-DontCompileHugeMethods\n"), byDefault.out());
+        Result none = run(concat(common, "--runtime-flags", ""));
+        assertEquals(0, none.exit(), none.err());
+        assertTrue(!none.out().contains("--runtime-flags"), none.out());
+        Result own = run(concat(common, "--runtime-flags", "-XX:+UseSerialGC -Xss2m", "--ram", "268435456"));
+        assertEquals(0, own.exit(), own.err());
+        assertTrue(own.out().endsWith(" --ram 268435456 --runtime-flags '-XX:+UseSerialGC -Xss2m'\n"), own.out());
+        // a NAR of one's own: no language known, no default
+        Files.writeString(dir.resolve("own.nar"), "a NAR");
+        Result jar = run(concat(common, "--jar", dir.resolve("own.nar").toString(), "--classname", "C"));
+        assertEquals(0, jar.exit(), jar.err());
+        assertTrue(!jar.out().contains("--runtime-flags"), jar.out());
+    }
+
     private static String[] concat(String[] first, String... more) {
         String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
         System.arraycopy(more, 0, all, first.length, more.length);
@@ -340,7 +361,7 @@ class PulsarWasmCliTest {
                 "bin/pulsar-admin --admin-url http://pulsar:8080 functions create --jar " + dir.resolve("f.nar")
                         + " --classname io.pulsarwasm.function.WasmWindowFunction --tenant public --namespace default"
                         + " --name f --inputs in --user-config '{\"suffix\":\"!\"}' --window-length-count 10"
-                        + " --sliding-interval-count 5\n",
+                        + " --sliding-interval-count 5 --runtime-flags -XX:-DontCompileHugeMethods\n",
                 window.out());
         Files.writeString(dir.resolve("pulsar-wasm.json"), project);
         Result refused =
