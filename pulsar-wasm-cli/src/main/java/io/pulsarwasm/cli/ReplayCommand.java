@@ -2,6 +2,7 @@ package io.pulsarwasm.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.pulsarwasm.function.RecordInput;
 import io.pulsarwasm.tools.NarPackager;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -27,6 +28,8 @@ import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.schema.GenericRecord;
+import org.apache.pulsar.common.schema.SchemaInfo;
+import org.apache.pulsar.common.schema.SchemaType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -177,18 +180,20 @@ final class ReplayCommand implements Callable<Integer> {
                     String originId = properties.remove(ORIGIN_MESSAGE_ID);
                     String id =
                             originId != null ? originId : message.getMessageId().toString();
-                    Runs.Outcome outcome = runs.process(
-                            message.getData(),
-                            message.hasKey() ? message.getKey() : null,
-                            realTopic != null ? realTopic : message.getTopicName(),
-                            properties,
-                            message.getEventTime() > 0 ? message.getEventTime() : null,
-                            message.getMessageId().toByteArray());
+                    boolean records = chosenType == NarPackager.Type.RECORD;
+                    String key = message.hasKey() ? message.getKey() : null;
+                    String inputTopic = realTopic != null ? realTopic : message.getTopicName();
+                    Long eventTime = message.getEventTime() > 0 ? message.getEventTime() : null;
+                    byte[] messageId = message.getMessageId().toByteArray();
+                    Runs.Outcome outcome = records
+                            ? runs.process(recordInput(message), key, inputTopic, properties, eventTime, messageId)
+                            : runs.process(message.getData(), key, inputTopic, properties, eventTime, messageId);
+                    String input = records ? recordText(message) : Runs.show(message.getData());
                     StringBuilder line = new StringBuilder(id);
                     if (message.hasKey()) {
                         line.append(" key=").append(message.getKey());
                     }
-                    line.append(" \"").append(Runs.show(message.getData())).append("\" -> ");
+                    line.append(" \"").append(input).append("\" -> ");
                     line.append(outcome.failed() ? outcome.describe() : describe(outcome.output()));
                     if (outcome.failed()) {
                         failed++;
@@ -196,7 +201,7 @@ final class ReplayCommand implements Callable<Integer> {
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("messageId", id);
                     json.put("key", message.hasKey() ? message.getKey() : null);
-                    json.put("input", Runs.show(message.getData()));
+                    json.put("input", input);
                     json.put(
                             "output",
                             outcome.failed() || outcome.output() == null ? null : Runs.show(outcome.output()));
@@ -204,17 +209,19 @@ final class ReplayCommand implements Callable<Integer> {
                     if (compare != null) {
                         Message<GenericRecord> before = deployed.get(id);
                         byte[] was = before == null ? null : before.getData();
+                        // as stored: a record's value encoded in the output's schema, byte for byte
                         boolean same = !outcome.failed()
                                 && (was == null
                                         ? outcome.output() == null
-                                        : java.util.Arrays.equals(was, outcome.output()));
+                                        : java.util.Arrays.equals(was, outcome.stored()));
                         if (!same) {
                             differ++;
                         }
+                        String wasText = was == null ? null : records ? recordText(before) : Runs.show(was);
                         line.append("   | deployed: ")
-                                .append(was == null ? "(no output)" : describe(was))
+                                .append(was == null ? "(no output)" : "\"" + wasText + "\"")
                                 .append(same ? "  same" : "  DIFFERS");
-                        json.put("deployed", was == null ? null : Runs.show(was));
+                        json.put("deployed", wasText);
                         json.put("same", same);
                     }
                     out.println(line);
@@ -237,6 +244,33 @@ final class ReplayCommand implements Callable<Integer> {
                     + (differ > 0 ? differ + " differ from the deployed function's outputs" : ""));
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A record function's input, as Pulsar would give it: the message's stored value in the schema
+     * it was written with (AVRO or JSON).
+     */
+    private RecordInput recordInput(Message<GenericRecord> message) {
+        SchemaInfo info = message.getReaderSchema().map(Schema::getSchemaInfo).orElse(null);
+        if (info == null || (info.getType() != SchemaType.AVRO && info.getType() != SchemaType.JSON)) {
+            throw CliException.usage("replay runs a record function on AVRO and JSON records; " + topic
+                    + "'s message " + message.getMessageId() + " has "
+                    + (info == null ? "no schema" : "the schema type " + info.getType()));
+        }
+        return new RecordInput(
+                RecordInput.schema(info.getType(), info.getSchemaDefinition()),
+                message.getData(),
+                null,
+                message.getSchemaVersion());
+    }
+
+    /** @return a record as text: its fields as JSON, or its bytes where they do not decode */
+    private static String recordText(Message<GenericRecord> message) {
+        try {
+            return String.valueOf(message.getValue().getNativeObject());
+        } catch (RuntimeException e) {
+            return Runs.show(message.getData());
+        }
     }
 
     private static String describe(byte[] output) {

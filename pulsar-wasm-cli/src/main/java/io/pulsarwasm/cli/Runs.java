@@ -2,8 +2,11 @@ package io.pulsarwasm.cli;
 
 import io.pulsarwasm.engine.GuestErrorException;
 import io.pulsarwasm.engine.WasmConfig;
+import io.pulsarwasm.function.RecordInput;
+import io.pulsarwasm.function.RecordOutput;
 import io.pulsarwasm.function.WasmBytesFunction;
 import io.pulsarwasm.function.WasmFunction;
+import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
 import io.pulsarwasm.function.WasmWindowFunction;
 import io.pulsarwasm.testing.TestRecord;
@@ -25,8 +28,16 @@ import java.util.Map;
  */
 final class Runs implements AutoCloseable {
 
-    /** What one message gave: an output (null for none), or a failure's text. */
-    record Outcome(byte[] output, String failure) {
+    /**
+     * What one message gave: an output (null for none) as the command shows it — a record
+     * function's as the JSON its guest wrote — and as its topic would store it (the same bytes,
+     * but for a record function's output, encoded in its schema), or a failure's text.
+     */
+    record Outcome(byte[] output, byte[] stored, String failure) {
+
+        Outcome(byte[] output, String failure) {
+            this(output, output, failure);
+        }
 
         boolean failed() {
             return failure != null;
@@ -50,7 +61,7 @@ final class Runs implements AutoCloseable {
      * An instance of a module; it starts at the first message.
      *
      * @param module the {@code .wasm} or {@code .js}
-     * @param type its function class's type (record is not run here)
+     * @param type its function class's type
      * @param userConfig the function's user config, {@code wasm.*} keys included
      * @param secrets the secrets it reads
      * @return the instance
@@ -63,10 +74,7 @@ final class Runs implements AutoCloseable {
             case STRING -> WasmFunctionTester.of(new WasmStringFunction());
             // each message a window of one, as the function runs deployed without window flags
             case WINDOW -> WasmFunctionTester.of(new WasmWindowFunction());
-            case RECORD ->
-                throw CliException.usage("type record: test files and replay run string, bytes, long "
-                        + "and window functions; test a record function with WasmFunctionTester.records "
-                        + "(docs/records.md)");
+            case RECORD -> WasmFunctionTester.of(new WasmRecordFunction());
         };
         userConfig.forEach(tester::config);
         tester.config(WasmConfig.MODULE, location);
@@ -86,14 +94,46 @@ final class Runs implements AutoCloseable {
      * @return the output or the failure
      * @throws CliException if the module does not load or start
      */
-    @SuppressWarnings("unchecked")
     Outcome process(
             byte[] value, String key, String topic, Map<String, String> properties, Long eventTime, byte[] messageId) {
+        if (type == NarPackager.Type.RECORD) {
+            throw new IllegalStateException("a record function's input is a RecordInput");
+        }
         Object input = switch (type) {
             case LONG -> parseLong(value);
             case STRING -> new String(value, StandardCharsets.UTF_8);
             default -> value;
         };
+        return run(input, key, topic, properties, eventTime, messageId);
+    }
+
+    /**
+     * Runs one message of a record function.
+     *
+     * @param input the record: its schema and value
+     * @param key the key, or null
+     * @param topic the topic, or null for the tester's input topic
+     * @param properties the properties
+     * @param eventTime the event time, or null
+     * @param messageId the message id's bytes, or null
+     * @return the output (the JSON the guest wrote, and its value encoded in the output's schema) or the failure
+     */
+    Outcome process(
+            RecordInput input,
+            String key,
+            String topic,
+            Map<String, String> properties,
+            Long eventTime,
+            byte[] messageId) {
+        if (type != NarPackager.Type.RECORD) {
+            throw new IllegalStateException("only a record function takes a RecordInput");
+        }
+        return run(input, key, topic, properties, eventTime, messageId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Outcome run(
+            Object input, String key, String topic, Map<String, String> properties, Long eventTime, byte[] messageId) {
         TestRecord<Object> record = TestRecord.of(input);
         if (key != null) {
             record = record.withKey(key);
@@ -112,6 +152,9 @@ final class Runs implements AutoCloseable {
         }
         try {
             Object output = ((WasmFunctionTester<Object, Object>) tester).process(record);
+            if (output instanceof RecordOutput written) {
+                return new Outcome(written.json().getBytes(StandardCharsets.UTF_8), stored(written.getValue()), null);
+            }
             return new Outcome(bytesOf(output), null);
         } catch (GuestErrorException e) {
             return new Outcome(null, e.guestMessage() != null ? e.guestMessage() : e.getMessage());
@@ -146,6 +189,14 @@ final class Runs implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw CliException.usage("a long function's input is a whole number, not '" + text + "'");
         }
+    }
+
+    /** @return a record output's value as its topic stores it (a key/value's value part) */
+    private static byte[] stored(Object value) {
+        if (value instanceof org.apache.pulsar.common.schema.KeyValue<?, ?> parts) {
+            return parts.getValue() instanceof byte[] bytes ? bytes : null;
+        }
+        return value instanceof byte[] bytes ? bytes : null;
     }
 
     private static byte[] bytesOf(Object output) {

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.pulsarwasm.function.RecordInput;
 import io.pulsarwasm.tools.NarPackager;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.schema.SchemaType;
 
 /**
  * A test file: inputs and the outputs expected of them, written by hand as JSON ({@code docs/cli.md}
@@ -35,7 +38,8 @@ import java.util.Set;
  */
 final class TestFile {
 
-    private static final Set<String> TOP_KEYS = Set.of("userConfig", "secrets", "cases");
+    private static final Set<String> TOP_KEYS = Set.of("userConfig", "secrets", "schema", "cases");
+    private static final Set<String> SCHEMA_KEYS = Set.of("type", "definition");
     private static final Set<String> CASE_KEYS = Set.of(
             "name",
             "input",
@@ -50,10 +54,11 @@ final class TestFile {
             "expectLogs",
             "expectCounters");
 
-    /** One case, checked. */
+    /** One case, checked; a record function's input and expected output are JSON text. */
     record Case(
             String name,
             byte[] input,
+            boolean recordInput,
             String key,
             String topic,
             Map<String, String> properties,
@@ -62,18 +67,28 @@ final class TestFile {
             List<String> expectLogs,
             Map<String, Long> expectCounters) {}
 
-    /** What a case expects: an output (null: none), or a failure whose text contains {@code error}. */
-    record Expectation(byte[] output, String error) {}
+    /**
+     * What a case expects: an output (null: none) — for a record, a JSON value compared as JSON
+     * ({@code json}) — or a failure whose text contains {@code error}.
+     */
+    record Expectation(byte[] output, JsonElement json, String error) {}
 
     private final Path file;
     private final Map<String, Object> userConfig;
     private final Map<String, String> secrets;
+    private final Schema<byte[]> schema;
     private final List<Case> cases;
 
-    private TestFile(Path file, Map<String, Object> userConfig, Map<String, String> secrets, List<Case> cases) {
+    private TestFile(
+            Path file,
+            Map<String, Object> userConfig,
+            Map<String, String> secrets,
+            Schema<byte[]> schema,
+            List<Case> cases) {
         this.file = file;
         this.userConfig = userConfig;
         this.secrets = secrets;
+        this.schema = schema;
         this.cases = cases;
     }
 
@@ -115,6 +130,7 @@ final class TestFile {
         }
         Map<String, String> secrets =
                 root.has("secrets") ? strings(object(root, "secrets", file.toString()), file + ": secrets") : Map.of();
+        Schema<byte[]> schema = root.has("schema") ? schema(object(root, "schema", file.toString()), file) : null;
         if (!root.has("cases") || !root.get("cases").isJsonArray()) {
             throw CliException.usage(file + ": \"cases\" is missing: an array of {\"name\", \"input\", \"expect\"}");
         }
@@ -128,7 +144,31 @@ final class TestFile {
             }
             cases.add(parseCase(element.getAsJsonObject(), where));
         }
-        return new TestFile(file, userConfig, secrets, cases);
+        return new TestFile(file, userConfig, secrets, schema, cases);
+    }
+
+    /**
+     * A record function's input schema: {@code {"type": "AVRO" or "JSON", "definition": <the Avro
+     * record schema>}}, the type AVRO when left out.
+     */
+    private static Schema<byte[]> schema(JsonObject json, Path file) {
+        String where = file + ": schema";
+        unknownKeys(where, json, SCHEMA_KEYS);
+        String type = json.has("type") ? text(json, "type", where).toUpperCase(java.util.Locale.ROOT) : "AVRO";
+        if (!type.equals("AVRO") && !type.equals("JSON")) {
+            throw CliException.usage(where + ": \"type\" is AVRO or JSON, not " + json.get("type"));
+        }
+        if (!json.has("definition") || !json.get("definition").isJsonObject()) {
+            throw CliException.usage(where + ": \"definition\" is the Avro record schema, an object such as "
+                    + "{\"type\": \"record\", \"name\": \"User\", \"fields\": [...]}");
+        }
+        String definition = json.get("definition").toString();
+        try {
+            new org.apache.avro.Schema.Parser().parse(definition);
+        } catch (org.apache.avro.SchemaParseException e) {
+            throw CliException.usage(where + ": \"definition\" is not an Avro schema: " + e.getMessage());
+        }
+        return RecordInput.schema(SchemaType.valueOf(type), definition);
     }
 
     private static Case parseCase(JsonObject json, String where) {
@@ -139,17 +179,22 @@ final class TestFile {
         }
         where = where + " (\"" + name + "\")";
         byte[] input;
+        boolean recordInput = false;
         if (json.has("input") == json.has("inputBase64")) {
-            throw CliException.usage(where + ": give exactly one of \"input\" (text, or a number for a long "
-                    + "function) and \"inputBase64\" (bytes)");
+            throw CliException.usage(where + ": give exactly one of \"input\" (text, a number for a long "
+                    + "function, an object for a record function) and \"inputBase64\" (bytes)");
         } else if (json.has("inputBase64")) {
             input = base64(json, "inputBase64", where);
         } else {
             JsonElement value = json.get("input");
-            if (!value.isJsonPrimitive() || value.getAsJsonPrimitive().isBoolean()) {
-                throw CliException.usage(where + ": \"input\" is text or a number");
+            if (value.isJsonObject()) {
+                recordInput = true;
+                input = value.toString().getBytes(StandardCharsets.UTF_8);
+            } else if (!value.isJsonPrimitive() || value.getAsJsonPrimitive().isBoolean()) {
+                throw CliException.usage(where + ": \"input\" is text, a number, or an object (a record)");
+            } else {
+                input = value.getAsString().getBytes(StandardCharsets.UTF_8);
             }
-            input = value.getAsString().getBytes(StandardCharsets.UTF_8);
         }
         int expectations =
                 (json.has("expect") ? 1 : 0) + (json.has("expectBase64") ? 1 : 0) + (json.has("expectError") ? 1 : 0);
@@ -159,17 +204,20 @@ final class TestFile {
         }
         Expectation expectation;
         if (json.has("expectError")) {
-            expectation = new Expectation(null, text(json, "expectError", where));
+            expectation = new Expectation(null, null, text(json, "expectError", where));
         } else if (json.has("expectBase64")) {
-            expectation = new Expectation(base64(json, "expectBase64", where), null);
+            expectation = new Expectation(base64(json, "expectBase64", where), null, null);
         } else {
             JsonElement value = json.get("expect");
             if (value.isJsonNull()) {
-                expectation = new Expectation(null, null);
+                expectation = new Expectation(null, null, null);
+            } else if (value.isJsonObject()) {
+                expectation = new Expectation(value.toString().getBytes(StandardCharsets.UTF_8), value, null);
             } else if (value.isJsonPrimitive() && !value.getAsJsonPrimitive().isBoolean()) {
-                expectation = new Expectation(value.getAsString().getBytes(StandardCharsets.UTF_8), null);
+                expectation = new Expectation(value.getAsString().getBytes(StandardCharsets.UTF_8), null, null);
             } else {
-                throw CliException.usage(where + ": \"expect\" is text, a number, or null for no output");
+                throw CliException.usage(
+                        where + ": \"expect\" is text, a number, an object (a record), or null for no output");
             }
         }
         Long eventTime = null;
@@ -201,6 +249,7 @@ final class TestFile {
         return new Case(
                 name,
                 input,
+                recordInput,
                 json.has("key") ? text(json, "key", where) : null,
                 json.has("topic") ? text(json, "topic", where) : null,
                 json.has("properties") ? strings(object(json, "properties", where), where + ": properties") : Map.of(),
@@ -227,17 +276,43 @@ final class TestFile {
     int run(Path module, NarPackager.Type type, Map<String, Object> projectConfig, PrintWriter out) {
         Map<String, Object> config = new LinkedHashMap<>(projectConfig);
         config.putAll(userConfig);
+        boolean records = type == NarPackager.Type.RECORD;
+        if (records && schema == null) {
+            throw CliException.usage(file + ": a record function's test file gives its input schema: \"schema\": "
+                    + "{\"type\": \"AVRO\", \"definition\": {\"type\": \"record\", ...}}");
+        }
+        if (!records && schema != null) {
+            throw CliException.usage(file + ": \"schema\" is for a record function's test file; this function's "
+                    + "type is " + Runs.name(type));
+        }
         int failed = 0;
+        int index = 0;
         for (Case testCase : cases) {
+            index++;
+            if (records != testCase.recordInput()) {
+                throw CliException.usage(file + ": case " + index + " (\"" + testCase.name() + "\"): "
+                        + (records
+                                ? "a record function's input is an object, the record as its guest reads it"
+                                : "an object is a record function's input; this function's type is "
+                                        + Runs.name(type)));
+            }
             String problem;
             try (Runs runs = Runs.of(module, type, config, secrets)) {
-                Runs.Outcome outcome = runs.process(
-                        testCase.input(),
-                        testCase.key(),
-                        testCase.topic(),
-                        testCase.properties(),
-                        testCase.eventTime(),
-                        null);
+                Runs.Outcome outcome = records
+                        ? runs.process(
+                                recordInput(testCase, index),
+                                testCase.key(),
+                                testCase.topic(),
+                                testCase.properties(),
+                                testCase.eventTime(),
+                                null)
+                        : runs.process(
+                                testCase.input(),
+                                testCase.key(),
+                                testCase.topic(),
+                                testCase.properties(),
+                                testCase.eventTime(),
+                                null);
                 problem = check(testCase, outcome, runs);
             }
             if (problem == null) {
@@ -252,6 +327,15 @@ final class TestFile {
         return failed;
     }
 
+    private RecordInput recordInput(Case testCase, int index) {
+        try {
+            return RecordInput.ofJson(schema, new String(testCase.input(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(file + ": case " + index + " (\"" + testCase.name()
+                    + "\"): the input does not fit the schema: " + e.getMessage());
+        }
+    }
+
     /** @return what is wrong with the outcome, or null */
     static String check(Case testCase, Runs.Outcome outcome, Runs runs) {
         Expectation expected = testCase.expectation();
@@ -259,7 +343,7 @@ final class TestFile {
             if (!outcome.failed() || !outcome.failure().contains(expected.error())) {
                 return "expected a failure containing \"" + expected.error() + "\", got " + quote(outcome);
             }
-        } else if (outcome.failed() || !Arrays.equals(expected.output(), outcome.output())) {
+        } else if (outcome.failed() || !matches(expected, outcome.output())) {
             return "expected " + describe(expected.output()) + ", got " + quote(outcome);
         }
         if (testCase.expectLogs() != null && !testCase.expectLogs().equals(runs.logLines())) {
@@ -269,6 +353,18 @@ final class TestFile {
             return "expected the counters " + testCase.expectCounters() + ", got " + runs.counters();
         }
         return null;
+    }
+
+    /** @return whether the output is the one expected: a record's as JSON (field order and number spelling aside) */
+    private static boolean matches(Expectation expected, byte[] output) {
+        if (expected.json() == null || output == null) {
+            return Arrays.equals(expected.output(), output);
+        }
+        try {
+            return expected.json().equals(JsonParser.parseString(new String(output, StandardCharsets.UTF_8)));
+        } catch (JsonParseException e) {
+            return false;
+        }
     }
 
     private static String quote(Runs.Outcome outcome) {

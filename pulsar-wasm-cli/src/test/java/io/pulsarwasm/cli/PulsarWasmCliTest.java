@@ -196,6 +196,70 @@ class PulsarWasmCliTest {
     }
 
     @Test
+    void aRecordFunctionsCasesAreRecordsInAndOutAsJson() throws IOException {
+        Path dir = javaScriptProject("""
+                export function process(user) {
+                  if (user.age < 0) throw new RangeError("age " + user.age);
+                  if (user.name === "") return null;
+                  return { name: user.name.toUpperCase(), age: user.age + 1 };
+                }
+                """);
+        String project = Files.readString(dir.resolve("pulsar-wasm.json"));
+        Files.writeString(dir.resolve("pulsar-wasm.json"), project.replace("\"string\"", "\"record\""));
+        String schema = "\"schema\": {\"type\": \"AVRO\", \"definition\": {\"type\": \"record\", \"name\": \"User\","
+                + " \"fields\": [{\"name\": \"name\", \"type\": \"string\"}, {\"name\": \"age\", \"type\": \"int\"}]}}";
+        Files.writeString(
+                dir.resolve("tests.json"),
+                "{" + schema + ", \"cases\": ["
+                        + "{\"name\": \"older\", \"input\": {\"name\": \"ada\", \"age\": 36}, \"expect\": {\"age\": 37.0, \"name\": \"ADA\"}},"
+                        + "{\"name\": \"nameless\", \"input\": {\"name\": \"\", \"age\": 1}, \"expect\": null},"
+                        + "{\"name\": \"negative\", \"input\": {\"name\": \"x\", \"age\": -1}, \"expectError\": \"RangeError: age -1\"},"
+                        + "{\"name\": \"wrong on purpose\", \"input\": {\"name\": \"b\", \"age\": 1}, \"expect\": {\"name\": \"b\", \"age\": 1}}"
+                        + "]}");
+        Result result = run("test", "--dir", dir.toString(), "--no-native");
+        assertEquals(1, result.exit(), result.err());
+        assertEquals("""
+                ok    older
+                ok    nameless
+                ok    negative
+                FAIL  wrong on purpose: expected "{"name":"b","age":1}", got "{"name":"B","age":2}"
+                tests.json: 3 passed, 1 failed
+                """, result.out());
+
+        // an input that does not fit the schema, an object for a string function, no schema
+        Files.writeString(
+                dir.resolve("tests.json"),
+                "{" + schema + ", \"cases\": ["
+                        + "{\"name\": \"ageless\", \"input\": {\"name\": \"c\"}, \"expect\": null}]}");
+        Result unfit = run("test", "--dir", dir.toString(), "--no-native");
+        assertEquals(2, unfit.exit(), unfit.out());
+        assertTrue(
+                unfit.err()
+                        .startsWith("pulsar-wasm test: " + dir.resolve("tests.json")
+                                + ": case 1 (\"ageless\"): the input does not fit the schema: "),
+                unfit.err());
+        Files.writeString(
+                dir.resolve("tests.json"),
+                "{\"cases\": [{\"name\": \"u\", \"input\": {\"name\": \"c\", \"age\": 1}, \"expect\": null}]}");
+        assertEquals(
+                "pulsar-wasm test: " + dir.resolve("tests.json") + ": a record function's test file gives its input "
+                        + "schema: \"schema\": {\"type\": \"AVRO\", \"definition\": {\"type\": \"record\", ...}}\n",
+                run("test", "--dir", dir.toString(), "--no-native").err());
+        Files.writeString(dir.resolve("pulsar-wasm.json"), project);
+        assertEquals(
+                "pulsar-wasm test: " + dir.resolve("tests.json") + ": case 1 (\"u\"): an object is a record function's "
+                        + "input; this function's type is string\n",
+                run("test", "--dir", dir.toString(), "--no-native").err());
+        Files.writeString(
+                dir.resolve("tests.json"),
+                "{\"schema\": {\"type\": \"PROTOBUF\", \"definition\": {}}," + " \"cases\": []}");
+        assertEquals(
+                "pulsar-wasm test: " + dir.resolve("tests.json")
+                        + ": schema: \"type\" is AVRO or JSON, not \"PROTOBUF\"\n",
+                run("test", "--dir", dir.toString(), "--no-native").err());
+    }
+
+    @Test
     void aFunctionThatNeverReturnsFailsItsCaseAtTheDeadlineAndTheNextCaseRuns() throws IOException {
         Path dir = javaScriptProject("""
                 export function process(input) {
