@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Function;
 import org.apache.pulsar.functions.api.Record;
@@ -238,18 +237,14 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
         return (O) carrying(output, source, properties);
     }
 
-    @SuppressWarnings("unchecked")
     private static Object carrying(Object value, Record<?> source, Map<String, String> properties) {
         if (value instanceof RecordOutput record) {
             return record.withProperties(properties);
         }
-        Schema<?> schema = value instanceof byte[]
-                ? Schema.BYTES
-                : value instanceof String ? Schema.STRING : value instanceof Long ? Schema.INT64 : null;
-        if (schema == null || source == null) {
+        if (!(value instanceof byte[] || value instanceof String || value instanceof Long) || source == null) {
             return value;
         }
-        return new TracedOutput<>(value, (Schema<Object>) schema, source, properties);
+        return new TracedOutput<>(value, source, properties);
     }
 
     /**

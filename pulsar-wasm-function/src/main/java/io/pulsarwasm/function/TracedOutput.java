@@ -16,13 +16,11 @@ import org.apache.pulsar.functions.api.Record;
 final class TracedOutput<T> implements Record<T> {
 
     private final T value;
-    private final Schema<T> schema;
     private final Record<?> source;
     private final Map<String, String> properties;
 
-    TracedOutput(T value, Schema<T> schema, Record<?> source, Map<String, String> properties) {
+    TracedOutput(T value, Record<?> source, Map<String, String> properties) {
         this.value = value;
-        this.schema = schema;
         this.source = source;
         this.properties = properties;
     }
@@ -32,9 +30,18 @@ final class TracedOutput<T> implements Record<T> {
         return value;
     }
 
+    /**
+     * No schema of its own: Pulsar's sink then sends the value with its producer's schema, exactly
+     * as a plain value. A schema here, even {@code Schema.BYTES} itself, would be used for each
+     * message ({@code Producer.newMessage(schema)}), and one that is not the producer's own instance
+     * (the sink's comes from the function's output type, e.g. {@code Int64Schema}) would be sent as a
+     * schema of its own per message.
+     *
+     * @return null
+     */
     @Override
     public Schema<T> getSchema() {
-        return schema;
+        return null;
     }
 
     @Override
