@@ -345,9 +345,8 @@ class CliIT extends RealPulsarTest {
                 // Schema.AVRO of the class orders its fields by name
                 assertTrue(
                         replayed.out()
-                                .contains(
-                                        " \"{\"age\": 36, \"name\": \"ada\"}\" -> \"{\"age\":37,\"name\":\"ADA\"}\"   "
-                                                + "| deployed: \"{\"age\": 37, \"name\": \"ADA\"}\"  same\n"),
+                                .contains(" \"{\"age\":36,\"name\":\"ada\"}\" -> \"{\"age\":37,\"name\":\"ADA\"}\"   "
+                                        + "| deployed: \"{\"age\":37,\"name\":\"ADA\"}\"  same\n"),
                         replayed.out());
                 assertTrue(
                         replayed.out()

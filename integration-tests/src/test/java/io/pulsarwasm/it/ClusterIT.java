@@ -146,6 +146,7 @@ class ClusterIT {
                 admin.functions().updateFunctionWithUrl(config(name, STRING_FUNCTION, 2, Map.of()), v2Url);
                 Awaitility.await("both instances of " + name + " answering as v2")
                         .atMost(LIVENESS)
+                        .pollInSameThread()
                         .pollDelay(Duration.ZERO)
                         .until(() -> {
                             receiveInto(outputs, order, answers, 0);
@@ -157,6 +158,7 @@ class ClusterIT {
                                     == 2;
                         });
             } catch (ConditionTimeoutException e) {
+                stop.set(true);
                 throw new AssertionError(e.getMessage() + "\n" + explain(name, order), e);
             } finally {
                 stop.set(true);
@@ -164,6 +166,7 @@ class ClusterIT {
             total = sending.join();
             Awaitility.await("every input of " + name + " answered")
                     .atMost(LIVENESS)
+                    .pollInSameThread()
                     .pollDelay(Duration.ZERO)
                     .until(() -> {
                         receiveInto(outputs, order, answers, 0);
@@ -274,6 +277,7 @@ class ClusterIT {
                     () -> sendPaced(NS + name + "-in", Schema.BYTES, second, i -> bytes("b-" + i)));
             Awaitility.await("a quarter of the second batch answered before the kill")
                     .atMost(LIVENESS)
+                    .pollInSameThread()
                     .pollDelay(Duration.ZERO)
                     .until(() -> {
                         receiveCounting(outputs, seen);
@@ -547,6 +551,7 @@ class ClusterIT {
     private static void awaitDistinct(Consumer<byte[]> outputs, Map<String, Integer> seen, int distinct, String name) {
         Awaitility.await(distinct + " distinct outputs of " + name)
                 .atMost(LIVENESS)
+                .pollInSameThread()
                 .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
@@ -564,7 +569,9 @@ class ClusterIT {
      * Receives what has arrived, for at most a second: a condition that drains a topic is
      * evaluated again soon even while messages keep coming (draining until the stream paused
      * never returned while a sender kept up with the function, and the wait around it timed out
-     * with every output received).
+     * with every output received). The waits around a drain poll in the test's own thread
+     * ({@code pollInSameThread}): the lists it fills are that thread's, and a failed wait's report
+     * reads them.
      */
     private static <T> void drain(Consumer<T> outputs, java.util.function.Consumer<Message<T>> each)
             throws PulsarClientException {
@@ -580,6 +587,7 @@ class ClusterIT {
             Consumer<String> outputs, List<String> order, Map<String, String> answers, int atLeast) throws Exception {
         Awaitility.await(atLeast + " outputs")
                 .atMost(LIVENESS)
+                .pollInSameThread()
                 .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> {

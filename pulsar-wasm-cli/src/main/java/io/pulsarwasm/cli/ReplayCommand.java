@@ -251,23 +251,25 @@ final class ReplayCommand implements Callable<Integer> {
      * it was written with (AVRO or JSON).
      */
     private RecordInput recordInput(Message<GenericRecord> message) {
-        SchemaInfo info = message.getReaderSchema().map(Schema::getSchemaInfo).orElse(null);
+        Schema<?> schema = message.getReaderSchema().orElse(null);
+        SchemaInfo info = schema == null ? null : schema.getSchemaInfo();
         if (info == null || (info.getType() != SchemaType.AVRO && info.getType() != SchemaType.JSON)) {
             throw CliException.usage("replay runs a record function on AVRO and JSON records; " + topic
                     + "'s message " + message.getMessageId() + " has "
                     + (info == null ? "no schema" : "the schema type " + info.getType()));
         }
-        return new RecordInput(
-                RecordInput.schema(info.getType(), info.getSchemaDefinition()),
-                message.getData(),
-                null,
-                message.getSchemaVersion());
+        // the schema version the message was written with, named as the topic names it: what the
+        // deployed function's guest reads about its input (get_schema)
+        return new RecordInput(schema, message.getData(), null, message.getSchemaVersion());
     }
 
-    /** @return a record as text: its fields as JSON, or its bytes where they do not decode */
+    /**
+     * @return a record as compact JSON (Avro's own rendering of its fields, re-read), the text as it
+     *     is where that is not JSON, or its bytes where they do not decode
+     */
     private static String recordText(Message<GenericRecord> message) {
         try {
-            return String.valueOf(message.getValue().getNativeObject());
+            return Runs.compactJson(String.valueOf(message.getValue().getNativeObject()));
         } catch (RuntimeException e) {
             return Runs.show(message.getData());
         }

@@ -153,7 +153,8 @@ final class Runs implements AutoCloseable {
         try {
             Object output = ((WasmFunctionTester<Object, Object>) tester).process(record);
             if (output instanceof RecordOutput written) {
-                return new Outcome(written.json().getBytes(StandardCharsets.UTF_8), stored(written.getValue()), null);
+                return new Outcome(
+                        compactJson(written.json()).getBytes(StandardCharsets.UTF_8), stored(written.getValue()), null);
             }
             return new Outcome(bytesOf(output), null);
         } catch (GuestErrorException e) {
@@ -188,6 +189,19 @@ final class Runs implements AutoCloseable {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw CliException.usage("a long function's input is a whole number, not '" + text + "'");
+        }
+    }
+
+    /**
+     * @param text JSON, or any text
+     * @return the JSON without spaces between its tokens, as a guest's record output reads; the text
+     *     as it is when it is not JSON
+     */
+    static String compactJson(String text) {
+        try {
+            return com.google.gson.JsonParser.parseString(text).toString();
+        } catch (com.google.gson.JsonParseException e) {
+            return text;
         }
     }
 

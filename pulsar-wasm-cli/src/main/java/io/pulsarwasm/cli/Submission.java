@@ -104,7 +104,8 @@ abstract class Submission implements Callable<Integer> {
             paramLabel = "<flags>",
             description = "options for each instance's JVM under the process and Kubernetes runtimes; a JavaScript "
                     + "project's default is " + JAVASCRIPT_FLAGS + " (HotSpot then compiles QuickJS's interpreter "
-                    + "loop, over its huge-method limit, and JavaScript runs about 2.7 times as fast); \"\" for none")
+                    + "loop, over its huge-method limit, and JavaScript runs about 2.7 times as fast), on deploy from "
+                    + "the project (not with --jar); \"\" for none; update keeps the deployed flags unless given")
     String runtimeFlags;
 
     @Option(
@@ -240,8 +241,11 @@ abstract class Submission implements Callable<Integer> {
         if (subsName != null) {
             builder.subName(subsName);
         }
+        boolean create = verb().equals("create");
         if (ram != null || cpu != null) {
-            Resources resources = new Resources(); // Pulsar's defaults, as pulsar-admin starts from
+            // create: Pulsar's defaults for what is not given, as pulsar-admin starts from; update:
+            // only what is given, which Pulsar lays over the deployed resources
+            Resources resources = create ? new Resources() : new Resources(null, null, null);
             if (ram != null) {
                 resources.setRam(ram);
             }
@@ -250,9 +254,12 @@ abstract class Submission implements Callable<Integer> {
             }
             builder.resources(resources);
         }
+        // the default on create only: an update without --runtime-flags keeps the deployed ones
         String flags = runtimeFlags != null
                 ? runtimeFlags
-                : jar == null && loaded != null && loaded.language() == Language.JAVASCRIPT ? JAVASCRIPT_FLAGS : null;
+                : create && jar == null && loaded != null && loaded.language() == Language.JAVASCRIPT
+                        ? JAVASCRIPT_FLAGS
+                        : null;
         if (flags != null && !flags.isBlank()) {
             builder.runtimeFlags(flags);
         }

@@ -285,17 +285,20 @@ final class TestFile {
             throw CliException.usage(file + ": \"schema\" is for a record function's test file; this function's "
                     + "type is " + Runs.name(type));
         }
-        int failed = 0;
-        int index = 0;
-        for (Case testCase : cases) {
-            index++;
+        for (int i = 0; i < cases.size(); i++) { // every case checked before any runs
+            Case testCase = cases.get(i);
             if (records != testCase.recordInput()) {
-                throw CliException.usage(file + ": case " + index + " (\"" + testCase.name() + "\"): "
+                throw CliException.usage(file + ": case " + (i + 1) + " (\"" + testCase.name() + "\"): "
                         + (records
                                 ? "a record function's input is an object, the record as its guest reads it"
                                 : "an object is a record function's input; this function's type is "
                                         + Runs.name(type)));
             }
+        }
+        int failed = 0;
+        int index = 0;
+        for (Case testCase : cases) {
+            index++;
             String problem;
             try (Runs runs = Runs.of(module, type, config, secrets)) {
                 Runs.Outcome outcome = records

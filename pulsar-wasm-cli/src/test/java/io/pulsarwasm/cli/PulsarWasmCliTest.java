@@ -388,6 +388,12 @@ class PulsarWasmCliTest {
         Result own = run(concat(common, "--runtime-flags", "-XX:+UseSerialGC -Xss2m", "--ram", "268435456"));
         assertEquals(0, own.exit(), own.err());
         assertTrue(own.out().endsWith(" --ram 268435456 --runtime-flags '-XX:+UseSerialGC -Xss2m'\n"), own.out());
+        // update sends flags and resources only when given: the deployed ones stay
+        Result update = run("update", "--dir", dir.toString(), "--dry-run", "--ram", "268435456");
+        assertEquals(0, update.exit(), update.err());
+        assertTrue(update.out().contains(" functions update "), update.out());
+        assertTrue(update.out().endsWith(" --ram 268435456\n"), update.out());
+        assertTrue(!update.out().contains("--runtime-flags") && !update.out().contains("--cpu"), update.out());
         // a NAR of one's own: no language known, no default
         Files.writeString(dir.resolve("own.nar"), "a NAR");
         Result jar = run(concat(common, "--jar", dir.resolve("own.nar").toString(), "--classname", "C"));
