@@ -377,12 +377,13 @@ abstract class Submission implements Callable<Integer> {
         add(args, "--log-topic", config.getLogTopic());
         add(args, "--processing-guarantees", config.getProcessingGuarantees());
         add(args, "--subs-name", config.getSubName());
+        // create fills in Pulsar's defaults, which the line leaves out; update sends only what was given
         Resources resources = config.getResources();
-        Resources defaults = Resources.getDefaultResources();
-        if (resources != null && !defaults.getCpu().equals(resources.getCpu())) {
+        Resources defaults = verb.equals("create") ? Resources.getDefaultResources() : new Resources(null, null, null);
+        if (resources != null && !java.util.Objects.equals(defaults.getCpu(), resources.getCpu())) {
             add(args, "--cpu", resources.getCpu());
         }
-        if (resources != null && !defaults.getRam().equals(resources.getRam())) {
+        if (resources != null && !java.util.Objects.equals(defaults.getRam(), resources.getRam())) {
             add(args, "--ram", resources.getRam());
         }
         add(args, "--runtime-flags", config.getRuntimeFlags());

@@ -394,6 +394,10 @@ class PulsarWasmCliTest {
         assertTrue(update.out().contains(" functions update "), update.out());
         assertTrue(update.out().endsWith(" --ram 268435456\n"), update.out());
         assertTrue(!update.out().contains("--runtime-flags") && !update.out().contains("--cpu"), update.out());
+        // on update a value equal to Pulsar's default is sent, so the line says it
+        Result updateCpu = run("update", "--dir", dir.toString(), "--dry-run", "--cpu", "1.0");
+        assertEquals(0, updateCpu.exit(), updateCpu.err());
+        assertTrue(updateCpu.out().endsWith(" --cpu 1.0\n"), updateCpu.out());
         // a NAR of one's own: no language known, no default
         Files.writeString(dir.resolve("own.nar"), "a NAR");
         Result jar = run(concat(common, "--jar", dir.resolve("own.nar").toString(), "--classname", "C"));
