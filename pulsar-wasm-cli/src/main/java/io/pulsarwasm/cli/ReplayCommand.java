@@ -40,6 +40,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pulsar-wasm replay <topic>}: messages from a topic through a module in-process, and,
  * with {@code --compare}, against what the deployed function wrote.
+ *
+ * <p>Over 300 lines because it is one command: its options, the reader that picks the messages,
+ * and the comparison with the outputs, which share the command's state.
  */
 @Command(
         header = "Run messages from a topic through a module in-process; compare with the deployed function.",

@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
  * options (named as {@code pulsar-admin functions create} names them), the NAR ({@code package}d
  * when missing or older than the module), and {@code --dry-run}, which prints the equivalent
  * {@code pulsar-admin} line instead.
+ *
+ * <p>Over 300 lines because it holds every option of the two commands, each with the line of
+ * {@code --dry-run} it prints, so that the options and that line cannot disagree.
  */
 abstract class Submission implements Callable<Integer> {
 

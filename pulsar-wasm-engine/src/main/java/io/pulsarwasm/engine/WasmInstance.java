@@ -18,6 +18,9 @@ import run.endive.wasm.WasmEngineException;
  *
  * <p>Not thread-safe, because Endive instances are not: use one per thread ({@link WasmSession}
  * checks it).
+ *
+ * <p>Over 300 lines because every way into the guest (start, init, each entry's call, close, the
+ * host's waits) is here, each under the same deadline and the same translation of a trap.
  */
 public final class WasmInstance implements AutoCloseable {
 

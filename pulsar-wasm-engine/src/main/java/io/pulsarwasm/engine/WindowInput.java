@@ -21,6 +21,9 @@ import java.util.OptionalLong;
  *
  * <p>A window is bounded twice before anything is encoded: by its number of records ({@link
  * Limit#MAX_WINDOW_RECORDS}) and by the size of its encoding ({@link Limit#MAX_WINDOW_BYTES}).
+ *
+ * <p>Over 300 lines because it is the window's encoding both ways (the host's encoder, and the
+ * decoder its tests read it back with), kept in one place so that the two cannot drift.
  */
 public final class WindowInput {
 
@@ -166,7 +169,7 @@ public final class WindowInput {
      * @return its records, oldest first
      * @throws IllegalArgumentException naming what is malformed and where
      */
-    public static List<Entry> decode(byte[] window) {
+    static List<Entry> decode(byte[] window) {
         ByteBuffer in = ByteBuffer.wrap(window).order(ByteOrder.LITTLE_ENDIAN);
         try {
             if (in.getInt() != MAGIC) {

@@ -295,6 +295,15 @@ class AbiCopiesTest {
             }
         }
         List<String> differences = new ArrayList<>();
+        TreeSet<String> hostNames = new TreeSet<>();
+        for (HostImport hostImport : HostImport.values()) {
+            hostNames.add(hostImport.importName());
+        }
+        for (String name : found.keySet()) {
+            if (!hostNames.contains(name)) {
+                differences.add(name + " is not an import of the host's");
+            }
+        }
         for (HostImport hostImport : HostImport.values()) {
             String name = hostImport.importName();
             String expected = hostImport.type().params().size() + " -> " + hostResult(hostImport);
@@ -305,6 +314,30 @@ class AbiCopiesTest {
             }
         }
         assertTrue(differences.isEmpty(), "docs/abi.md's import table differs from HostImport: " + differences);
+    }
+
+    @Test
+    void everySdkAndHostCopyOfTheAbiVersionIsTheHosts() throws IOException {
+        Map<String, Pattern> copies = new TreeMap<>();
+        copies.put(
+                "sdk/c/pulsar_wasm.h",
+                Pattern.compile("PW_EXPORT\\(pulsar_abi_version\\) int32_t \\w+\\(void\\) \\{ return (\\d+); \\}"));
+        copies.put("sdk/rust/src/lib.rs", Pattern.compile("pub const ABI_VERSION: i32 = (\\d+);"));
+        copies.put(
+                "sdk/assemblyscript/pulsar.ts",
+                Pattern.compile("export function pulsar_abi_version\\(\\): i32 \\{\\s*return (\\d+);"));
+        copies.put("sdk/assemblyscript/testing.mjs", Pattern.compile("if \\(version !== (\\d+)\\)"));
+        copies.put("docs/abi.md", Pattern.compile("Any other value than (\\d+) is refused at load"));
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, Pattern> copy : copies.entrySet()) {
+            Matcher version = copy.getValue().matcher(read(copy.getKey()));
+            if (!version.find()) {
+                differences.add(copy.getKey() + " states no ABI version where expected (" + copy.getValue() + ")");
+            } else if (Integer.parseInt(version.group(1)) != Abi.VERSION) {
+                differences.add(copy.getKey() + " says " + version.group(1));
+            }
+        }
+        assertTrue(differences.isEmpty(), "the host implements ABI version " + Abi.VERSION + ", but " + differences);
     }
 
     @Test

@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code pulsar.get_redelivery_count}: the current message's, 0 on its first delivery and outside a message. */
+/**
+ * {@code pulsar.get_redelivery_count}, and JavaScript's {@code ctx.redeliveryCount()}: the current
+ * message's, 0 on its first delivery and outside a message.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedeliveryCountTest {
 
@@ -21,6 +24,16 @@ class RedeliveryCountTest {
             assertEquals(0L, guest.process(7L), "a first delivery, or outside a message");
             host.redeliveryCount(3);
             assertEquals(3L, guest.process(7L), "the fourth delivery");
+        }
+    }
+
+    @Test
+    void aJavaScriptFunctionReadsItThroughCtx() {
+        try (JsGuest guest =
+                new JsGuest("export function process(input, ctx) { return input + ' ' + ctx.redeliveryCount(); }\n")) {
+            assertEquals("a 0", guest.process("a"));
+            guest.host().redeliveryCount(2);
+            assertEquals("b 2", guest.process("b"));
         }
     }
 }

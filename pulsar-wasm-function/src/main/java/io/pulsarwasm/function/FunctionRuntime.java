@@ -131,11 +131,6 @@ public final class FunctionRuntime<I, O> implements AutoCloseable {
         return host;
     }
 
-    /** @return the guest's session: its module's name, its instance */
-    public WasmSession session() {
-        return session;
-    }
-
     /** Runs the guest's {@code close} export and releases the guest. */
     @Override
     public void close() {

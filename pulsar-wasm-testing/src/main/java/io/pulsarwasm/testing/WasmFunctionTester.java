@@ -31,6 +31,9 @@ import org.apache.pulsar.client.api.schema.GenericObject;
  * }
  * }</pre>
  *
+ * <p>Over 300 lines because it is a user's whole in-process fixture: one small method per kind of
+ * input (text, bytes, records, windows) and per thing a test asserts on, over one runtime.
+ *
  * @param <I> input type
  * @param <O> output type
  */

@@ -37,6 +37,9 @@ import java.util.function.Supplier;
  * measured from a stale clock; arming and then checking, against the thread's announcing and then
  * re-checking (both through volatile fields), leaves no window in which a call is armed and the
  * thread stays parked.
+ *
+ * <p>Over 300 lines because the deadline and the thread that enforces it share one lock-free
+ * protocol (above), which is easier to check when read in one file.
  */
 public final class Watchdog {
 

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pulsarwasm.testing.WasmFunctionTester;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the JavaScript engine's own path exposes (QuickJS through its C API): the host calls the
@@ -21,18 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class JavaScriptEngineTest {
 
-    @TempDir
-    Path dir;
-
-    private WasmFunctionTester<String, String> strings(String source) throws IOException {
-        Path file = dir.resolve("f.js");
-        Files.writeString(file, source);
-        return WasmFunctionTester.strings(file.toUri().toString());
+    private static JsGuest strings(String source) throws IOException {
+        return new JsGuest(source);
     }
 
     @Test
     void textHoldingNulCrossesWholeEveryWay() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+        try (JsGuest tester = strings("export function process(input, ctx) {\n"
                         + "  if (input === 'config') return ctx.config('nul');\n"
                         + "  if (input === 'log') { ctx.log.info('a\\u0000b'); return 'logged'; }\n"
                         + "  return input + '\\u0000' + input.length;\n"
@@ -51,7 +42,7 @@ class JavaScriptEngineTest {
 
     @Test
     void anOutputOverTheLimitIsRefusedBeforeTheHostReadsIt() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+        try (JsGuest tester = strings("export function process(input) {\n"
                         + "  return input === 'big' ? 'x'.repeat(5000) : input;\n"
                         + "}\n")
                 .config("wasm.max-output-bytes", 4096)) {
@@ -64,7 +55,7 @@ class JavaScriptEngineTest {
 
     @Test
     void unboundedRecursionFailsTheMessageAndTheNextOneRuns() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("function deeper(n) { return deeper(n + 1) + 1; }\n"
+        try (JsGuest tester = strings("function deeper(n) { return deeper(n + 1) + 1; }\n"
                 + "export function process(input) { return input === 'deep' ? String(deeper(0)) : input; }\n")) {
             RuntimeException e = assertThrows(RuntimeException.class, () -> tester.process("deep"));
             assertTrue(
@@ -77,7 +68,7 @@ class JavaScriptEngineTest {
     @Test
     @Timeout(30)
     void aJobQueueThatNeverEmptiesIsStoppedByTheDeadline() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("async function forever() { for (;;) await null; }\n"
+        try (JsGuest tester = strings("async function forever() { for (;;) await null; }\n"
                         + "export function process(input) {\n"
                         + "  if (input === 'spin') forever();\n"
                         + "  return input;\n"
@@ -96,7 +87,7 @@ class JavaScriptEngineTest {
         // the host reads these functions' arguments from the engine's memory itself: a huge one is
         // refused by the limits, a string object or one whose toString throws never reaches it, and
         // fifty thousand log arguments go through the prelude's version
-        try (WasmFunctionTester<String, String> tester = strings("export function process(input, ctx) {\n"
+        try (JsGuest tester = strings("export function process(input, ctx) {\n"
                 + "  if (input === 'huge') return ctx.config('k'.repeat(2 << 20));\n"
                 + "  if (input === 'wide') { ctx.log.info(...new Array(50000).fill('x')); return 'logged'; }\n"
                 + "  const tricks = [new String('k'), { toString() { throw new Error('called'); } }, Symbol('s')];\n"
@@ -126,7 +117,7 @@ class JavaScriptEngineTest {
 
     @Test
     void thePreludesHostFunctionsAreOutOfReach() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("export function process() {\n"
+        try (JsGuest tester = strings("export function process() {\n"
                 + "  return [typeof __pulsar_natives, typeof java_invoke, typeof Javy, typeof __pulsar_dispatch,\n"
                 + "    Object.getOwnPropertyNames(globalThis).filter((n) => n.startsWith('__')).join('+')].join(',');\n"
                 + "}\n")) {
@@ -136,7 +127,7 @@ class JavaScriptEngineTest {
 
     @Test
     void registeringAnotherProcessLaterChangesNothing() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+        try (JsGuest tester = strings("export function process(input) {\n"
                 + "  __pulsar_register(() => 'hijacked');\n"
                 + "  __pulsar_register(42);\n"
                 + "  return input + '!';\n"
@@ -148,7 +139,7 @@ class JavaScriptEngineTest {
 
     @Test
     void textEncoderAndTextDecoderFollowTheEncodingStandard() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+        try (JsGuest tester = strings("export function process(input) {\n"
                 + "  const bytes = new TextEncoder().encode('\\u00e9\\uD800x');\n"
                 + "  const strict = new TextDecoder('utf-8', { fatal: true });\n"
                 + "  let refused = 'no';\n"
@@ -170,7 +161,7 @@ class JavaScriptEngineTest {
 
     @Test
     void aModuleThatReplacesTheBuiltinsItUsesCannotBreakTheHost() throws IOException {
-        try (WasmFunctionTester<String, String> tester = strings("String.prototype.toWellFormed = () => 'evil';\n"
+        try (JsGuest tester = strings("String.prototype.toWellFormed = () => 'evil';\n"
                 + "Array.prototype.join = () => 'evil';\n"
                 + "Object.prototype.then = undefined;\n"
                 + "export function process(input) { return input.toUpperCase(); }\n")) {
