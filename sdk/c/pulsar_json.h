@@ -51,6 +51,13 @@ static void *pw_alloc(uint32_t len);
 #define PW_JSON_MAX_DEPTH 64
 #endif
 
+/* The larger readers and writers stay functions of their own, not inlined into the caller: a wasm
+ * function becomes one JVM method, and HotSpot does not compile a method over 8,000 bytes of
+ * bytecode, so a process function with the JSON code inlined into it ran three times slower. */
+#ifndef PW_JSON_OUTLINE
+#define PW_JSON_OUTLINE static __attribute__((noinline))
+#endif
+
 /* What a JSON value is (pw_json_kind). */
 enum { PW_JSON_INVALID = 0, PW_JSON_NULL, PW_JSON_BOOL, PW_JSON_NUMBER, PW_JSON_STRING, PW_JSON_ARRAY, PW_JSON_OBJECT };
 
@@ -73,11 +80,13 @@ static pw_bytes pw_json_cstr(const char *text) {
 
 /* Moves *at past whitespace. Throughout the reader, *at <= text.len. */
 static void pw_json_space(pw_bytes text, uint32_t *at) {
-    while (*at < text.len) {
-        uint8_t c = text.ptr[*at];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
-        (*at)++;
+    uint32_t i = *at; /* (a local: a store through at could change text, as far as the compiler knows) */
+    while (i != text.len) {
+        uint8_t c = text.ptr[i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+        i++;
     }
+    *at = i;
 }
 
 /* Whether the text at *at is word (true, false, null); if so, moves past it. */
@@ -92,9 +101,10 @@ static int pw_json_word(pw_bytes text, uint32_t *at, const char *word) {
 
 /* Moves *at past decimal digits; returns how many there were. */
 static uint32_t pw_json_digits(pw_bytes text, uint32_t *at) {
-    uint32_t start = *at;
-    while (*at < text.len && text.ptr[*at] >= '0' && text.ptr[*at] <= '9') (*at)++;
-    return *at - start;
+    uint32_t start = *at, i = start;
+    while (i != text.len && text.ptr[i] >= '0' && text.ptr[i] <= '9') i++;
+    *at = i;
+    return i - start;
 }
 
 /* Moves *at past a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; 0 if there is none. */
@@ -216,12 +226,24 @@ static int pw_json_skip(pw_bytes text, uint32_t *at, int depth) {
     pw_json_space(text, at);
     if (*at >= text.len) return 0;
     uint8_t c = text.ptr[*at];
-    if (c == '"') {
+    if (c == '"') { /* the plain characters in one loop; an escape through pw_json_char */
         uint8_t out[4];
-        int n;
-        (*at)++;
-        while ((n = pw_json_char(text, at, out)) > 0) {}
-        return n == 0;
+        uint32_t i = *at + 1;
+        while (i != text.len) { /* (!=, not <: i never passes text.len) */
+            c = text.ptr[i];
+            if (c == '"') {
+                *at = i + 1;
+                return 1;
+            }
+            if (c == '\\') {
+                if (pw_json_char(text, &i, out) < 0) return 0;
+            } else if (c < 0x20) {
+                return 0;
+            } else {
+                i++;
+            }
+        }
+        return 0;
     }
     if (c == '{' || c == '[') {
         if (depth >= PW_JSON_MAX_DEPTH) return 0;
@@ -249,7 +271,7 @@ static uint32_t pw_json_start(pw_bytes value) {
 
 /* What value holds, validating all of it: PW_JSON_OBJECT, _ARRAY, _STRING, _NUMBER, _BOOL, _NULL;
  * PW_JSON_INVALID if value is absent, empty, malformed, too deep, or more than one value. */
-static int pw_json_kind(pw_bytes value) {
+PW_JSON_OUTLINE int pw_json_kind(pw_bytes value) {
     uint32_t at = 0;
     if (value.ptr == NULL || !pw_json_skip(value, &at, 0)) return PW_JSON_INVALID;
     pw_json_space(value, &at);
@@ -266,7 +288,7 @@ static int pw_json_kind(pw_bytes value) {
 
 /* Starts it inside value if value is a well-formed object (PW_JSON_OBJECT) or array (PW_JSON_ARRAY) as
  * kind says; if not, returns 0 and it reads nothing. */
-static int pw_json_open(pw_bytes value, int kind, pw_json_iter *it) {
+PW_JSON_OUTLINE int pw_json_open(pw_bytes value, int kind, pw_json_iter *it) {
     pw_json_iter start = {value, pw_json_start(value) + 1, kind == PW_JSON_OBJECT, 0};
     if (pw_json_kind(value) != kind) start.state = 2;
     *it = start;
@@ -292,8 +314,38 @@ static int pw_json_next_element(pw_json_iter *it, pw_bytes *value) {
     return !it->object && pw_json_step(it, &unused, value, 1) > 0;
 }
 
+/* If value is a JSON string without escapes (whitespace around it allowed), sets *content to the
+ * bytes between its quotes (not copied) and returns 1; else 0: the fast path of the readers below,
+ * which go through pw_json_char only for the strings this refuses. */
+PW_JSON_OUTLINE int pw_json_plain(pw_bytes value, pw_bytes *content) {
+    if (value.ptr == NULL) return 0;
+    uint32_t at = pw_json_start(value);
+    if (at == value.len || value.ptr[at] != '"') return 0;
+    uint32_t end = at + 1;
+    for (;; end++) { /* (!=, not <: end never passes value.len) */
+        if (end == value.len) return 0;
+        uint8_t c = value.ptr[end];
+        if (c == '"') break;
+        if (c == '\\' || c < 0x20) return 0;
+    }
+    uint32_t after = end + 1;
+    pw_json_space(value, &after);
+    if (after != value.len) return 0;
+    content->ptr = value.ptr + at + 1;
+    content->len = end - at - 1;
+    return 1;
+}
+
 /* Whether value is a JSON string whose unescaped content is exactly the bytes text. */
-static int pw_json_string_equals(pw_bytes value, pw_bytes text) {
+PW_JSON_OUTLINE int pw_json_string_equals(pw_bytes value, pw_bytes text) {
+    pw_bytes plain;
+    if (pw_json_plain(value, &plain)) {
+        if (plain.len != text.len) return 0;
+        for (uint32_t i = 0; i != plain.len; i++) {
+            if (plain.ptr[i] != text.ptr[i]) return 0;
+        }
+        return 1;
+    }
     if (pw_json_kind(value) != PW_JSON_STRING) return 0;
     uint32_t at = pw_json_start(value) + 1, i = 0;
     uint8_t out[4];
@@ -311,7 +363,7 @@ static int pw_json_string_is(pw_bytes value, const char *text) { return pw_json_
 
 /* The value of object's member name (the first, if the name repeats); absent if object is not a
  * well-formed object or has no such member. */
-static pw_bytes pw_json_member(pw_bytes object, pw_bytes name) {
+PW_JSON_OUTLINE pw_bytes pw_json_member(pw_bytes object, pw_bytes name) {
     pw_json_iter it;
     pw_bytes key, value, none = {NULL, 0};
     pw_json_members(object, &it);
@@ -325,7 +377,7 @@ static pw_bytes pw_json_member(pw_bytes object, pw_bytes name) {
 static pw_bytes pw_json_get(pw_bytes object, const char *name) { return pw_json_member(object, pw_json_cstr(name)); }
 
 /* Element index (from 0) of array; absent if array is not a well-formed array or is shorter. */
-static pw_bytes pw_json_element(pw_bytes array, uint32_t index) {
+PW_JSON_OUTLINE pw_bytes pw_json_element(pw_bytes array, uint32_t index) {
     pw_json_iter it;
     pw_bytes value, none = {NULL, 0};
     pw_json_elements(array, &it);
@@ -338,7 +390,7 @@ static pw_bytes pw_json_element(pw_bytes array, uint32_t index) {
 /* The value at path in value: steps separated by '.', each a member name or, in an array, a
  * decimal index: "user.emails.0". Absent if a step is missing or the text is malformed. (A name
  * with a '.' in it needs pw_json_member.) */
-static pw_bytes pw_json_path(pw_bytes value, const char *path) {
+PW_JSON_OUTLINE pw_bytes pw_json_path(pw_bytes value, const char *path) {
     pw_bytes step = {(uint8_t *)path, 0};
     for (;;) {
         while (step.ptr[step.len] && step.ptr[step.len] != '.') step.len++;
@@ -358,7 +410,7 @@ static pw_bytes pw_json_path(pw_bytes value, const char *path) {
 
 /* Unescapes the JSON string value into dst (at most cap bytes) as UTF-8 and returns its length;
  * -1 if value is not a well-formed string, or if it does not fit. With dst NULL, only measures. */
-static int64_t pw_json_unescape(pw_bytes value, uint8_t *dst, uint32_t cap) {
+PW_JSON_OUTLINE int64_t pw_json_unescape(pw_bytes value, uint8_t *dst, uint32_t cap) {
     if (pw_json_kind(value) != PW_JSON_STRING) return -1;
     uint32_t at = pw_json_start(value) + 1, len = 0;
     uint8_t out[4];
@@ -375,8 +427,14 @@ static int64_t pw_json_unescape(pw_bytes value, uint8_t *dst, uint32_t cap) {
 
 /* The JSON string value unescaped, as UTF-8, in memory from pw_alloc (yours to change); absent if
  * value is not a well-formed string. */
-static pw_bytes pw_json_string(pw_bytes value) {
-    pw_bytes text = {NULL, 0};
+PW_JSON_OUTLINE pw_bytes pw_json_string(pw_bytes value) {
+    pw_bytes text = {NULL, 0}, plain;
+    if (pw_json_plain(value, &plain)) {
+        text.ptr = (uint8_t *)pw_alloc(plain.len);
+        text.len = plain.len;
+        for (uint32_t i = 0; i != plain.len; i++) text.ptr[i] = plain.ptr[i];
+        return text;
+    }
     int64_t len = pw_json_unescape(value, NULL, 0);
     if (len >= 0) {
         text.ptr = (uint8_t *)pw_alloc((uint32_t)len);
@@ -388,7 +446,7 @@ static pw_bytes pw_json_string(pw_bytes value) {
 
 /* Reads value, an integer (no fraction, no exponent) from -2^63 to 2^63-1, into *out; 0 if it is
  * anything else, *out unchanged. */
-static int pw_json_int(pw_bytes value, int64_t *out) {
+PW_JSON_OUTLINE int pw_json_int(pw_bytes value, int64_t *out) {
     if (pw_json_kind(value) != PW_JSON_NUMBER) return 0;
     uint32_t at = pw_json_start(value);
     int negative = value.ptr[at] == '-';
@@ -405,7 +463,7 @@ static int pw_json_int(pw_bytes value, int64_t *out) {
 }
 
 /* Reads value, true or false, into *out as 1 or 0; 0 if it is anything else, *out unchanged. */
-static int pw_json_bool(pw_bytes value, int *out) {
+PW_JSON_OUTLINE int pw_json_bool(pw_bytes value, int *out) {
     if (pw_json_kind(value) != PW_JSON_BOOL) return 0;
     *out = value.ptr[pw_json_start(value)] == 't';
     return 1;
@@ -435,7 +493,7 @@ static void pw_json_writer_init(pw_json_writer *w, uint32_t capacity) {
 static pw_bytes pw_json_output(const pw_json_writer *w) { return w->out; }
 
 /* Appends n bytes to w's text and returns where they go, moving the text to twice the room when full. */
-static uint8_t *pw_json_room(pw_json_writer *w, uint32_t n) {
+PW_JSON_OUTLINE uint8_t *pw_json_room(pw_json_writer *w, uint32_t n) {
     if (w->cap - w->out.len < n) {
         uint64_t cap = (uint64_t)w->cap * 2 + n;
         if (cap > 0xFFFFFFFFu) __builtin_trap();
@@ -449,7 +507,7 @@ static uint8_t *pw_json_room(pw_json_writer *w, uint32_t n) {
 }
 
 /* Appends len bytes as they are. */
-static void pw_json_put(pw_json_writer *w, const uint8_t *ptr, uint32_t len) {
+PW_JSON_OUTLINE void pw_json_put(pw_json_writer *w, const uint8_t *ptr, uint32_t len) {
     uint8_t *to = pw_json_room(w, len);
     for (uint32_t i = 0; i < len; i++) to[i] = ptr[i];
 }
@@ -462,8 +520,17 @@ static void pw_json_separate(pw_json_writer *w) {
 
 /* Appends text as a JSON string: quoted; '"', '\\' and control characters escaped
  * (\b \f \n \r \t, the others as \u00xx); everything else as it is. */
-static void pw_json_quote(pw_json_writer *w, pw_bytes text) {
+PW_JSON_OUTLINE void pw_json_quote(pw_json_writer *w, pw_bytes text) {
     static const char hex[] = "0123456789abcdef";
+    uint32_t plain = 0; /* the first character that needs an escape, or text.len */
+    while (plain != text.len && text.ptr[plain] != '"' && text.ptr[plain] != '\\' && text.ptr[plain] >= 0x20) plain++;
+    if (plain == text.len) { /* none: one reservation, one copy */
+        uint8_t *to = pw_json_room(w, text.len + 2);
+        to[0] = '"';
+        for (uint32_t i = 0; i != text.len; i++) to[i + 1] = text.ptr[i];
+        to[text.len + 1] = '"';
+        return;
+    }
     *pw_json_room(w, 1) = '"';
     for (uint32_t i = 0; i < text.len; i++) {
         uint8_t c = text.ptr[i];
@@ -512,7 +579,7 @@ static void pw_json_end_array(pw_json_writer *w) {
 }
 
 /* Writes the name of the next member of an object (escaped). */
-static void pw_json_write_name(pw_json_writer *w, const char *name) {
+PW_JSON_OUTLINE void pw_json_write_name(pw_json_writer *w, const char *name) {
     pw_json_separate(w);
     pw_json_quote(w, pw_json_cstr(name));
     *pw_json_room(w, 1) = ':';
@@ -521,7 +588,7 @@ static void pw_json_write_name(pw_json_writer *w, const char *name) {
 
 /* Writes the name of the next member given as a JSON string, quotes included, as it is (as
  * pw_json_next_member reads it). */
-static void pw_json_write_name_raw(pw_json_writer *w, pw_bytes name) {
+PW_JSON_OUTLINE void pw_json_write_name_raw(pw_json_writer *w, pw_bytes name) {
     pw_json_separate(w);
     pw_json_put(w, name.ptr, name.len);
     *pw_json_room(w, 1) = ':';
@@ -529,13 +596,13 @@ static void pw_json_write_name_raw(pw_json_writer *w, pw_bytes name) {
 }
 
 /* Writes text (UTF-8) as a JSON string, escaped. */
-static void pw_json_write_string(pw_json_writer *w, pw_bytes text) {
+PW_JSON_OUTLINE void pw_json_write_string(pw_json_writer *w, pw_bytes text) {
     pw_json_separate(w);
     pw_json_quote(w, text);
 }
 
 /* Writes an integer. */
-static void pw_json_write_int(pw_json_writer *w, int64_t value) {
+PW_JSON_OUTLINE void pw_json_write_int(pw_json_writer *w, int64_t value) {
     uint8_t digits[20];
     uint32_t at = sizeof digits;
     uint64_t rest = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
@@ -561,7 +628,7 @@ static void pw_json_write_null(pw_json_writer *w) {
 }
 
 /* Writes json, the text of one JSON value (as the reader hands it out), as it is: not checked. */
-static void pw_json_write_raw(pw_json_writer *w, pw_bytes json) {
+PW_JSON_OUTLINE void pw_json_write_raw(pw_json_writer *w, pw_bytes json) {
     pw_json_separate(w);
     pw_json_put(w, json.ptr, json.len);
 }

@@ -166,6 +166,19 @@ final class Runs implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the host's warnings about the module so far (the text of each "WARN pulsar-wasm: wasm module
+     *     '...'" line, given when it loads: functions over the JIT limit, a memory limit the heap may not hold);
+     *     not those about one message, which its case reports
+     */
+    java.util.List<String> moduleWarnings() {
+        String prefix = "WARN pulsar-wasm: ";
+        return tester.host().logLines().stream()
+                .filter(line -> line.startsWith(prefix + "wasm module '"))
+                .map(line -> line.substring(prefix.length()))
+                .toList();
+    }
+
     /** @return the function's own log lines so far ("INFO text"), without the host's ("INFO pulsar-wasm: ...") */
     java.util.List<String> logLines() {
         return tester.host().logLines().stream()

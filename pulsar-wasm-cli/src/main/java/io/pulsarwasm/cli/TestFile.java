@@ -300,6 +300,7 @@ final class TestFile {
         }
         int failed = 0;
         int index = 0;
+        java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
         for (Case testCase : cases) {
             index++;
             String problem;
@@ -320,6 +321,7 @@ final class TestFile {
                                 testCase.eventTime(),
                                 null);
                 problem = check(testCase, outcome, runs);
+                warnings.addAll(runs.moduleWarnings());
             }
             if (problem == null) {
                 out.println("ok    " + testCase.name());
@@ -327,6 +329,9 @@ final class TestFile {
                 failed++;
                 out.println("FAIL  " + testCase.name() + ": " + problem);
             }
+        }
+        for (String warning : warnings) {
+            out.println("warning: " + warning);
         }
         out.println(file.getFileName() + ": " + (cases.size() - failed) + " passed, " + failed + " failed");
         out.flush();

@@ -375,6 +375,16 @@ class PulsarWasmCliTest {
     }
 
     @Test
+    void onlyJavaScriptAndGoProjectsCompileHugeMethodsByDefault() {
+        for (Language language : Language.values()) {
+            assertEquals(
+                    language == Language.JAVASCRIPT || language == Language.GO ? "-XX:-DontCompileHugeMethods" : null,
+                    Submission.defaultRuntimeFlags(language),
+                    language.name());
+        }
+    }
+
+    @Test
     void aJavaScriptProjectsInstancesCompileHugeMethodsUnlessTheFlagsSayOtherwise() throws IOException {
         genericNarIntoHome();
         Path dir = javaScriptProject("export function process(input) { return input; }");

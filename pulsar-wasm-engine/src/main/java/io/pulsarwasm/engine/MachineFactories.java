@@ -115,24 +115,26 @@ final class MachineFactories {
     }
 
     private static Compiled compile(String name, Slot slot, WasmModule module) {
+        HugeMethods sizes = new HugeMethods();
         try {
-            return new Compiled(
-                    slot,
-                    module,
-                    MachineFactoryCompiler.builder(module)
-                            .withInterpreterFallback(InterpreterFallback.FAIL)
-                            .compile(),
-                    null);
+            Function<Instance, Machine> factory = MachineFactoryCompiler.builder(module)
+                    .withInterpreterFallback(InterpreterFallback.FAIL)
+                    .withCache(sizes)
+                    .compile();
+            return new Compiled(slot, module, factory, sizes.warning(name, module));
         } catch (RuntimeException tooLarge) {
             // Functions too large for a JVM method run in the interpreter; the rest stays compiled.
+            Function<Instance, Machine> factory = MachineFactoryCompiler.builder(module)
+                    .withInterpreterFallback(InterpreterFallback.SILENT)
+                    .withCache(sizes)
+                    .compile();
+            String huge = sizes.warning(name, module);
             return new Compiled(
                     slot,
                     module,
-                    MachineFactoryCompiler.builder(module)
-                            .withInterpreterFallback(InterpreterFallback.SILENT)
-                            .compile(),
+                    factory,
                     "wasm module '" + name + "': some functions are too large for the compiler and run in the "
-                            + "interpreter (" + tooLarge.getMessage() + ")");
+                            + "interpreter (" + tooLarge.getMessage() + ")" + (huge == null ? "" : "; " + huge));
         }
     }
 

@@ -3,6 +3,7 @@ package io.pulsarwasm.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,14 +37,27 @@ final class Wat {
 
     /** Compiles a module's text; every wasm feature is enabled, so the host, not the tool, is what refuses. */
     static byte[] compile(String text) {
+        return compile(text, false);
+    }
+
+    /** {@link #compile(String)}, with a name section holding the text's {@code $names} of functions. */
+    static byte[] compileWithNames(String text) {
+        return compile(text, true);
+    }
+
+    private static byte[] compile(String text, boolean names) {
         try {
             Path dir = Files.createTempDirectory("hostile");
             Path source = dir.resolve("m.wat");
             Path binary = dir.resolve("m.wasm");
             Files.writeString(source, text);
-            Process process = new ProcessBuilder("wat2wasm", "--enable-all", source.toString(), "-o", binary.toString())
-                    .redirectErrorStream(true)
-                    .start();
+            List<String> command = new java.util.ArrayList<>(
+                    List.of("wat2wasm", "--enable-all", source.toString(), "-o", binary.toString()));
+            if (names) {
+                command.add("--debug-names");
+            }
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output =
                     new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
