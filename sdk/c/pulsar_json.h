@@ -26,6 +26,10 @@
  *   return pw_set(out, pw_json_output(&w));                // {"ok":true}
  *
  * Text is UTF-8; bytes from 0x80 up are copied as they are both ways (not checked).
+ *
+ * Positions are compared with == and != where they move one byte at a time up to a length (never
+ * past it): Endive, on JDK 17, routes wasm's i32.ge_u through a deliberately megamorphic call (its
+ * workaround for a JIT bug), and clang emits that instruction for most >= and < on unsigned values.
  */
 #ifndef PULSAR_JSON_H
 #define PULSAR_JSON_H
@@ -93,7 +97,7 @@ static void pw_json_space(pw_bytes text, uint32_t *at) {
 static int pw_json_word(pw_bytes text, uint32_t *at, const char *word) {
     uint32_t i = 0;
     for (; word[i]; i++) {
-        if (*at + i >= text.len || text.ptr[*at + i] != (uint8_t)word[i]) return 0;
+        if (*at + i == text.len || text.ptr[*at + i] != (uint8_t)word[i]) return 0;
     }
     *at += i;
     return 1;
@@ -110,17 +114,17 @@ static uint32_t pw_json_digits(pw_bytes text, uint32_t *at) {
 /* Moves *at past a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; 0 if there is none. */
 static int pw_json_number(pw_bytes text, uint32_t *at) {
     uint32_t i = *at;
-    if (i < text.len && text.ptr[i] == '-') i++;
+    if (i != text.len && text.ptr[i] == '-') i++;
     uint32_t first = i;
     uint32_t digits = pw_json_digits(text, &i);
     if (digits == 0 || (digits > 1 && text.ptr[first] == '0')) return 0;
-    if (i < text.len && text.ptr[i] == '.') {
+    if (i != text.len && text.ptr[i] == '.') {
         i++;
         if (pw_json_digits(text, &i) == 0) return 0;
     }
-    if (i < text.len && (text.ptr[i] == 'e' || text.ptr[i] == 'E')) {
+    if (i != text.len && (text.ptr[i] == 'e' || text.ptr[i] == 'E')) {
         i++;
-        if (i < text.len && (text.ptr[i] == '+' || text.ptr[i] == '-')) i++;
+        if (i != text.len && (text.ptr[i] == '+' || text.ptr[i] == '-')) i++;
         if (pw_json_digits(text, &i) == 0) return 0;
     }
     *at = i;
@@ -146,7 +150,7 @@ static int pw_json_hex4(pw_bytes text, uint32_t *at, uint32_t *unit) {
  * Returns its length in bytes (1 to 4); 0 at the closing quote (moved past it); -1 if malformed:
  * the text ends, a control character, an unknown escape, bad hex, a lone surrogate. */
 static int pw_json_char(pw_bytes text, uint32_t *at, uint8_t out[4]) {
-    if (*at >= text.len) return -1;
+    if (*at == text.len) return -1;
     uint8_t c = text.ptr[(*at)++];
     if (c == '"') return 0;
     if (c < 0x20) return -1;
@@ -154,7 +158,7 @@ static int pw_json_char(pw_bytes text, uint32_t *at, uint8_t out[4]) {
         out[0] = c;
         return 1;
     }
-    if (*at >= text.len) return -1;
+    if (*at == text.len) return -1;
     c = text.ptr[(*at)++];
     switch (c) {
     case '"': case '\\': case '/': out[0] = c; return 1;
@@ -191,7 +195,8 @@ static int pw_json_skip(pw_bytes text, uint32_t *at, int depth);
 static int pw_json_step(pw_json_iter *it, pw_bytes *name, pw_bytes *value, int depth) {
     if (it->state == 2) return 0;
     pw_json_space(it->text, &it->at);
-    if (it->at >= it->text.len) return -1;
+    if (it->at > it->text.len) return -1; /* an iterator not made here */
+    if (it->at == it->text.len) return -1;
     if (it->text.ptr[it->at] == (it->object ? '}' : ']')) {
         it->at++;
         it->state = 2;
@@ -204,11 +209,11 @@ static int pw_json_step(pw_json_iter *it, pw_bytes *name, pw_bytes *value, int d
     if (it->object) {
         pw_json_space(it->text, &it->at);
         uint32_t start = it->at;
-        if (start >= it->text.len || it->text.ptr[start] != '"' || !pw_json_skip(it->text, &it->at, depth)) return -1;
+        if (start == it->text.len || it->text.ptr[start] != '"' || !pw_json_skip(it->text, &it->at, depth)) return -1;
         name->ptr = it->text.ptr + start;
         name->len = it->at - start;
         pw_json_space(it->text, &it->at);
-        if (it->at >= it->text.len || it->text.ptr[it->at] != ':') return -1;
+        if (it->at == it->text.len || it->text.ptr[it->at] != ':') return -1;
         it->at++;
     }
     pw_json_space(it->text, &it->at);
@@ -224,7 +229,7 @@ static int pw_json_step(pw_json_iter *it, pw_bytes *name, pw_bytes *value, int d
  * array in it would sit deeper than PW_JSON_MAX_DEPTH (depth is the value's own: 0 at the top). */
 static int pw_json_skip(pw_bytes text, uint32_t *at, int depth) {
     pw_json_space(text, at);
-    if (*at >= text.len) return 0;
+    if (*at == text.len) return 0;
     uint8_t c = text.ptr[*at];
     if (c == '"') { /* the plain characters in one loop; an escape through pw_json_char */
         uint8_t out[4];
@@ -352,7 +357,7 @@ PW_JSON_OUTLINE int pw_json_string_equals(pw_bytes value, pw_bytes text) {
     int n;
     while ((n = pw_json_char(value, &at, out)) > 0) {
         for (int k = 0; k < n; k++, i++) {
-            if (i >= text.len || text.ptr[i] != out[k]) return 0;
+            if (i == text.len || text.ptr[i] != out[k]) return 0;
         }
     }
     return n == 0 && i == text.len;
@@ -399,7 +404,7 @@ PW_JSON_OUTLINE pw_bytes pw_json_path(pw_bytes value, const char *path) {
             index = index * 10 + (step.ptr[digits++] - '0');
         }
         uint32_t first = pw_json_start(value);
-        int in_array = first < value.len && value.ptr[first] == '[';
+        int in_array = first != value.len && value.ptr[first] == '[';
         if (in_array && (digits == 0 || digits != step.len)) value.ptr = NULL;
         else value = in_array ? pw_json_element(value, index) : pw_json_member(value, step);
         if (value.ptr == NULL || step.ptr[step.len] == 0) return value;
@@ -452,12 +457,12 @@ PW_JSON_OUTLINE int pw_json_int(pw_bytes value, int64_t *out) {
     int negative = value.ptr[at] == '-';
     at += (uint32_t)negative;
     uint64_t limit = negative ? (uint64_t)1 << 63 : ((uint64_t)1 << 63) - 1, n = 0;
-    for (; at < value.len && value.ptr[at] >= '0' && value.ptr[at] <= '9'; at++) {
+    for (; at != value.len && value.ptr[at] >= '0' && value.ptr[at] <= '9'; at++) {
         uint32_t digit = value.ptr[at] - '0';
         if (n > (limit - digit) / 10) return 0;
         n = n * 10 + digit;
     }
-    if (at < value.len && (value.ptr[at] == '.' || value.ptr[at] == 'e' || value.ptr[at] == 'E')) return 0;
+    if (at != value.len && (value.ptr[at] == '.' || value.ptr[at] == 'e' || value.ptr[at] == 'E')) return 0;
     *out = negative && n != 0 ? -(int64_t)(n - 1) - 1 : (int64_t)n;
     return 1;
 }
@@ -532,7 +537,7 @@ PW_JSON_OUTLINE void pw_json_quote(pw_json_writer *w, pw_bytes text) {
         return;
     }
     *pw_json_room(w, 1) = '"';
-    for (uint32_t i = 0; i < text.len; i++) {
+    for (uint32_t i = 0; i != text.len; i++) {
         uint8_t c = text.ptr[i];
         uint8_t short_escape = c == '"' ? '"' : c == '\\' ? '\\' : c == '\b' ? 'b' : c == '\f' ? 'f'
                              : c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : 0;

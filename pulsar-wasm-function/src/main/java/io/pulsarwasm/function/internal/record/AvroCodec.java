@@ -1,6 +1,7 @@
 package io.pulsarwasm.function.internal.record;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -35,7 +36,29 @@ final class AvroCodec implements ValueCodec {
 
     @Override
     public byte[] encode(JsonNode json, String path) {
-        Object value = AvroJson.read(json, schema, path);
+        return write(AvroJson.read(json, schema, path));
+    }
+
+    /**
+     * Reads the text as a stream ({@link AvroJson#stream}: no tree); if it is not one JSON value that
+     * fits, reads it again as a tree, whose reader names what is wrong, as it always has.
+     */
+    @Override
+    public byte[] encode(byte[] text, String path) {
+        Object value;
+        try (JsonParser parser = RecordCodec.JSON.createParser(text)) {
+            parser.nextToken();
+            value = AvroJson.stream(parser, schema);
+            if (parser.nextToken() != null) {
+                throw new IOException("more than one value");
+            }
+        } catch (IOException | RuntimeException notStreamed) {
+            return encode(RecordCodec.parse(text, path), path);
+        }
+        return write(value);
+    }
+
+    private byte[] write(Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
         try {

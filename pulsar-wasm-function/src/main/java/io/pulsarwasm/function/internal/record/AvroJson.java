@@ -1,7 +1,11 @@
 package io.pulsarwasm.function.internal.record;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -199,6 +203,140 @@ final class AvroJson {
             case RECORD -> record(json, schema, path);
             case UNION -> union(json, schema, path);
         };
+    }
+
+    /**
+     * Thrown by {@link #stream} where a value does not fit its schema, without saying why: the caller
+     * reads the text again as a tree with {@link #read}, which names the path and what was expected.
+     */
+    static final class NotStreamed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private NotStreamed() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final NotStreamed NOT_STREAMED = new NotStreamed();
+
+    /** Reads one value as a node (a union's, or a scalar without a fast path here): its parser is the stream's. */
+    private static final ObjectReader NODES =
+            RecordCodec.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Reads the JSON value at the parser's current token into an Avro value of a schema, as {@link
+     * #read} does from a tree, without building one: records, arrays and maps are read member by
+     * member, and the usual scalars (strings, integers, booleans, nulls, and a union's null or
+     * string) straight from their tokens; any other value is read as a node and goes through {@link
+     * #read}. Where the value does not fit, it throws {@link NotStreamed} (or the parser's own
+     * exception), and the caller reads the text again as a tree, so that an error is reported
+     * exactly as {@link #read} reports it.
+     *
+     * @param parser a parser at the value's first token; left at its last
+     * @param schema the schema it must fit
+     * @return the value as Avro's generic writer takes it
+     * @throws IOException if the parser fails
+     */
+    static Object stream(JsonParser parser, Schema schema) throws IOException {
+        JsonToken token = parser.currentToken();
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (token != JsonToken.START_OBJECT) {
+                    throw NOT_STREAMED;
+                }
+                List<Schema.Field> fields = schema.getFields();
+                GenericData.Record record = new GenericData.Record(schema);
+                boolean[] given = new boolean[fields.size()];
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    Schema.Field field = schema.getField(parser.currentName());
+                    if (field == null) {
+                        throw NOT_STREAMED;
+                    }
+                    parser.nextToken();
+                    record.put(field.pos(), stream(parser, field.schema()));
+                    given[field.pos()] = true;
+                }
+                for (Schema.Field field : fields) {
+                    if (!given[field.pos()]) {
+                        if (!field.hasDefaultValue()) {
+                            throw NOT_STREAMED;
+                        }
+                        record.put(
+                                field.pos(),
+                                GenericData.get()
+                                        .deepCopy(
+                                                field.schema(),
+                                                GenericData.get().getDefaultValue(field)));
+                    }
+                }
+                return record;
+            }
+            case ARRAY -> {
+                if (token != JsonToken.START_ARRAY) {
+                    throw NOT_STREAMED;
+                }
+                List<Object> elements = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    elements.add(stream(parser, schema.getElementType()));
+                }
+                return new GenericData.Array<>(schema, elements);
+            }
+            case MAP -> {
+                if (token != JsonToken.START_OBJECT) {
+                    throw NOT_STREAMED;
+                }
+                Map<String, Object> map = new HashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = WellFormed.text(parser.currentName());
+                    parser.nextToken();
+                    map.put(key, stream(parser, schema.getValueType()));
+                }
+                return map;
+            }
+            case STRING -> {
+                if (token == JsonToken.VALUE_STRING) {
+                    return WellFormed.text(parser.getText());
+                }
+            }
+            case INT, LONG -> {
+                if (token == JsonToken.VALUE_NUMBER_INT
+                        && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    long value = parser.getLongValue();
+                    if (schema.getType() == Schema.Type.LONG) {
+                        return value;
+                    }
+                    if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+                        return (int) value;
+                    }
+                    throw NOT_STREAMED;
+                }
+            }
+            case BOOLEAN -> {
+                if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+                    return token == JsonToken.VALUE_TRUE;
+                }
+            }
+            case NULL -> {
+                if (token == JsonToken.VALUE_NULL) {
+                    return null;
+                }
+            }
+            case UNION -> {
+                // null: the first null branch; a string: the first string branch (as union and branch choose)
+                Schema.Type wanted = token == JsonToken.VALUE_NULL
+                        ? Schema.Type.NULL
+                        : token == JsonToken.VALUE_STRING ? Schema.Type.STRING : null;
+                if (wanted != null) {
+                    for (Schema branch : schema.getTypes()) {
+                        if (branch.getType() == wanted) {
+                            return wanted == Schema.Type.NULL ? null : WellFormed.text(parser.getText());
+                        }
+                    }
+                }
+            }
+            default -> {}
+        }
+        return read(NODES.readTree(parser), schema, "$");
     }
 
     private static GenericRecord record(JsonNode json, Schema schema, String path) {

@@ -36,6 +36,13 @@ public final class RecordCodec {
     private final ValueCodec value;
     private final KeyValuePart keyValue;
 
+    /**
+     * The schema every output is sent with, one object for the codec's life: Pulsar's producer
+     * takes a message whose schema is the very object it was created with as is, and works out the
+     * version of any other (hashing its definition) message by message.
+     */
+    private final Schema<?> sent;
+
     private record KeyValuePart(
             ValueCodec key,
             ValueCodec value,
@@ -47,6 +54,14 @@ public final class RecordCodec {
         this.info = info;
         this.value = value;
         this.keyValue = keyValue;
+        this.sent = info.getType() == SchemaType.BYTES
+                ? Schema.BYTES
+                : keyValue == null
+                        ? new PreEncodedSchema(info)
+                        : Schema.KeyValue(
+                                new PreEncodedSchema(keyValue.keyInfo()),
+                                new PreEncodedSchema(keyValue.valueInfo()),
+                                keyValue.encoding());
     }
 
     /**
@@ -199,19 +214,16 @@ public final class RecordCodec {
      */
     public Encoded encode(byte[] output, boolean raw) {
         if (bytes()) {
-            return new Encoded(output, Schema.BYTES);
+            return new Encoded(output, sent);
         }
         if (keyValue == null) {
             if (raw) {
                 value.check(output);
-                return new Encoded(output, new PreEncodedSchema(info));
+                return new Encoded(output, sent);
             }
-            return new Encoded(value.encode(parse(output, "$"), "$"), new PreEncodedSchema(info));
+            return new Encoded(value.encode(output, "$"), sent);
         }
-        Schema<KeyValue<byte[], byte[]>> schema = Schema.KeyValue(
-                new PreEncodedSchema(keyValue.keyInfo()),
-                new PreEncodedSchema(keyValue.valueInfo()),
-                keyValue.encoding());
+        Schema<?> schema = sent;
         if (raw) {
             if (keyValue.encoding() == KeyValueEncodingType.SEPARATED) {
                 throw new RecordEncodingException(

@@ -27,6 +27,20 @@ interface ValueCodec {
     byte[] encode(JsonNode json, String path);
 
     /**
+     * Encodes a JSON value given as text: by default parsed as a tree, then {@link #encode(JsonNode,
+     * String)}; a codec may read the text as a stream instead, reporting what does not fit exactly as
+     * the tree path does.
+     *
+     * @param text the value's JSON text, UTF-8
+     * @param path where it is, for messages
+     * @return its encoded form
+     * @throws RecordEncodingException if it is not JSON or does not fit the schema
+     */
+    default byte[] encode(byte[] text, String path) {
+        return encode(RecordCodec.parse(text, path), path);
+    }
+
+    /**
      * Checks that bytes a guest encoded itself decode with the schema.
      *
      * @param data the encoded value

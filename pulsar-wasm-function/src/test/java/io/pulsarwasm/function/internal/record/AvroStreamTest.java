@@ -1,0 +1,161 @@
+package io.pulsarwasm.function.internal.record;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A guest's JSON output is read as a stream ({@link AvroJson#stream}, no tree), and read again as a
+ * tree only when it does not fit: for any text, the bytes sent, or the error, are exactly those of
+ * the tree path ({@link AvroJson#read}) that was the only path before. The texts are records of a
+ * schema with a field of every kind, each field given a value from a pool of fitting and unfitting
+ * ones, some fields left out, repeated or unknown, in any order, with trailing text now and then.
+ */
+class AvroStreamTest {
+
+    private static final Schema SCHEMA = new Schema.Parser().parse("""
+                    {"type": "record", "name": "Every", "namespace": "t", "fields": [
+                      {"name": "i", "type": "int"},
+                      {"name": "l", "type": "long"},
+                      {"name": "f", "type": "float", "default": 1.5},
+                      {"name": "d", "type": "double"},
+                      {"name": "s", "type": "string"},
+                      {"name": "b", "type": "boolean", "default": false},
+                      {"name": "n", "type": "null", "default": null},
+                      {"name": "by", "type": "bytes", "default": ""},
+                      {"name": "fx", "type": {"type": "fixed", "name": "Two", "size": 2}, "default": "ab"},
+                      {"name": "e", "type": {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN"]}, "default": "RED"},
+                      {"name": "day", "type": {"type": "int", "logicalType": "date"}, "default": 0},
+                      {"name": "a", "type": {"type": "array", "items": "int"}, "default": []},
+                      {"name": "m", "type": {"type": "map", "values": "string"}, "default": {}},
+                      {"name": "opt", "type": ["null", "string"], "default": null},
+                      {"name": "in", "type": {"type": "record", "name": "Inner", "fields": [
+                        {"name": "x", "type": "int"}, {"name": "y", "type": ["null", "string"], "default": null}]},
+                       "default": {"x": 0}},
+                      {"name": "u", "type": ["null", "long", "Inner"], "default": null}
+                    ]}
+                    """);
+
+    private static final List<String> FIELDS =
+            List.of("i", "l", "f", "d", "s", "b", "n", "by", "fx", "e", "day", "a", "m", "opt", "u", "in", "unknown");
+
+    /** Values of every kind, fitting some fields and not others. */
+    private static final List<String> VALUES = List.of(
+            "0",
+            "36",
+            "-7",
+            "2147483647",
+            "2147483648",
+            "-2147483649",
+            "9223372036854775807",
+            "9223372036854775808",
+            "3.0",
+            "3.5",
+            "1e2",
+            "1e400",
+            "-0",
+            "0.1",
+            "\"NaN\"",
+            "\"Infinity\"",
+            "\"text\"",
+            "\"\"",
+            "\"caf\\u00e9 \\ud83d\\ude00\"",
+            "\"\\ud800\"",
+            "\"RED\"",
+            "\"BLUE\"",
+            "\"YWI=\"",
+            "\"!!\"",
+            "true",
+            "false",
+            "null",
+            "[]",
+            "[1, 2, 3]",
+            "[1, \"x\"]",
+            "{}",
+            "{\"k\": \"v\"}",
+            "{\"k\": 1}",
+            "{\"x\": 1}",
+            "{\"x\": 1, \"y\": \"z\"}",
+            "{\"x\": \"no\"}",
+            "{\"long\": 5}",
+            "{\"t.Inner\": {\"x\": 2}}",
+            "{\"string\": \"s\"}",
+            "[[]]",
+            "{\"a\": {\"b\": {}}}");
+
+    private static final AvroCodec CODEC = new AvroCodec(SCHEMA);
+
+    /** What one path made of a text: the bytes, or the error's class and message. */
+    private static String outcome(byte[] text, boolean stream) {
+        try {
+            byte[] bytes = stream ? CODEC.encode(text, "$") : CODEC.encode(RecordCodec.parse(text, "$"), "$");
+            return "bytes " + java.util.HexFormat.of().formatHex(bytes);
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    private static void assertSameOutcome(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        assertEquals(outcome(bytes, false), outcome(bytes, true), text);
+    }
+
+    @Provide
+    Arbitrary<String> records() {
+        Arbitrary<String> member = Combinators.combine(Arbitraries.of(FIELDS), Arbitraries.of(VALUES))
+                .as((name, value) -> "\"" + name + "\": " + value);
+        Arbitrary<List<String>> members = member.list().ofMaxSize(20);
+        Arbitrary<String> trailing = Arbitraries.of("", "", "", " ", " 1", " {}", "}", "x");
+        return Combinators.combine(members, trailing, Arbitraries.of(true, true, true, false))
+                .as((list, after, braces) ->
+                        (braces ? "{" + String.join(", ", list) + "}" : String.join(", ", list)) + after);
+    }
+
+    @Property(tries = 3000)
+    void anyTextGivesTheTreePathsBytesOrItsError(@ForAll("records") String text) {
+        assertSameOutcome(text);
+    }
+
+    @Property(tries = 1000)
+    void aRecordWithEveryRequiredFieldFittingIsAlsoTheSame(@ForAll("fitting") String text) {
+        assertSameOutcome(text);
+    }
+
+    @Provide
+    Arbitrary<String> fitting() {
+        Arbitrary<String> optional = Combinators.combine(Arbitraries.of(FIELDS.subList(5, 16)), Arbitraries.of(VALUES))
+                .as((name, value) -> "\"" + name + "\": " + value);
+        return optional.list().ofMaxSize(12).map(extra -> {
+            List<String> members = new ArrayList<>(List.of("\"i\": 1", "\"l\": 2", "\"d\": 3.5", "\"s\": \"x\""));
+            members.addAll(extra);
+            java.util.Collections.shuffle(members, new java.util.Random(extra.hashCode()));
+            return "{" + String.join(", ", members) + "}";
+        });
+    }
+
+    @Test
+    void aFittingRecordIsStreamedToTheTreePathsBytes() {
+        String text = "{\"s\": \"ada\", \"l\": 9223372036854775807, \"i\": -5, \"d\": 0.25, \"opt\": \"o\","
+                + " \"a\": [1, 2], \"m\": {\"k\": \"v\"}, \"u\": {\"x\": 3}, \"in\": {\"x\": 4, \"y\": null}}";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(CODEC.encode(RecordCodec.parse(bytes, "$"), "$"), CODEC.encode(bytes, "$"));
+    }
+
+    @Test
+    void theEmptyTextAndAnUnknownFieldAreReportedAsTheTreePathReportsThem() {
+        assertEquals("RecordEncodingException: $: not JSON: no value", outcome(new byte[0], true));
+        assertSameOutcome("{\"i\": \"x\", \"zzz\": 1}");
+        assertSameOutcome("{\"i\": 1, \"l\": 2, \"d\": 3, \"s\": \"x\"} trailing");
+    }
+}
