@@ -187,10 +187,14 @@ class Reader {
     for (let c = this.peek(); c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d; c = this.peek()) this.at++;
   }
 
-  /** Moves past word if the text is at it. */
+  /** Moves past word if the text is at it (compared in place: no substring to allocate). */
   word(word: string): bool {
-    if (this.text.substring(this.at, this.at + word.length) != word) return false;
-    this.at += word.length;
+    const n = word.length;
+    if (this.at + n > this.text.length) return false;
+    for (let i = 0; i < n; i++) {
+      if (this.text.charCodeAt(this.at + i) != word.charCodeAt(i)) return false;
+    }
+    this.at += n;
     return true;
   }
 
@@ -205,9 +209,9 @@ class Reader {
     if ((c == 0x5b || c == 0x7b) && depth >= MAX_DEPTH) return null;
     if (c == 0x5b) return this.array(depth + 1);
     if (c == 0x7b) return this.object(depth + 1);
-    if (this.word("true")) return new JsonBool(true);
-    if (this.word("false")) return new JsonBool(false);
-    if (this.word("null")) return new JsonNull();
+    if (c == 0x74) return this.word("true") ? new JsonBool(true) : null;
+    if (c == 0x66) return this.word("false") ? new JsonBool(false) : null;
+    if (c == 0x6e) return this.word("null") ? new JsonNull() : null;
     return this.number();
   }
 
@@ -299,6 +303,16 @@ class Reader {
 
   /** A string whose opening quote is at `at`, unescaped. */
   string(): string | null {
+    // most strings have no escape: their text as it is, without the parts below
+    const start = this.at + 1;
+    for (let i = start; i < this.text.length; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c == 0x22) {
+        this.at = i + 1;
+        return this.text.substring(start, i);
+      }
+      if (c == 0x5c || c < 0x20) break;
+    }
     const parts = new Array<string>();
     this.at++;
     let run = this.at; // where the characters not yet in parts begin

@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * it into a {@link GenericRecord}, for every function class) and ends with the output encoded.
  * {@code java} is {@code JavaRecordTransform}'s work: Pulsar's generic builder and writer. {@code
  * json} is {@link WasmRecordFunction} with {@code c/record.c}: the host maps the bytes to JSON, the
- * guest transforms the JSON, the host encodes its JSON. {@code raw} is the same class in raw format
+ * guest transforms the JSON, the host encodes its JSON; {@code jsonAssemblyScript} the same with the
+ * AssemblyScript twin ({@code assemblyscript/user-record.ts}, the SDK's {@code json.ts}). {@code raw} is the same class in raw format
  * with {@code c/record_raw.c}, which transforms the Avro binary itself: no mapping either way.
  * {@code jsonMappingOnly} maps both ways around a guest that passes its input on ({@code
  * wat/relay.wat}): the mapping's own cost.
@@ -46,6 +47,7 @@ public class RecordBenchmark {
     private GenericSchema<GenericRecord> generic;
     private Schema<?> consumed;
     private WasmRecordFunction json;
+    private WasmRecordFunction assemblyScript;
     private WasmRecordFunction raw;
     private WasmRecordFunction mapping;
 
@@ -55,10 +57,13 @@ public class RecordBenchmark {
         generic = Schema.generic(SCHEMA.getSchemaInfo());
         consumed = generic;
         json = function("record.wasm", Map.of());
+        assemblyScript = function("user-record.wasm", Map.of());
         raw = function("record_raw.wasm", Map.of("wasm.record.format", "raw"));
         mapping = function("relay.wasm", Map.of());
         byte[] expected = SCHEMA.encode(new User("ADA LOVELACE", 37, "ada@example.org"));
-        for (byte[] output : new byte[][] {java(), (byte[]) json().getValue(), (byte[]) raw().getValue()}) {
+        for (byte[] output : new byte[][] {
+            java(), (byte[]) json().getValue(), (byte[]) jsonAssemblyScript().getValue(), (byte[]) raw().getValue()
+        }) {
             if (!Arrays.equals(expected, output)) {
                 throw new IllegalStateException("a benchmark's output differs: " + Arrays.toString(output));
             }
@@ -79,6 +84,7 @@ public class RecordBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         json.close();
+        assemblyScript.close();
         raw.close();
         mapping.close();
     }
@@ -103,6 +109,14 @@ public class RecordBenchmark {
     public RecordOutput json() {
         generic.decode(stored); // what AUTO_CONSUME does before any function runs
         return json.process(new RecordInput(consumed, stored, null, null), null).join();
+    }
+
+    @Benchmark
+    public RecordOutput jsonAssemblyScript() {
+        generic.decode(stored);
+        return assemblyScript
+                .process(new RecordInput(consumed, stored, null, null), null)
+                .join();
     }
 
     /** The JSON mapping with a guest that passes its input on: what the mapping costs by itself. */
