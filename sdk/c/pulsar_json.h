@@ -194,8 +194,8 @@ static int pw_json_skip(pw_bytes text, uint32_t *at, int depth);
  * name and value are the exact text of each, without the whitespace around them. */
 static int pw_json_step(pw_json_iter *it, pw_bytes *name, pw_bytes *value, int depth) {
     if (it->state == 2) return 0;
+    if (it->at > it->text.len) return -1; /* an iterator not made by pw_json_members or pw_json_elements */
     pw_json_space(it->text, &it->at);
-    if (it->at > it->text.len) return -1; /* an iterator not made here */
     if (it->at == it->text.len) return -1;
     if (it->text.ptr[it->at] == (it->object ? '}' : ']')) {
         it->at++;

@@ -243,6 +243,13 @@ static void test_objects(void) {
     CHECK(!pw_json_elements(J("{}"), &it) && !pw_json_next_element(&it, &value));
     CHECK(!pw_json_members(J("{\"a\":1,}"), &it) && !pw_json_next_member(&it, &name, &value));
 
+    /* an iterator made by hand, past its text's end: nothing read (ASan checks no byte beyond) */
+    pw_bytes short_text = J("{\"a\":1}");
+    pw_json_iter beyond = {short_text, short_text.len + 1, 1, 0};
+    CHECK(!pw_json_next_member(&beyond, &name, &value));
+    pw_json_iter far_beyond = {short_text, 0xFFFFFFF0u, 0, 0};
+    CHECK(!pw_json_next_element(&far_beyond, &value));
+
     pw_bytes array = J("[1, \"two\" ,[3],{},true,null,-2.5]");
     const char *elements[] = {"1", "\"two\"", "[3]", "{}", "true", "null", "-2.5"};
     i = 0;

@@ -166,16 +166,22 @@ final class Runs implements AutoCloseable {
         }
     }
 
+    /** The host's warnings given as a module loads: functions over the JIT limit or left to Endive's interpreter, a memory limit the heap may not hold. */
+    private static final java.util.regex.Pattern LOAD_WARNING = java.util.regex.Pattern.compile(
+            "WARN pulsar-wasm: (wasm module '[^']*'(: some functions are too large for the compiler|: \\d+ functions? "
+                    + "(is|are) over the JVM's limit| may grow its memory to).*)",
+            java.util.regex.Pattern.DOTALL);
+
     /**
-     * @return the host's warnings about the module so far (the text of each "WARN pulsar-wasm: wasm module
-     *     '...'" line, given when it loads: functions over the JIT limit, a memory limit the heap may not hold);
-     *     not those about one message, which its case reports
+     * @return the host's warnings about the module so far (the text of each such "WARN pulsar-wasm: wasm
+     *     module '...'" line); not the host's lines about one message (a log budget spent, an instance
+     *     discarded), which its case reports, nor the guest's own lines
      */
     java.util.List<String> moduleWarnings() {
-        String prefix = "WARN pulsar-wasm: ";
         return tester.host().logLines().stream()
-                .filter(line -> line.startsWith(prefix + "wasm module '"))
-                .map(line -> line.substring(prefix.length()))
+                .map(LOAD_WARNING::matcher)
+                .filter(java.util.regex.Matcher::matches)
+                .map(matcher -> matcher.group(1))
                 .toList();
     }
 

@@ -34,7 +34,7 @@ abstract class Submission implements Callable<Integer> {
 
     private static final Pattern PLAIN = Pattern.compile("[\\w@%+=:,./-]+");
 
-    /** The JVM options a JavaScript project's instances get unless {@code --runtime-flags} says otherwise. */
+    /** The JVM options a JavaScript or Go project's instances get unless {@code --runtime-flags} says otherwise. */
     static final String HUGE_METHOD_FLAGS = "-XX:-DontCompileHugeMethods";
 
     @Spec

@@ -134,8 +134,20 @@ final class HugeMethods implements Cache {
             return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .getVMOption("DontCompileHugeMethods")
                     .getValue());
-        } catch (RuntimeException notHotSpot) {
-            return false; // another JVM: its limits are its own, and this warning would guess
+        } catch (RuntimeException | LinkageError notHotSpot) {
+            return false; // another JVM, or one without jdk.management: its limits are its own, and this would guess
+        }
+    }
+
+    /**
+     * {@link #warning}, or null if the classes cannot be read: the warning is advice, and a class
+     * file this reader does not know (a newer compiler's) must not keep the module from loading.
+     */
+    String warningOrNull(String name, WasmModule module) {
+        try {
+            return warning(name, module);
+        } catch (RuntimeException unreadable) {
+            return null;
         }
     }
 

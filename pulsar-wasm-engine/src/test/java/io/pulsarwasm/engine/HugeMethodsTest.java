@@ -98,6 +98,26 @@ class HugeMethodsTest {
     }
 
     @Test
+    void classesTheReaderDoesNotKnowGiveNoWarningAndNoFailure() throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(bytes)) {
+            jar.putNextEntry(new java.util.jar.JarEntry("run/endive/$gen/Odd.class"));
+            // magic, version 61, two constant pool entries, the first of tag 99 (no such tag)
+            jar.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, 0, 2, 99});
+            jar.closeEntry();
+        }
+        HugeMethods sizes = new HugeMethods();
+        sizes.putIfAbsent("digest", bytes.toByteArray());
+        run.endive.wasm.WasmModule module =
+                run.endive.wasm.Parser.parse(Wat.compile("(module " + adder("f", 1, true) + ")"));
+        assertNull(sizes.warningOrNull("odd.wasm", module));
+        assertEquals(
+                "cannot read the classes the compiler generated",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, sizes::functions)
+                        .getMessage());
+    }
+
+    @Test
     void aGuestsFunctionNameIsShownPrintableAndShort() {
         assertEquals("a?b", HugeMethods.printable("a\nb"));
         assertEquals("x".repeat(64) + "...", HugeMethods.printable("x".repeat(1 << 20)));
