@@ -73,8 +73,8 @@ final class HugeMethods implements Cache {
     }
 
     /**
-     * The warning to log for a module whose functions {@link #functions()} found, unless the JVM
-     * compiles huge methods anyway.
+     * The warning to log for a module whose functions {@link #functions()} found (the compiler is
+     * handed this cache only where {@link #jvmSkipsHugeMethods()}).
      *
      * @param name the module's name
      * @param module the module, for its functions' names
@@ -82,7 +82,7 @@ final class HugeMethods implements Cache {
      */
     String warning(String name, WasmModule module) {
         Map<Integer, Integer> huge = functions();
-        if (huge.isEmpty() || !jvmSkipsHugeMethods()) {
+        if (huge.isEmpty()) {
             return null;
         }
         StringBuilder named = new StringBuilder();
