@@ -153,6 +153,27 @@ class AvroStreamTest {
     }
 
     @Test
+    void anOutputNestedTenThousandDeepIsRefusedAsTheTreePathRefusesItWithoutExhaustingTheStack() {
+        AvroCodec list = new AvroCodec(new Schema.Parser()
+                .parse("{\"type\": \"record\", \"name\": \"Node\", \"fields\": ["
+                        + "{\"name\": \"next\", \"type\": [\"null\", \"Node\"], \"default\": null}]}"));
+        String deep = "{\"next\": ".repeat(10_000) + "null" + "}".repeat(10_000);
+        byte[] text = deep.getBytes(StandardCharsets.UTF_8);
+        RecordEncodingException streamed = org.junit.jupiter.api.Assertions.assertThrows(
+                RecordEncodingException.class, () -> list.encode(text, "$"));
+        RecordEncodingException tree = org.junit.jupiter.api.Assertions.assertThrows(
+                RecordEncodingException.class, () -> list.encode(RecordCodec.parse(text, "$"), "$"));
+        assertEquals(tree.getMessage(), streamed.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                streamed.getMessage().startsWith("$: not JSON: Document nesting depth (1001) exceeds"),
+                streamed.getMessage());
+        // and one within the limit streams to the tree path's bytes
+        String fine = "{\"next\": ".repeat(500) + "null" + "}".repeat(500);
+        byte[] fineText = fine.getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(list.encode(RecordCodec.parse(fineText, "$"), "$"), list.encode(fineText, "$"));
+    }
+
+    @Test
     void theEmptyTextAndAnUnknownFieldAreReportedAsTheTreePathReportsThem() {
         assertEquals("RecordEncodingException: $: not JSON: no value", outcome(new byte[0], true));
         assertSameOutcome("{\"i\": \"x\", \"zzz\": 1}");
