@@ -122,6 +122,130 @@ class WindowIT extends RealPulsarTest {
     }
 
     @Test
+    void anEventTimeWindowIsCutByTheValuesTimesSendsLateDataAsideAndDeadLettersAValueWithoutATime() throws Exception {
+        String name = "window-event-time";
+        long t0 = 1_800_000_000_000L; // 2027-01-15T08:00:00Z, a multiple of the 10 s windows
+        // no Pulsar window flags: the function cuts the windows itself, by event time, and acknowledges
+        FunctionConfig config = FunctionConfig.builder()
+                .tenant("public")
+                .namespace("default")
+                .name(name)
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
+                .className(WINDOW_FUNCTION)
+                .inputs(List.of(NS + name + "-in"))
+                .output(NS + name + "-out")
+                .processingGuarantees(FunctionConfig.ProcessingGuarantees.MANUAL)
+                // Pulsar takes --timeout-ms with ATLEAST_ONCE only: a failed message comes back after the
+                // client's negative-acknowledgement delay, a minute
+                .maxMessageRetries(1)
+                .deadLetterTopic(NS + name + "-dlq")
+                .userConfig(Map.of(
+                        "wasm.module",
+                        "file://"
+                                + pulsar.visibleToWorker(
+                                        Artifacts.repoDir().resolve("wasm-samples/javascript/window_event_time.js")),
+                        "wasm.window.length-ms",
+                        10_000,
+                        "wasm.window.max-lag-ms",
+                        20_000,
+                        "wasm.window.time",
+                        "json",
+                        "wasm.window.late-topic",
+                        NS + name + "-late"))
+                .build();
+        try (Consumer<String> outputs = Messages.subscribe(client, NS + name + "-out", Schema.STRING);
+                Consumer<String> late = Messages.subscribe(client, NS + name + "-late", Schema.STRING);
+                Consumer<String> deadLetters = Messages.subscribe(client, NS + name + "-dlq", Schema.STRING)) {
+            admin.functions().createFunction(config, Artifacts.genericNar().toString());
+            try (Producer<String> producer = client.newProducer(Schema.STRING)
+                    .topic(NS + name + "-in")
+                    .enableBatching(false)
+                    .create()) {
+                // out of order, within the 20 s lag: no message is late yet, and no window closes
+                producer.send("{\"eventTime\": " + (t0 + 1000) + ", \"amount\": 1}");
+                producer.send("{\"amount\": 2, \"eventTime\": \"2027-01-15T08:00:03Z\"}");
+                producer.send("{\"eventTime\": " + (t0 + 12_000) + ", \"amount\": 10}");
+                producer.send("{\"eventTime\": " + (t0 + 2000) + ", \"amount\": 4}");
+                producer.send("{\"eventTime\": " + (t0 + 15_000) + ", \"amount\": 20}");
+                // the watermark moves to t0 + 25 s: the windows ending at t0 + 10 s and t0 + 20 s close
+                producer.send("{\"eventTime\": " + (t0 + 45_000) + ", \"amount\": 100}");
+                assertEquals(
+                        List.of(
+                                "{\"count\":3,\"sum\":7,\"first\":" + (t0 + 1000) + ",\"last\":" + (t0 + 3000) + "}",
+                                "{\"count\":2,\"sum\":30,\"first\":" + (t0 + 12_000) + ",\"last\":" + (t0 + 15_000)
+                                        + "}"),
+                        Messages.values(Messages.receive(outputs, 2, LIVENESS)));
+
+                // behind the watermark: to the late topic, as it was, with its key
+                String lateValue = "{\"eventTime\": " + (t0 + 5000) + ", \"amount\": 1000}";
+                producer.newMessage().key("k").value(lateValue).send();
+                Message<String> aside = Messages.receive(late, 1, LIVENESS).get(0);
+                assertEquals(lateValue, aside.getValue());
+                assertEquals("k", aside.getKey());
+                // no time: refused, delivered again, refused again, dead-lettered as it was
+                producer.send("{\"amount\": 5}");
+                assertEquals(
+                        List.of("{\"amount\": 5}"),
+                        Messages.values(Messages.receive(deadLetters, 1, DEAD_LETTER_WAIT)));
+
+                // the watermark moves to t0 + 80 s: the window ending at t0 + 50 s closes, with neither
+                producer.send("{\"eventTime\": " + (t0 + 100_000) + ", \"amount\": 0}");
+                assertEquals(
+                        List.of("{\"count\":1,\"sum\":100,\"first\":" + (t0 + 45_000) + ",\"last\":" + (t0 + 45_000)
+                                + "}"),
+                        Messages.values(Messages.receive(outputs, 1, LIVENESS)));
+            }
+            // every message whose windows are out is acknowledged: only the last one waits
+            Awaitility.await("the input backlog down to the message still waiting for its window")
+                    .atMost(LIVENESS)
+                    .until(() -> admin.topics()
+                                    .getStats(NS + name + "-in")
+                                    .getSubscriptions()
+                                    .values()
+                                    .iterator()
+                                    .next()
+                                    .getUnackedMessages()
+                            == 1);
+            String log = pulsar.functionLog("public", "default", name);
+            assertTrue(log.contains("no event time: the object has no top-level \"eventTime\" member"), log);
+        } finally {
+            admin.functions().deleteFunction("public", "default", name);
+        }
+    }
+
+    @Test
+    void eventTimeWindowsRefuseToStartUnlessTheFunctionAcknowledges() throws Exception {
+        String name = "window-event-time-acks";
+        FunctionConfig config = FunctionConfig.builder()
+                .tenant("public")
+                .namespace("default")
+                .name(name)
+                .runtime(FunctionConfig.Runtime.JAVA)
+                .className(WINDOW_FUNCTION)
+                .inputs(List.of(NS + name + "-in"))
+                .output(NS + name + "-out")
+                .userConfig(Map.of(
+                        "wasm.module",
+                        "file://" + pulsar.visibleToWorker(Artifacts.sample("window_sum.wasm")),
+                        "wasm.window.length-ms",
+                        1000))
+                .build();
+        try {
+            admin.functions().createFunction(config, Artifacts.genericNar().toString());
+            Awaitility.await("the instance's refusal in its log")
+                    .atMost(LIVENESS)
+                    .until(() -> pulsar.functionLog("public", "default", name)
+                            .contains("event-time windows (user config wasm.window.length-ms) acknowledge each message "
+                                    + "once the last window holding it is out: deploy with --processing-guarantees "
+                                    + "MANUAL (this function runs ATLEAST_ONCE, under which Pulsar acknowledges a "
+                                    + "message as soon as it is taken in)"));
+        } finally {
+            admin.functions().deleteFunction("public", "default", name);
+        }
+    }
+
+    @Test
     void aSlidingTimeWindowInJavaScriptAveragesPerKey() throws Exception {
         String name = "window-average";
         FunctionConfig config = window(

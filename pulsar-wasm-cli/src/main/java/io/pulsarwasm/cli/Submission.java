@@ -1,6 +1,7 @@
 package io.pulsarwasm.cli;
 
 import com.google.gson.GsonBuilder;
+import io.pulsarwasm.function.EventTimeConfig;
 import io.pulsarwasm.tools.NarPackager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +154,29 @@ abstract class Submission implements Callable<Integer> {
     Long slidingIntervalDurationMs;
 
     @Option(
+            names = "--event-time",
+            paramLabel = "<message|json>",
+            description =
+                    "a window function: the function cuts its windows by event time (--window-length-duration-ms, "
+                            + "--sliding-interval-duration-ms), found in the message (its producer's event time) or in its JSON "
+                            + "value (\"eventTime\"); sets --processing-guarantees MANUAL")
+    String eventTime;
+
+    @Option(
+            names = "--max-lag-ms",
+            paramLabel = "<ms>",
+            description = "with --event-time: how far behind the latest event time a message may arrive and still join "
+                    + "its window (default 0)")
+    Long maxLagMs;
+
+    @Option(
+            names = "--late-data-topic",
+            paramLabel = "<topic>",
+            description = "with --event-time: where a message behind the watermark goes, as it was (without one, it "
+                    + "fails, and Pulsar dead-letters it after its retries)")
+    String lateDataTopic;
+
+    @Option(
             names = "--jar",
             paramLabel = "<nar>",
             description = "the function NAR (default: the project's <name>.nar, packaged when missing or older "
@@ -265,7 +289,11 @@ abstract class Submission implements Callable<Integer> {
         if (flags != null && !flags.isBlank()) {
             builder.runtimeFlags(flags);
         }
-        if (windowLengthCount != null
+        if (eventTime != null) {
+            eventTimeWindows(config, builder);
+        } else if (maxLagMs != null || lateDataTopic != null) {
+            throw CliException.usage("--max-lag-ms and --late-data-topic go with --event-time");
+        } else if (windowLengthCount != null
                 || windowLengthDurationMs != null
                 || slidingIntervalCount != null
                 || slidingIntervalDurationMs != null) {
@@ -295,7 +323,45 @@ abstract class Submission implements Callable<Integer> {
                         + "': ATLEAST_ONCE, ATMOST_ONCE, EFFECTIVELY_ONCE or MANUAL");
             }
         }
-        return builder.build();
+        FunctionConfig built = builder.build();
+        if (eventTime != null) {
+            if (built.getProcessingGuarantees() != null
+                    && built.getProcessingGuarantees() != FunctionConfig.ProcessingGuarantees.MANUAL) {
+                throw CliException.usage("--event-time windows acknowledge each message once its last window is out: "
+                        + "--processing-guarantees must be MANUAL, not " + built.getProcessingGuarantees());
+            }
+            built.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.MANUAL);
+        }
+        return built;
+    }
+
+    /**
+     * {@code --event-time}: the function's own event-time windows, in its user config ({@code
+     * wasm.window.*}, read by {@code EventTimeConfig}); no Pulsar window flags.
+     */
+    private void eventTimeWindows(Map<String, Object> config, FunctionConfig.FunctionConfigBuilder builder) {
+        if (!eventTime.equals("message") && !eventTime.equals("json")) {
+            throw CliException.usage("--event-time: unknown place '" + eventTime + "': message or json");
+        }
+        if (windowLengthCount != null || slidingIntervalCount != null) {
+            throw CliException.usage("--event-time windows are lengths of time: --window-length-duration-ms and "
+                    + "--sliding-interval-duration-ms, not counts");
+        }
+        if (windowLengthDurationMs == null) {
+            throw CliException.usage("--event-time needs a window: --window-length-duration-ms");
+        }
+        config.put(EventTimeConfig.LENGTH, windowLengthDurationMs);
+        if (slidingIntervalDurationMs != null) {
+            config.put(EventTimeConfig.SLIDE, slidingIntervalDurationMs);
+        }
+        if (maxLagMs != null) {
+            config.put(EventTimeConfig.MAX_LAG, maxLagMs);
+        }
+        config.put(EventTimeConfig.TIME, eventTime);
+        if (lateDataTopic != null) {
+            config.put(EventTimeConfig.LATE_TOPIC, lateDataTopic);
+        }
+        builder.userConfig(config);
     }
 
     /** The NAR to send, and the function class into the config. */
@@ -324,7 +390,9 @@ abstract class Submission implements Callable<Integer> {
             packaged = new PackageCommand.Packaged(nar, ProjectOptions.checkedType(loaded));
         }
         config.setClassName(className != null ? className : packaged.type().functionClass());
-        if (config.getWindowConfig() != null && className == null && packaged.type() != NarPackager.Type.WINDOW) {
+        if ((config.getWindowConfig() != null || eventTime != null)
+                && className == null
+                && packaged.type() != NarPackager.Type.WINDOW) {
             throw CliException.usage("the window flags need a window function: \"type\": \"window\" in " + Project.FILE
                     + " (WasmWindowFunction), not " + Runs.name(packaged.type()));
         }

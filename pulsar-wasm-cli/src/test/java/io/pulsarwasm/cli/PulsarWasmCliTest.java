@@ -461,6 +461,65 @@ class PulsarWasmCliTest {
     }
 
     @Test
+    void eventTimeWindowsGoInTheUserConfigWithManualAcknowledgements() throws IOException {
+        genericNarIntoHome();
+        Path dir = javaScriptProject("export function process(records) { return String(records.length); }");
+        String project = Files.readString(dir.resolve("pulsar-wasm.json"));
+        Files.writeString(dir.resolve("pulsar-wasm.json"), project.replace("\"string\"", "\"window\""));
+        String[] deploy = {
+            "deploy", "--dir", dir.toString(), "--dry-run", "--admin-url", "http://pulsar:8080", "--inputs", "in"
+        };
+        Result eventTime = run(concat(
+                deploy,
+                "--window-length-duration-ms",
+                "10000",
+                "--sliding-interval-duration-ms",
+                "5000",
+                "--event-time",
+                "json",
+                "--max-lag-ms",
+                "2000",
+                "--late-data-topic",
+                "persistent://t/n/late"));
+        assertEquals(0, eventTime.exit(), eventTime.err());
+        assertEquals(
+                "bin/pulsar-admin --admin-url http://pulsar:8080 functions create --jar " + dir.resolve("f.nar")
+                        + " --classname io.pulsarwasm.function.WasmWindowFunction --tenant public --namespace default"
+                        + " --name f --inputs in --user-config '{\"suffix\":\"!\",\"wasm.window.length-ms\":10000,"
+                        + "\"wasm.window.slide-ms\":5000,\"wasm.window.max-lag-ms\":2000,\"wasm.window.time\":\"json\","
+                        + "\"wasm.window.late-topic\":\"persistent://t/n/late\"}' --processing-guarantees MANUAL"
+                        + " --runtime-flags -XX:-DontCompileHugeMethods\n",
+                eventTime.out());
+
+        List<String[]> refused = List.of(
+                concat(deploy, "--event-time", "json"),
+                concat(deploy, "--event-time", "xml", "--window-length-duration-ms", "10"),
+                concat(deploy, "--event-time", "message", "--window-length-count", "10"),
+                concat(deploy, "--window-length-duration-ms", "10", "--max-lag-ms", "10"),
+                concat(
+                        deploy,
+                        "--event-time",
+                        "message",
+                        "--window-length-duration-ms",
+                        "10",
+                        "--processing-guarantees",
+                        "ATLEAST_ONCE"));
+        List<String> reasons = List.of(
+                "--event-time needs a window: --window-length-duration-ms",
+                "--event-time: unknown place 'xml': message or json",
+                "--event-time windows are lengths of time: --window-length-duration-ms and "
+                        + "--sliding-interval-duration-ms, not counts",
+                "--max-lag-ms and --late-data-topic go with --event-time",
+                "--event-time windows acknowledge each message once its last window is out: --processing-guarantees "
+                        + "must be MANUAL, not ATLEAST_ONCE");
+        for (int i = 0; i < refused.size(); i++) {
+            Result result = run(refused.get(i));
+            assertEquals(2, result.exit(), result.err());
+            assertTrue(result.err().endsWith("pulsar-wasm deploy: " + reasons.get(i) + "\n"), result.err());
+        }
+    }
+
+    @Test
     void aWindowFunctionsTestCaseIsAWindowOfOne() throws IOException {
         Path dir = javaScriptProject("""
                 export function process(records) {

@@ -29,6 +29,8 @@ public final class WindowInput {
 
     /** The first four bytes of every window input, {@code PWIN}, read as a little-endian u32. */
     public static final int MAGIC = 0x4E495750;
+    /** The bytes of a window input before its records: the magic and the record count. */
+    public static final int HEADER_BYTES = 8;
 
     static final int KEY = 1;
     static final int EVENT_TIME = 2;
@@ -86,13 +88,10 @@ public final class WindowInput {
         }
         long maxBytes = limits.get(Limit.MAX_WINDOW_BYTES);
         List<byte[][]> parts = new ArrayList<>(entries.size());
-        long size = 8;
+        long size = HEADER_BYTES;
         for (Entry entry : entries) {
             byte[][] encoded = parts(entry);
-            size += 4
-                    + 4L * encoded.length
-                    + lengthOf(encoded)
-                    + (entry.eventTime().isPresent() ? 8 : 0);
+            size += sizeOf(entry, encoded);
             if (size > maxBytes) {
                 throw new IllegalArgumentException("a window of " + entries.size()
                         + " records takes more than " + limits.limitOf(Limit.MAX_WINDOW_BYTES)
@@ -106,6 +105,21 @@ public final class WindowInput {
             write(buffer, entries.get(i), parts.get(i));
         }
         return buffer.array();
+    }
+
+    /**
+     * The bytes one record takes in a window input: what a window's records add up to, with {@link
+     * #HEADER_BYTES} for the window's own header, against {@code wasm.max-window-bytes}.
+     *
+     * @param entry the record
+     * @return its size in the encoding
+     */
+    public static long sizeOf(Entry entry) {
+        return sizeOf(entry, parts(entry));
+    }
+
+    private static long sizeOf(Entry entry, byte[][] encoded) {
+        return 4 + 4L * encoded.length + lengthOf(encoded) + (entry.eventTime().isPresent() ? 8 : 0);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pulsarwasm.function;
 
 import io.pulsarwasm.engine.EntryPoint;
+import io.pulsarwasm.engine.EventTimeWindows;
 import io.pulsarwasm.engine.Invocation;
 import io.pulsarwasm.engine.JsInput;
 import io.pulsarwasm.engine.Limits;
@@ -11,12 +12,20 @@ import io.pulsarwasm.host.Host;
 import io.pulsarwasm.host.LogLevel;
 import java.lang.reflect.Field;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.functions.api.Context;
 import org.apache.pulsar.functions.api.Record;
 import org.apache.pulsar.functions.api.WindowContext;
@@ -48,6 +57,19 @@ import org.apache.pulsar.functions.api.WindowFunction;
 public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> implements WindowFunction<byte[], byte[]> {
 
     private Limits limits = Limits.DEFAULTS;
+    /** Event-time windows this function cuts itself ({@value EventTimeConfig#LENGTH}); null for none. */
+    private EventTimeConfig eventTime;
+
+    private EventTimeWindows<Record<?>> eventWindows;
+    /** The sends of the outputs of the windows each waiting record was in, which its acknowledgement waits for. */
+    private final Map<Record<?>, CompletableFuture<?>> sends = new IdentityHashMap<>();
+    /**
+     * The waiting messages by topic and message id: one delivered again while it waits (its
+     * acknowledgement timed out) is the same message, and is not taken twice.
+     */
+    private final Set<String> waitingIds = new java.util.HashSet<>();
+    /** The waiting records that were in a window whose call failed: failed, not acknowledged, when done. */
+    private final Set<Record<?>> failedRecords = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** Creates the function; Pulsar calls this reflectively. */
     public WasmWindowFunction() {
@@ -70,7 +92,60 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
     WasmConfig configure(Map<String, ?> userConfig) {
         WasmConfig config = super.configure(userConfig);
         limits = config.sandbox().limits();
+        eventTime = EventTimeConfig.parse(userConfig);
         return config;
+    }
+
+    /** The event-time keys ({@link EventTimeConfig#KEYS}). */
+    @Override
+    protected Set<String> configKeys() {
+        return EventTimeConfig.KEYS;
+    }
+
+    /**
+     * Starts the guest; with event-time windows, first checks that Pulsar leaves acknowledging to
+     * this function (a message is acknowledged once the last window holding it is out).
+     */
+    @Override
+    public void initialize(Context context) {
+        super.initialize(context);
+        if (eventTime != null) {
+            String guarantees = ackMode(context);
+            if (guarantees == null) {
+                runtime()
+                        .host()
+                        .log(
+                                LogLevel.WARN,
+                                "pulsar-wasm: could not read this function's processing guarantees; event-time "
+                                        + "windows need --processing-guarantees MANUAL");
+            } else if (!guarantees.equals("MANUAL")) {
+                throw new IllegalArgumentException("event-time windows (user config " + EventTimeConfig.LENGTH
+                        + ") acknowledge each message once the last window holding it is out: deploy with "
+                        + "--processing-guarantees MANUAL (this function runs " + guarantees
+                        + ", under which Pulsar acknowledges a message as soon as it is taken in)");
+            }
+        }
+    }
+
+    /**
+     * Who acknowledges: {@code MANUAL} when Pulsar leaves it to the function (its {@code MANUAL}
+     * guarantee, or {@code --auto-ack false} under at-least-once), else Pulsar's guarantee; null
+     * when this worker's context does not say (read from Pulsar 4.0's {@code ContextImpl}).
+     */
+    static String ackMode(Context context) {
+        try {
+            Field field = context.getClass().getDeclaredField("config");
+            field.setAccessible(true);
+            Object config = field.get(context);
+            Object details = config.getClass().getMethod("getFunctionDetails").invoke(config);
+            String guarantees = String.valueOf(
+                    details.getClass().getMethod("getProcessingGuarantees").invoke(details));
+            boolean autoAck =
+                    (Boolean) details.getClass().getMethod("getAutoAck").invoke(details);
+            return !autoAck && !guarantees.equals("ATMOST_ONCE") ? "MANUAL" : guarantees;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -87,6 +162,14 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
             Context instance = instanceContext(context);
             start(instance, instance.getUserConfigMap(), newHost(instance));
         }
+        if (eventTime != null) {
+            // a configuration error, reported per window without breaking Pulsar's windowing (see window)
+            return window(
+                    records,
+                    new IllegalArgumentException(
+                            "user config " + EventTimeConfig.LENGTH
+                                    + " cuts windows by event time in the function itself: deploy without Pulsar's window flags"));
+        }
         return window(records);
     }
 
@@ -96,7 +179,14 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
      * wasm.failure-topic}), and the window ends without an output.
      */
     byte[] window(Collection<? extends Record<?>> records) {
+        return window(records, null);
+    }
+
+    private byte[] window(Collection<? extends Record<?>> records, RuntimeException refused) {
         try {
+            if (refused != null) {
+                throw refused;
+            }
             return processWindow(records);
         } catch (RuntimeException failure) {
             int size = records.size();
@@ -128,7 +218,135 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
     @Override
     public byte[] process(byte[] input, Context context) {
         Record<?> record = context.getCurrentRecord();
+        if (eventTime != null) {
+            if (record == null) {
+                throw new IllegalStateException("pulsar-wasm: event-time windows need the current record");
+            }
+            eventTimeStep(record, context);
+            return null;
+        }
         return processWindow(List.of(record == null ? new ValueOnly(input) : record));
+    }
+
+    /**
+     * Takes one message into the event-time windows: calls the guest for each window its time
+     * closes (publishing the outputs to the output topic), acknowledges the messages no window
+     * holds any more once those outputs are sent (or fails those that were in a failed window), and
+     * sends a late message to {@value EventTimeConfig#LATE_TOPIC}.
+     *
+     * @throws IllegalArgumentException for a message without a time, or late without a late topic
+     * @throws IllegalStateException for a message over the waiting records' bound
+     */
+    private void eventTimeStep(Record<?> record, Context context) {
+        if (eventWindows == null) {
+            eventWindows = eventTime.windows(limits);
+        }
+        String id = waitingId(record);
+        if (id != null && waitingIds.contains(id)) {
+            return; // delivered again while it waits: the waiting one's acknowledgement covers both
+        }
+        Object value = record.getValue();
+        long time = eventTime.timeOf(
+                value instanceof byte[] bytes ? bytes : null,
+                record.getEventTime().map(OptionalLong::of).orElse(OptionalLong.empty()));
+        EventTimeWindows.Step<Record<?>> step = eventWindows.add(record, time, WindowInput.sizeOf(entry(record)));
+        if (step.status() == EventTimeWindows.Status.ADDED && id != null) {
+            waitingIds.add(id);
+        }
+        for (EventTimeWindows.Window<Record<?>> window : step.closed()) {
+            byte[] output;
+            try {
+                output = processWindow(window.records());
+            } catch (RuntimeException failure) {
+                failedRecords.addAll(window.records());
+                runtime()
+                        .host()
+                        .log(
+                                LogLevel.ERROR,
+                                "pulsar-wasm: the event-time window [" + window.start() + ", " + window.end() + ") of "
+                                        + window.records().size() + " records failed, and each is delivered again "
+                                        + "once no window holds it: " + failure);
+                continue;
+            }
+            String topic = context.getOutputTopic();
+            if (output != null && topic != null) {
+                CompletableFuture<?> send = send(context, topic, output, message -> {});
+                for (Record<?> held : window.records()) {
+                    sends.merge(held, send, CompletableFuture::allOf);
+                }
+            }
+        }
+        for (Record<?> done : step.done()) {
+            String doneId = waitingId(done);
+            if (doneId != null) {
+                waitingIds.remove(doneId);
+            }
+            CompletableFuture<?> sent = sends.remove(done);
+            if (failedRecords.remove(done)) {
+                done.fail();
+            } else if (sent == null) {
+                done.ack();
+            } else {
+                sent.whenComplete((ok, error) -> {
+                    if (error == null) {
+                        done.ack();
+                    } else {
+                        done.fail();
+                    }
+                });
+            }
+        }
+        switch (step.status()) {
+            case LATE -> late(record, time, context);
+            case REFUSED -> throw EventTimeConfig.overBound(eventWindows.waiting(), limits);
+            case ADDED -> {}
+        }
+    }
+
+    /** A record's topic and message id, or null without an id. */
+    private static String waitingId(Record<?> record) {
+        return record.getMessage()
+                .map(Message::getMessageId)
+                .map(id -> record.getTopicName().orElse("") + " "
+                        + java.util.HexFormat.of().formatHex(id.toByteArray()))
+                .orElse(null);
+    }
+
+    /** Sends a message of bytes; a producer that cannot be made fails the send. */
+    private static CompletableFuture<?> send(
+            Context context, String topic, byte[] value, Consumer<TypedMessageBuilder<byte[]>> more) {
+        try {
+            TypedMessageBuilder<byte[]> message =
+                    context.newOutputMessage(topic, Schema.BYTES).value(value);
+            more.accept(message);
+            return message.sendAsync();
+        } catch (PulsarClientException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A message behind the watermark: to the late topic as it was, then acknowledged; else it fails. */
+    private void late(Record<?> record, long time, Context context) {
+        String topic = eventTime.lateTopic();
+        if (topic == null) {
+            throw EventTimeConfig.late(time, eventWindows.watermark());
+        }
+        Object value = record.getValue();
+        send(context, topic, value instanceof byte[] bytes ? bytes : null, message -> {
+                    record.getKey().ifPresent(message::key);
+                    Map<String, String> properties = record.getProperties();
+                    if (properties != null && !properties.isEmpty()) {
+                        message.properties(properties);
+                    }
+                    record.getEventTime().ifPresent(message::eventTime);
+                })
+                .whenComplete((id, error) -> {
+                    if (error == null) {
+                        record.ack();
+                    } else {
+                        record.fail();
+                    }
+                });
     }
 
     private byte[] processWindow(Collection<? extends Record<?>> records) {

@@ -1,9 +1,11 @@
 package io.pulsarwasm.testing;
 
+import io.pulsarwasm.engine.EventTimeWindows;
 import io.pulsarwasm.engine.Limits;
 import io.pulsarwasm.engine.WasmConfig;
 import io.pulsarwasm.engine.WindowInput;
 import io.pulsarwasm.function.AbstractWasmFunction;
+import io.pulsarwasm.function.EventTimeConfig;
 import io.pulsarwasm.function.FunctionRuntime;
 import io.pulsarwasm.function.RecordInput;
 import io.pulsarwasm.function.RecordOutput;
@@ -12,6 +14,7 @@ import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
 import io.pulsarwasm.function.WasmWindowFunction;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,6 +51,10 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
     private RuntimeException startFailure;
     /** The limits of the user config, parsed once at start: what a window function's windows are held to. */
     private Limits limits;
+    /** A window function's event-time windows ({@link #processEventTime}); null without them. */
+    private EventTimeConfig eventTime;
+
+    private EventTimeWindows<TestRecord<?>> eventWindows;
 
     private boolean started;
 
@@ -263,6 +270,63 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         return output;
     }
 
+    /**
+     * Takes one message into a window function's event-time windows (user config {@code
+     * wasm.window.length-ms}, {@link EventTimeConfig}), as a function instance does, without a
+     * broker: the guest is called for each window the message's time closes, in order, and their
+     * outputs are returned (a window without an output adds none). A late message goes to {@code
+     * wasm.window.late-topic} when set ({@link InMemoryHost#published()}); a late message without
+     * it, a message without a time, or one over the waiting bound is refused with the exception the
+     * function instance throws (so Pulsar would deliver it again). A window whose call fails throws.
+     *
+     * @param record the message, with its event time ({@link TestRecord#withEventTime}) or a JSON
+     *     value with its {@code "eventTime"} ({@code wasm.window.time} {@code json})
+     * @return the outputs of the windows it closed
+     * @throws IllegalStateException if this is not a window function's tester with {@code
+     *     wasm.window.length-ms}
+     */
+    public List<O> processEventTime(TestRecord<I> record) {
+        if (!(function instanceof WasmWindowFunction)) {
+            throw new IllegalStateException(
+                    "processEventTime needs a window function's tester (WasmFunctionTester.windows)");
+        }
+        start();
+        if (eventTime == null) {
+            throw new IllegalStateException("processEventTime needs user config " + EventTimeConfig.LENGTH);
+        }
+        if (eventWindows == null) {
+            eventWindows = eventTime.windows(limits);
+        }
+        byte[] value = record.value() instanceof byte[] bytes ? bytes : null;
+        long time = eventTime.timeOf(value, record.eventTime());
+        EventTimeWindows.Step<TestRecord<?>> step = eventWindows.add(record, time, WindowInput.sizeOf(entry(record)));
+        List<O> outputs = new ArrayList<>();
+        for (EventTimeWindows.Window<TestRecord<?>> window : step.closed()) {
+            byte[] input = WindowInput.encode(
+                    window.records().stream().map(WasmFunctionTester::entry).toList(), limits);
+            @SuppressWarnings("unchecked")
+            O output = ((FunctionRuntime<byte[], O>) runtime).process(input);
+            if (output != null) {
+                outputs.add(output);
+            }
+        }
+        switch (step.status()) {
+            case LATE -> {
+                if (eventTime.lateTopic() == null) {
+                    throw EventTimeConfig.late(time, eventWindows.watermark());
+                }
+                host.publish(
+                        eventTime.lateTopic(),
+                        value == null ? new byte[0] : value,
+                        record.key().orElse(null),
+                        record.properties());
+            }
+            case REFUSED -> throw EventTimeConfig.overBound(eventWindows.waiting(), limits);
+            case ADDED -> {}
+        }
+        return outputs;
+    }
+
     private static WindowInput.Entry entry(TestRecord<?> record) {
         return new WindowInput.Entry(
                 record.value() instanceof byte[] bytes ? bytes : new byte[0],
@@ -281,6 +345,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
                 limits = FunctionRuntime.configure(function, host.userConfig())
                         .sandbox()
                         .limits();
+                eventTime = function instanceof WasmWindowFunction ? EventTimeConfig.parse(host.userConfig()) : null;
             } catch (RuntimeException e) {
                 startFailure = e;
             }

@@ -146,6 +146,96 @@ class HostileWindowTest {
         return logged.substring(prefix.length());
     }
 
+    /**
+     * The function's context in an event-time test: the current record, an output topic, and sends
+     * that succeed (each value kept) or fail, as {@code failSends} says at the time of sending.
+     */
+    private static final class EventTimeContext {
+        CountingRecord current;
+        boolean failSends;
+        final List<String> sent = new ArrayList<>();
+
+        org.apache.pulsar.functions.api.Context proxy() {
+            return (org.apache.pulsar.functions.api.Context) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(),
+                    new Class<?>[] {org.apache.pulsar.functions.api.Context.class},
+                    (self, method, args) -> switch (method.getName()) {
+                        case "getCurrentRecord" -> current;
+                        case "getOutputTopic" -> "out";
+                        case "newOutputMessage" -> builder();
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+
+        private Object builder() {
+            Object[] value = new Object[1];
+            return java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(),
+                    new Class<?>[] {org.apache.pulsar.client.api.TypedMessageBuilder.class},
+                    (self, method, args) -> {
+                        if (method.getName().equals("value")) {
+                            value[0] = args[0];
+                        }
+                        if (!method.getName().equals("sendAsync")) {
+                            return self;
+                        }
+                        if (failSends) {
+                            return java.util.concurrent.CompletableFuture.failedFuture(
+                                    new IllegalStateException("down"));
+                        }
+                        sent.add(new String((byte[]) value[0], StandardCharsets.UTF_8));
+                        return java.util.concurrent.CompletableFuture.completedFuture(null);
+                    });
+        }
+
+        CountingRecord send(WasmWindowFunction function, String value, long time) {
+            current = new CountingRecord(value.getBytes(StandardCharsets.UTF_8), null, time);
+            function.process(current.value, proxy());
+            return current;
+        }
+    }
+
+    @Test
+    void eventTimeWindowsFailTheRecordsOfAFailedWindowOrAFailedSendAndAcknowledgeTheRestOnce() throws IOException {
+        Path moody = script("moody.js", MOODY);
+        InMemoryHost host = new InMemoryHost();
+        WasmWindowFunction function =
+                started(host, Map.of("wasm.module", "file://" + moody, "wasm.window.length-ms", 10.0));
+        EventTimeContext context = new EventTimeContext();
+        CountingRecord a = context.send(function, "a", 1);
+        CountingRecord bad = context.send(function, "bad", 2);
+        CountingRecord c = context.send(function, "c", 12);
+        CountingRecord d = context.send(function, "d", 25); // closes [0, 10), which fails, and [10, 20)
+        assertEquals(List.of("1"), context.sent);
+        assertEquals(List.of(1, 1, 0, 0), List.of(a.fails, bad.fails, c.fails, d.fails));
+        assertEquals(List.of(0, 0, 1, 0), List.of(a.acks, bad.acks, c.acks, d.acks));
+        String logged = host.logLines().get(host.logLines().size() - 1);
+        assertTrue(
+                logged.startsWith("ERROR pulsar-wasm: the event-time window [0, 10) of 2 records failed, and each is "
+                        + "delivered again once no window holds it: io.pulsarwasm.engine.GuestErrorException: "
+                        + "JavaScript function 'moody.js': process threw Error: bad record"),
+                logged);
+
+        // the output of [20, 30) cannot be sent: its record fails, and is not acknowledged
+        context.failSends = true;
+        CountingRecord e = context.send(function, "e", 31);
+        assertEquals(List.of(1, 0), List.of(d.fails, d.acks));
+        context.failSends = false;
+        context.send(function, "f", 45);
+        assertEquals(List.of("1", "1"), context.sent);
+        assertEquals(List.of(0, 1), List.of(e.fails, e.acks));
+
+        IllegalArgumentException late = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> context.send(function, "g", 5));
+        assertEquals(
+                "late: event time 5 is not after the watermark 45, and every window holding it has closed (user "
+                        + "config wasm.window.late-topic keeps late messages aside)",
+                late.getMessage());
+        // the late record is left to Pulsar, which fails it for the exception
+        assertEquals(List.of(0, 0), List.of(context.current.acks, context.current.fails));
+        function.close();
+    }
+
     @Test
     void theGuestGetsPulsarsRecordsByteForByte() {
         InMemoryHost host = new InMemoryHost();

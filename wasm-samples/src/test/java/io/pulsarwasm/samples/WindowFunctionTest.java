@@ -175,6 +175,139 @@ class WindowFunctionTest {
     }
 
     @Test
+    void theEventTimeSampleSumsItsWindowAndGivesItsSpan() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.windows("classpath:window_event_time.js")) {
+            // 2024-12-07T11:15:30Z is 1733570130000 (20,064 days and 40,530 s after the epoch)
+            List<TestRecord<byte[]>> window = List.of(
+                    value("{\"eventTime\": 1733570131000, \"amount\": 2}"),
+                    value("{\"amount\": 5, \"eventTime\": \"2024-12-07T11:15:30Z\"}"),
+                    value("{\"eventTime\": 1733570139999, \"amount\": -0.5, \"note\": [1]}"));
+            assertEquals(
+                    "{\"count\":3,\"sum\":6.5,\"first\":1733570130000,\"last\":1733570139999}",
+                    text(tester.processWindow(window)));
+            assertEquals(
+                    List.of("DEBUG summed 3 records from 1733570130000 to 1733570139999"),
+                    tester.host().logLines().stream()
+                            .filter(line -> line.startsWith("DEBUG summed"))
+                            .toList());
+            assertEquals(null, tester.processWindow(List.of()));
+            GuestErrorException failure = assertThrows(
+                    GuestErrorException.class,
+                    () -> tester.processWindow(
+                            List.of(value("{\"eventTime\": 1, \"amount\": 1}"), value("{\"eventTime\": 2}"))));
+            assertEquals(
+                    "JavaScript function 'window_event_time.js': process threw Error: window record 1: amount "
+                            + "undefined is not a number",
+                    failure.getMessage().lines().findFirst().orElseThrow());
+        }
+    }
+
+    @Test
+    void eventTimeWindowsWithoutABrokerCloseAsTheWatermarkPassesAndKeepLateMessagesAside() {
+        long t0 = 1_800_000_000_000L; // 2027-01-15T08:00:00Z
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.windows("classpath:window_event_time.js")
+                .config("wasm.window.length-ms", 10_000.0)
+                .config("wasm.window.max-lag-ms", 20_000.0)
+                .config("wasm.window.time", "json")
+                .config("wasm.window.late-topic", "late")) {
+            for (String message : List.of(
+                    "{\"eventTime\": " + (t0 + 1000) + ", \"amount\": 1}",
+                    "{\"amount\": 2, \"eventTime\": \"2027-01-15T08:00:03Z\"}",
+                    "{\"eventTime\": " + (t0 + 12_000) + ", \"amount\": 10}",
+                    "{\"eventTime\": " + (t0 + 2000) + ", \"amount\": 4}",
+                    "{\"eventTime\": " + (t0 + 15_000) + ", \"amount\": 20}")) {
+                assertEquals(List.of(), tester.processEventTime(value(message)), message);
+            }
+            assertEquals(
+                    List.of(
+                            "{\"count\":3,\"sum\":7,\"first\":" + (t0 + 1000) + ",\"last\":" + (t0 + 3000) + "}",
+                            "{\"count\":2,\"sum\":30,\"first\":" + (t0 + 12_000) + ",\"last\":" + (t0 + 15_000) + "}"),
+                    tester.processEventTime(value("{\"eventTime\": " + (t0 + 45_000) + ", \"amount\": 100}")).stream()
+                            .map(WindowFunctionTest::text)
+                            .toList());
+            String late = "{\"eventTime\": " + (t0 + 5000) + ", \"amount\": 1000}";
+            assertEquals(List.of(), tester.processEventTime(value(late).withKey("k")));
+            assertEquals(1, tester.host().published().size());
+            assertEquals("late", tester.host().published().get(0).topic());
+            assertEquals("k", tester.host().published().get(0).key());
+            assertEquals(late, tester.host().published().get(0).text());
+            IllegalArgumentException noTime = assertThrows(
+                    IllegalArgumentException.class, () -> tester.processEventTime(value("{\"amount\": 5}")));
+            assertEquals("no event time: the object has no top-level \"eventTime\" member", noTime.getMessage());
+            assertEquals(
+                    List.of("{\"count\":1,\"sum\":100,\"first\":" + (t0 + 45_000) + ",\"last\":" + (t0 + 45_000) + "}"),
+                    tester.processEventTime(value("{\"eventTime\": " + (t0 + 100_000) + ", \"amount\": 0}")).stream()
+                            .map(WindowFunctionTest::text)
+                            .toList());
+        }
+    }
+
+    @Test
+    void eventTimeFromTheMessageAndALateMessageWithoutALateTopicIsRefused() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.windows("classpath:window_sum.wasm")
+                .config("wasm.window.length-ms", 10.0)
+                .config("wasm.window.slide-ms", 5.0)) {
+            assertEquals(List.of(), tester.processEventTime(value("1").withEventTime(1000)));
+            assertEquals(List.of(), tester.processEventTime(value("2").withEventTime(1004)));
+            // the watermark moves to 1012: the windows [995, 1005) and [1000, 1010) close
+            assertEquals(
+                    List.of("3", "3"),
+                    tester.processEventTime(value("40").withEventTime(1012)).stream()
+                            .map(WindowFunctionTest::text)
+                            .toList());
+            IllegalArgumentException late = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tester.processEventTime(value("5").withEventTime(1003)));
+            assertEquals(
+                    "late: event time 1003 is not after the watermark 1012, and every window holding it has closed "
+                            + "(user config wasm.window.late-topic keeps late messages aside)",
+                    late.getMessage());
+            IllegalArgumentException noTime =
+                    assertThrows(IllegalArgumentException.class, () -> tester.processEventTime(value("5")));
+            assertEquals(
+                    "no event time: the message has none (its producer sets one with newMessage().eventTime(ms)); or "
+                            + "read it from a JSON value with wasm.window.time json",
+                    noTime.getMessage());
+            // 1008 still joins [1005, 1015), the one window holding it that is open
+            assertEquals(List.of(), tester.processEventTime(value("7").withEventTime(1008)));
+            assertEquals(
+                    List.of("47", "40"),
+                    tester.processEventTime(value("0").withEventTime(2000)).stream()
+                            .map(WindowFunctionTest::text)
+                            .toList());
+        }
+    }
+
+    @Test
+    void aFloodOfMessagesThatCloseNoWindowStopsAtTheWaitingBoundAndItsTimeStillClosesThem() {
+        // a producer that never lets a window close (all within a day's lag) cannot make the function
+        // hold more than wasm.max-window-records messages, nor wait for ever
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.windows("classpath:window_sum.wasm")
+                .config("wasm.window.length-ms", 1000.0)
+                .config("wasm.window.max-lag-ms", 86_400_000.0)
+                .config("wasm.max-window-records", 500.0)) {
+            for (int i = 0; i < 500; i++) {
+                assertEquals(List.of(), tester.processEventTime(value("1").withEventTime(1_000_000 + i)));
+            }
+            IllegalStateException full = assertThrows(
+                    IllegalStateException.class,
+                    () -> tester.processEventTime(value("1").withEventTime(1_000_600)));
+            assertEquals(
+                    "the event-time windows hold 500 messages waiting for the watermark, at their bound (the limit of "
+                            + "500 records (user config wasm.max-window-records), the limit of 4194304 bytes (user "
+                            + "config wasm.max-window-bytes)): this message is delivered again (its time has moved the "
+                            + "watermark)",
+                    full.getMessage());
+            // a day later in event time all 500 close, in one window, [1000000, 1001000), making room
+            assertEquals(
+                    List.of("500"),
+                    tester.processEventTime(value("2").withEventTime(1_000_000 + 86_400_000 + 1000)).stream()
+                            .map(WindowFunctionTest::text)
+                            .toList());
+        }
+    }
+
+    @Test
     void aWindowOverItsRecordLimitIsRefusedBeforeTheGuestRuns() {
         try (WasmFunctionTester<byte[], byte[]> tester =
                 WasmFunctionTester.windows("classpath:window_average.js").config("wasm.max-window-records", 3.0)) {
