@@ -245,9 +245,10 @@ public final class BenchmarkReport {
                 + "throughput of the measured passes. Each function instance (a fresh JVM) first processes up to 20,000 "
                 + "messages unmeasured, to measure it warm. \"× first\" is the ratio of medians to the case's first row "
                 + "under the same load. At saturation every message is sent at once, so latency there is mostly queueing; "
-                + "at the fixed rate it is processing latency.\n\n"
-                + "| case | function | load | messages | throughput | × first | passes | p50 latency | p99 latency | checked |\n"
-                + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                + "at the fixed rate it is processing latency. \"CPU a message\" is the machine's CPU time (all cores, "
+                + "/proc/stat) while the load ran, less its idle rate of the second before, over the messages.\n\n"
+                + "| case | function | load | messages | throughput | × first | passes | p50 latency | p99 latency | CPU a message | checked |\n"
+                + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (EndToEnd.Result result : results) {
             double first = results.stream()
                     .filter(r ->
@@ -276,6 +277,8 @@ public final class BenchmarkReport {
                     .append(" ms | ")
                     .append(result.p99Millis())
                     .append(" ms | ")
+                    .append(format(result.cpuMicrosPerMessage()))
+                    .append(" µs | ")
                     .append(result.check())
                     .append(" |\n");
         }

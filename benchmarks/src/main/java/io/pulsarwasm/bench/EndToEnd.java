@@ -59,7 +59,8 @@ final class EndToEnd {
             long p99Millis,
             String check,
             double lowestPerSecond,
-            double highestPerSecond) {}
+            double highestPerSecond,
+            double cpuMicrosPerMessage) {}
 
     /** What a case's messages are: Longs, bytes (an index), or Avro {@link User} records. */
     private enum Kind {
@@ -87,8 +88,8 @@ final class EndToEnd {
             String sideTopic,
             String counter) {}
 
-    private static final int RATE = 1000;
-    private static final int PACED_MESSAGES = 5000;
+    private static final int RATE = Integer.getInteger("bench.rate", 1000);
+    private static final int PACED_MESSAGES = Integer.getInteger("bench.paced-messages", 5000);
     /** Messages each function instance processes unmeasured first, unless {@code bench.warm-up} says otherwise. */
     private static final int WARM_UP_MESSAGES = 100_000;
     /** Where each load's message indices start, so that a late or redelivered answer is never taken for another load's. */
@@ -405,25 +406,34 @@ final class EndToEnd {
             for (Map.Entry<String, List<Result>> load : bySubject.get(i).entrySet()) {
                 List<Result> measured = load.getValue();
                 List<Result> baseline = bySubject.get(0).get(load.getKey());
-                double[] ratios = IntStream.range(0, measured.size())
-                        .mapToDouble(pass -> measured.get(pass).throughputPerSecond()
-                                / baseline.get(pass).throughputPerSecond())
-                        .toArray();
-                double[] sorted = ratios.clone();
-                Arrays.sort(sorted);
-                System.out.printf(
-                        Locale.ROOT,
-                        "paired: %s, %s / %s, %s: %s by pass, median %.2f%n",
-                        scenario,
-                        subjects.get(i).label(),
-                        subjects.get(0).label(),
-                        load.getKey(),
-                        Arrays.stream(ratios)
-                                .mapToObj(ratio -> String.format(Locale.ROOT, "%.2f", ratio))
-                                .collect(Collectors.joining(" ")),
-                        sorted[sorted.length / 2]);
+                String pair = scenario + ", " + subjects.get(i).label() + " / "
+                        + subjects.get(0).label() + ", " + load.getKey();
+                printPaired("paired: " + pair, measured, baseline, Result::throughputPerSecond);
+                printPaired("paired CPU a message: " + pair, measured, baseline, Result::cpuMicrosPerMessage);
             }
         }
+    }
+
+    /** One figure's ratio to the baseline's, pass by pass, and their median. */
+    private static void printPaired(
+            String label,
+            List<Result> measured,
+            List<Result> baseline,
+            java.util.function.ToDoubleFunction<Result> figure) {
+        double[] ratios = IntStream.range(0, measured.size())
+                .mapToDouble(
+                        pass -> figure.applyAsDouble(measured.get(pass)) / figure.applyAsDouble(baseline.get(pass)))
+                .toArray();
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %s by pass, median %.3f%n",
+                label,
+                Arrays.stream(ratios)
+                        .mapToObj(ratio -> String.format(Locale.ROOT, "%.3f", ratio))
+                        .collect(Collectors.joining(" ")),
+                sorted[sorted.length / 2]);
     }
 
     /** Each figure's median over the passes (the upper middle one for an even count), with the throughput's range. */
@@ -435,6 +445,10 @@ final class EndToEnd {
                 .toArray();
         long[] p50 = passes.stream().mapToLong(Result::p50Millis).sorted().toArray();
         long[] p99 = passes.stream().mapToLong(Result::p99Millis).sorted().toArray();
+        double[] cpu = passes.stream()
+                .mapToDouble(Result::cpuMicrosPerMessage)
+                .sorted()
+                .toArray();
         int middle = passes.size() / 2;
         return new Result(
                 any.scenario(),
@@ -446,7 +460,8 @@ final class EndToEnd {
                 p99[middle],
                 any.check(),
                 throughput[0],
-                throughput[throughput.length - 1]);
+                throughput[throughput.length - 1],
+                cpu[middle]);
     }
 
     private static List<Result> measure(
@@ -609,7 +624,8 @@ final class EndToEnd {
                             r.p99Millis(),
                             verified,
                             0,
-                            0))
+                            0,
+                            r.cpuMicrosPerMessage()))
                     .toList();
         } finally {
             Functions.delete(admin, name);
@@ -653,6 +669,12 @@ final class EndToEnd {
             Drive send,
             Drive.Receive receive)
             throws Exception {
+        // the machine's CPU while the load runs, less what it spends idle (broker, bookie, instance
+        // housekeeping) at the rate of the second before
+        long quietFrom = Cpu.busyTicks();
+        Thread.sleep(1000);
+        double backgroundPerSecond = Cpu.busyTicks() - quietFrom;
+        long cpuFrom = Cpu.busyTicks();
         long[] sentAt = new long[messages];
         long start = System.nanoTime();
         Thread sender = new Thread(() -> {
@@ -680,6 +702,8 @@ final class EndToEnd {
         }
         sender.join();
         double seconds = (System.nanoTime() - start) / 1e9;
+        double busyTicks = Math.max(0, Cpu.busyTicks() - cpuFrom - backgroundPerSecond * seconds);
+        double cpuMicros = busyTicks * 1e6 / Cpu.TICKS_PER_SECOND / messages;
         for (int i = 0; i < messages; i++) {
             latencies[i] = TimeUnit.NANOSECONDS.toMillis(latencies[i]);
         }
@@ -694,7 +718,33 @@ final class EndToEnd {
                 latencies[(int) (messages * 0.99)],
                 "",
                 0,
-                0);
+                0,
+                cpuMicros);
+    }
+
+    /** The machine's CPU time, from {@code /proc/stat} (Linux); 0 elsewhere. */
+    static final class Cpu {
+        /** The kernel's clock ticks a second ({@code USER_HZ}, 100 on Linux). */
+        static final double TICKS_PER_SECOND = 100;
+
+        private Cpu() {}
+
+        /** @return the ticks all CPUs spent busy (user, nice, system, irq, softirq, steal) since boot */
+        static long busyTicks() {
+            try {
+                String[] fields = java.nio.file.Files.readAllLines(Path.of("/proc/stat"))
+                        .get(0)
+                        .trim()
+                        .split("\\s+");
+                long busy = 0;
+                for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
+                    busy += Long.parseLong(fields[field]);
+                }
+                return busy;
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0;
+            }
+        }
     }
 
     private static User user(int i) {

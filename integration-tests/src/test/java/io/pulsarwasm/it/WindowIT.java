@@ -126,15 +126,9 @@ class WindowIT extends RealPulsarTest {
         String name = "window-event-time";
         long t0 = 1_800_000_000_000L; // 2027-01-15T08:00:00Z, a multiple of the 10 s windows
         // no Pulsar window flags: the function cuts the windows itself, by event time, and acknowledges
-        FunctionConfig config = FunctionConfig.builder()
-                .tenant("public")
-                .namespace("default")
-                .name(name)
-                .runtime(FunctionConfig.Runtime.JAVA)
-                .subscriptionPosition(SubscriptionInitialPosition.Earliest)
-                .className(WINDOW_FUNCTION)
-                .inputs(List.of(NS + name + "-in"))
-                .output(NS + name + "-out")
+        String module = "file://"
+                + pulsar.visibleToWorker(Artifacts.repoDir().resolve("wasm-samples/javascript/window_event_time.js"));
+        FunctionConfig config = window(name, module, null)
                 .processingGuarantees(FunctionConfig.ProcessingGuarantees.MANUAL)
                 // Pulsar takes --timeout-ms with ATLEAST_ONCE only: a failed message comes back after the
                 // client's negative-acknowledgement delay, a minute
@@ -142,9 +136,7 @@ class WindowIT extends RealPulsarTest {
                 .deadLetterTopic(NS + name + "-dlq")
                 .userConfig(Map.of(
                         "wasm.module",
-                        "file://"
-                                + pulsar.visibleToWorker(
-                                        Artifacts.repoDir().resolve("wasm-samples/javascript/window_event_time.js")),
+                        module,
                         "wasm.window.length-ms",
                         10_000,
                         "wasm.window.max-lag-ms",

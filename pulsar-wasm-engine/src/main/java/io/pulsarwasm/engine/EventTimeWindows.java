@@ -35,7 +35,7 @@ public final class EventTimeWindows<R> {
     /** The largest length, slide or lag: {@value} ms. */
     public static final long MAX_SETTING = 1L << 40;
     /** The most windows one record can be in: length over slide. */
-    public static final long MAX_WINDOWS_PER_RECORD = 10_000;
+    public static final long MAX_WINDOWS_PER_RECORD = 1_000;
 
     /** What adding a record did to it. */
     public enum Status {
@@ -58,14 +58,27 @@ public final class EventTimeWindows<R> {
     public record Window<R>(long start, long end, List<R> records) {}
 
     /**
-     * What one record's arrival did.
+     * What closing windows hands out, one at a time, so that only one window is held at once
+     * however many a record's time closes.
      *
-     * @param status what happened to the record itself
-     * @param closed the windows closed by it, in order of their end
-     * @param done the records no window holds any more, after those windows
      * @param <R> the record
      */
-    public record Step<R>(Status status, List<Window<R>> closed, List<R> done) {}
+    public interface Closing<R> {
+        /**
+         * A window has closed; the windows come in order of their end.
+         *
+         * @param window the window and its records
+         */
+        void window(Window<R> window);
+
+        /**
+         * A record is in no open window any more: it may be acknowledged (after the windows holding
+         * it have been handled).
+         *
+         * @param record the record
+         */
+        void done(R record);
+    }
 
     private record Waiting<R>(R record, long bytes) {}
 
@@ -100,7 +113,7 @@ public final class EventTimeWindows<R> {
             throw new IllegalArgumentException(
                     "window slide " + slide + " ms is not between 1 and the window length, " + length + " ms");
         }
-        if (length / slide > MAX_WINDOWS_PER_RECORD) {
+        if (length > MAX_WINDOWS_PER_RECORD * slide) {
             throw new IllegalArgumentException("window length " + length + " ms is more than " + MAX_WINDOWS_PER_RECORD
                     + " slides of " + slide + " ms");
         }
@@ -115,25 +128,27 @@ public final class EventTimeWindows<R> {
     }
 
     /**
-     * Takes one record in, and closes the windows its time lets close.
+     * Takes one record in, and closes the windows its time lets close, handing each out as it
+     * closes. Should {@code closing} throw, the windows handed out so far stay closed and their
+     * finished records done, the others stay open (the next record's time closes them), and this
+     * record is not taken.
      *
      * @param record the record
      * @param time its event time, epoch ms
      * @param size its size in bytes, for the bound
-     * @return what happened
+     * @param closing takes the windows closed and the records done
+     * @return what happened to the record
      * @throws IllegalArgumentException for a time beyond ±2<sup>62</sup> ms (nothing changes)
      */
-    public Step<R> add(R record, long time, long size) {
+    public Status add(R record, long time, long size, Closing<R> closing) {
         if (time > MAX_TIME || time < -MAX_TIME) {
             throw new IllegalArgumentException("event time " + time + " ms is beyond ±2^62 ms");
         }
         if (started && lastEnd(time) <= closedThrough) {
-            return new Step<>(Status.LATE, List.of(), List.of());
+            return Status.LATE;
         }
         latest = started ? Math.max(latest, time) : time;
         long watermark = latest - lag;
-        List<Window<R>> closed = new ArrayList<>();
-        List<R> done = new ArrayList<>();
         long next = started ? firstEnd(closedThrough) : Long.MIN_VALUE;
         while (!waiting.isEmpty()) {
             long end = Math.max(next, firstEnd(waiting.firstKey()));
@@ -145,9 +160,12 @@ public final class EventTimeWindows<R> {
                     waiting.subMap(end - length, true, end, false).values()) {
                 same.forEach(w -> records.add(w.record()));
             }
-            closed.add(new Window<>(end - length, end, List.copyOf(records)));
+            closing.window(new Window<>(end - length, end, List.copyOf(records)));
+            closedThrough = started ? Math.max(closedThrough, end) : end;
+            started = true;
             // no later window starts before end + slide - length
             Map<Long, List<Waiting<R>>> finished = waiting.headMap(end + slide - length, false);
+            List<R> done = new ArrayList<>();
             for (List<Waiting<R>> same : finished.values()) {
                 for (Waiting<R> w : same) {
                     done.add(w.record());
@@ -156,6 +174,7 @@ public final class EventTimeWindows<R> {
                 }
             }
             finished.clear();
+            done.forEach(closing::done);
             next = end + slide;
         }
         // the record itself is in none of the windows just closed (they end at or before the
@@ -172,7 +191,7 @@ public final class EventTimeWindows<R> {
         }
         closedThrough = started ? Math.max(closedThrough, watermark) : watermark;
         started = true;
-        return new Step<>(status, List.copyOf(closed), List.copyOf(done));
+        return status;
     }
 
     /**

@@ -31,22 +31,30 @@ public final class EventTimeConfig {
     public static final String TIME = "wasm.window.time";
     /** User config key: the topic a late message goes to, as it was; unset, a late message fails. */
     public static final String LATE_TOPIC = "wasm.window.late-topic";
+    /**
+     * User config key: how far ahead of the instance's clock a message's time may be, ms; a message
+     * further ahead fails (unset: no check), so that one wrong time cannot close every window and
+     * make every later message late.
+     */
+    public static final String MAX_FUTURE = "wasm.window.max-future-ms";
 
     /** The keys this class reads. */
-    public static final Set<String> KEYS = Set.of(LENGTH, SLIDE, MAX_LAG, TIME, LATE_TOPIC);
+    public static final Set<String> KEYS = Set.of(LENGTH, SLIDE, MAX_LAG, TIME, LATE_TOPIC, MAX_FUTURE);
 
     private final long length;
     private final long slide;
     private final long maxLag;
     private final boolean json;
     private final String lateTopic;
+    private final long maxFuture;
 
-    private EventTimeConfig(long length, long slide, long maxLag, boolean json, String lateTopic) {
+    private EventTimeConfig(long length, long slide, long maxLag, boolean json, String lateTopic, long maxFuture) {
         this.length = length;
         this.slide = slide;
         this.maxLag = maxLag;
         this.json = json;
         this.lateTopic = lateTopic;
+        this.maxFuture = maxFuture;
     }
 
     /**
@@ -70,7 +78,8 @@ public final class EventTimeConfig {
         long length = whole(userConfig, LENGTH, 1, EventTimeWindows.MAX_SETTING, 0);
         long slide = whole(userConfig, SLIDE, 1, length, length);
         long maxLag = whole(userConfig, MAX_LAG, 0, EventTimeWindows.MAX_SETTING, 0);
-        if (length / slide > EventTimeWindows.MAX_WINDOWS_PER_RECORD) {
+        long maxFuture = whole(userConfig, MAX_FUTURE, 0, EventTimeWindows.MAX_SETTING, -1);
+        if (length > EventTimeWindows.MAX_WINDOWS_PER_RECORD * slide) {
             throw new IllegalArgumentException("user config " + LENGTH + " " + length + " is more than "
                     + EventTimeWindows.MAX_WINDOWS_PER_RECORD + " times " + SLIDE + " " + slide
                     + ": a message would be in too many windows");
@@ -84,7 +93,7 @@ public final class EventTimeConfig {
             throw new IllegalArgumentException("user config " + LATE_TOPIC + " must be a topic name, not " + late);
         }
         String lateTopic = late == null || ((String) late).isBlank() ? null : (String) late;
-        return new EventTimeConfig(length, slide, maxLag, "json".equals(time), lateTopic);
+        return new EventTimeConfig(length, slide, maxLag, "json".equals(time), lateTopic, maxFuture);
     }
 
     private static long whole(Map<String, ?> userConfig, String key, long least, long most, long absent) {
@@ -132,19 +141,26 @@ public final class EventTimeConfig {
      * A message's event time, where this config says it is.
      *
      * @param value the message's value (null for none)
-     * @param messageTime the message's own event time, if its producer set one
+     * @param messageTime the message's own event time, if its producer set one (Pulsar's 0 is none)
+     * @param now the instance's clock, epoch ms, for {@value #MAX_FUTURE}
      * @return the time, epoch ms
-     * @throws IllegalArgumentException naming why the message has none
+     * @throws IllegalArgumentException naming why the message has none, or why it is refused
      */
-    public long timeOf(byte[] value, OptionalLong messageTime) {
+    public long timeOf(byte[] value, OptionalLong messageTime, long now) {
+        long time;
         if (json) {
-            return JsonEventTime.read(value);
-        }
-        if (messageTime.isEmpty() || messageTime.getAsLong() <= 0) {
+            time = JsonEventTime.read(value);
+        } else if (messageTime.isEmpty() || messageTime.getAsLong() <= 0) {
             throw new IllegalArgumentException("no event time: the message has none (its producer sets one with "
                     + "newMessage().eventTime(ms)); or read it from a JSON value with " + TIME + " json");
+        } else {
+            time = messageTime.getAsLong();
         }
-        return messageTime.getAsLong();
+        if (maxFuture >= 0 && time > now + maxFuture) {
+            throw new IllegalArgumentException("event time " + time + " is more than " + maxFuture
+                    + " ms ahead of this instance's clock (" + now + "; user config " + MAX_FUTURE + ")");
+        }
+        return time;
     }
 
     /**

@@ -128,21 +128,19 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
     }
 
     /**
-     * Who acknowledges: {@code MANUAL} when Pulsar leaves it to the function (its {@code MANUAL}
-     * guarantee, or {@code --auto-ack false} under at-least-once), else Pulsar's guarantee; null
-     * when this worker's context does not say (read from Pulsar 4.0's {@code ContextImpl}).
+     * The function's processing guarantees, as Pulsar 4.0's {@code ContextImpl} holds them; null when
+     * this worker's context does not say. Only {@code MANUAL} leaves acknowledging to the function:
+     * under the others Pulsar acknowledges a message whose {@code process} returns no output,
+     * whatever {@code --auto-ack} says.
      */
-    static String ackMode(Context context) {
+    static String ackMode(Object context) {
         try {
             Field field = context.getClass().getDeclaredField("config");
             field.setAccessible(true);
             Object config = field.get(context);
             Object details = config.getClass().getMethod("getFunctionDetails").invoke(config);
-            String guarantees = String.valueOf(
+            return String.valueOf(
                     details.getClass().getMethod("getProcessingGuarantees").invoke(details));
-            boolean autoAck =
-                    (Boolean) details.getClass().getMethod("getAutoAck").invoke(details);
-            return !autoAck && !guarantees.equals("ATMOST_ONCE") ? "MANUAL" : guarantees;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -248,12 +246,35 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
         Object value = record.getValue();
         long time = eventTime.timeOf(
                 value instanceof byte[] bytes ? bytes : null,
-                record.getEventTime().map(OptionalLong::of).orElse(OptionalLong.empty()));
-        EventTimeWindows.Step<Record<?>> step = eventWindows.add(record, time, WindowInput.sizeOf(entry(record)));
-        if (step.status() == EventTimeWindows.Status.ADDED && id != null) {
-            waitingIds.add(id);
+                record.getEventTime().map(OptionalLong::of).orElse(OptionalLong.empty()),
+                System.currentTimeMillis());
+        EventTimeWindows.Status status =
+                eventWindows.add(record, time, WindowInput.sizeOf(entry(record)), new Closing(context));
+        switch (status) {
+            case ADDED -> {
+                if (id != null) {
+                    waitingIds.add(id);
+                }
+            }
+            case LATE -> late(record, time, context);
+            case REFUSED -> throw EventTimeConfig.overBound(eventWindows.waiting(), limits);
         }
-        for (EventTimeWindows.Window<Record<?>> window : step.closed()) {
+    }
+
+    /**
+     * What the event-time windows hand out, one at a time: a closed window is given to the guest
+     * and its output sent; a message no window holds any more is acknowledged once the outputs of
+     * its windows are sent, or failed if one of them failed. Neither throws.
+     */
+    private final class Closing implements EventTimeWindows.Closing<Record<?>> {
+        private final Context context;
+
+        Closing(Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public void window(EventTimeWindows.Window<Record<?>> window) {
             byte[] output;
             try {
                 output = processWindow(window.records());
@@ -266,7 +287,7 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
                                 "pulsar-wasm: the event-time window [" + window.start() + ", " + window.end() + ") of "
                                         + window.records().size() + " records failed, and each is delivered again "
                                         + "once no window holds it: " + failure);
-                continue;
+                return;
             }
             String topic = context.getOutputTopic();
             if (output != null && topic != null) {
@@ -276,7 +297,9 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
                 }
             }
         }
-        for (Record<?> done : step.done()) {
+
+        @Override
+        public void done(Record<?> done) {
             String doneId = waitingId(done);
             if (doneId != null) {
                 waitingIds.remove(doneId);
@@ -295,11 +318,6 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
                     }
                 });
             }
-        }
-        switch (step.status()) {
-            case LATE -> late(record, time, context);
-            case REFUSED -> throw EventTimeConfig.overBound(eventWindows.waiting(), limits);
-            case ADDED -> {}
         }
     }
 

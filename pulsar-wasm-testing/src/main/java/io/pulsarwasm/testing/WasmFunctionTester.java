@@ -277,7 +277,10 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
      * outputs are returned (a window without an output adds none). A late message goes to {@code
      * wasm.window.late-topic} when set ({@link InMemoryHost#published()}); a late message without
      * it, a message without a time, or one over the waiting bound is refused with the exception the
-     * function instance throws (so Pulsar would deliver it again). A window whose call fails throws.
+     * function instance throws (so Pulsar would deliver it again). A window whose call fails throws
+     * its failure, once the other windows this message closed have run (the instance logs it and
+     * goes on); a late message's copy on the late topic has no event time (the in-memory host
+     * keeps none).
      *
      * @param record the message, with its event time ({@link TestRecord#withEventTime}) or a JSON
      *     value with its {@code "eventTime"} ({@code wasm.window.time} {@code json})
@@ -298,19 +301,38 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
             eventWindows = eventTime.windows(limits);
         }
         byte[] value = record.value() instanceof byte[] bytes ? bytes : null;
-        long time = eventTime.timeOf(value, record.eventTime());
-        EventTimeWindows.Step<TestRecord<?>> step = eventWindows.add(record, time, WindowInput.sizeOf(entry(record)));
+        long time = eventTime.timeOf(value, record.eventTime(), System.currentTimeMillis());
         List<O> outputs = new ArrayList<>();
-        for (EventTimeWindows.Window<TestRecord<?>> window : step.closed()) {
-            byte[] input = WindowInput.encode(
-                    window.records().stream().map(WasmFunctionTester::entry).toList(), limits);
-            @SuppressWarnings("unchecked")
-            O output = ((FunctionRuntime<byte[], O>) runtime).process(input);
-            if (output != null) {
-                outputs.add(output);
-            }
+        RuntimeException[] failed = new RuntimeException[1];
+        EventTimeWindows.Status status =
+                eventWindows.add(record, time, WindowInput.sizeOf(entry(record)), new EventTimeWindows.Closing<>() {
+                    @Override
+                    public void window(EventTimeWindows.Window<TestRecord<?>> window) {
+                        byte[] input = WindowInput.encode(
+                                window.records().stream()
+                                        .map(WasmFunctionTester::entry)
+                                        .toList(),
+                                limits);
+                        try {
+                            @SuppressWarnings("unchecked")
+                            O output = ((FunctionRuntime<byte[], O>) runtime).process(input);
+                            if (output != null) {
+                                outputs.add(output);
+                            }
+                        } catch (RuntimeException failure) { // as the instance does: the next window still runs
+                            if (failed[0] == null) {
+                                failed[0] = failure;
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void done(TestRecord<?> done) {}
+                });
+        if (failed[0] != null) {
+            throw failed[0];
         }
-        switch (step.status()) {
+        switch (status) {
             case LATE -> {
                 if (eventTime.lateTopic() == null) {
                     throw EventTimeConfig.late(time, eventWindows.watermark());

@@ -49,7 +49,7 @@ class HostileWindowTest {
     Path dir;
 
     /** A record as Pulsar's windowing hands it over, counting its acknowledgements. */
-    static final class CountingRecord implements Record<byte[]> {
+    static class CountingRecord implements Record<byte[]> {
         final byte[] value;
         final String key;
         final Long eventTime;
@@ -154,6 +154,7 @@ class HostileWindowTest {
         CountingRecord current;
         boolean failSends;
         final List<String> sent = new ArrayList<>();
+        final List<byte[]> sentBytes = new ArrayList<>();
 
         org.apache.pulsar.functions.api.Context proxy() {
             return (org.apache.pulsar.functions.api.Context) java.lang.reflect.Proxy.newProxyInstance(
@@ -184,6 +185,7 @@ class HostileWindowTest {
                                     new IllegalStateException("down"));
                         }
                         sent.add(new String((byte[]) value[0], StandardCharsets.UTF_8));
+                        sentBytes.add((byte[]) value[0]);
                         return java.util.concurrent.CompletableFuture.completedFuture(null);
                     });
         }
@@ -233,6 +235,74 @@ class HostileWindowTest {
                 late.getMessage());
         // the late record is left to Pulsar, which fails it for the exception
         assertEquals(List.of(0, 0), List.of(context.current.acks, context.current.fails));
+        function.close();
+    }
+
+    /** A record of a message with this id: delivered again, a new record of the same message. */
+    static final class IdentifiedRecord extends CountingRecord {
+        private final byte[] id;
+
+        IdentifiedRecord(String value, long time, byte[] id) {
+            super(value.getBytes(StandardCharsets.UTF_8), null, time);
+            this.id = id;
+        }
+
+        @Override
+        public Optional<org.apache.pulsar.client.api.Message<byte[]>> getMessage() {
+            Object messageId = java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(),
+                    new Class<?>[] {org.apache.pulsar.client.api.MessageId.class},
+                    (self, method, args) -> method.getName().equals("toByteArray") ? id.clone() : null);
+            @SuppressWarnings("unchecked")
+            org.apache.pulsar.client.api.Message<byte[]> message =
+                    (org.apache.pulsar.client.api.Message<byte[]>) java.lang.reflect.Proxy.newProxyInstance(
+                            getClass().getClassLoader(),
+                            new Class<?>[] {org.apache.pulsar.client.api.Message.class},
+                            (self, method, args) -> switch (method.getName()) {
+                                case "getMessageId" -> messageId;
+                                case "getRedeliveryCount" -> 0;
+                                default -> throw new UnsupportedOperationException(method.getName());
+                            });
+            return Optional.of(message);
+        }
+    }
+
+    @Test
+    void aMessageDeliveredAgainWhileItWaitsIsTakenOnceAndAcknowledgedOnce() throws IOException {
+        InMemoryHost host = new InMemoryHost();
+        WasmWindowFunction function =
+                started(host, Map.of("wasm.module", "classpath:wasm/echo.wasm", "wasm.window.length-ms", 10.0));
+        EventTimeContext context = new EventTimeContext();
+        IdentifiedRecord first = new IdentifiedRecord("a", 1, new byte[] {7});
+        context.current = first;
+        function.process(first.value, context.proxy());
+        IdentifiedRecord again = new IdentifiedRecord("a", 1, new byte[] {7});
+        context.current = again;
+        function.process(again.value, context.proxy());
+        IdentifiedRecord other = new IdentifiedRecord("b", 2, new byte[] {8});
+        context.current = other;
+        function.process(other.value, context.proxy());
+        context.send(function, "c", 15); // closes [0, 10)
+        assertEquals(1, context.sent.size());
+        // the echoed window input: two records, "a" once and "b"
+        assertEquals(
+                2,
+                java.nio.ByteBuffer.wrap(context.sentBytes.get(0))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .getInt(4));
+        assertEquals(List.of(1, 0, 1), List.of(first.acks, again.acks, other.acks));
+        assertEquals(List.of(0, 0, 0), List.of(first.fails, again.fails, other.fails));
+        // once done, the same id is a new message again (a later delivery after its acknowledgement)
+        IdentifiedRecord after = new IdentifiedRecord("a", 16, new byte[] {7});
+        context.current = after;
+        function.process(after.value, context.proxy());
+        context.send(function, "d", 30); // closes [10, 20): "c" and the new "a"
+        assertEquals(
+                2,
+                java.nio.ByteBuffer.wrap(context.sentBytes.get(1))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .getInt(4));
+        assertEquals(1, after.acks);
         function.close();
     }
 
