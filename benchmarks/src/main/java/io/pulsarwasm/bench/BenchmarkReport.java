@@ -245,8 +245,9 @@ public final class BenchmarkReport {
                 + "throughput of the measured passes. Each function instance (a fresh JVM) first processes up to 20,000 "
                 + "messages unmeasured, to measure it warm. \"× first\" is the ratio of medians to the case's first row "
                 + "under the same load. At saturation every message is sent at once, so latency there is mostly queueing; "
-                + "at the fixed rate it is processing latency. \"CPU a message\" is the machine's CPU time (all cores, "
-                + "/proc/stat) while the load ran, less its idle rate of the second before, over the messages.\n\n"
+                + "at the fixed rate it is processing latency. \"CPU a message\" is each process's CPU time (/proc) while the load ran, "
+                + "over the messages: the function instance's JVM / the standalone's (broker and bookie) / the load "
+                + "generator's (producer and consumer).\n\n"
                 + "| case | function | load | messages | throughput | × first | passes | p50 latency | p99 latency | CPU a message | checked |\n"
                 + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (EndToEnd.Result result : results) {
@@ -277,7 +278,11 @@ public final class BenchmarkReport {
                     .append(" ms | ")
                     .append(result.p99Millis())
                     .append(" ms | ")
-                    .append(format(result.cpuMicrosPerMessage()))
+                    .append(format(result.cpu().instance()))
+                    .append(" / ")
+                    .append(format(result.cpu().broker()))
+                    .append(" / ")
+                    .append(format(result.cpu().client()))
                     .append(" µs | ")
                     .append(result.check())
                     .append(" |\n");

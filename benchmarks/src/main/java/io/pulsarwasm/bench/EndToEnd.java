@@ -60,7 +60,7 @@ final class EndToEnd {
             String check,
             double lowestPerSecond,
             double highestPerSecond,
-            double cpuMicrosPerMessage) {}
+            Cpu.Split cpu) {}
 
     /** What a case's messages are: Longs, bytes (an index), or Avro {@link User} records. */
     private enum Kind {
@@ -409,7 +409,21 @@ final class EndToEnd {
                 String pair = scenario + ", " + subjects.get(i).label() + " / "
                         + subjects.get(0).label() + ", " + load.getKey();
                 printPaired("paired: " + pair, measured, baseline, Result::throughputPerSecond);
-                printPaired("paired CPU a message: " + pair, measured, baseline, Result::cpuMicrosPerMessage);
+                printPaired(
+                        "paired CPU of the instance a message: " + pair,
+                        measured,
+                        baseline,
+                        r -> r.cpu().instance());
+                printPaired(
+                        "paired CPU of the broker a message: " + pair,
+                        measured,
+                        baseline,
+                        r -> r.cpu().broker());
+                printPaired(
+                        "paired CPU of the load generator a message: " + pair,
+                        measured,
+                        baseline,
+                        r -> r.cpu().client());
             }
         }
     }
@@ -445,10 +459,12 @@ final class EndToEnd {
                 .toArray();
         long[] p50 = passes.stream().mapToLong(Result::p50Millis).sorted().toArray();
         long[] p99 = passes.stream().mapToLong(Result::p99Millis).sorted().toArray();
-        double[] cpu = passes.stream()
-                .mapToDouble(Result::cpuMicrosPerMessage)
-                .sorted()
-                .toArray();
+        double[] instance =
+                passes.stream().mapToDouble(r -> r.cpu().instance()).sorted().toArray();
+        double[] broker =
+                passes.stream().mapToDouble(r -> r.cpu().broker()).sorted().toArray();
+        double[] client =
+                passes.stream().mapToDouble(r -> r.cpu().client()).sorted().toArray();
         int middle = passes.size() / 2;
         return new Result(
                 any.scenario(),
@@ -461,7 +477,7 @@ final class EndToEnd {
                 any.check(),
                 throughput[0],
                 throughput[throughput.length - 1],
-                cpu[middle]);
+                new Cpu.Split(instance[middle], broker[middle], client[middle]));
     }
 
     private static List<Result> measure(
@@ -512,7 +528,13 @@ final class EndToEnd {
                         return index;
                     };
                     results.addAll(driveLoads(
-                            scenario, subject.label(), warmUp, messages, i -> producer.sendAsync(user(i)), receive));
+                            scenario,
+                            subject.label(),
+                            name,
+                            warmUp,
+                            messages,
+                            i -> producer.sendAsync(user(i)),
+                            receive));
                 }
             } else if (subject.kind() == Kind.TEXT || subject.kind() == Kind.JSON) {
                 boolean json = subject.kind() == Kind.JSON;
@@ -539,6 +561,7 @@ final class EndToEnd {
                     results.addAll(driveLoads(
                             scenario,
                             subject.label(),
+                            name,
                             warmUp,
                             messages,
                             i -> producer.sendAsync(text.apply(i)),
@@ -556,7 +579,13 @@ final class EndToEnd {
                         return (int) (message.getValue() / 2);
                     };
                     results.addAll(driveLoads(
-                            scenario, subject.label(), warmUp, messages, i -> producer.sendAsync((long) i), receive));
+                            scenario,
+                            subject.label(),
+                            name,
+                            warmUp,
+                            messages,
+                            i -> producer.sendAsync((long) i),
+                            receive));
                 }
             } else {
                 try (Consumer<byte[]> outputs = Messages.subscribe(client, output, Schema.BYTES);
@@ -581,7 +610,7 @@ final class EndToEnd {
                         outputs.acknowledge(message);
                         return ByteBuffer.wrap(message.getValue()).getInt();
                     };
-                    results.addAll(driveLoads(scenario, subject.label(), warmUp, messages, send, receive));
+                    results.addAll(driveLoads(scenario, subject.label(), name, warmUp, messages, send, receive));
                 }
             }
             int expected = 1 + warmUp + messages + PACED_MESSAGES;
@@ -625,7 +654,7 @@ final class EndToEnd {
                             verified,
                             0,
                             0,
-                            r.cpuMicrosPerMessage()))
+                            r.cpu()))
                     .toList();
         } finally {
             Functions.delete(admin, name);
@@ -651,17 +680,24 @@ final class EndToEnd {
      * @return the measured loads' results
      */
     private static List<Result> driveLoads(
-            String scenario, String function, int warmUp, int messages, Drive send, Drive.Receive receive)
+            String scenario,
+            String function,
+            String instance,
+            int warmUp,
+            int messages,
+            Drive send,
+            Drive.Receive receive)
             throws Exception {
-        drive(scenario, function, "warm-up", warmUp, 0, WARM_UP_BASE, send, receive);
+        drive(scenario, function, instance, "warm-up", warmUp, 0, WARM_UP_BASE, send, receive);
         return List.of(
-                drive(scenario, function, "saturation", messages, 0, 0, send, receive),
-                drive(scenario, function, RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE, send, receive));
+                drive(scenario, function, instance, "saturation", messages, 0, 0, send, receive),
+                drive(scenario, function, instance, RATE + " msg/s", PACED_MESSAGES, RATE, PACED_BASE, send, receive));
     }
 
     private static Result drive(
             String scenario,
             String function,
+            String instance,
             String load,
             int messages,
             int rate,
@@ -669,12 +705,10 @@ final class EndToEnd {
             Drive send,
             Drive.Receive receive)
             throws Exception {
-        // the machine's CPU while the load runs, less what it spends idle (broker, bookie, instance
-        // housekeeping) at the rate of the second before
-        long quietFrom = Cpu.busyTicks();
+        // each process's CPU while the load runs: the function instance's JVM, the standalone's
+        // (broker and bookie), and this one (producer and consumer), after a second to settle
         Thread.sleep(1000);
-        double backgroundPerSecond = Cpu.busyTicks() - quietFrom;
-        long cpuFrom = Cpu.busyTicks();
+        Cpu.Split cpuFrom = Cpu.now(instance);
         long[] sentAt = new long[messages];
         long start = System.nanoTime();
         Thread sender = new Thread(() -> {
@@ -702,8 +736,7 @@ final class EndToEnd {
         }
         sender.join();
         double seconds = (System.nanoTime() - start) / 1e9;
-        double busyTicks = Math.max(0, Cpu.busyTicks() - cpuFrom - backgroundPerSecond * seconds);
-        double cpuMicros = busyTicks * 1e6 / Cpu.TICKS_PER_SECOND / messages;
+        Cpu.Split cpu = Cpu.now(instance).minus(cpuFrom).perMessage(messages);
         for (int i = 0; i < messages; i++) {
             latencies[i] = TimeUnit.NANOSECONDS.toMillis(latencies[i]);
         }
@@ -719,28 +752,71 @@ final class EndToEnd {
                 "",
                 0,
                 0,
-                cpuMicros);
+                cpu);
     }
 
-    /** The machine's CPU time, from {@code /proc/stat} (Linux); 0 elsewhere. */
+    /** Processes' CPU time, from {@code /proc} (Linux; 0 elsewhere). */
     static final class Cpu {
         /** The kernel's clock ticks a second ({@code USER_HZ}, 100 on Linux). */
         static final double TICKS_PER_SECOND = 100;
 
+        /**
+         * CPU time of the three parties, in ticks, or per message in µs.
+         *
+         * @param instance the function instance's JVM (found by its function's name)
+         * @param broker the standalone's JVM (broker and bookie)
+         * @param client this JVM: the load's producer and consumer
+         */
+        record Split(double instance, double broker, double client) {
+            Split minus(Split earlier) {
+                return new Split(instance - earlier.instance, broker - earlier.broker, client - earlier.client);
+            }
+
+            Split perMessage(int messages) {
+                double micros = 1e6 / TICKS_PER_SECOND / messages;
+                return new Split(instance * micros, broker * micros, client * micros);
+            }
+        }
+
         private Cpu() {}
 
-        /** @return the ticks all CPUs spent busy (user, nice, system, irq, softirq, steal) since boot */
-        static long busyTicks() {
-            try {
-                String[] fields = java.nio.file.Files.readAllLines(Path.of("/proc/stat"))
-                        .get(0)
-                        .trim()
-                        .split("\\s+");
-                long busy = 0;
-                for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
-                    busy += Long.parseLong(fields[field]);
+        /** @return the CPU ticks so far of the instance named, the standalone and this JVM */
+        static Split now(String instanceName) {
+            long instance = 0;
+            long broker = 0;
+            try (var processes = java.nio.file.Files.list(Path.of("/proc"))) {
+                for (Path process : (Iterable<Path>) processes::iterator) {
+                    String pid = process.getFileName().toString();
+                    if (!pid.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    String command;
+                    try {
+                        command = new String(java.nio.file.Files.readAllBytes(process.resolve("cmdline")));
+                    } catch (java.io.IOException gone) {
+                        continue;
+                    }
+                    if (command.contains("PulsarStandaloneStarter")) {
+                        broker += ticks(pid);
+                    } else if (command.contains("JavaInstanceMain") && command.contains("\"" + instanceName + "\"")) {
+                        instance += ticks(pid);
+                    }
                 }
-                return busy;
+            } catch (java.io.IOException | RuntimeException e) {
+                return new Split(0, 0, 0);
+            }
+            return new Split(
+                    instance,
+                    broker,
+                    ticks(String.valueOf(ProcessHandle.current().pid())));
+        }
+
+        /** utime + stime of a process, from {@code /proc/<pid>/stat}. */
+        private static long ticks(String pid) {
+            try {
+                String stat = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat
             } catch (java.io.IOException | RuntimeException e) {
                 return 0;
             }
