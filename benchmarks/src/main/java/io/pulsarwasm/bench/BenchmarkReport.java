@@ -246,7 +246,7 @@ public final class BenchmarkReport {
                 + "messages unmeasured, to measure it warm. \"× first\" is the ratio of medians to the case's first row "
                 + "under the same load. At saturation every message is sent at once, so latency there is mostly queueing; "
                 + "at the fixed rate it is processing latency. \"CPU a message\" is each process's CPU time (/proc) while the load ran, "
-                + "over the messages: the function instance's JVM / the standalone's (broker and bookie) / the load "
+                + "over the messages: the function instance's JVM / the standalone's (broker, bookie, ZooKeeper, functions worker) / the load "
                 + "generator's (producer and consumer).\n\n"
                 + "| case | function | load | messages | throughput | × first | passes | p50 latency | p99 latency | CPU a message | checked |\n"
                 + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");

@@ -764,7 +764,7 @@ final class EndToEnd {
          * CPU time of the three parties, in ticks, or per message in µs.
          *
          * @param instance the function instance's JVM (found by its function's name)
-         * @param broker the standalone's JVM (broker and bookie)
+         * @param broker the standalone's JVM (broker, bookie, ZooKeeper, functions worker)
          * @param client this JVM: the load's producer and consumer
          */
         record Split(double instance, double broker, double client) {
@@ -780,45 +780,52 @@ final class EndToEnd {
 
         private Cpu() {}
 
-        /** @return the CPU ticks so far of the instance named, the standalone and this JVM */
+        /**
+         * The CPU ticks so far of the instance named, the standalone and this JVM: among this JVM's
+         * descendants only (the standalone it started, and the instances the standalone started),
+         * so that another Pulsar on the machine is not counted. NaN for a party not found.
+         */
         static Split now(String instanceName) {
             long instance = 0;
             long broker = 0;
-            try (var processes = java.nio.file.Files.list(Path.of("/proc"))) {
-                for (Path process : (Iterable<Path>) processes::iterator) {
-                    String pid = process.getFileName().toString();
-                    if (!pid.chars().allMatch(Character::isDigit)) {
-                        continue;
-                    }
-                    String command;
-                    try {
-                        command = new String(java.nio.file.Files.readAllBytes(process.resolve("cmdline")));
-                    } catch (java.io.IOException gone) {
-                        continue;
-                    }
-                    if (command.contains("PulsarStandaloneStarter")) {
-                        broker += ticks(pid);
-                    } else if (command.contains("JavaInstanceMain") && command.contains("\"" + instanceName + "\"")) {
-                        instance += ticks(pid);
-                    }
+            boolean instanceFound = false;
+            boolean brokerFound = false;
+            for (ProcessHandle process :
+                    (Iterable<ProcessHandle>) ProcessHandle.current().descendants()::iterator) {
+                String pid = String.valueOf(process.pid());
+                String command;
+                try {
+                    command = new String(java.nio.file.Files.readAllBytes(Path.of("/proc", pid, "cmdline")));
+                } catch (java.io.IOException | RuntimeException gone) {
+                    continue;
                 }
-            } catch (java.io.IOException | RuntimeException e) {
-                return new Split(0, 0, 0);
+                long ticks = ticks(pid);
+                if (ticks < 0) {
+                    continue;
+                }
+                if (command.contains("PulsarStandaloneStarter")) {
+                    broker += ticks;
+                    brokerFound = true;
+                } else if (command.contains("JavaInstanceMain") && command.contains("\"" + instanceName + "\"")) {
+                    instance += ticks;
+                    instanceFound = true;
+                }
             }
+            long self = ticks(String.valueOf(ProcessHandle.current().pid()));
             return new Split(
-                    instance,
-                    broker,
-                    ticks(String.valueOf(ProcessHandle.current().pid())));
+                    instanceFound ? instance : Double.NaN,
+                    brokerFound ? broker : Double.NaN,
+                    self >= 0 ? self : Double.NaN);
         }
 
-        /** utime + stime of a process, from {@code /proc/<pid>/stat}. */
+        /** utime + stime of a process, from {@code /proc/<pid>/stat}; -1 when it cannot be read. */
         private static long ticks(String pid) {
             try {
                 String stat = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"));
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat
             } catch (java.io.IOException | RuntimeException e) {
-                return 0;
+                return -1;
             }
         }
     }

@@ -130,8 +130,9 @@ public final class EventTimeWindows<R> {
     /**
      * Takes one record in, and closes the windows its time lets close, handing each out as it
      * closes. Should {@code closing} throw, the windows handed out so far stay closed and their
-     * finished records done, the others stay open (the next record's time closes them), and this
-     * record is not taken.
+     * finished records done (every one of them handed to {@code done}), the others stay open, and
+     * this record is not taken; its time has moved the watermark all the same, so the next record
+     * closes the open windows whatever its own time.
      *
      * @param record the record
      * @param time its event time, epoch ms
@@ -174,7 +175,17 @@ public final class EventTimeWindows<R> {
                 }
             }
             finished.clear();
-            done.forEach(closing::done);
+            RuntimeException failed = null;
+            for (R finishedRecord : done) { // each is handed out, whatever the others do
+                try {
+                    closing.done(finishedRecord);
+                } catch (RuntimeException e) {
+                    failed = failed == null ? e : failed;
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
             next = end + slide;
         }
         // the record itself is in none of the windows just closed (they end at or before the

@@ -222,6 +222,29 @@ class EventTimeWindowsTest {
     }
 
     @Test
+    void aDoneThatThrowsStillHandsOutEveryFinishedRecord() {
+        EventTimeWindows<String> windows = new EventTimeWindows<>(10, 10, 0, 100, 1000);
+        add(windows, "a", 1, 1);
+        add(windows, "b", 2, 1);
+        List<String> done = new ArrayList<>();
+        IllegalStateException thrown = assertThrows(
+                IllegalStateException.class,
+                () -> windows.add("c", 15, 1, new EventTimeWindows.Closing<>() {
+                    @Override
+                    public void window(Window<String> window) {}
+
+                    @Override
+                    public void done(String record) {
+                        done.add(record);
+                        throw new IllegalStateException("ack of " + record);
+                    }
+                }));
+        assertEquals("ack of a", thrown.getMessage());
+        assertEquals(List.of("a", "b"), done);
+        assertEquals(0, windows.waiting());
+    }
+
+    @Test
     void aClosingThatThrowsLeavesTheWindowsNotHandedOutOpen() {
         EventTimeWindows<String> windows = new EventTimeWindows<>(10, 10, 5, 100, 1000);
         add(windows, "a", 1, 1);

@@ -284,9 +284,11 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
                         .host()
                         .log(
                                 LogLevel.ERROR,
-                                "pulsar-wasm: the event-time window [" + window.start() + ", " + window.end() + ") of "
-                                        + window.records().size() + " records failed, and each is delivered again "
-                                        + "once no window holds it: " + failure);
+                                EventTimeConfig.windowFailed(
+                                        window.start(),
+                                        window.end(),
+                                        window.records().size(),
+                                        failure));
                 return;
             }
             String topic = context.getOutputTopic();

@@ -14,6 +14,7 @@ import io.pulsarwasm.function.WasmFunction;
 import io.pulsarwasm.function.WasmRecordFunction;
 import io.pulsarwasm.function.WasmStringFunction;
 import io.pulsarwasm.function.WasmWindowFunction;
+import io.pulsarwasm.host.LogLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -277,10 +278,10 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
      * outputs are returned (a window without an output adds none). A late message goes to {@code
      * wasm.window.late-topic} when set ({@link InMemoryHost#published()}); a late message without
      * it, a message without a time, or one over the waiting bound is refused with the exception the
-     * function instance throws (so Pulsar would deliver it again). A window whose call fails throws
-     * its failure, once the other windows this message closed have run (the instance logs it and
-     * goes on); a late message's copy on the late topic has no event time (the in-memory host
-     * keeps none).
+     * function instance throws (so Pulsar would deliver it again). A window whose call fails is
+     * logged at error level ({@link InMemoryHost#logLines()}) with the instance's text, and the
+     * other windows run, as in an instance; a late message's copy on the late topic has no event
+     * time (the in-memory host keeps none).
      *
      * @param record the message, with its event time ({@link TestRecord#withEventTime}) or a JSON
      *     value with its {@code "eventTime"} ({@code wasm.window.time} {@code json})
@@ -303,7 +304,6 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
         byte[] value = record.value() instanceof byte[] bytes ? bytes : null;
         long time = eventTime.timeOf(value, record.eventTime(), System.currentTimeMillis());
         List<O> outputs = new ArrayList<>();
-        RuntimeException[] failed = new RuntimeException[1];
         EventTimeWindows.Status status =
                 eventWindows.add(record, time, WindowInput.sizeOf(entry(record)), new EventTimeWindows.Closing<>() {
                     @Override
@@ -319,19 +319,20 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
                             if (output != null) {
                                 outputs.add(output);
                             }
-                        } catch (RuntimeException failure) { // as the instance does: the next window still runs
-                            if (failed[0] == null) {
-                                failed[0] = failure;
-                            }
+                        } catch (RuntimeException failure) { // as the instance does: logged, and the next window runs
+                            host.log(
+                                    LogLevel.ERROR,
+                                    EventTimeConfig.windowFailed(
+                                            window.start(),
+                                            window.end(),
+                                            window.records().size(),
+                                            failure));
                         }
                     }
 
                     @Override
                     public void done(TestRecord<?> done) {}
                 });
-        if (failed[0] != null) {
-            throw failed[0];
-        }
         switch (status) {
             case LATE -> {
                 if (eventTime.lateTopic() == null) {

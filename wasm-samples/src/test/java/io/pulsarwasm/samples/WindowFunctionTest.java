@@ -243,6 +243,35 @@ class WindowFunctionTest {
     }
 
     @Test
+    void anEventTimeWindowThatFailsIsLoggedAndTheNextOnesRunAsInAnInstance() {
+        try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.windows("classpath:window_event_time.js")
+                .config("wasm.window.length-ms", 10.0)
+                .config("wasm.window.time", "json")) {
+            assertEquals(List.of(), tester.processEventTime(value("{\"eventTime\": 1, \"amount\": \"x\"}")));
+            assertEquals(List.of(), tester.processEventTime(value("{\"eventTime\": 12, \"amount\": 2}")));
+            // closes [0, 10), which fails, and [10, 20), which sums
+            assertEquals(
+                    List.of("{\"count\":1,\"sum\":2,\"first\":12,\"last\":12}"),
+                    tester.processEventTime(value("{\"eventTime\": 25, \"amount\": 3}")).stream()
+                            .map(WindowFunctionTest::text)
+                            .toList());
+            List<String> errors = tester.host().logLines().stream()
+                    .filter(line -> line.startsWith("ERROR "))
+                    .toList();
+            assertEquals(1, errors.size(), errors.toString());
+            assertEquals(
+                    true,
+                    errors.get(0)
+                            .startsWith(
+                                    "ERROR pulsar-wasm: the event-time window [0, 10) of 1 records failed, and each "
+                                            + "is delivered again once no window holds it: io.pulsarwasm.engine."
+                                            + "GuestErrorException: JavaScript function 'window_event_time.js': process threw "
+                                            + "Error: window record 0: amount \"x\" is not a number"),
+                    errors.get(0));
+        }
+    }
+
+    @Test
     void eventTimeFromTheMessageAndALateMessageWithoutALateTopicIsRefused() {
         try (WasmFunctionTester<byte[], byte[]> tester = WasmFunctionTester.windows("classpath:window_sum.wasm")
                 .config("wasm.window.length-ms", 10.0)
