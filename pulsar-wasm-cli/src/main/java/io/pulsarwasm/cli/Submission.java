@@ -170,6 +170,13 @@ abstract class Submission implements Callable<Integer> {
     Long maxLagMs;
 
     @Option(
+            names = "--max-future-ms",
+            paramLabel = "<ms>",
+            description = "with --event-time: how far ahead of the instance's clock a message's time may be (a message "
+                    + "further ahead fails; default: no check)")
+    Long maxFutureMs;
+
+    @Option(
             names = "--late-data-topic",
             paramLabel = "<topic>",
             description = "with --event-time: where a message behind the watermark goes, as it was (without one, it "
@@ -291,8 +298,8 @@ abstract class Submission implements Callable<Integer> {
         }
         if (eventTime != null) {
             eventTimeWindows(config, builder);
-        } else if (maxLagMs != null || lateDataTopic != null) {
-            throw CliException.usage("--max-lag-ms and --late-data-topic go with --event-time");
+        } else if (maxLagMs != null || lateDataTopic != null || maxFutureMs != null) {
+            throw CliException.usage("--max-lag-ms, --max-future-ms and --late-data-topic go with --event-time");
         } else if (windowLengthCount != null
                 || windowLengthDurationMs != null
                 || slidingIntervalCount != null
@@ -356,6 +363,9 @@ abstract class Submission implements Callable<Integer> {
         }
         if (maxLagMs != null) {
             config.put(EventTimeConfig.MAX_LAG, maxLagMs);
+        }
+        if (maxFutureMs != null) {
+            config.put(EventTimeConfig.MAX_FUTURE, maxFutureMs);
         }
         config.put(EventTimeConfig.TIME, eventTime);
         if (lateDataTopic != null) {

@@ -479,6 +479,8 @@ class PulsarWasmCliTest {
                 "json",
                 "--max-lag-ms",
                 "2000",
+                "--max-future-ms",
+                "60000",
                 "--late-data-topic",
                 "persistent://t/n/late"));
         assertEquals(0, eventTime.exit(), eventTime.err());
@@ -486,7 +488,8 @@ class PulsarWasmCliTest {
                 "bin/pulsar-admin --admin-url http://pulsar:8080 functions create --jar " + dir.resolve("f.nar")
                         + " --classname io.pulsarwasm.function.WasmWindowFunction --tenant public --namespace default"
                         + " --name f --inputs in --user-config '{\"suffix\":\"!\",\"wasm.window.length-ms\":10000,"
-                        + "\"wasm.window.slide-ms\":5000,\"wasm.window.max-lag-ms\":2000,\"wasm.window.time\":\"json\","
+                        + "\"wasm.window.slide-ms\":5000,\"wasm.window.max-lag-ms\":2000,\"wasm.window.max-future-ms\":60000,"
+                        + "\"wasm.window.time\":\"json\","
                         + "\"wasm.window.late-topic\":\"persistent://t/n/late\"}' --processing-guarantees MANUAL"
                         + " --runtime-flags -XX:-DontCompileHugeMethods\n",
                 eventTime.out());
@@ -509,7 +512,7 @@ class PulsarWasmCliTest {
                 "--event-time: unknown place 'xml': message or json",
                 "--event-time windows are lengths of time: --window-length-duration-ms and "
                         + "--sliding-interval-duration-ms, not counts",
-                "--max-lag-ms and --late-data-topic go with --event-time",
+                "--max-lag-ms, --max-future-ms and --late-data-topic go with --event-time",
                 "--event-time windows acknowledge each message once its last window is out: --processing-guarantees "
                         + "must be MANUAL, not ATLEAST_ONCE");
         for (int i = 0; i < refused.size(); i++) {

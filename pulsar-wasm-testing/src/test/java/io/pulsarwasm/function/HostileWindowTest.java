@@ -268,6 +268,38 @@ class HostileWindowTest {
     }
 
     @Test
+    void aFloodOfMegabyteMessagesThatCloseNoWindowIsHeldToTheWindowBytesUnderTheCappedHeap() throws IOException {
+        // 2,000 messages of 1 MiB each (2 GiB, four times this JVM's heap), all within a day's lag:
+        // the function holds at most wasm.max-window-bytes (4 MiB) of them and refuses the rest
+        InMemoryHost host = new InMemoryHost();
+        WasmWindowFunction function = started(
+                host,
+                Map.of(
+                        "wasm.module",
+                        "classpath:wasm/echo.wasm",
+                        "wasm.window.length-ms",
+                        1000.0,
+                        "wasm.window.max-lag-ms",
+                        86_400_000.0));
+        EventTimeContext context = new EventTimeContext();
+        int refused = 0;
+        for (int i = 0; i < 2000; i++) {
+            context.current = new CountingRecord(new byte[1 << 20], null, 1_000_000L + i);
+            try {
+                function.process(context.current.value, context.proxy());
+            } catch (IllegalStateException full) {
+                assertTrue(
+                        full.getMessage().startsWith("the event-time windows hold 3 messages waiting"),
+                        full.getMessage());
+                refused++;
+            }
+        }
+        assertEquals(1997, refused, "three 1 MiB messages (and their framing) fit in 4 MiB");
+        assertEquals(List.of(), context.sent);
+        function.close();
+    }
+
+    @Test
     void aMessageDeliveredAgainWhileItWaitsIsTakenOnceAndAcknowledgedOnce() throws IOException {
         InMemoryHost host = new InMemoryHost();
         WasmWindowFunction function =
