@@ -162,7 +162,7 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
         }
         if (eventTime != null) {
             // a configuration error, reported per window without breaking Pulsar's windowing (see window)
-            return window(
+            return failWindow(
                     records,
                     new IllegalArgumentException(
                             "user config " + EventTimeConfig.LENGTH
@@ -177,36 +177,36 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
      * wasm.failure-topic}), and the window ends without an output.
      */
     byte[] window(Collection<? extends Record<?>> records) {
-        return window(records, null);
-    }
-
-    private byte[] window(Collection<? extends Record<?>> records, RuntimeException refused) {
         try {
-            if (refused != null) {
-                throw refused;
-            }
             return processWindow(records);
         } catch (RuntimeException failure) {
-            int size = records.size();
-            records.forEach(Record::fail);
-            // A window must not throw back into Pulsar 4.0's windowing: its count trigger then never
-            // resets (every later message triggers a window of stale records) and its time trigger
-            // stops for good (the scheduled task rethrows). Returning acknowledges the records of the
-            // list Pulsar handed over, so the records, each negatively acknowledged, are taken out of
-            // that list first, and the window ends without an output.
-            try {
-                records.clear();
-            } catch (UnsupportedOperationException immutable) {
-                throw failure;
-            }
-            runtime()
-                    .host()
-                    .log(
-                            LogLevel.ERROR,
-                            "pulsar-wasm: a window of " + size + " records failed, and each is delivered again: "
-                                    + failure);
-            return null;
+            return failWindow(records, failure);
         }
+    }
+
+    /**
+     * Ends a window of Pulsar's that failed: each record negatively acknowledged, the failure
+     * logged, no output. A window must not throw back into Pulsar 4.0's windowing: its count trigger
+     * then never resets (every later message triggers a window of stale records) and its time
+     * trigger stops for good (the scheduled task rethrows). Returning acknowledges the records of
+     * the list Pulsar handed over, so the records, each negatively acknowledged, are taken out of
+     * that list first.
+     */
+    private byte[] failWindow(Collection<? extends Record<?>> records, RuntimeException failure) {
+        int size = records.size();
+        records.forEach(Record::fail);
+        try {
+            records.clear();
+        } catch (UnsupportedOperationException immutable) {
+            throw failure;
+        }
+        runtime()
+                .host()
+                .log(
+                        LogLevel.ERROR,
+                        "pulsar-wasm: a window of " + size + " records failed, and each is delivered again: "
+                                + failure);
+        return null;
     }
 
     /**

@@ -191,9 +191,13 @@ class HostileWindowTest {
         }
 
         CountingRecord send(WasmWindowFunction function, String value, long time) {
-            current = new CountingRecord(value.getBytes(StandardCharsets.UTF_8), null, time);
-            function.process(current.value, proxy());
-            return current;
+            return deliver(function, new CountingRecord(value.getBytes(StandardCharsets.UTF_8), null, time));
+        }
+
+        <R extends CountingRecord> R deliver(WasmWindowFunction function, R record) {
+            current = record;
+            function.process(record.value, proxy());
+            return record;
         }
     }
 
@@ -305,15 +309,9 @@ class HostileWindowTest {
         WasmWindowFunction function =
                 started(host, Map.of("wasm.module", "classpath:wasm/echo.wasm", "wasm.window.length-ms", 10.0));
         EventTimeContext context = new EventTimeContext();
-        IdentifiedRecord first = new IdentifiedRecord("a", 1, new byte[] {7});
-        context.current = first;
-        function.process(first.value, context.proxy());
-        IdentifiedRecord again = new IdentifiedRecord("a", 1, new byte[] {7});
-        context.current = again;
-        function.process(again.value, context.proxy());
-        IdentifiedRecord other = new IdentifiedRecord("b", 2, new byte[] {8});
-        context.current = other;
-        function.process(other.value, context.proxy());
+        IdentifiedRecord first = context.deliver(function, new IdentifiedRecord("a", 1, new byte[] {7}));
+        IdentifiedRecord again = context.deliver(function, new IdentifiedRecord("a", 1, new byte[] {7}));
+        IdentifiedRecord other = context.deliver(function, new IdentifiedRecord("b", 2, new byte[] {8}));
         context.send(function, "c", 15); // closes [0, 10)
         assertEquals(1, context.sent.size());
         // the echoed window input: two records, "a" once and "b"
@@ -325,9 +323,7 @@ class HostileWindowTest {
         assertEquals(List.of(1, 0, 1), List.of(first.acks, again.acks, other.acks));
         assertEquals(List.of(0, 0, 0), List.of(first.fails, again.fails, other.fails));
         // once done, the same id is a new message again (a later delivery after its acknowledgement)
-        IdentifiedRecord after = new IdentifiedRecord("a", 16, new byte[] {7});
-        context.current = after;
-        function.process(after.value, context.proxy());
+        IdentifiedRecord after = context.deliver(function, new IdentifiedRecord("a", 16, new byte[] {7}));
         context.send(function, "d", 30); // closes [10, 20): "c" and the new "a"
         assertEquals(
                 2,
