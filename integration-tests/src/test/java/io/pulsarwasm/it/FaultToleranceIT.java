@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * No message lost, whatever a guest does: poison messages are dead-lettered while the rest flow
  * exactly once, restarts and crashed instances lose nothing, a runaway guest does not stop its
- * neighbour, and three instances share a stream exactly.
+ * neighbour, and three instances share a stream, each key in order.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Order(1) // the order the two workers take the classes in (integration-tests/pom.xml)
@@ -327,8 +327,15 @@ class FaultToleranceIT extends RealPulsarTest {
         Functions.delete(admin, "bystander");
     }
 
+    /**
+     * Three instances under at-least-once (Pulsar's default guarantee) share 30,000 messages: every
+     * output arrives, each key's outputs first arrive in its inputs' order, every instance takes a
+     * share. At-least-once allows a message to be processed again (a fresh run once saw one output
+     * twice, 30 s after the rest, on a busy machine: a redelivery or a producer's resend), so a
+     * repeat is allowed only as an exact copy of an output already seen, and at most 1 % of them.
+     */
     @Test
-    void threeInstancesShareThirtyThousandMessagesExactlyWithKeyOrder() throws Exception {
+    void threeInstancesShareThirtyThousandMessagesWithKeyOrder() throws Exception {
         String name = "doubler-x3";
         FunctionConfig config = LongFunctions.config(name, DOUBLER, NS + "x3-in", NS + "x3-out", Map.of());
         config.setParallelism(3);
@@ -342,22 +349,68 @@ class FaultToleranceIT extends RealPulsarTest {
                                 .getFunctionStatus("public", "default", name)
                                 .getNumRunning()
                         == 3);
+        List<Message<Long>> messages = new ArrayList<>();
         try (Consumer<Long> outputs = Messages.subscribe(client, NS + "x3-out", Schema.INT64)) {
             LongFunctions.produce(client, NS + "x3-in", inputs, key);
-            List<Message<Long>> messages = Messages.receive(outputs, 30_000, LIVENESS);
-            assertEquals(Outputs.expectedByKey(inputs, key, x -> 2 * x), Outputs.actualByKey(messages));
+            receiveAllMessages(outputs, messages, inputs.size(), LIVENESS);
         }
+        Map<String, List<Long>> firstArrivals = new java.util.LinkedHashMap<>();
+        Set<Long> seen = new HashSet<>();
+        List<String> repeats = new ArrayList<>();
+        for (Message<Long> message : messages) {
+            if (seen.add(message.getValue())) {
+                firstArrivals
+                        .computeIfAbsent(message.getKey(), k -> new ArrayList<>())
+                        .add(message.getValue());
+            } else {
+                repeats.add(message.getKey() + "=" + message.getValue());
+            }
+        }
+        assertEquals(Outputs.expectedByKey(inputs, key, x -> 2 * x), firstArrivals);
+        assertTrue(repeats.size() <= inputs.size() / 100, repeats.size() + " repeated outputs: " + repeats);
+        System.out.println("[" + name + "] " + messages.size() + " outputs, repeated: " + repeats);
         Awaitility.await("per-instance counts of " + name).atMost(LIVENESS).untilAsserted(() -> {
             List<Long> perInstance =
                     admin.functions().getFunctionStatus("public", "default", name).getInstances().stream()
                             .map(instance -> instance.getStatus().getNumReceived())
                             .toList();
-            assertEquals(
-                    30_000L, perInstance.stream().mapToLong(Long::longValue).sum(), perInstance.toString());
+            long received = perInstance.stream().mapToLong(Long::longValue).sum();
+            assertTrue(
+                    received >= 30_000L && received <= 30_000L + repeats.size(),
+                    received + " received for 30000 inputs and " + repeats.size() + " repeated outputs: "
+                            + perInstance);
             assertTrue(perInstance.stream().allMatch(count -> count > 0), perInstance.toString());
             System.out.println("[" + name + "] messages per instance: " + perInstance);
         });
         Functions.delete(admin, name);
+    }
+
+    /**
+     * Receives until {@code distinct} different values have arrived, then for as long as more keep
+     * coming (5 s of quiet), so that repeats are seen too.
+     */
+    private static void receiveAllMessages(
+            Consumer<Long> consumer, List<Message<Long>> received, int distinct, Duration atMost) throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        Set<Long> seen = new HashSet<>();
+        while (seen.size() < distinct) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "after " + atMost + ": " + seen.size() + " of " + distinct + " distinct outputs");
+            }
+            Message<Long> message = consumer.receive(1, TimeUnit.SECONDS);
+            if (message != null) {
+                consumer.acknowledge(message);
+                received.add(message);
+                seen.add(message.getValue());
+            }
+        }
+        for (Message<Long> message = consumer.receive(5, TimeUnit.SECONDS);
+                message != null;
+                message = consumer.receive(5, TimeUnit.SECONDS)) {
+            consumer.acknowledge(message);
+            received.add(message);
+        }
     }
 
     private static String module(String pathInRepo) {
