@@ -29,7 +29,7 @@ class SizingIT extends RealPulsarTest {
 
     private static final String NAME = "shout-sized";
     private static final String WARNING = "may grow its memory to 64 MiB (user config wasm.max-memory-pages=1024), "
-            + "and growing copies it (128 MiB at once), but this JVM's heap is at most ";
+            + "half or more of this JVM's heap, which is at most ";
 
     @Test
     void theDocumentedRamRuntimeFlagsAndHeapWarningHoldOnARealWorker() throws Exception {

@@ -1,7 +1,7 @@
 package io.pulsarwasm.engine;
 
 import java.util.function.Function;
-import run.endive.runtime.ByteBufferMemory;
+import run.endive.runtime.ByteArrayMemory;
 import run.endive.runtime.Instance;
 import run.endive.runtime.Memory;
 import run.endive.runtime.TableFactory;
@@ -52,7 +52,7 @@ final class GuestBudget {
     Function<MemoryLimits, Memory> memoryFactory() {
         return declared -> {
             int share = memoriesMade++ == 0 ? maxPages - otherMemoriesPages : declared.initialPages();
-            return new ByteBufferMemory(new MemoryLimits(
+            return new ByteArrayMemory(new MemoryLimits(
                     declared.initialPages(), Math.min(declared.maximumPages(), share), declared.shared()));
         };
     }

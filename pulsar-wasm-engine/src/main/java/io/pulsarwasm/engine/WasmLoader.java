@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import run.endive.runtime.ByteBufferMemory;
+import run.endive.runtime.ByteArrayMemory;
 import run.endive.runtime.ImportMemory;
 import run.endive.runtime.ImportValues;
 import run.endive.runtime.Instance;
@@ -533,7 +533,7 @@ public final class WasmLoader implements AutoCloseable {
                         + " of memory to start (its stack and data); user config "
                         + Limit.MAX_MEMORY_PAGES.key() + " allows " + limits.describe(Limit.MAX_MEMORY_PAGES));
             }
-            Memory memory = new ByteBufferMemory(new MemoryLimits(initial, maxPages));
+            Memory memory = new ByteArrayMemory(new MemoryLimits(initial, maxPages));
             instance = Instance.builder(module)
                     .withMachineFactory(machineFactory)
                     .withImportValues(ImportValues.builder()

@@ -87,6 +87,41 @@ class HostileMemoriesTest {
         }
     }
 
+    /**
+     * A guest's memory grows in pages and copies nothing: a limit of 70 % of this JVM's heap (the
+     * module's tests run under -Xmx512m), grown to half of it and then to all of it, fits. Had growing
+     * copied the memory, the second step would have needed the old half and the new whole at once,
+     * 105 % of the heap.
+     */
+    @Test
+    void growingToMostOfTheHeapCopiesNothing() {
+        long pageBytes = 64 * 1024;
+        // the key's maximum on a heap over 2.9 GiB, where the case no longer says much
+        int limit = (int) Math.min(32767, Runtime.getRuntime().maxMemory() * 7 / 10 / pageBytes);
+        int half = limit / 2;
+        byte[] module = Wat.longGuest(
+                String.format(
+                        """
+                        (drop (memory.grow (i32.const %d)))
+                        (i32.store8 (i32.const %d) (i32.const 7))
+                        (drop (memory.grow (i32.const %d)))
+                        (i32.store8 (i32.const %d) (i32.const 9))
+                        (i64.extend_i32_u (i32.add
+                          (i32.mul (memory.size) (i32.const 100))
+                          (i32.add (i32.load8_u (i32.const %d)) (i32.load8_u (i32.const %d)))))""",
+                        half - 2, // the module starts with 2 pages
+                        half * pageBytes - 1,
+                        limit - half,
+                        limit * pageBytes - 1,
+                        half * pageBytes - 1,
+                        limit * pageBytes - 1),
+                "");
+        try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_MEMORY_PAGES, limit));
+                WasmInstance guest = loader.newInstance()) {
+            assertEquals(limit * 100L + 16, guest.process(0L));
+        }
+    }
+
     @Test
     void growthBeyondTheWasmMaximumIsRefused() {
         byte[] module = Wat.longGuest("(i64.extend_i32_s (memory.grow (i32.const 70000)))", "");

@@ -5,11 +5,12 @@ import java.util.Optional;
 
 /**
  * Whether a guest at its memory limit fits the JVM it runs in. A guest's linear memory lives on the
- * JVM heap, and growing it copies it into a larger buffer, so at the moment it reaches {@code
- * wasm.max-memory-pages} the old and the new buffer are both alive: about twice the limit. Where the
- * heap's maximum ({@code -Xmx}; Pulsar's process and Kubernetes runtimes set it from {@code --ram})
- * is not larger than that, one guest can run the instance out of memory, so the function says so
- * when it starts rather than when it fails.
+ * JVM heap, in 64 KiB pages that growing adds without copying the ones before, so a guest at {@code
+ * wasm.max-memory-pages} holds that much heap, and the instance itself (Pulsar's client, the engine,
+ * the module's compiled code, the messages in flight) needs the rest. Where the guest's limit is half
+ * the heap's maximum ({@code -Xmx}; Pulsar's process and Kubernetes runtimes set it from {@code --ram})
+ * or more, one guest can run the instance out of memory, so the function says so when it starts
+ * rather than when it fails.
  */
 final class HeapFit {
 
@@ -22,7 +23,7 @@ final class HeapFit {
      * @param module the module's name, for the message
      * @param maxPages the guest's memory limit, in 64 KiB pages
      * @param maxHeapBytes the JVM's maximum heap ({@link Runtime#maxMemory()})
-     * @return the warning to log, or empty where twice the guest's limit is below the heap's maximum
+     * @return the warning to log, or empty where the guest's limit is less than half the heap's maximum
      */
     static Optional<String> warning(String module, long maxPages, long maxHeapBytes) {
         long guestBytes = maxPages * PAGE_BYTES;
@@ -31,15 +32,13 @@ final class HeapFit {
         }
         return Optional.of(String.format(
                 Locale.ROOT,
-                "wasm module '%s' may grow its memory to %.0f MiB (user config wasm.max-memory-pages=%d), and "
-                        + "growing copies it (%.0f MiB at once), but this JVM's heap is at most %.0f MiB (-Xmx; "
-                        + "Pulsar sets it from --ram): a guest at its limit can run the instance out of memory. "
-                        + "Give it more --ram than %.0f MiB plus what the instance itself needs, or lower "
-                        + "wasm.max-memory-pages",
+                "wasm module '%s' may grow its memory to %.0f MiB (user config wasm.max-memory-pages=%d), half or "
+                        + "more of this JVM's heap, which is at most %.0f MiB (-Xmx; Pulsar sets it from --ram): a "
+                        + "guest at its limit can leave the instance too little and run it out of memory. Give it "
+                        + "more --ram than %.0f MiB, or lower wasm.max-memory-pages",
                 module,
                 guestBytes / MIB,
                 maxPages,
-                2 * guestBytes / MIB,
                 maxHeapBytes / MIB,
                 2 * guestBytes / MIB));
     }

@@ -12,20 +12,20 @@ class HeapFitTest {
 
     @Test
     void theDefaultLimitFitsAnyRealisticHeap() {
-        // 256 pages = 16 MiB; growing to it needs 32 MiB at once
+        // 256 pages = 16 MiB, under half of either heap
         assertEquals(Optional.empty(), HeapFit.warning("f.wasm", 256, 64 * MIB));
         assertEquals(Optional.empty(), HeapFit.warning("f.wasm", 256, 33 * MIB));
     }
 
     @Test
-    void aLimitWhoseGrowthNeedsTheWholeHeapIsNamedWithTheKeyAndRam() {
-        // 2048 pages = 128 MiB; the copy at the limit needs 256 MiB: exactly the heap, so no room
+    void aLimitOfHalfTheHeapIsNamedWithTheKeyAndRam() {
+        // 2048 pages = 128 MiB: exactly half of a 256 MiB heap
         assertEquals(
                 Optional.of("wasm module 'upper.js' may grow its memory to 128 MiB (user config "
-                        + "wasm.max-memory-pages=2048), and growing copies it (256 MiB at once), but this JVM's heap "
-                        + "is at most 256 MiB (-Xmx; Pulsar sets it from --ram): a guest at its limit can run the "
-                        + "instance out of memory. Give it more --ram than 256 MiB plus what the instance itself "
-                        + "needs, or lower wasm.max-memory-pages"),
+                        + "wasm.max-memory-pages=2048), half or more of this JVM's heap, which is at most 256 MiB "
+                        + "(-Xmx; Pulsar sets it from --ram): a guest at its limit can leave the instance too little "
+                        + "and run it out of memory. Give it more --ram than 256 MiB, or lower "
+                        + "wasm.max-memory-pages"),
                 HeapFit.warning("upper.js", 2048, 256 * MIB));
         assertEquals(Optional.empty(), HeapFit.warning("upper.js", 2047, 256 * MIB));
     }
@@ -37,7 +37,7 @@ class HeapFitTest {
         assertTrue(
                 warning.startsWith(
                         "wasm module 'g.wasm' may grow its memory to 2048 MiB (user config wasm.max-memory-pages=32767), "
-                                + "and growing copies it (4096 MiB at once), but this JVM's heap is at most 1024 MiB "),
+                                + "half or more of this JVM's heap, which is at most 1024 MiB "),
                 warning);
     }
 }
