@@ -242,8 +242,12 @@ public final class BenchmarkReport {
                 + "Each case's functions alternate on one broker: one unmeasured pass, then "
                 + Integer.getInteger("bench.passes", 3)
                 + " measured ones. Each figure is the median over the passes; \"passes\" is the lowest and highest "
-                + "throughput of the measured passes. Each function instance (a fresh JVM) first processes up to 20,000 "
-                + "messages unmeasured, to measure it warm. \"× first\" is the ratio of medians to the case's first row "
+                + "throughput of the measured passes. Each function instance (a fresh JVM) first processes "
+                + String.format(
+                        java.util.Locale.ROOT,
+                        "%,d",
+                        EndToEnd.warmUpMessages(Integer.getInteger("bench.messages", 50_000)))
+                + " messages unmeasured, to measure it warm. \"× first\" is the ratio of medians to the case's first row "
                 + "under the same load. At saturation every message is sent at once, so latency there is mostly queueing; "
                 + "at the fixed rate it is processing latency. \"CPU a message\" is each process's CPU time (/proc) while the load ran, "
                 + "over the messages: the function instance's JVM / the standalone's (broker, bookie, ZooKeeper, functions worker) / the load "

@@ -92,6 +92,15 @@ final class EndToEnd {
     private static final int PACED_MESSAGES = Integer.getInteger("bench.paced-messages", 5000);
     /** Messages each function instance processes unmeasured first, unless {@code bench.warm-up} says otherwise. */
     private static final int WARM_UP_MESSAGES = 100_000;
+
+    /**
+     * @param messages the messages of a measured load at saturation
+     * @return the messages each function instance processes unmeasured first: {@code bench.warm-up}
+     *     ({@value #WARM_UP_MESSAGES} unless set), at most {@code messages}
+     */
+    static int warmUpMessages(int messages) {
+        return Math.min(Integer.getInteger("bench.warm-up", WARM_UP_MESSAGES), messages);
+    }
     /** Where each load's message indices start, so that a late or redelivered answer is never taken for another load's. */
     private static final int WARM_UP_BASE = 100_000_000;
 
@@ -506,7 +515,7 @@ final class EndToEnd {
                         .build();
         admin.functions().createFunction(function, subject.nar().toString());
         List<Result> results = new ArrayList<>();
-        int warmUp = Math.min(Integer.getInteger("bench.warm-up", WARM_UP_MESSAGES), messages);
+        int warmUp = warmUpMessages(messages);
         try (Consumer<byte[]> side = sideTopic == null ? null : Messages.subscribe(client, sideTopic, Schema.BYTES)) {
             if (subject.kind() == Kind.USERS) {
                 try (Consumer<User> outputs = Messages.subscribe(client, output, Schema.AVRO(User.class));

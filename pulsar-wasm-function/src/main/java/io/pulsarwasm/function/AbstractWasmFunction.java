@@ -42,7 +42,12 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     private final EntryPoint entryPoint;
     private FunctionRuntime<I, O> runtime;
     /** The instance's context inside Pulsar; null in the tester. */
+    /** The class of the context Pulsar's Java instance gives a function (Pulsar 4.0). */
+    private static final String PULSAR_CONTEXT = "org.apache.pulsar.functions.instance.ContextImpl";
+
     private Context pulsarContext;
+    /** Inside Pulsar's Java instance: hands it a completed output as a value ({@link PulsarHandover}). */
+    private PulsarHandover handover;
 
     /**
      * Creates a function for modules with the given entry point.
@@ -68,6 +73,7 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      */
     final void start(Context context, Map<String, ?> userConfig, Host host) {
         pulsarContext = context;
+        handover = context != null && context.getClass().getName().equals(PULSAR_CONTEXT) ? new PulsarHandover() : null;
         runtime = FunctionRuntime.open(this, userConfig, host);
     }
 
@@ -192,10 +198,17 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     /**
      * Passes the input to the guest. A null input (a message without a value) produces no output;
      * see {@link WasmSession} for what happens to the guest instance when a call fails.
+     *
+     * <p>Called by Pulsar's Java instance (its {@code ContextImpl} as the context given at {@link
+     * #initialize}), an output already complete is returned as its value even where {@code O} is a
+     * future, so that Pulsar sends it from its own thread ({@link PulsarHandover}); any other caller
+     * gets {@code O} as declared.
      */
     @Override
+    @SuppressWarnings("unchecked")
     public O process(I input, Context context) {
-        return runtime.process(input);
+        O output = runtime.process(input);
+        return handover == null ? output : (O) handover.handOver(output);
     }
 
     /**
