@@ -332,7 +332,8 @@ class FaultToleranceIT extends RealPulsarTest {
      * output arrives, each key's outputs first arrive in its inputs' order, every instance takes a
      * share. At-least-once allows a message to be processed again (a fresh run once saw one output
      * twice, 30 s after the rest, on a busy machine: a redelivery or a producer's resend), so a
-     * repeat is allowed only as an exact copy of an output already seen, and at most 1 % of them.
+     * repeat is allowed only as an exact copy of an output already seen, with its key, and at most
+     * 1 % of them; the instances may count as many messages again.
      */
     @Test
     void threeInstancesShareThirtyThousandMessagesWithKeyOrder() throws Exception {
@@ -363,6 +364,8 @@ class FaultToleranceIT extends RealPulsarTest {
                         .computeIfAbsent(message.getKey(), k -> new ArrayList<>())
                         .add(message.getValue());
             } else {
+                // a repeat is a copy: its key is the one its input was sent with
+                assertEquals(key.apply(message.getValue() / 2), message.getKey(), "repeat of " + message.getValue());
                 repeats.add(message.getKey() + "=" + message.getValue());
             }
         }
@@ -375,9 +378,10 @@ class FaultToleranceIT extends RealPulsarTest {
                             .map(instance -> instance.getStatus().getNumReceived())
                             .toList();
             long received = perInstance.stream().mapToLong(Long::longValue).sum();
+            // a message delivered again counts again, even where its repeated output came after the drain
             assertTrue(
-                    received >= 30_000L && received <= 30_000L + repeats.size(),
-                    received + " received for 30000 inputs and " + repeats.size() + " repeated outputs: "
+                    received >= 30_000L && received <= 30_000L + inputs.size() / 100,
+                    received + " received for 30000 inputs (" + repeats.size() + " repeated outputs seen): "
                             + perInstance);
             assertTrue(perInstance.stream().allMatch(count -> count > 0), perInstance.toString());
             System.out.println("[" + name + "] messages per instance: " + perInstance);

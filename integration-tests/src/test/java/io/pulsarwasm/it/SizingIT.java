@@ -70,6 +70,10 @@ class SizingIT extends RealPulsarTest {
                     commandLine.indexOf("-XX:-DontCompileHugeMethods") < commandLine.indexOf("-Xmx268435456"),
                     "--runtime-flags come before -Xmx: " + commandLine);
             assertFalse(pulsar.functionLog("public", "default", NAME).contains(WARNING));
+            // a String function in Pulsar's Java instance hands a complete output back as a value
+            assertTrue(pulsar.functionLog("public", "default", NAME)
+                    .contains("pulsar-wasm: in Pulsar's Java instance: an output complete when the guest returns "
+                            + "goes back as a value"));
 
             pulsar.pulsarAdmin(update.subList(1, update.size()).toArray(String[]::new))
                     .orFail("the documented functions update");

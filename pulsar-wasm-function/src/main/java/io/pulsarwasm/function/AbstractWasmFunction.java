@@ -39,12 +39,15 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     /** User config key naming the module to run. Part of the public contract. */
     public static final String MODULE_KEY = WasmConfig.MODULE;
 
+    /** The class of the context Pulsar's Java instance gives a function (Pulsar 4.0). */
+    private static final String PULSAR_CONTEXT = "org.apache.pulsar.functions.instance.ContextImpl";
+    /** What a function logs at start inside Pulsar's Java instance, where {@link PulsarHandover} is on. */
+    static final String HANDOVER_ON =
+            "pulsar-wasm: in Pulsar's Java instance: an output complete when the guest returns goes back as a value";
+
     private final EntryPoint entryPoint;
     private FunctionRuntime<I, O> runtime;
     /** The instance's context inside Pulsar; null in the tester. */
-    /** The class of the context Pulsar's Java instance gives a function (Pulsar 4.0). */
-    private static final String PULSAR_CONTEXT = "org.apache.pulsar.functions.instance.ContextImpl";
-
     private Context pulsarContext;
     /** Inside Pulsar's Java instance: hands it a completed output as a value ({@link PulsarHandover}). */
     private PulsarHandover handover;
@@ -74,6 +77,9 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
     final void start(Context context, Map<String, ?> userConfig, Host host) {
         pulsarContext = context;
         handover = context != null && context.getClass().getName().equals(PULSAR_CONTEXT) ? new PulsarHandover() : null;
+        if (handover != null) {
+            host.log(LogLevel.INFO, HANDOVER_ON);
+        }
         runtime = FunctionRuntime.open(this, userConfig, host);
     }
 
@@ -206,9 +212,21 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
      */
     @Override
     @SuppressWarnings("unchecked")
-    public O process(I input, Context context) {
-        O output = runtime.process(input);
+    public final O process(I input, Context context) {
+        O output = processInput(input, context);
         return handover == null ? output : (O) handover.handOver(output);
+    }
+
+    /**
+     * What {@link #process} does before it hands the output over: the guest's call; a window
+     * function deployed without window flags runs a window of one, or cuts event-time windows.
+     *
+     * @param input the input
+     * @param context the instance's context
+     * @return the output, or null for none
+     */
+    O processInput(I input, Context context) {
+        return runtime.process(input);
     }
 
     /**

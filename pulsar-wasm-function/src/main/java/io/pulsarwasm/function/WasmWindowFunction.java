@@ -214,7 +214,7 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
      * window flags. A failure fails the message, as Pulsar does for any function.
      */
     @Override
-    public byte[] process(byte[] input, Context context) {
+    byte[] processInput(byte[] input, Context context) {
         Record<?> record = context.getCurrentRecord();
         if (eventTime != null) {
             if (record == null) {
