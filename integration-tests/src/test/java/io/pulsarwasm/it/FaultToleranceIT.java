@@ -353,7 +353,7 @@ class FaultToleranceIT extends RealPulsarTest {
         List<Message<Long>> messages = new ArrayList<>();
         try (Consumer<Long> outputs = Messages.subscribe(client, NS + "x3-out", Schema.INT64)) {
             LongFunctions.produce(client, NS + "x3-in", inputs, key);
-            receiveAllMessages(outputs, messages, inputs.size(), LIVENESS);
+            receiveAllMessages(outputs, messages, new HashSet<>(), inputs.size(), LIVENESS);
         }
         Map<String, List<Long>> firstArrivals = new java.util.LinkedHashMap<>();
         Set<Long> seen = new HashSet<>();
@@ -390,13 +390,13 @@ class FaultToleranceIT extends RealPulsarTest {
     }
 
     /**
-     * Receives until {@code distinct} different values have arrived, then for as long as more keep
-     * coming (5 s of quiet), so that repeats are seen too.
+     * Receives until {@code distinct} different values have arrived (counting those {@code seen}
+     * before), then for as long as more keep coming (5 s of quiet), so that repeats are seen too.
      */
     private static void receiveAllMessages(
-            Consumer<Long> consumer, List<Message<Long>> received, int distinct, Duration atMost) throws Exception {
+            Consumer<Long> consumer, List<Message<Long>> received, Set<Long> seen, int distinct, Duration atMost)
+            throws Exception {
         long deadline = System.nanoTime() + atMost.toNanos();
-        Set<Long> seen = new HashSet<>();
         while (seen.size() < distinct) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(
@@ -470,25 +470,8 @@ class FaultToleranceIT extends RealPulsarTest {
      */
     private static void receiveAll(Consumer<Long> consumer, List<Long> received, int distinct, Duration atMost)
             throws Exception {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        Set<Long> seen = new HashSet<>(received);
-        while (seen.size() < distinct) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "after " + atMost + ": " + seen.size() + " of " + distinct + " distinct outputs");
-            }
-            Message<Long> message = consumer.receive(1, TimeUnit.SECONDS);
-            if (message != null) {
-                consumer.acknowledge(message);
-                received.add(message.getValue());
-                seen.add(message.getValue());
-            }
-        }
-        for (Message<Long> message = consumer.receive(5, TimeUnit.SECONDS);
-                message != null;
-                message = consumer.receive(5, TimeUnit.SECONDS)) {
-            consumer.acknowledge(message);
-            received.add(message.getValue());
-        }
+        List<Message<Long>> messages = new ArrayList<>();
+        receiveAllMessages(consumer, messages, new HashSet<>(received), distinct, atMost);
+        messages.forEach(message -> received.add(message.getValue()));
     }
 }
