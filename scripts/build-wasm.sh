@@ -33,11 +33,18 @@ build_all() {
   } > "$huge"
   wat2wasm "$huge" -o "$root/pulsar-wasm-engine/src/test/resources/wasm/huge.wasm"
   rm -f "$huge"
-  # C, freestanding, against sdk/c/pulsar_wasm.h.
+  # C, freestanding, against sdk/c/pulsar_wasm.h. Compiled and linked in two steps: linking with
+  # -O2, clang 14 runs binaryen's wasm-opt over the module wherever one is installed (it finds
+  # /usr/bin/wasm-opt whatever PATH says), so the output would depend on the machine.
+  local objects
+  objects=$(mktemp -d)
   for c in wasm-samples/c/*.c; do
-    clang-14 --target=wasm32-unknown-unknown -O2 -nostdlib -Wl,--no-entry -Wall -Werror -Wno-unused-function \
-      -o "$samples/$(basename "${c%.c}").wasm" "$c"
+    clang-14 --target=wasm32-unknown-unknown -O2 -Wall -Werror -Wno-unused-function \
+      -c -o "$objects/$(basename "${c%.c}").o" "$c"
+    clang-14 --target=wasm32-unknown-unknown -nostdlib -Wl,--no-entry \
+      -o "$samples/$(basename "${c%.c}").wasm" "$objects/$(basename "${c%.c}").o"
   done
+  rm -rf "$objects"
   # AssemblyScript, against sdk/assemblyscript/pulsar.ts, with the compiler the lockfile pins.
   [ -d wasm-samples/assemblyscript/node_modules ] || (cd wasm-samples/assemblyscript && npm ci --silent --no-audit --no-fund)
   for ts in wasm-samples/assemblyscript/*.ts; do
