@@ -193,15 +193,14 @@ public final class EventTimeConfig {
     /**
      * The error line of a window whose call failed, as the function and the tester log it.
      *
-     * @param start the window's first millisecond
-     * @param end the millisecond after its last
-     * @param records its records
+     * @param window the window
      * @param failure why
      * @return the line
      */
-    public static String windowFailed(long start, long end, int records, RuntimeException failure) {
-        return "pulsar-wasm: the event-time window [" + start + ", " + end + ") of " + records
-                + " records failed, and each is delivered again once no window holds it: " + failure;
+    public static String windowFailed(EventTimeWindows.Window<?> window, RuntimeException failure) {
+        return "pulsar-wasm: the event-time window [" + window.start() + ", " + window.end() + ") of "
+                + window.records().size() + " records failed, and each is delivered again once no window holds it: "
+                + failure;
     }
 
     /**

@@ -280,15 +280,7 @@ public class WasmWindowFunction extends AbstractWasmFunction<byte[], byte[]> imp
                 output = processWindow(window.records());
             } catch (RuntimeException failure) {
                 failedRecords.addAll(window.records());
-                runtime()
-                        .host()
-                        .log(
-                                LogLevel.ERROR,
-                                EventTimeConfig.windowFailed(
-                                        window.start(),
-                                        window.end(),
-                                        window.records().size(),
-                                        failure));
+                runtime().host().log(LogLevel.ERROR, EventTimeConfig.windowFailed(window, failure));
                 return;
             }
             String topic = context.getOutputTopic();

@@ -320,13 +320,7 @@ public final class WasmFunctionTester<I, O> implements AutoCloseable {
                                 outputs.add(output);
                             }
                         } catch (RuntimeException failure) { // as the instance does: logged, and the next window runs
-                            host.log(
-                                    LogLevel.ERROR,
-                                    EventTimeConfig.windowFailed(
-                                            window.start(),
-                                            window.end(),
-                                            window.records().size(),
-                                            failure));
+                            host.log(LogLevel.ERROR, EventTimeConfig.windowFailed(window, failure));
                         }
                     }
 
