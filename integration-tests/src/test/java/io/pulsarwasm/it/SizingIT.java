@@ -29,7 +29,7 @@ class SizingIT extends RealPulsarTest {
 
     private static final String NAME = "shout-sized";
     private static final String WARNING = "may grow its memory to 64 MiB (user config wasm.max-memory-pages=1024), "
-            + "half or more of this JVM's heap, which is at most ";
+            + "a quarter or more of this JVM's heap, which is at most ";
 
     @Test
     void theDocumentedRamRuntimeFlagsAndHeapWarningHoldOnARealWorker() throws Exception {
@@ -65,9 +65,9 @@ class SizingIT extends RealPulsarTest {
             assertEquals("HELLO!", firstAnswer(producer, outputs, "hello"));
             String commandLine = onlyInstance();
             assertTrue(commandLine.contains(" -XX:-DontCompileHugeMethods "), commandLine);
-            assertTrue(commandLine.contains(" -Xmx268435456 "), commandLine);
+            assertTrue(commandLine.contains(" -Xmx402653184 "), commandLine);
             assertTrue(
-                    commandLine.indexOf("-XX:-DontCompileHugeMethods") < commandLine.indexOf("-Xmx268435456"),
+                    commandLine.indexOf("-XX:-DontCompileHugeMethods") < commandLine.indexOf("-Xmx402653184"),
                     "--runtime-flags come before -Xmx: " + commandLine);
             assertFalse(pulsar.functionLog("public", "default", NAME).contains(WARNING));
             // a String function in Pulsar's Java instance hands a complete output back as a value
@@ -77,10 +77,10 @@ class SizingIT extends RealPulsarTest {
 
             pulsar.pulsarAdmin(update.subList(1, update.size()).toArray(String[]::new))
                     .orFail("the documented functions update");
-            Awaitility.await("the instance restarted with -Xmx134217728")
+            Awaitility.await("the instance restarted with -Xmx201326592")
                     .atMost(LIVENESS)
                     .ignoreExceptions()
-                    .until(() -> onlyInstance().contains(" -Xmx134217728 "));
+                    .until(() -> onlyInstance().contains(" -Xmx201326592 "));
             assertEquals("AGAIN!", firstAnswer(producer, outputs, "again"));
             Awaitility.await("the heap warning in the log")
                     .atMost(LIVENESS)

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import run.endive.runtime.ByteArrayMemory;
 import run.endive.runtime.ImportMemory;
 import run.endive.runtime.ImportValues;
 import run.endive.runtime.Instance;
@@ -533,7 +532,7 @@ public final class WasmLoader implements AutoCloseable {
                         + " of memory to start (its stack and data); user config "
                         + Limit.MAX_MEMORY_PAGES.key() + " allows " + limits.describe(Limit.MAX_MEMORY_PAGES));
             }
-            Memory memory = new ByteArrayMemory(new MemoryLimits(initial, maxPages));
+            Memory memory = new FlatMemory(new MemoryLimits(initial, maxPages));
             instance = Instance.builder(module)
                     .withMachineFactory(machineFactory)
                     .withImportValues(ImportValues.builder()

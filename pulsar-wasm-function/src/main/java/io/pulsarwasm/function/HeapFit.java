@@ -5,12 +5,14 @@ import java.util.Optional;
 
 /**
  * Whether a guest at its memory limit fits the JVM it runs in. A guest's linear memory lives on the
- * JVM heap, in 64 KiB pages that growing adds without copying the ones before, so a guest at {@code
- * wasm.max-memory-pages} holds that much heap, and the instance itself (Pulsar's client, the engine,
- * the module's compiled code, the messages in flight) needs the rest. Where the guest's limit is half
- * the heap's maximum ({@code -Xmx}; Pulsar's process and Kubernetes runtimes set it from {@code --ram})
- * or more, one guest can run the instance out of memory, so the function says so when it starts
- * rather than when it fails.
+ * JVM heap. A module's memory is in 64 KiB pages that growing adds without copying the ones before,
+ * so a module at {@code wasm.max-memory-pages} holds that much heap. The JavaScript engine's memory
+ * is one array, for speed, and growing copies it into a larger one: while it does, the heap holds
+ * the old memory and the new, nearly twice the limit. The instance itself (Pulsar's client, the
+ * engine, the module's compiled code, the messages in flight) needs the rest. Where a module's limit
+ * is half the heap's maximum ({@code -Xmx}; Pulsar's process and Kubernetes runtimes set it from
+ * {@code --ram}) or more, or a JavaScript function's is a quarter or more, one guest can run the
+ * instance out of memory, so the function says so when it starts rather than when it fails.
  */
 final class HeapFit {
 
@@ -22,24 +24,29 @@ final class HeapFit {
     /**
      * @param module the module's name, for the message
      * @param maxPages the guest's memory limit, in 64 KiB pages
+     * @param javaScript whether the guest is a JavaScript function, whose memory growing copies
      * @param maxHeapBytes the JVM's maximum heap ({@link Runtime#maxMemory()})
-     * @return the warning to log, or empty where the guest's limit is less than half the heap's maximum
+     * @return the warning to log, or empty where the guest's limit is less than half the heap's
+     *     maximum (a quarter for JavaScript)
      */
-    static Optional<String> warning(String module, long maxPages, long maxHeapBytes) {
+    static Optional<String> warning(String module, long maxPages, boolean javaScript, long maxHeapBytes) {
         long guestBytes = maxPages * PAGE_BYTES;
-        if (2 * guestBytes < maxHeapBytes) {
+        int share = javaScript ? 4 : 2;
+        if (share * guestBytes < maxHeapBytes) {
             return Optional.empty();
         }
         return Optional.of(String.format(
                 Locale.ROOT,
-                "wasm module '%s' may grow its memory to %.0f MiB (user config wasm.max-memory-pages=%d), half or "
+                "wasm module '%s' may grow its memory to %.0f MiB (user config wasm.max-memory-pages=%d), %s "
                         + "more of this JVM's heap, which is at most %.0f MiB (-Xmx; Pulsar sets it from --ram): a "
-                        + "guest at its limit can leave the instance too little and run it out of memory. Give it "
+                        + "guest at its limit can leave the instance too little%s and run it out of memory. Give it "
                         + "more --ram than %.0f MiB, or lower wasm.max-memory-pages",
                 module,
                 guestBytes / MIB,
                 maxPages,
+                javaScript ? "a quarter or" : "half or",
                 maxHeapBytes / MIB,
-                2 * guestBytes / MIB));
+                javaScript ? " (the JavaScript engine's memory is one array, which growing copies)" : "",
+                share * guestBytes / MIB));
     }
 }

@@ -212,6 +212,31 @@ class JavaScriptTest {
         }
     }
 
+    /**
+     * The engine's memory is one array, which growing copies: for a moment the heap holds the old
+     * memory and the new. A limit of a third of this JVM's heap (this module's tests run under
+     * -Xmx512m) fills to within the engine's own share, the copies included, and the next message
+     * runs.
+     */
+    @Test
+    void theEnginesMemoryGrowsToAThirdOfTheHeapThoughGrowingCopiesIt() throws IOException {
+        int limitMiB = (int) Math.min(2047, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024));
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+                        + "  if (input !== 'fill') return input;\n"
+                        + "  const kept = [];\n"
+                        + "  try { for (;;) kept.push(new Uint8Array(1024 * 1024)); }\n"
+                        + "  catch (e) { return kept.length + ' ' + e.message; }\n"
+                        + "}\n")
+                .config("wasm.max-memory-pages", limitMiB * 16)) {
+            String[] filled = tester.process("fill").split(" ", 2);
+            int mib = Integer.parseInt(filled[0]);
+            assertEquals("out of memory", filled[1]);
+            // the engine starts with 82 pages (5 MiB) of its own; the rest is the arrays'
+            assertTrue(mib > limitMiB - 12 && mib < limitMiB - 5, mib + " MiB of " + limitMiB);
+            assertEquals("next", tester.process("next"));
+        }
+    }
+
     @Test
     void everyWayTheEngineRunsOutOfMemoryNamesTheLimitAndTheNextMessageRuns() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
