@@ -9,6 +9,7 @@ import run.endive.runtime.Instance;
 import run.endive.runtime.Memory;
 import run.endive.runtime.WasmRuntimeException;
 import run.endive.wasm.UninstantiableException;
+import run.endive.wasm.WasmEngineException;
 import run.endive.wasm.types.ActiveDataSegment;
 import run.endive.wasm.types.DataSegment;
 import run.endive.wasm.types.MemoryLimits;
@@ -21,10 +22,14 @@ import run.endive.wasm.types.PassiveDataSegment;
  * interpreter such as QuickJS, whose every step reads memory, that was most of its time.
  *
  * <p>The price is in growth: {@link #grow} copies the memory into a larger array, so while it
- * does, the heap holds the old size and the new one. Guests are single-threaded (shared memories
- * are refused at load), so there are no locks and {@code memory.atomic.wait} traps, as the
- * specification requires of an unshared memory. Errors read as Endive's: an access outside the
- * memory is the trap {@code out of bounds memory access}.
+ * does, the heap holds the old size and the new one; where the heap cannot, the grow is refused
+ * (as WebAssembly allows) and the memory is unchanged. So it suits a memory that grows seldom and
+ * by a good share at a time: the JavaScript engine's, which grows by a fifth more than it asks
+ * ({@link QuickJsImports}), and a module's whose limit is small ({@link GuestBudget}).
+ *
+ * <p>Guests are single-threaded (shared memories are refused at load), so there are no locks.
+ * Behaviour, the traps' wording included, is Endive's {@code ByteArrayMemory}'s, which {@code
+ * FlatMemoryTest} checks operation by operation.
  */
 final class FlatMemory implements Memory {
 
@@ -74,7 +79,12 @@ final class FlatMemory implements Memory {
             return -1;
         }
         if (more > 0) {
-            bytes = Arrays.copyOf(bytes, (before + more) * PAGE_SIZE);
+            try {
+                bytes = Arrays.copyOf(bytes, (before + more) * PAGE_SIZE);
+            } catch (OutOfMemoryError e) {
+                // the old array is intact: the guest sees a refused grow, which it can handle
+                return -1;
+            }
             pages = before + more;
         }
         return before;
@@ -102,18 +112,22 @@ final class FlatMemory implements Memory {
 
     @Override
     public int waitOn(int address, int expected, long timeout) {
-        throw new WasmRuntimeException("expected shared memory");
+        throw notShared();
     }
 
     @Override
     public int waitOn(int address, long expected, long timeout) {
-        throw new WasmRuntimeException("expected shared memory");
+        throw notShared();
     }
 
+    /** As Endive's memories: no one can be waiting on an unshared memory, so none is woken. */
     @Override
     public int notify(int address, int count) {
-        checkRange(address, 4);
         return 0;
+    }
+
+    private static WasmEngineException notShared() {
+        return new WasmEngineException("Attempt to wait on a non-shared memory, not supported.");
     }
 
     @Override
@@ -174,7 +188,7 @@ final class FlatMemory implements Memory {
         try {
             return bytes[address];
         } catch (IndexOutOfBoundsException e) {
-            throw outOfBoundsTrap(address, 1);
+            throw outOfBoundsRead(address, 1);
         }
     }
 
@@ -192,7 +206,7 @@ final class FlatMemory implements Memory {
         try {
             return (short) SHORTS.get(bytes, address);
         } catch (IndexOutOfBoundsException e) {
-            throw outOfBoundsTrap(address, 2);
+            throw outOfBoundsRead(address, 2);
         }
     }
 
@@ -215,7 +229,7 @@ final class FlatMemory implements Memory {
         try {
             return (int) INTS.get(bytes, address);
         } catch (IndexOutOfBoundsException e) {
-            throw outOfBoundsTrap(address, 4);
+            throw outOfBoundsRead(address, 4);
         }
     }
 
@@ -233,7 +247,7 @@ final class FlatMemory implements Memory {
         try {
             return (long) LONGS.get(bytes, address);
         } catch (IndexOutOfBoundsException e) {
-            throw outOfBoundsTrap(address, 8);
+            throw outOfBoundsRead(address, 8);
         }
     }
 
@@ -251,7 +265,7 @@ final class FlatMemory implements Memory {
         try {
             return (float) FLOATS.get(bytes, address);
         } catch (IndexOutOfBoundsException e) {
-            throw outOfBoundsTrap(address, 4);
+            throw outOfBoundsRead(address, 4);
         }
     }
 
@@ -274,7 +288,7 @@ final class FlatMemory implements Memory {
         try {
             return (double) DOUBLES.get(bytes, address);
         } catch (IndexOutOfBoundsException e) {
-            throw outOfBoundsTrap(address, 8);
+            throw outOfBoundsRead(address, 8);
         }
     }
 
@@ -320,8 +334,16 @@ final class FlatMemory implements Memory {
         return address < 0 || size < 0 || (long) address + size > bytes.length;
     }
 
-    private WasmRuntimeException outOfBoundsTrap(int address, int size) {
-        return new WasmRuntimeException(outOfBounds(address, size));
+    private WasmRuntimeException outOfBoundsTrap(int address, int width) {
+        return new WasmRuntimeException(outOfBounds(address, width));
+    }
+
+    private WasmRuntimeException outOfBoundsRead(int address, int width) {
+        // Endive reads a value that crosses a 64 KiB boundary byte by byte, and names the first byte outside
+        if ((address & 0xFFFF) + width > 0x10000) {
+            return new WasmRuntimeException(outOfBounds(address < 0 ? address : Math.max(address, bytes.length), 1));
+        }
+        return new WasmRuntimeException(outOfBounds(address, width));
     }
 
     private String outOfBounds(int address, int size) {

@@ -16,8 +16,8 @@ import run.endive.wasm.types.TableLimits;
  * load ({@link ModuleShape}); this bounds growth.
  *
  * <p>Memories: the first memory may grow into all the pages the others do not start with; every
- * other memory keeps its initial size. (Endive's memory is a final class, so the split is fixed
- * when the instance is made.) Tables share what is left of the element limit dynamically.
+ * other memory keeps its initial size. (A memory's maximum is fixed when it is made, so the split
+ * is fixed when the instance is made.) Tables share what is left of the element limit dynamically.
  */
 final class GuestBudget {
 
@@ -48,12 +48,36 @@ final class GuestBudget {
         return maxPages - otherMemoriesPages;
     }
 
-    /** Makes the instance's memories, in index order, each with its maximum lowered to its share. */
+    /**
+     * The largest memory, in pages, kept in one array ({@link FlatMemory}): 16 MiB, the default
+     * limit. Each access is then one bounds check, but growing copies, and a module may grow a page
+     * at a time: up to this size, everything it can make the host copy, over its whole life, is half
+     * this size squared (2 GiB, a fraction of a second). Larger memories keep Endive's pages, which
+     * growing never copies.
+     */
+    static final int FLAT_MAX_PAGES = 256;
+
+    /**
+     * @param maxPages a module's memory limit, {@code wasm.max-memory-pages}
+     * @return whether its memory grows by copying ({@link #FLAT_MAX_PAGES}), so that for a moment
+     *     the heap holds it twice
+     */
+    static boolean growthCopies(long maxPages) {
+        return maxPages <= FLAT_MAX_PAGES;
+    }
+
+    /**
+     * Makes the instance's memories, in index order, each with its maximum lowered to its share:
+     * one array where the share is at most {@link #FLAT_MAX_PAGES}, else Endive's pages.
+     */
     Function<MemoryLimits, Memory> memoryFactory() {
         return declared -> {
             int share = memoriesMade++ == 0 ? maxPages - otherMemoriesPages : declared.initialPages();
-            return new ByteArrayMemory(new MemoryLimits(
-                    declared.initialPages(), Math.min(declared.maximumPages(), share), declared.shared()));
+            MemoryLimits limits = new MemoryLimits(
+                    declared.initialPages(), Math.min(declared.maximumPages(), share), declared.shared());
+            return growthCopies(limits.maximumPages()) && !limits.shared()
+                    ? new FlatMemory(limits)
+                    : new ByteArrayMemory(limits);
         };
     }
 

@@ -380,6 +380,18 @@ public final class WasmLoader implements AutoCloseable {
         return script != null;
     }
 
+    /**
+     * Whether the guest's memory grows by copying it into a larger array, so that while it grows
+     * the heap holds it nearly twice: a JavaScript function's always, a module's where its limit
+     * ({@code wasm.max-memory-pages}) is at most 256 pages, 16 MiB. Such a memory is one array, each
+     * access one bounds check; a larger module's is in pages that growing never copies.
+     *
+     * @return whether growing the guest's memory copies it
+     */
+    public boolean memoryGrowthCopies() {
+        return isJavaScript() || GuestBudget.growthCopies(sandbox.limits().get(Limit.MAX_MEMORY_PAGES));
+    }
+
     private static void checkHeader(String name, byte[] bytes) {
         for (int i = 0; i < MAGIC.length; i++) {
             if (i >= bytes.length || bytes[i] != MAGIC[i]) {

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import run.endive.runtime.ByteArrayMemory;
 import run.endive.runtime.Memory;
 import run.endive.runtime.WasmRuntimeException;
+import run.endive.wasm.WasmEngineException;
 import run.endive.wasm.types.MemoryLimits;
 
 /**
@@ -79,9 +82,10 @@ class FlatMemoryTest {
                     trap.getMessage().startsWith("out of bounds memory access: attempted to access address: "),
                     trap.getMessage());
         }
+        // as Endive words it: a load across the end names the first byte past it
         WasmRuntimeException trap = assertThrows(WasmRuntimeException.class, () -> memory.readInt(PAGE - 3));
         assertEquals(
-                "out of bounds memory access: attempted to access address: 65533 but limit is: 65536 and size: 4",
+                "out of bounds memory access: attempted to access address: 65536 but limit is: 65536 and size: 1",
                 trap.getMessage());
         // nothing was written by the refused stores
         assertEquals(-1L, memory.readLong(PAGE - 8));
@@ -140,18 +144,130 @@ class FlatMemoryTest {
     }
 
     @Test
-    void itIsNeverSharedAndWaitingOnItTraps() {
+    void itIsNeverSharedAndWaitingOnItFailsAsOnEndivesMemories() {
         FlatMemory memory = new FlatMemory(new MemoryLimits(1, 1));
         assertFalse(memory.shared());
         assertEquals(
-                "expected shared memory",
-                assertThrows(WasmRuntimeException.class, () -> memory.waitOn(0, 0, 1L))
+                "Attempt to wait on a non-shared memory, not supported.",
+                assertThrows(WasmEngineException.class, () -> memory.waitOn(0, 0, 1L))
                         .getMessage());
         assertEquals(0, memory.notify(0, 1));
+        assertEquals(0, memory.notify(PAGE * 2, 1));
         assertThrows(IllegalArgumentException.class, () -> new FlatMemory(new MemoryLimits(1, 1, true)));
         // the atomics Endive's interface defines over plain accesses work on it
         memory.atomicWriteInt(8, 5);
         assertEquals(5, memory.atomicAddInt(8, 2));
         assertEquals(7, memory.readInt(8));
+    }
+
+    @Test
+    void aGrowTheHeapCannotHoldIsRefusedAndTheMemoryIsUnchanged() {
+        // the key's maximum: 2 GiB, more than this module's tests' heap (-Xmx512m) holds beside the copy
+        FlatMemory memory = new FlatMemory(new MemoryLimits(1, 32767));
+        memory.writeI32(0, 99);
+        assertEquals(-1, memory.grow(32766));
+        assertEquals(1, memory.pages());
+        assertEquals(99, memory.readInt(0));
+        assertEquals(1, memory.grow(1));
+    }
+
+    /**
+     * The same 20,000 random operations on this memory and on Endive's {@code ByteArrayMemory},
+     * addresses clustered around the ends of the memory: every value read is the same, every
+     * operation one refuses the other refuses with the same exception and the same words.
+     */
+    @Test
+    void behavesAsEndivesMemoryOperationByOperation() {
+        Random random = new Random(20261207L);
+        MemoryLimits limits = new MemoryLimits(1, 3);
+        FlatMemory flat = new FlatMemory(limits);
+        ByteArrayMemory endive = new ByteArrayMemory(limits);
+        for (int i = 0; i < 20_000; i++) {
+            int size = flat.pages() * PAGE;
+            int address = switch (random.nextInt(4)) {
+                case 0 -> size - 1 - random.nextInt(16);
+                case 1 -> size + random.nextInt(16) - 8;
+                case 2 -> random.nextInt(size);
+                default -> random.nextInt(64) - 32;
+            };
+            int length = random.nextInt(20) - 2;
+            long value = random.nextLong();
+            int op = random.nextInt(21);
+            Outcome expected = Outcome.of(() -> apply(endive, op, address, length, value));
+            Outcome actual = Outcome.of(() -> apply(flat, op, address, length, value));
+            String what = "operation " + op + " at " + address + " (" + length + ") on " + size + " bytes";
+            assertEquals(
+                    expected.failure() == null ? null : expected.failure().getClass(),
+                    actual.failure() == null ? null : actual.failure().getClass(),
+                    what);
+            if (expected.failure() == null) {
+                assertEquals(expected.value(), actual.value(), what);
+            } else {
+                assertEquals(expected.failure().getMessage(), actual.failure().getMessage(), what);
+            }
+        }
+        assertArrayEquals(endive.readBytes(0, endive.pages() * PAGE), flat.readBytes(0, flat.pages() * PAGE));
+    }
+
+    private record Outcome(Object value, RuntimeException failure) {
+        static Outcome of(java.util.function.Supplier<Object> operation) {
+            try {
+                return new Outcome(operation.get(), null);
+            } catch (RuntimeException e) {
+                return new Outcome(null, e);
+            }
+        }
+    }
+
+    private static Object apply(Memory memory, int op, int address, int length, long value) {
+        switch (op) {
+            case 0 -> {
+                return memory.read(address);
+            }
+            case 1 -> memory.writeByte(address, (byte) value);
+            case 2 -> {
+                return memory.readU16(address);
+            }
+            case 3 -> memory.writeShort(address, (short) value);
+            case 4 -> {
+                return memory.readInt(address);
+            }
+            case 5 -> memory.writeI32(address, (int) value);
+            case 6 -> {
+                return memory.readLong(address);
+            }
+            case 7 -> memory.writeLong(address, value);
+            case 8 -> {
+                return memory.readF32(address);
+            }
+            case 9 -> {
+                return memory.readF64(address);
+            }
+            case 10 -> {
+                return List.of(memory.readBytes(address, length)).stream()
+                        .map(java.util.Arrays::toString)
+                        .findFirst()
+                        .orElseThrow();
+            }
+            case 11 -> memory.write(address, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, length);
+            case 12 -> memory.fill((byte) value, address, address + length);
+            case 13 -> memory.copy(address, (int) (value & 0xFFFF), length);
+            case 14 -> memory.copy((int) (value & 0xFFFF), address, length);
+            case 15 -> {
+                return value % 50 == 0 ? memory.grow(length % 3) : memory.pages();
+            }
+            case 16 -> {
+                return memory.notify(address, 1);
+            }
+            case 17 -> {
+                return memory.readFloat(address);
+            }
+            case 18 -> {
+                return memory.readDouble(address);
+            }
+            case 19 -> memory.writeF32(address, Float.intBitsToFloat((int) value));
+            default -> memory.writeF64(address, Double.longBitsToDouble(value));
+        }
+        return "done";
     }
 }

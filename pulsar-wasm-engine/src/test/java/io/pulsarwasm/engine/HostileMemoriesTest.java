@@ -122,6 +122,35 @@ class HostileMemoriesTest {
         }
     }
 
+    /**
+     * A memory of at most 256 pages is one array, which growing copies: a module growing a page at a
+     * time to that limit makes the host copy 1 + 2 + ... + 255 pages, about 2 GiB, once in its life.
+     * It gets every page, with what it wrote kept, well within the class's timeout; the next grow is
+     * refused.
+     */
+    @Test
+    void growingPageByPageToAOneArrayLimitCopiesABoundedAmount() {
+        byte[] module = Wat.longGuest("""
+                (loop $grow
+                  (if (i32.ge_s (memory.grow (i32.const 1)) (i32.const 0))
+                    (then
+                      (i32.store8 (i32.mul (i32.sub (memory.size) (i32.const 1)) (i32.const 65536)) (i32.const 1))
+                      (br $grow))))
+                (local.set $i (i32.const 2))
+                (loop $sum
+                  (i64.store (i32.const 0) (i64.add (i64.load (i32.const 0))
+                    (i64.load8_u (i32.mul (local.get $i) (i32.const 65536)))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br_if $sum (i32.lt_u (local.get $i) (memory.size))))
+                (i64.add (i64.mul (i64.extend_i32_u (memory.size)) (i64.const 1000)) (i64.load (i32.const 0)))""", "");
+        try (WasmLoader loader = load(module, Limits.DEFAULTS.with(Limit.MAX_MEMORY_PAGES, 256));
+                WasmInstance guest = loader.newInstance()) {
+            assertTrue(loader.memoryGrowthCopies());
+            // 256 pages; the 254 grown each hold a 1
+            assertEquals(256_000L + 254, guest.process(0L));
+        }
+    }
+
     @Test
     void growthBeyondTheWasmMaximumIsRefused() {
         byte[] module = Wat.longGuest("(i64.extend_i32_s (memory.grow (i32.const 70000)))", "");

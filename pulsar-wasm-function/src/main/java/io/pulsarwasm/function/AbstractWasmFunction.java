@@ -155,7 +155,7 @@ public abstract class AbstractWasmFunction<I, O> implements Function<I, O> {
         HeapFit.warning(
                         loader.name(),
                         config.sandbox().limits().get(Limit.MAX_MEMORY_PAGES),
-                        loader.isJavaScript(),
+                        loader.memoryGrowthCopies(),
                         Runtime.getRuntime().maxMemory())
                 .ifPresent(warning -> host.log(LogLevel.WARN, "pulsar-wasm: " + warning));
         if (loader.entryPoint() != entryPoint) {

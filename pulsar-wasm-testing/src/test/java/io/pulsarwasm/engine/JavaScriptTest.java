@@ -214,12 +214,12 @@ class JavaScriptTest {
 
     /**
      * The engine's memory is one array, which growing copies: for a moment the heap holds the old
-     * memory and the new. A limit of a third of this JVM's heap (this module's tests run under
+     * memory and the new. A limit of a quarter of this JVM's heap (this module's tests run under
      * -Xmx512m) fills to within the engine's own share, the copies included, and the next message
      * runs.
      */
     @Test
-    void theEnginesMemoryGrowsToAThirdOfTheHeapThoughGrowingCopiesIt() throws IOException {
+    void theEnginesMemoryGrowsToAQuarterOfTheHeapThoughGrowingCopiesIt() throws IOException {
         int limitMiB = (int) Math.min(2047, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024));
         try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
                         + "  if (input !== 'fill') return input;\n"
