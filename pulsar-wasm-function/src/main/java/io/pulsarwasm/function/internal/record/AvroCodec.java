@@ -34,6 +34,17 @@ final class AvroCodec implements ValueCodec {
         AvroJson.write(decode(data), schema, out);
     }
 
+    /** Straight from the encoding to JSON ({@link AvroJson#transcode}). */
+    @Override
+    public boolean writeStreamed(byte[] data, JsonGenerator out) throws IOException {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, null);
+        AvroJson.transcode(decoder, schema, out);
+        if (!decoder.isEnd()) {
+            throw new IOException(data.length + " bytes hold more than one value of " + schema.getFullName());
+        }
+        return true;
+    }
+
     @Override
     public byte[] encode(JsonNode json, String path) {
         return write(AvroJson.read(json, schema, path));
@@ -60,7 +71,7 @@ final class AvroCodec implements ValueCodec {
 
     private byte[] write(Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
         try {
             writer.write(value, encoder);
             encoder.flush();

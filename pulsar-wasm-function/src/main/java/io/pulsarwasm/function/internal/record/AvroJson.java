@@ -22,7 +22,9 @@ import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.Decoder;
 
 /**
  * The JSON form of Avro values, both ways, driven by the schema: what a guest reads and writes for
@@ -109,6 +111,71 @@ final class AvroJson {
                 out.writeEndObject();
             }
             case UNION -> write(value, schema.getTypes().get(GenericData.get().resolveUnion(schema, value)), out);
+        }
+    }
+
+    /**
+     * Writes an Avro value as JSON straight from its binary encoding, without decoding it first:
+     * the same text {@link #write} gives for the decoded value. Records, arrays, unions, enums and
+     * scalars are streamed; bytes and fixed (base64, decimals) and maps (which Avro decodes into a
+     * hash map, whose order {@link #write} keeps) are decoded one value at a time and written by
+     * {@link #write}. A union is written as the branch its encoding names, which is the branch
+     * {@link #write} resolves for the decoded value.
+     *
+     * @param in the encoding, at the value's start; left at its end
+     * @param schema its schema
+     * @param out where the JSON goes
+     * @throws IOException if the encoding ends too soon or names a branch or symbol that is not there
+     */
+    static void transcode(Decoder in, Schema schema, JsonGenerator out) throws IOException {
+        switch (schema.getType()) {
+            case NULL -> {
+                in.readNull();
+                out.writeNull();
+            }
+            case BOOLEAN -> out.writeBoolean(in.readBoolean());
+            case INT -> out.writeNumber(in.readInt());
+            case LONG -> out.writeNumber(in.readLong());
+            case FLOAT -> writeFloating(in.readFloat(), out, true);
+            case DOUBLE -> writeFloating(in.readDouble(), out, false);
+            case STRING -> out.writeString(in.readString());
+            case BYTES, FIXED, MAP -> {
+                // bytes and fixed are rare and need their decoded form (base64, decimals): decode just this value
+                write(new GenericDatumReader<>(schema).read(null, in), schema, out);
+            }
+            case ENUM -> {
+                int index = in.readEnum();
+                List<String> symbols = schema.getEnumSymbols();
+                if (index < 0 || index >= symbols.size()) {
+                    throw new IOException("enum index " + index + " of " + symbols.size());
+                }
+                out.writeString(symbols.get(index));
+            }
+            case ARRAY -> {
+                out.writeStartArray();
+                for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+                    for (long i = 0; i < n; i++) {
+                        transcode(in, schema.getElementType(), out);
+                    }
+                }
+                out.writeEndArray();
+            }
+            case RECORD -> {
+                out.writeStartObject();
+                for (Schema.Field field : schema.getFields()) {
+                    out.writeFieldName(field.name());
+                    transcode(in, field.schema(), out);
+                }
+                out.writeEndObject();
+            }
+            case UNION -> {
+                List<Schema> branches = schema.getTypes();
+                int index = in.readIndex();
+                if (index < 0 || index >= branches.size()) {
+                    throw new IOException("union index " + index + " of " + branches.size());
+                }
+                transcode(in, branches.get(index), out);
+            }
         }
     }
 

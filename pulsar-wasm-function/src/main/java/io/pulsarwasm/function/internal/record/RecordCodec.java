@@ -134,6 +134,15 @@ public final class RecordCodec {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(data.length * 2 + 16);
         try (JsonGenerator json = JSON.createGenerator(out)) {
+            if (value.writeStreamed(data, json)) {
+                json.flush();
+                return out.toByteArray();
+            }
+        } catch (IOException | RuntimeException notStreamed) {
+            // read again below, decoded first: that way names what is wrong, as it always has
+            out.reset();
+        }
+        try (JsonGenerator json = JSON.createGenerator(out)) {
             value.write(data, json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a " + info.getType() + " record: " + e.getMessage(), e);

@@ -17,6 +17,20 @@ interface ValueCodec {
     void write(byte[] data, JsonGenerator out) throws IOException;
 
     /**
+     * Writes an encoded value as JSON without decoding it first, where the codec can: the same text
+     * as {@link #write}. On a value that does not decode it may fail part way, having written part
+     * of it; the caller then writes it again with {@link #write}, whose errors are the ones reported.
+     *
+     * @param data the value as Pulsar stores it
+     * @param out where the JSON goes
+     * @return false, having written nothing, where the codec does not stream this schema
+     * @throws IOException if the value cannot be decoded
+     */
+    default boolean writeStreamed(byte[] data, JsonGenerator out) throws IOException {
+        return false;
+    }
+
+    /**
      * Encodes a JSON value.
      *
      * @param json the value

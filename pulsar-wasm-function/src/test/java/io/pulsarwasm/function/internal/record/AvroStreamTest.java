@@ -132,6 +132,54 @@ class AvroStreamTest {
         assertSameOutcome(text);
     }
 
+    /**
+     * The other way, a record's encoding to the guest's JSON ({@link AvroJson#transcode}, no
+     * decoded value): for the encoding of any fitting text, cut short at any point, or with a byte
+     * more, the JSON written, or the failure, is that of decoding it and writing the value ({@link
+     * AvroJson#write}), the only path before. (Where the stream fails, {@code RecordCodec} writes
+     * the value again the decoding way, so a failure only has to be a failure.)
+     */
+    @Property(tries = 1000)
+    void anEncodingIsWrittenAsTheDecodedValueIsOrFailsAsItFails(@ForAll("fitting") String text) {
+        byte[] encoded;
+        try {
+            encoded = CODEC.encode(RecordCodec.parse(text.getBytes(StandardCharsets.UTF_8), "$"), "$");
+        } catch (RecordEncodingException doesNotFit) {
+            return; // an optional field given a value of another kind: no encoding to start from
+        }
+        List<byte[]> variants = new ArrayList<>();
+        variants.add(encoded);
+        variants.add(java.util.Arrays.copyOf(encoded, encoded.length + 1));
+        for (int cut = 0; cut < encoded.length; cut += 1 + cut / 4) {
+            variants.add(java.util.Arrays.copyOf(encoded, cut));
+        }
+        for (byte[] variant : variants) {
+            String decoded = json(variant, false);
+            String streamed = json(variant, true);
+            if (decoded.startsWith("failed")) {
+                assertEquals("failed", streamed.substring(0, Math.min(6, streamed.length())), text);
+            } else {
+                assertEquals(decoded, streamed, text);
+            }
+        }
+    }
+
+    private static final AvroCodec AVRO = new AvroCodec(SCHEMA);
+
+    private static String json(byte[] data, boolean streamed) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator json = RecordCodec.JSON.createGenerator(out)) {
+            if (streamed) {
+                AVRO.writeStreamed(data, json);
+            } else {
+                AVRO.write(data, json);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return "failed: " + e;
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     @Provide
     Arbitrary<String> fitting() {
         Arbitrary<String> optional = Combinators.combine(Arbitraries.of(FIELDS.subList(5, 16)), Arbitraries.of(VALUES))
