@@ -44,6 +44,8 @@ final class FlatMemory implements Memory {
     private byte[] bytes;
     private int pages;
     private DataSegment[] segments = new DataSegment[0];
+    /** The pages of the last grow the heap could not hold, until {@link #heapRefusal} reports it; 0 for none. */
+    private int heapRefused;
 
     /**
      * @param limits the initial and maximum pages; the memory starts at its initial size, zeroed
@@ -83,11 +85,31 @@ final class FlatMemory implements Memory {
                 bytes = Arrays.copyOf(bytes, (before + more) * PAGE_SIZE);
             } catch (OutOfMemoryError e) {
                 // the old array is intact: the guest sees a refused grow, which it can handle
+                heapRefused = before + more;
                 return -1;
             }
             pages = before + more;
         }
         return before;
+    }
+
+    /**
+     * What to say of a memory whose grow the JVM's heap could not hold, where the guest then failed:
+     * the guest's own words blame its memory limit, but the limit was not reached.
+     *
+     * @param memory a guest's memory
+     * @return the explanation (once per refusal), or empty if the memory is no {@code FlatMemory}
+     *     or none of its grows was refused for the heap since the last report
+     */
+    static String heapRefusal(Memory memory) {
+        if (!(memory instanceof FlatMemory flat) || flat.heapRefused == 0) {
+            return "";
+        }
+        long pages = flat.heapRefused;
+        flat.heapRefused = 0;
+        return " (the JVM's heap could not hold the guest's memory grown to " + Limit.MAX_MEMORY_PAGES.describe(pages)
+                + ", below its limit: growing copies it, so for a moment the heap needs it twice; give the instance"
+                + " more heap (--ram), or lower user config " + Limit.MAX_MEMORY_PAGES.key() + ")";
     }
 
     @Override

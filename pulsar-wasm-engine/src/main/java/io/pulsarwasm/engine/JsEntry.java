@@ -373,6 +373,10 @@ final class JsEntry implements GuestEntry {
      * cannot even make that error, throws {@code null}: either way, say which limit it met.
      */
     private String outOfMemory(String text) {
+        String heap = FlatMemory.heapRefusal(instance.memory());
+        if (!heap.isEmpty()) {
+            return heap;
+        }
         boolean engineOutOfMemory = text.startsWith("InternalError: out of memory")
                 || text.equals("uncaught null") && instance.memory().pages() >= fullPages;
         if (!engineOutOfMemory) {

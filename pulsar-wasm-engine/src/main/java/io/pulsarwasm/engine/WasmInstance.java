@@ -286,6 +286,14 @@ public final class WasmInstance implements AutoCloseable {
      * allocation of N bytes failed}, which the JavaScript engine prints before it aborts — names the
      * bytes it asked for.
      */
+    private String heapRefusal() {
+        try {
+            return FlatMemory.heapRefusal(instance.memory());
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
     /** What Go's runtime prints before it exits when memory.grow is refused. */
     private static final String GUEST_OUT_OF_MEMORY = "fatal error: out of memory";
 
@@ -296,6 +304,10 @@ public final class WasmInstance implements AutoCloseable {
      * or when what the guest reported it failed to allocate would have taken it past the limit.
      */
     private String atLimit(String diagnostics) {
+        String heap = heapRefusal();
+        if (!heap.isEmpty()) {
+            return heap;
+        }
         Matcher failed = FAILED_ALLOCATION.matcher(diagnostics);
         if (budget.memoryAtLimit(instance)
                 || failed.find() && budget.memoryWouldPassLimit(instance, Long.parseLong(failed.group(1)))

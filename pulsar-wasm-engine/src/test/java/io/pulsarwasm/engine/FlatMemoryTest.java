@@ -168,7 +168,15 @@ class FlatMemoryTest {
         assertEquals(-1, memory.grow(32766));
         assertEquals(1, memory.pages());
         assertEquals(99, memory.readInt(0));
+        // said once, for the guest's failure that follows
+        assertEquals(
+                " (the JVM's heap could not hold the guest's memory grown to 32767 pages (2097088 KiB), below its limit:"
+                        + " growing copies it, so for a moment the heap needs it twice; give the instance more heap"
+                        + " (--ram), or lower user config wasm.max-memory-pages)",
+                FlatMemory.heapRefusal(memory));
+        assertEquals("", FlatMemory.heapRefusal(memory));
         assertEquals(1, memory.grow(1));
+        assertEquals("", FlatMemory.heapRefusal(memory));
     }
 
     /**

@@ -237,6 +237,29 @@ class JavaScriptTest {
         }
     }
 
+    /**
+     * A limit beyond what this JVM's heap holds (this module's tests run under -Xmx512m): the
+     * engine's memory grows until the heap cannot hold the copy, which is refused like a grow past
+     * the limit; the error says it was the heap, not the limit, and the next message runs.
+     */
+    @Test
+    void aGrowTheHeapCannotHoldIsReportedAsTheHeapsNotTheLimits() throws IOException {
+        int limitPages = (int) Math.min(32767, Runtime.getRuntime().maxMemory() * 2 / (64 * 1024));
+        try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"
+                        + "  if (input !== 'fill') return input;\n"
+                        + "  const kept = [];\n"
+                        + "  for (;;) kept.push(new Uint8Array(1024 * 1024));\n"
+                        + "}\n")
+                .config("wasm.max-memory-pages", limitPages)) {
+            WasmExecutionException e = assertThrows(WasmExecutionException.class, () -> tester.process("fill"));
+            assertTrue(
+                    e.getMessage().contains("(the JVM's heap could not hold the guest's memory grown to ")
+                            && e.getMessage().contains("below its limit: growing copies it"),
+                    e.getMessage());
+            assertEquals("next", tester.process("next"));
+        }
+    }
+
     @Test
     void everyWayTheEngineRunsOutOfMemoryNamesTheLimitAndTheNextMessageRuns() throws IOException {
         try (WasmFunctionTester<String, String> tester = strings("export function process(input) {\n"

@@ -38,7 +38,7 @@ final class AvroCodec implements ValueCodec {
     @Override
     public boolean writeStreamed(byte[] data, JsonGenerator out) throws IOException {
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, null);
-        AvroJson.transcode(decoder, schema, out);
+        AvroJson.transcode(decoder, data.length, schema, out);
         if (!decoder.isEnd()) {
             throw new IOException(data.length + " bytes hold more than one value of " + schema.getFullName());
         }
@@ -102,7 +102,7 @@ final class AvroCodec implements ValueCodec {
         }
     }
 
-    private static final int FREE_ITEMS = 65_536;
+    private static final int FREE_ITEMS = AvroJson.FREE_ITEMS;
     private static final Schema MAP_KEY = Schema.create(Schema.Type.STRING);
     private static final int MAX_DEPTH = 1000;
 

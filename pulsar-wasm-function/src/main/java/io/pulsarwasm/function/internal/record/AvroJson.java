@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalType;
@@ -116,18 +117,43 @@ final class AvroJson {
 
     /**
      * Writes an Avro value as JSON straight from its binary encoding, without decoding it first:
-     * the same text {@link #write} gives for the decoded value. Records, arrays, unions, enums and
-     * scalars are streamed; bytes and fixed (base64, decimals) and maps (which Avro decodes into a
-     * hash map, whose order {@link #write} keeps) are decoded one value at a time and written by
-     * {@link #write}. A union is written as the branch its encoding names, which is the branch
-     * {@link #write} resolves for the decoded value.
+     * the same text {@link #write} gives for the decoded value. Records, arrays, unions, enums,
+     * scalars, bytes and fixed are streamed; maps (which Avro decodes into a hash map, whose order
+     * {@link #write} keeps) are decoded one map at a time and written by {@link #write}. A union is
+     * written as the branch its encoding names, which is the branch {@link #write} resolves for the
+     * decoded value. The items of all arrays together may be at most {@value #FREE_ITEMS} more than
+     * the encoding has bytes: an item of no size (a null, an empty record) costs nothing to
+     * declare, and a few bytes would otherwise have the host write billions.
      *
      * @param in the encoding, at the value's start; left at its end
+     * @param size the encoding's length in bytes
      * @param schema its schema
      * @param out where the JSON goes
+     * @throws TooManyItems if the arrays declare more items than that
      * @throws IOException if the encoding ends too soon or names a branch or symbol that is not there
      */
-    static void transcode(Decoder in, Schema schema, JsonGenerator out) throws IOException {
+    static void transcode(Decoder in, int size, Schema schema, JsonGenerator out) throws IOException {
+        transcode(in, schema, out, new long[] {size + (long) FREE_ITEMS});
+    }
+
+    /** Items of no size an encoding may declare beyond one a byte, as {@code AvroCodec}'s check of a guest's own allows. */
+    static final int FREE_ITEMS = 65_536;
+
+    /**
+     * An encoding whose arrays declare more items than its bytes can hold: final, not read again by
+     * decoding, which would allocate them all.
+     */
+    static final class TooManyItems extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyItems() {
+            super("more array items than the bytes can hold");
+        }
+    }
+
+    private static final Map<Schema, GenericDatumReader<Object>> MAP_READERS = new ConcurrentHashMap<>();
+
+    private static void transcode(Decoder in, Schema schema, JsonGenerator out, long[] items) throws IOException {
         switch (schema.getType()) {
             case NULL -> {
                 in.readNull();
@@ -139,10 +165,19 @@ final class AvroJson {
             case FLOAT -> writeFloating(in.readFloat(), out, true);
             case DOUBLE -> writeFloating(in.readDouble(), out, false);
             case STRING -> out.writeString(in.readString());
-            case BYTES, FIXED, MAP -> {
-                // bytes and fixed are rare and need their decoded form (base64, decimals): decode just this value
-                write(new GenericDatumReader<>(schema).read(null, in), schema, out);
+            case BYTES -> write(in.readBytes(null), schema, out);
+            case FIXED -> {
+                byte[] bytes = new byte[schema.getFixedSize()];
+                in.readFixed(bytes);
+                write(new GenericData.Fixed(schema, bytes), schema, out);
             }
+            case MAP ->
+                write(
+                        MAP_READERS
+                                .computeIfAbsent(schema, mapSchema -> new GenericDatumReader<>(mapSchema))
+                                .read(null, in),
+                        schema,
+                        out);
             case ENUM -> {
                 int index = in.readEnum();
                 List<String> symbols = schema.getEnumSymbols();
@@ -154,8 +189,12 @@ final class AvroJson {
             case ARRAY -> {
                 out.writeStartArray();
                 for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+                    if (n < 0 || n > items[0]) {
+                        throw new TooManyItems();
+                    }
+                    items[0] -= n;
                     for (long i = 0; i < n; i++) {
-                        transcode(in, schema.getElementType(), out);
+                        transcode(in, schema.getElementType(), out, items);
                     }
                 }
                 out.writeEndArray();
@@ -164,7 +203,7 @@ final class AvroJson {
                 out.writeStartObject();
                 for (Schema.Field field : schema.getFields()) {
                     out.writeFieldName(field.name());
-                    transcode(in, field.schema(), out);
+                    transcode(in, field.schema(), out, items);
                 }
                 out.writeEndObject();
             }
@@ -174,7 +213,7 @@ final class AvroJson {
                 if (index < 0 || index >= branches.size()) {
                     throw new IOException("union index " + index + " of " + branches.size());
                 }
-                transcode(in, branches.get(index), out);
+                transcode(in, branches.get(index), out, items);
             }
         }
     }

@@ -138,6 +138,8 @@ public final class RecordCodec {
                 json.flush();
                 return out.toByteArray();
             }
+        } catch (AvroJson.TooManyItems e) {
+            throw new UncheckedIOException("cannot read a " + info.getType() + " record: " + e.getMessage(), e);
         } catch (IOException | RuntimeException notStreamed) {
             // read again below, decoded first: that way names what is wrong, as it always has
             out.reset();

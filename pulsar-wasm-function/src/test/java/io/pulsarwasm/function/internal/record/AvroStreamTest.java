@@ -166,6 +166,68 @@ class AvroStreamTest {
 
     private static final AvroCodec AVRO = new AvroCodec(SCHEMA);
 
+    /**
+     * A hostile input: six bytes declaring two billion nulls. Written out, that is 10 GB of JSON;
+     * it fails at once, naming why, and is not read again by decoding (which would allocate an
+     * array of two billion).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void anArrayOfMoreItemsThanItsBytesCanHoldFailsAtOnce() {
+        Schema nulls = new Schema.Parser()
+                .parse("{\"type\": \"record\", \"name\": \"Nulls\", \"fields\": "
+                        + "[{\"name\": \"n\", \"type\": {\"type\": \"array\", \"items\": \"null\"}}]}");
+        RecordCodec codec = RecordCodec.of(
+                org.apache.pulsar.client.api.Schema.generic(org.apache.pulsar.common.schema.SchemaInfo.builder()
+                        .name("nulls")
+                        .type(org.apache.pulsar.common.schema.SchemaType.AVRO)
+                        .schema(nulls.toString().getBytes(StandardCharsets.UTF_8))
+                        .build()));
+        // zigzag 2,000,000,000 = 4,000,000,000: 0x80 0xD0 0xAC 0xF3 0x0E, then the end of the array
+        byte[] hostile = {(byte) 0x80, (byte) 0xD0, (byte) 0xAC, (byte) 0xF3, 0x0E, 0};
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> codec.toJson(hostile, null));
+        assertEquals("cannot read a AVRO record: more array items than the bytes can hold", e.getMessage());
+        // 65,536 nulls in three bytes are still read (the allowance for items of no size)
+        byte[] allowed = {(byte) 0x80, (byte) 0x80, 0x08, 0};
+        String read = new String(codec.toJson(allowed, null), StandardCharsets.UTF_8);
+        assertEquals("{\"n\":[" + String.join(",", java.util.Collections.nCopies(65_536, "null")) + "]}", read);
+    }
+
+    /**
+     * Encodings the writer does not make but a producer may: arrays in several blocks, and blocks
+     * with a negative count followed by their size in bytes. Both ways read them alike.
+     */
+    @Test
+    void blocksOfEveryKindAreReadAsDecodingReadsThem() {
+        // the record with i=1, l=2, f=1.5, d=3.5, s="x", ... as the writer makes it, its array "a" replaced below
+        byte[] base = CODEC.encode(
+                RecordCodec.parse(
+                        "{\"i\": 1, \"l\": 2, \"d\": 3.5, \"s\": \"x\", \"a\": [7]}".getBytes(StandardCharsets.UTF_8),
+                        "$"),
+                "$");
+        String plain = json(base, false);
+        assertEquals(plain, json(base, true));
+        // find the array [7]: count 1 (0x02), item 7 (0x0E), end (0x00)
+        int at = -1;
+        for (int k = 0; k + 2 < base.length; k++) {
+            if (base[k] == 0x02 && base[k + 1] == 0x0E && base[k + 2] == 0x00) {
+                at = k;
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(at >= 0);
+        // [7, 8] as two blocks, then as one block of count -2 with its size (2 bytes)
+        for (byte[] array : new byte[][] {{0x02, 0x0E, 0x02, 0x10, 0x00}, {0x03, 0x04, 0x0E, 0x10, 0x00}}) {
+            byte[] variant = new byte[base.length - 3 + array.length];
+            System.arraycopy(base, 0, variant, 0, at);
+            System.arraycopy(array, 0, variant, at, array.length);
+            System.arraycopy(base, at + 3, variant, at + array.length, base.length - at - 3);
+            String decoded = json(variant, false);
+            org.junit.jupiter.api.Assertions.assertTrue(decoded.contains("\"a\":[7,8]"), decoded);
+            assertEquals(decoded, json(variant, true));
+        }
+    }
+
     private static String json(byte[] data, boolean streamed) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (com.fasterxml.jackson.core.JsonGenerator json = RecordCodec.JSON.createGenerator(out)) {
