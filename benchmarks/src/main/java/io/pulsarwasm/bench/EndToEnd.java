@@ -25,6 +25,7 @@ import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.common.functions.ConsumerConfig;
 import org.apache.pulsar.common.functions.FunctionConfig;
 
 /**
@@ -89,6 +90,13 @@ final class EndToEnd {
             String counter) {}
 
     private static final int RATE = Integer.getInteger("bench.rate", 1000);
+    /**
+     * A subject's config key (taken out before deploying) naming its input's schema type, as
+     * pulsar-admin's {@code --input-specs} gives it.
+     */
+    private static final String INPUT_SCHEMA_TYPE = "bench.input-schema-type";
+
+    private static final String UNDECODED = "io.pulsarwasm.schema.UndecodedAutoConsume";
     private static final int PACED_MESSAGES = Integer.getInteger("bench.paced-messages", 5000);
     /** Messages each function instance processes unmeasured first, unless {@code bench.warm-up} says otherwise. */
     private static final int WARM_UP_MESSAGES = 100_000;
@@ -265,10 +273,32 @@ final class EndToEnd {
                                     null,
                                     null),
                             new Subject(
+                                    "wasm, JSON mapping, input undecoded",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmRecordFunction",
+                                    Map.of("wasm.module", record, INPUT_SCHEMA_TYPE, UNDECODED),
+                                    Kind.USERS,
+                                    null,
+                                    null),
+                            new Subject(
                                     "wasm, raw format",
                                     Artifacts.genericNar(),
                                     "io.pulsarwasm.function.WasmRecordFunction",
                                     Map.of("wasm.module", recordRaw, "wasm.record.format", "raw"),
+                                    Kind.USERS,
+                                    null,
+                                    null),
+                            new Subject(
+                                    "wasm, raw format, input undecoded",
+                                    Artifacts.genericNar(),
+                                    "io.pulsarwasm.function.WasmRecordFunction",
+                                    Map.of(
+                                            "wasm.module",
+                                            recordRaw,
+                                            "wasm.record.format",
+                                            "raw",
+                                            INPUT_SCHEMA_TYPE,
+                                            UNDECODED),
                                     Kind.USERS,
                                     null,
                                     null)));
@@ -496,6 +526,7 @@ final class EndToEnd {
         String input = "persistent://public/default/" + name + "-in";
         String output = "persistent://public/default/" + name + "-out";
         Map<String, Object> config = new LinkedHashMap<>(subject.config());
+        Object inputSchemaType = config.remove(INPUT_SCHEMA_TYPE);
         String sideTopic = subject.sideTopic() == null ? null : subject.sideTopic() + "-" + name;
         if (sideTopic != null) {
             config.put("side-topic", sideTopic);
@@ -508,7 +539,15 @@ final class EndToEnd {
                         .name(name)
                         .className(subject.className())
                         .runtime(FunctionConfig.Runtime.JAVA)
-                        .inputs(List.of(input))
+                        .inputs(inputSchemaType == null ? List.of(input) : null)
+                        .inputSpecs(
+                                inputSchemaType == null
+                                        ? null
+                                        : Map.of(
+                                                input,
+                                                ConsumerConfig.builder()
+                                                        .schemaType(inputSchemaType.toString())
+                                                        .build()))
                         .output(output)
                         .userConfig(config)
                         .subscriptionPosition(SubscriptionInitialPosition.Earliest)

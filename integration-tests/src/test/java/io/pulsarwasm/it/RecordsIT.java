@@ -15,13 +15,15 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.schema.GenericRecord;
 import org.apache.pulsar.client.api.schema.GenericSchema;
+import org.apache.pulsar.common.functions.ConsumerConfig;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.schema.KeyValue;
 import org.apache.pulsar.common.schema.KeyValueEncodingType;
 import org.apache.pulsar.common.schema.SchemaInfo;
 import org.apache.pulsar.common.schema.SchemaType;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Record functions on a real Pulsar: the Rust {@code records} sample (upper-cases {@code name},
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class RecordsIT extends RealPulsarTest {
 
     static final String RECORD_FUNCTION = "io.pulsarwasm.function.WasmRecordFunction";
+    private static final String AUTO_CONSUME = "AUTO_CONSUME (Pulsar's default)";
+    private static final String UNDECODED = "io.pulsarwasm.schema.UndecodedAutoConsume";
 
     private static final String V1 = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"it\",\"fields\":["
             + "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"age\",\"type\":\"int\"}]}";
@@ -74,19 +78,21 @@ class RecordsIT extends RealPulsarTest {
                 .toList();
     }
 
-    @Test
-    void anAvroTopicEvolvesMidStreamAndARecordThatDoesNotFitIsDeadLettered() throws Exception {
-        deploy("rec-avro", Map.of(), "rec-avro-dlq");
-        try (Consumer<GenericRecord> outputs = Messages.subscribe(client, NS + "rec-avro-out", Schema.AUTO_CONSUME());
-                Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + "rec-avro-dlq", Schema.BYTES)) {
+    @ParameterizedTest(name = "input schema {0}")
+    @ValueSource(strings = {AUTO_CONSUME, UNDECODED})
+    void anAvroTopicEvolvesMidStreamAndARecordThatDoesNotFitIsDeadLettered(String inputSchema) throws Exception {
+        String name = "rec-avro" + suffix(inputSchema);
+        deploy(name, Map.of(), name + "-dlq", inputSchema);
+        try (Consumer<GenericRecord> outputs = Messages.subscribe(client, NS + name + "-out", Schema.AUTO_CONSUME());
+                Consumer<byte[]> deadLetters = Messages.subscribe(client, NS + name + "-dlq", Schema.BYTES)) {
             try (Producer<GenericRecord> v1 =
-                    client.newProducer(AVRO_V1).topic(NS + "rec-avro-in").create()) {
+                    client.newProducer(AVRO_V1).topic(NS + name + "-in").create()) {
                 v1.send(user(AVRO_V1, "ada", 36));
                 v1.send(user(AVRO_V1, "max", Integer.MAX_VALUE));
                 v1.send(user(AVRO_V1, "bob", 40));
             }
             try (Producer<GenericRecord> v2 =
-                    client.newProducer(AVRO_V2).topic(NS + "rec-avro-in").create()) {
+                    client.newProducer(AVRO_V2).topic(NS + name + "-in").create()) {
                 v2.send(AVRO_V2.newRecordBuilder()
                         .set("name", "cyd")
                         .set("age", 7)
@@ -112,33 +118,51 @@ class RecordsIT extends RealPulsarTest {
             Message<byte[]> dead =
                     Messages.receive(deadLetters, 1, DEAD_LETTER_WAIT).get(0);
             assertEquals("max", AVRO_V1.decode(dead.getValue()).getField("name"));
+            // Pulsar's dead-letter producer sends a message in its consumer's schema: AUTO_CONSUME's is the
+            // message's version; UndecodedAutoConsume has none, so the bytes arrive without one
+            if (inputSchema.equals(UNDECODED)) {
+                assertNull(dead.getSchemaVersion());
+            } else {
+                SchemaInfo deadSchema = admin.schemas()
+                        .getSchemaInfo(
+                                NS + name + "-dlq",
+                                java.nio.ByteBuffer.wrap(dead.getSchemaVersion())
+                                        .getLong());
+                assertEquals(SchemaType.AVRO, deadSchema.getType());
+                assertEquals(
+                        Schema.generic(avro(V1)).getSchemaInfo().getSchemaDefinition(),
+                        Schema.generic(deadSchema).getSchemaInfo().getSchemaDefinition(),
+                        "the dead letter's version is its own (v1)");
+            }
             Awaitility.await("the reason in the log")
                     .atMost(LIVENESS)
-                    .until(() -> pulsar.functionLog("public", "default", "rec-avro")
+                    .until(() -> pulsar.functionLog("public", "default", name)
                             .contains("the output of export 'process' cannot be "
-                                    + "written: the value does not fit schema AVRO 'public/default/rec-avro-in' (the input's): $.age: expected an int "
-                                    + "(32-bit integer), got 2147483648"));
+                                    + "written: the value does not fit schema AVRO 'public/default/" + name
+                                    + "-in' (the input's): $.age: expected an int (32-bit integer), got 2147483648"));
         }
-        Functions.delete(admin, "rec-avro");
+        Functions.delete(admin, name);
     }
 
-    @Test
-    void jsonProtobufKeyValueAndSchemalessTopics() throws Exception {
-        deploy("rec-json", Map.of(), null);
-        deploy("rec-proto", Map.of("increment", "number"), null);
-        deploy("rec-kv", Map.of(), null);
-        deploy("rec-bytes", Map.of(), null);
+    @ParameterizedTest(name = "input schema {0}")
+    @ValueSource(strings = {AUTO_CONSUME, UNDECODED})
+    void jsonProtobufKeyValueAndSchemalessTopics(String inputSchema) throws Exception {
+        String s = suffix(inputSchema);
+        deploy("rec-json" + s, Map.of(), null, inputSchema);
+        deploy("rec-proto" + s, Map.of("increment", "number"), null, inputSchema);
+        deploy("rec-kv" + s, Map.of(), null, inputSchema);
+        deploy("rec-bytes" + s, Map.of(), null, inputSchema);
         Schema<UserV1> json = Schema.JSON(UserV1.class);
         Schema<KeyValue<String, GenericRecord>> keyValue =
                 Schema.KeyValue(Schema.STRING, AVRO_V1, KeyValueEncodingType.SEPARATED);
-        try (Consumer<UserV1> jsonOut = Messages.subscribe(client, NS + "rec-json-out", json);
+        try (Consumer<UserV1> jsonOut = Messages.subscribe(client, NS + "rec-json" + s + "-out", json);
                 Consumer<Field> protoOut =
-                        Messages.subscribe(client, NS + "rec-proto-out", Schema.PROTOBUF_NATIVE(Field.class));
+                        Messages.subscribe(client, NS + "rec-proto" + s + "-out", Schema.PROTOBUF_NATIVE(Field.class));
                 Consumer<KeyValue<String, GenericRecord>> kvOut =
-                        Messages.subscribe(client, NS + "rec-kv-out", keyValue);
-                Consumer<byte[]> bytesOut = Messages.subscribe(client, NS + "rec-bytes-out", Schema.BYTES)) {
+                        Messages.subscribe(client, NS + "rec-kv" + s + "-out", keyValue);
+                Consumer<byte[]> bytesOut = Messages.subscribe(client, NS + "rec-bytes" + s + "-out", Schema.BYTES)) {
             try (Producer<UserV1> producer =
-                    client.newProducer(json).topic(NS + "rec-json-in").create()) {
+                    client.newProducer(json).topic(NS + "rec-json" + s + "-in").create()) {
                 // a record function's output is in the input's trace too, with a span of its own
                 producer.newMessage()
                         .value(new UserV1("grace", 85))
@@ -146,7 +170,7 @@ class RecordsIT extends RealPulsarTest {
                         .send();
             }
             try (Producer<Field> producer = client.newProducer(Schema.PROTOBUF_NATIVE(Field.class))
-                    .topic(NS + "rec-proto-in")
+                    .topic(NS + "rec-proto" + s + "-in")
                     .create()) {
                 producer.send(Field.newBuilder()
                         .setName("id")
@@ -154,13 +178,19 @@ class RecordsIT extends RealPulsarTest {
                         .setJsonName("id")
                         .build());
             }
-            try (Producer<KeyValue<String, GenericRecord>> producer =
-                    client.newProducer(keyValue).topic(NS + "rec-kv-in").create()) {
+            try (Producer<KeyValue<String, GenericRecord>> producer = client.newProducer(keyValue)
+                    .topic(NS + "rec-kv" + s + "-in")
+                    .create()) {
                 producer.send(new KeyValue<>("k1", user(AVRO_V1, "alan", 41)));
-                producer.send(new KeyValue<>("k2", null)); // a tombstone: the guest reads "value": null and echoes it
+                if (!inputSchema.equals(UNDECODED)) {
+                    // a tombstone: the guest reads "value": null and echoes it. Not with UndecodedAutoConsume:
+                    // Pulsar hands a function no message whose value decodes to null, and stops the instance
+                    producer.send(new KeyValue<>("k2", null));
+                }
             }
-            try (Producer<byte[]> producer =
-                    client.newProducer(Schema.BYTES).topic(NS + "rec-bytes-in").create()) {
+            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES)
+                    .topic(NS + "rec-bytes" + s + "-in")
+                    .create()) {
                 producer.send("hello".getBytes(StandardCharsets.UTF_8));
             }
             Message<UserV1> fromJson = Messages.receive(jsonOut, 1, LIVENESS).get(0);
@@ -173,7 +203,7 @@ class RecordsIT extends RealPulsarTest {
                     "traceparent " + span);
             assertEquals(
                     SchemaType.JSON,
-                    admin.schemas().getSchemaInfo(NS + "rec-json-out").getType());
+                    admin.schemas().getSchemaInfo(NS + "rec-json" + s + "-out").getType());
 
             Field field = Messages.receive(protoOut, 1, LIVENESS).get(0).getValue();
             assertEquals(
@@ -184,7 +214,8 @@ class RecordsIT extends RealPulsarTest {
                             .build(),
                     field);
 
-            List<Message<KeyValue<String, GenericRecord>>> pairs = Messages.receive(kvOut, 2, LIVENESS);
+            List<Message<KeyValue<String, GenericRecord>>> pairs =
+                    Messages.receive(kvOut, inputSchema.equals(UNDECODED) ? 1 : 2, LIVENESS);
             KeyValue<String, GenericRecord> pair = pairs.get(0).getValue();
             assertEquals(
                     List.of("k1", "ALAN", 42),
@@ -192,19 +223,27 @@ class RecordsIT extends RealPulsarTest {
                             pair.getKey(),
                             pair.getValue().getField("name"),
                             pair.getValue().getField("age")));
-            assertEquals("k2", pairs.get(1).getValue().getKey());
-            assertNull(pairs.get(1).getValue().getValue());
+            if (!inputSchema.equals(UNDECODED)) {
+                assertEquals("k2", pairs.get(1).getValue().getKey());
+                assertNull(pairs.get(1).getValue().getValue());
+            }
 
             Message<byte[]> bytes = Messages.receive(bytesOut, 1, LIVENESS).get(0);
             assertEquals("HELLO", new String(bytes.getValue(), StandardCharsets.UTF_8));
             assertNull(bytes.getSchemaVersion());
         }
         for (String name : List.of("rec-json", "rec-proto", "rec-kv", "rec-bytes")) {
-            Functions.delete(admin, name);
+            Functions.delete(admin, name + s);
         }
     }
 
-    private static void deploy(String name, Map<String, Object> config, String deadLetterTopic) throws Exception {
+    /** The topics' own names for Pulsar's AUTO_CONSUME, a suffix for UndecodedAutoConsume. */
+    private static String suffix(String inputSchema) {
+        return inputSchema.equals(UNDECODED) ? "-u" : "";
+    }
+
+    private static void deploy(String name, Map<String, Object> config, String deadLetterTopic, String inputSchema)
+            throws Exception {
         Map<String, Object> userConfig = new java.util.HashMap<>(config);
         userConfig.put("wasm.module", "file://" + pulsar.visibleToWorker(Artifacts.sample("records.wasm")));
         FunctionConfig.FunctionConfigBuilder builder = FunctionConfig.builder()
@@ -213,10 +252,18 @@ class RecordsIT extends RealPulsarTest {
                 .name(name)
                 .className(RECORD_FUNCTION)
                 .runtime(FunctionConfig.Runtime.JAVA)
-                .inputs(List.of(NS + name + "-in"))
                 .output(NS + name + "-out")
                 .subscriptionPosition(SubscriptionInitialPosition.Earliest)
                 .userConfig(userConfig);
+        // Pulsar's default for a GenericObject function is AUTO_CONSUME; the other is given as pulsar-admin's
+        // --input-specs '{"<topic>":{"schemaType":"io.pulsarwasm.schema.UndecodedAutoConsume"}}' gives it
+        if (inputSchema.equals(UNDECODED)) {
+            builder.inputSpecs(Map.of(
+                    NS + name + "-in",
+                    ConsumerConfig.builder().schemaType(UNDECODED).build()));
+        } else {
+            builder.inputs(List.of(NS + name + "-in"));
+        }
         if (deadLetterTopic != null) {
             builder.maxMessageRetries(1).deadLetterTopic(NS + deadLetterTopic).timeoutMs(RETRY_DELAY_MS);
         }

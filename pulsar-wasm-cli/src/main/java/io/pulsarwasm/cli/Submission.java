@@ -2,6 +2,8 @@ package io.pulsarwasm.cli;
 
 import com.google.gson.GsonBuilder;
 import io.pulsarwasm.function.EventTimeConfig;
+import io.pulsarwasm.function.WasmRecordFunction;
+import io.pulsarwasm.schema.UndecodedAutoConsume;
 import io.pulsarwasm.tools.NarPackager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.common.functions.ConsumerConfig;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.functions.Resources;
 import org.apache.pulsar.common.functions.WindowConfig;
@@ -199,6 +202,16 @@ abstract class Submission implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the equivalent pulsar-admin line and change nothing")
     boolean dryRun;
 
+    @Option(
+            names = "--undecoded-inputs",
+            description = "a record function: read its inputs with io.pulsarwasm.schema.UndecodedAutoConsume, so "
+                    + "Pulsar does not decode every message the function reads from its encoding anyway (about a "
+                    + "sixth of a JSON record function's CPU). Not for KeyValue topics with "
+                    + "tombstones: Pulsar stops the instance on one. Not with dead-lettering. An update that sends "
+                    + "the inputs without it puts them back to Pulsar's AUTO_CONSUME. docs/records.md, "
+                    + "\"Inputs left undecoded\"")
+    boolean undecodedInputs;
+
     /** @return {@code create} or {@code update}, as {@code pulsar-admin functions} names it */
     abstract String verb();
 
@@ -214,6 +227,9 @@ abstract class Submission implements Callable<Integer> {
         Project loaded = Project.find(dir);
         FunctionConfig config = config(loaded);
         Path nar = nar(loaded, config);
+        if (undecodedInputs) {
+            undecodedRecordInputs(config);
+        }
         if (dryRun) {
             spec.commandLine().getOut().println(pulsarAdminLine(pulsar.adminUrl(), verb(), nar, config));
             return ExitCodes.OK;
@@ -229,7 +245,7 @@ abstract class Submission implements Callable<Integer> {
         }
         String done = verb().equals("create")
                 ? "Deployed " + function.describe(dir) + " (" + config.getClassName() + ", " + nar.getFileName()
-                        + "): inputs " + String.join(", ", config.getInputs())
+                        + "): inputs " + String.join(", ", inputs(config))
                         + (config.getOutput() != null ? "; output " + config.getOutput() : "; no output topic")
                 : "Updated " + function.describe(dir) + " (" + config.getClassName() + ", " + nar.getFileName() + ")";
         spec.commandLine().getOut().println(done);
@@ -409,6 +425,52 @@ abstract class Submission implements Callable<Integer> {
         return packaged.nar();
     }
 
+    /**
+     * A record function's inputs, read with {@link UndecodedAutoConsume}: Pulsar then does not
+     * decode each input the function maps from its encoding anyway.
+     *
+     * @param config a function's config, its class set
+     * @throws CliException if the function is not a record function, or Pulsar dead-letters its
+     *     messages (they would reach the dead-letter topic without their schema version)
+     */
+    static void undecodedRecordInputs(FunctionConfig config) {
+        String record = WasmRecordFunction.class.getName();
+        if (!record.equals(config.getClassName())) {
+            throw CliException.usage(
+                    "--undecoded-inputs is for record functions (" + record + "), not " + config.getClassName());
+        }
+        if (config.getMaxMessageRetries() != null || config.getDeadLetterTopic() != null) {
+            throw CliException.usage("--undecoded-inputs does not go with --max-message-retries or "
+                    + "--dead-letter-topic: Pulsar would dead-letter the messages without their schema version");
+        }
+        if (config.getInputs() == null || config.getInputs().isEmpty()) {
+            throw CliException.usage(
+                    "--undecoded-inputs needs the inputs: give --inputs (or \"inputs\" in " + Project.FILE + ")");
+        }
+        Map<String, ConsumerConfig> specs = new LinkedHashMap<>();
+        for (String topic : config.getInputs()) {
+            specs.put(
+                    topic,
+                    ConsumerConfig.builder()
+                            .schemaType(UndecodedAutoConsume.class.getName())
+                            .build());
+        }
+        config.setInputSpecs(specs);
+        // not also as plain inputs: on update, Pulsar resets the spec of every topic listed there to its default
+        config.setInputs(null);
+    }
+
+    /** @return a config's input topics: its plain inputs, then those with a spec of their own */
+    static List<String> inputs(FunctionConfig config) {
+        List<String> all = new ArrayList<>(config.getInputs() != null ? config.getInputs() : List.of());
+        if (config.getInputSpecs() != null) {
+            config.getInputSpecs().keySet().stream()
+                    .filter(topic -> !all.contains(topic))
+                    .forEach(all::add);
+        }
+        return all;
+    }
+
     private static boolean isOlder(Path file, Path than) {
         try {
             return Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(than)) < 0;
@@ -433,8 +495,17 @@ abstract class Submission implements Callable<Integer> {
         add(args, "--tenant", config.getTenant());
         add(args, "--namespace", config.getNamespace());
         add(args, "--name", config.getName());
+        Map<String, ConsumerConfig> specs = config.getInputSpecs() != null ? config.getInputSpecs() : Map.of();
         if (config.getInputs() != null && !config.getInputs().isEmpty()) {
             add(args, "--inputs", String.join(",", config.getInputs()));
+        }
+        if (!specs.isEmpty()) {
+            Map<String, Map<String, String>> schemaTypes = new LinkedHashMap<>();
+            specs.forEach((topic, spec) -> schemaTypes.put(topic, Map.of("schemaType", spec.getSchemaType())));
+            add(
+                    args,
+                    "--input-specs",
+                    new GsonBuilder().disableHtmlEscaping().create().toJson(schemaTypes));
         }
         add(args, "--output", config.getOutput());
         if (config.getUserConfig() != null && !config.getUserConfig().isEmpty()) {

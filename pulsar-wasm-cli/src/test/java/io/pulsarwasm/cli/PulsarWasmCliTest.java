@@ -348,6 +348,105 @@ class PulsarWasmCliTest {
     }
 
     @Test
+    void undecodedInputsAreSentOnlyAsInputSpecsWhichAnUpdateWouldOtherwiseReset() {
+        org.apache.pulsar.common.functions.FunctionConfig config =
+                org.apache.pulsar.common.functions.FunctionConfig.builder()
+                        .className("io.pulsarwasm.function.WasmRecordFunction")
+                        .inputs(List.of("a", "persistent://t/n/b"))
+                        .build();
+        Submission.undecodedRecordInputs(config);
+        assertEquals(null, config.getInputs());
+        assertEquals(List.of("a", "persistent://t/n/b"), Submission.inputs(config));
+        for (String topic : Submission.inputs(config)) {
+            assertEquals(
+                    "io.pulsarwasm.schema.UndecodedAutoConsume",
+                    config.getInputSpecs().get(topic).getSchemaType());
+        }
+    }
+
+    @Test
+    void aRecordFunctionsInputsAreLeftUndecodedOnlyWhenAskedAndNotWithDeadLettering() throws IOException {
+        Path dir = javaScriptProject("export function process(input) { return input; }");
+        Files.writeString(dir.resolve("f.nar"), "a NAR");
+        String[] common = {
+            "deploy",
+            "--dir",
+            dir.toString(),
+            "--dry-run",
+            "--admin-url",
+            "http://pulsar:8080",
+            "--jar",
+            dir.resolve("f.nar").toString(),
+            "--classname",
+            "io.pulsarwasm.function.WasmRecordFunction",
+            "--inputs",
+            "in-1,persistent://t/n/in-2",
+            "--runtime-flags",
+            ""
+        };
+        String line = "bin/pulsar-admin --admin-url http://pulsar:8080 functions create --jar " + dir.resolve("f.nar")
+                + " --classname io.pulsarwasm.function.WasmRecordFunction --tenant public --namespace default"
+                + " --name f ";
+        Result undecoded = run(concat(common, "--undecoded-inputs"));
+        assertEquals(0, undecoded.exit(), undecoded.err());
+        assertEquals(
+                line + "--input-specs '{\"in-1\":{\"schemaType\":\"io.pulsarwasm.schema.UndecodedAutoConsume\"},"
+                        + "\"persistent://t/n/in-2\":{\"schemaType\":\"io.pulsarwasm.schema.UndecodedAutoConsume\"}}'"
+                        + " --user-config '{\"suffix\":\"!\"}'\n",
+                undecoded.out());
+        Result byDefault = run(common);
+        assertEquals(0, byDefault.exit(), byDefault.err());
+        assertEquals(
+                line + "--inputs in-1,persistent://t/n/in-2 --user-config '{\"suffix\":\"!\"}'\n", byDefault.out());
+
+        Result retried = run(concat(common, "--undecoded-inputs", "--max-message-retries", "3"));
+        assertEquals(2, retried.exit());
+        String deadLettering = "pulsar-wasm deploy: --undecoded-inputs does not go with --max-message-retries or "
+                + "--dead-letter-topic: Pulsar would dead-letter the messages without their schema version\n";
+        assertEquals(deadLettering, retried.err());
+        Result deadLettered = run(concat(common, "--undecoded-inputs", "--dead-letter-topic", "dlq"));
+        assertEquals(2, deadLettered.exit());
+        assertEquals(deadLettering, deadLettered.err());
+        Result other = run(concat(
+                java.util.Arrays.copyOfRange(common, 0, 9),
+                "io.pulsarwasm.function.WasmBytesFunction",
+                "--inputs",
+                "in",
+                "--undecoded-inputs"));
+        assertEquals(2, other.exit());
+        assertEquals(
+                "pulsar-wasm deploy: --undecoded-inputs is for record functions "
+                        + "(io.pulsarwasm.function.WasmRecordFunction), not io.pulsarwasm.function.WasmBytesFunction\n",
+                other.err());
+        String[] update = concat(new String[] {"update"}, java.util.Arrays.copyOfRange(common, 1, common.length));
+        Result updated = run(concat(update, "--undecoded-inputs"));
+        assertEquals(0, updated.exit(), updated.err());
+        assertTrue(
+                updated.out().startsWith("bin/pulsar-admin --admin-url http://pulsar:8080 functions update "),
+                updated.out());
+        assertTrue(
+                updated.out()
+                        .contains(
+                                " --input-specs '{\"in-1\":{\"schemaType\":\"io.pulsarwasm.schema.UndecodedAutoConsume\"},"),
+                updated.out());
+        Result noInputs = run(
+                "update",
+                "--dir",
+                dir.toString(),
+                "--dry-run",
+                "--jar",
+                dir.resolve("f.nar").toString(),
+                "--classname",
+                "io.pulsarwasm.function.WasmRecordFunction",
+                "--undecoded-inputs");
+        assertEquals(2, noInputs.exit());
+        assertEquals(
+                "pulsar-wasm update: --undecoded-inputs needs the inputs: give --inputs (or \"inputs\" in "
+                        + "pulsar-wasm.json)\n",
+                noInputs.err());
+    }
+
+    @Test
     void aSubscriptionPositionIsPrintedWhenItIsNotPulsarsDefault() throws IOException {
         Path dir = javaScriptProject("export function process(input) { return input; }");
         Files.writeString(dir.resolve("f.nar"), "a NAR");

@@ -79,10 +79,10 @@ final class PulsarHost implements Host, SchemaPublisher {
 
     @Override
     public Optional<String> schema() {
-        return record().filter(record -> record.getSchema() != null)
-                .map(record -> SchemaJson.describe(
-                        record.getSchema(),
-                        record.getMessage().map(Message::getSchemaVersion).orElse(null)));
+        return record().filter(record -> record.getSchema() != null).map(record -> {
+            byte[] version = record.getMessage().map(Message::getSchemaVersion).orElse(null);
+            return SchemaJson.describe(RecordInput.schemaOf(record.getSchema(), version), version);
+        });
     }
 
     @Override

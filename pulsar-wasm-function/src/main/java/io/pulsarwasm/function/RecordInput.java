@@ -5,6 +5,7 @@ import io.pulsarwasm.function.internal.record.PreEncodedSchema;
 import io.pulsarwasm.function.internal.record.RecordCodec;
 import io.pulsarwasm.function.internal.record.RecordEncodingException;
 import io.pulsarwasm.function.internal.record.SchemaJson;
+import io.pulsarwasm.schema.UndecodedAutoConsume;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.apache.pulsar.client.api.Message;
@@ -59,11 +60,24 @@ public record RecordInput(Schema<?> schema, byte[] data, byte[] keyBytes, byte[]
         Message<?> message = record.getMessage()
                 .orElseThrow(() -> new IllegalStateException(
                         "a record function reads records from Pulsar topics; this record has no message"));
+        byte[] version = message.getSchemaVersion();
         return new RecordInput(
-                record.getSchema(),
+                schemaOf(record.getSchema(), version),
                 message.getData(),
                 message.hasKey() ? message.getKeyBytes() : null,
-                message.getSchemaVersion());
+                version);
+    }
+
+    /**
+     * A record's schema at the version its message carries: Pulsar's record schema, unless the
+     * input schema is {@link UndecodedAutoConsume}, which leaves that to the function.
+     *
+     * @param schema the schema of the record Pulsar made
+     * @param version the version its message carries, or null
+     * @return the schema the message's value is encoded in
+     */
+    static Schema<?> schemaOf(Schema<?> schema, byte[] version) {
+        return schema instanceof UndecodedAutoConsume undecoded ? undecoded.schemaAt(version) : schema;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.pulsarwasm.host.Host;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.schema.GenericObject;
 import org.apache.pulsar.functions.api.Context;
@@ -22,7 +23,9 @@ import org.apache.pulsar.functions.api.Record;
 /**
  * A module exporting the bytes entry point, run on topics with a schema: Avro, JSON, Protobuf
  * (PROTOBUF_NATIVE), a KeyValue of those, or a primitive type. The schema is the topic's, taken
- * per message (Pulsar's {@code AUTO_CONSUME}), so a topic whose schema evolves needs nothing.
+ * per message (Pulsar's {@code AUTO_CONSUME}, or {@link io.pulsarwasm.schema.UndecodedAutoConsume}
+ * named as the input's schema type, which spares Pulsar's decode), so a topic whose schema evolves
+ * needs nothing.
  *
  * <p>The guest reads the record's value as JSON text ({@code {"key": ..., "value": ...}} for a
  * KeyValue) and the schema through {@code pulsar.get_schema}; its output is JSON, which the host
@@ -89,7 +92,11 @@ public class WasmRecordFunction extends AbstractWasmFunction<GenericObject, Comp
             return given.data();
         }
         Record<?> current = context == null ? null : context.getCurrentRecord();
-        return current == null ? new byte[0] : RecordInput.of(current).data();
+        // the message's data as it is, without its schema: the failure may be that its version could not be looked up
+        byte[] data = current == null
+                ? null
+                : current.getMessage().map(Message::getData).orElse(null);
+        return data == null ? new byte[0] : data;
     }
 
     /**
