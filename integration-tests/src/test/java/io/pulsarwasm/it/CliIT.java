@@ -299,8 +299,9 @@ class CliIT extends RealPulsarTest {
 
     /**
      * A record function without a project: records.wasm (the Rust sample: the name upper-cased, the
-     * age plus one) packaged and deployed on Avro records, then its input replayed through the same
-     * module and compared with what the deployed function stored, byte for byte.
+     * age plus one) packaged and deployed on Avro records with its inputs left undecoded, then its
+     * input replayed through the same module and compared with what the deployed function stored,
+     * byte for byte.
      */
     private void aRecordFunctionReplayedAgainstItsOutputs(Path scratch) throws Exception {
         String name = "cli-records";
@@ -331,9 +332,18 @@ class CliIT extends RealPulsarTest {
                             "--output",
                             out,
                             "--subs-position",
-                            "Earliest")
+                            "Earliest",
+                            // Pulsar leaves the inputs undecoded; the replay below reads them as AUTO_CONSUME does
+                            "--undecoded-inputs")
                     .expect(0, name + ": deploy");
             try {
+                assertEquals(
+                        "io.pulsarwasm.schema.UndecodedAutoConsume",
+                        admin.functions()
+                                .getFunction("public", "default", name)
+                                .getInputSpecs()
+                                .get(in)
+                                .getSchemaType());
                 assertEquals(
                         java.util.Set.of("ADA/37", "MAX/42"),
                         Messages.receive(outputs, 2, LIVENESS).stream()

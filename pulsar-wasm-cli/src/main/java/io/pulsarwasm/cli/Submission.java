@@ -205,8 +205,8 @@ abstract class Submission implements Callable<Integer> {
     @Option(
             names = "--undecoded-inputs",
             description = "a record function: read its inputs with io.pulsarwasm.schema.UndecodedAutoConsume, so "
-                    + "Pulsar does not decode every message the function reads from its encoding anyway (about a "
-                    + "sixth of a JSON record function's CPU). Not for KeyValue topics with "
+                    + "Pulsar does not decode every message the function reads from its encoding anyway (a fifth to "
+                    + "a third of a JSON record function's CPU). Not for KeyValue topics with "
                     + "tombstones: Pulsar stops the instance on one. Not with dead-lettering. An update that sends "
                     + "the inputs without it puts them back to Pulsar's AUTO_CONSUME. docs/records.md, "
                     + "\"Inputs left undecoded\"")
@@ -501,7 +501,13 @@ abstract class Submission implements Callable<Integer> {
         }
         if (!specs.isEmpty()) {
             Map<String, Map<String, String>> schemaTypes = new LinkedHashMap<>();
-            specs.forEach((topic, spec) -> schemaTypes.put(topic, Map.of("schemaType", spec.getSchemaType())));
+            specs.forEach((topic, spec) -> {
+                Map<String, String> given = new LinkedHashMap<>();
+                if (spec.getSchemaType() != null) {
+                    given.put("schemaType", spec.getSchemaType());
+                }
+                schemaTypes.put(topic, given);
+            });
             add(
                     args,
                     "--input-specs",

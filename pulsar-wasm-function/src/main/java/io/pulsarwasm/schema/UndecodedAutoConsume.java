@@ -32,11 +32,11 @@ import org.apache.pulsar.common.schema.SchemaType;
  * --input-specs '{"in-topic":{"schemaType":"io.pulsarwasm.schema.UndecodedAutoConsume"}}'
  * </pre>
  *
- * <p>Two things differ from {@code AUTO_CONSUME}, both in what Pulsar does around the function
- * ({@code docs/records.md}, "Inputs left undecoded"):
+ * <p>What differs from {@code AUTO_CONSUME} is in what Pulsar does around the function ({@code
+ * docs/records.md}, "Inputs left undecoded", has the whole list); chiefly:
  *
  * <ul>
- *   <li>A message without a value (a KeyValue SEPARATED tombstone) is a null input, which Pulsar's
+ *   <li>A message without a value (a tombstone on a KeyValue topic) is a null input, which Pulsar's
  *       instance refuses: it stops, and meets the message again when restarted.
  *   <li>This schema has no schema info of its own, so the function's consumer subscribes as a
  *       bytes consumer does, and a message Pulsar dead-letters reaches the dead-letter topic
