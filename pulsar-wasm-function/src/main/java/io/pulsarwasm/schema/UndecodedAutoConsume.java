@@ -65,7 +65,10 @@ public final class UndecodedAutoConsume implements Schema<GenericObject> {
         }
     };
 
-    /** The schema of each version seen, by version: a topic holds as many as were registered on it. */
+    /**
+     * The schema of each version seen, by version: only versions the topic has a schema for, so at
+     * most as many as were registered on it.
+     */
     private final Map<ByteBuffer, Schema<?>> versions = new ConcurrentHashMap<>();
 
     private volatile SchemaInfoProvider provider;
@@ -163,7 +166,13 @@ public final class UndecodedAutoConsume implements Schema<GenericObject> {
         if (known != null) {
             return known;
         }
-        Schema<?> schema = of(lookUp(schemaVersion));
+        SchemaInfo info = lookUp(schemaVersion);
+        if (info == null) {
+            // a version the topic has no schema for: BYTES, not kept. A producer can put any bytes in a
+            // message's version; only versions the topic registered may take room here
+            return Schema.BYTES;
+        }
+        Schema<?> schema = of(info);
         Schema<?> raced = versions.putIfAbsent(ByteBuffer.wrap(schemaVersion.clone()), schema);
         return raced != null ? raced : schema;
     }
@@ -178,7 +187,7 @@ public final class UndecodedAutoConsume implements Schema<GenericObject> {
         which += " of topic " + topic.getTopicName();
         try {
             SchemaInfo info = topic.getSchemaByVersion(schemaVersion).get(LOOKUP_SECONDS, TimeUnit.SECONDS);
-            return info != null ? info : Schema.BYTES.getSchemaInfo(); // a topic without a schema
+            return info; // null: the topic has no schema at that version
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaSerializationException(which + " cannot be looked up: interrupted");

@@ -164,6 +164,23 @@ class UndecodedAutoConsumeTest {
         assertSame(Schema.BYTES, undecoded.schemaAt(V0));
     }
 
+    /**
+     * A hostile producer puts a new made-up version in every message of a topic without a schema:
+     * each is looked up and read as bytes, and none is kept, so the messages cannot grow the host's
+     * heap: the count of lookups shows nothing was answered from a cache.
+     */
+    @Test
+    void madeUpVersionsAreNotKept() {
+        Provider provider = new Provider(null);
+        UndecodedAutoConsume undecoded = new UndecodedAutoConsume();
+        undecoded.setSchemaInfoProvider(provider);
+        for (long v = 0; v < 200_000; v++) {
+            assertSame(Schema.BYTES, undecoded.schemaAt(version(v)));
+        }
+        assertSame(Schema.BYTES, undecoded.schemaAt(version(7)));
+        assertEquals(200_001, provider.lookups.get(), "every made-up version looked up again, none kept");
+    }
+
     @Test
     void aSchemaTypePulsarCannotReadFailsTheLookupAsAutoConsumeFailsTheSubscribe() {
         UndecodedAutoConsume undecoded = new UndecodedAutoConsume();
