@@ -226,6 +226,9 @@ abstract class Submission implements Callable<Integer> {
         Path dir = project.dir;
         Project loaded = Project.find(dir);
         FunctionConfig config = config(loaded);
+        if (undecodedInputs) {
+            undecodedInputsFit(config); // before packaging: what the flags alone decide
+        }
         Path nar = nar(loaded, config);
         if (undecodedInputs) {
             undecodedRecordInputs(config);
@@ -439,14 +442,7 @@ abstract class Submission implements Callable<Integer> {
             throw CliException.usage(
                     "--undecoded-inputs is for record functions (" + record + "), not " + config.getClassName());
         }
-        if (config.getMaxMessageRetries() != null || config.getDeadLetterTopic() != null) {
-            throw CliException.usage("--undecoded-inputs does not go with --max-message-retries or "
-                    + "--dead-letter-topic: Pulsar would dead-letter the messages without their schema version");
-        }
-        if (config.getInputs() == null || config.getInputs().isEmpty()) {
-            throw CliException.usage(
-                    "--undecoded-inputs needs the inputs: give --inputs (or \"inputs\" in " + Project.FILE + ")");
-        }
+        undecodedInputsFit(config);
         Map<String, ConsumerConfig> specs = new LinkedHashMap<>();
         for (String topic : config.getInputs()) {
             specs.put(
@@ -458,6 +454,23 @@ abstract class Submission implements Callable<Integer> {
         config.setInputSpecs(specs);
         // not also as plain inputs: on update, Pulsar resets the spec of every topic listed there to its default
         config.setInputs(null);
+    }
+
+    /**
+     * Refuses {@code --undecoded-inputs} where the other options rule it out, whatever the class.
+     *
+     * @param config a function's config
+     * @throws CliException if Pulsar dead-letters its messages, or it has no inputs
+     */
+    private static void undecodedInputsFit(FunctionConfig config) {
+        if (config.getMaxMessageRetries() != null || config.getDeadLetterTopic() != null) {
+            throw CliException.usage("--undecoded-inputs does not go with --max-message-retries or "
+                    + "--dead-letter-topic: Pulsar would dead-letter the messages without their schema version");
+        }
+        if (config.getInputs() == null || config.getInputs().isEmpty()) {
+            throw CliException.usage(
+                    "--undecoded-inputs needs the inputs: give --inputs (or \"inputs\" in " + Project.FILE + ")");
+        }
     }
 
     /** @return a config's input topics: its plain inputs, then those with a spec of their own */
